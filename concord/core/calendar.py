@@ -299,7 +299,7 @@ class Calendar:
         if unit is Unit.HOURS:
             _check_amount(amount)
             if pauses or extension_days:
-                raise ValueError("Hour clocks run round the clock and cannot be paused or extended.")
+                raise ValueError("Hour clocks run round the clock; they cannot pause or extend.")
             return start.astimezone(self.tz) + timedelta(hours=amount)
         due = self.deadline(start, amount, unit, pauses=pauses, extension_days=extension_days)
         return self.due_at(due)
