@@ -1,0 +1,591 @@
+"""Prospective space-time permutation scan statistic (Kulldorff et al. 2005).
+
+The scan matches SaTScan's prospective space-time analysis with the space-time permutation
+model, scanning for high rates only, with circular windows:
+
+* Every location is a candidate centre. Its circles grow by adding the nearest remaining
+  location; equidistant locations are added in location order (index order in :func:`scan`,
+  order of first appearance in the case file in :func:`scan_files`). A circle may hold at most
+  ``max_space_fraction`` of all cases over the study period (the permutation model has no
+  population, so cases stand in for it).
+* Prospective time windows end on the last time unit of the study period and last from one
+  unit up to ``floor(max_time_fraction * number_of_units)`` units.
+* The expected count of a cylinder is ``C_z * C_t / C``: cases in the circle over the whole
+  period times cases anywhere in the window, divided by all cases. Only cylinders with more
+  observed than expected cases (and at least ``min_cases`` of them, SaTScan's default 2) are
+  scored, by the Poisson generalised log-likelihood ratio
+  ``n log(n / mu) + (C - n) log((C - n) / (C - mu))``.
+* Inference permutes case times against case locations. Both margins (cases per location and
+  cases per time unit) survive a permutation, so every expected count is computed once; only
+  observed counts change between replications. The p-value of a reported cluster is
+  ``(1 + #{replications whose largest LLR >= the cluster's LLR}) / (replications + 1)``,
+  as SaTScan computes it, for secondary clusters too.
+* The recurrence interval is SaTScan's for a prospective analysis not adjusted for earlier
+  analyses: the analysis is assumed to be repeated once per time unit, so a cluster this
+  unusual arises by chance once every ``1 / p`` time units. It is reported in time units.
+* Secondary clusters follow SaTScan's default "no geographical overlap" rule: the best cylinder
+  of each centre, taken in decreasing LLR, is kept when it shares no location with a cluster
+  already kept.
+
+Speed comes from two facts. Observed counts of all cylinders of one centre are a cumulative sum
+(over neighbours) of per-location counts in windows that all end on the last day, so a batch of
+replications is one gather and one cumulative sum per centre. And a replication only needs its
+largest LLR where that can reach the smallest reported LLR ``T``; because the LLR grows with the
+observed count, each cylinder has a fixed smallest count that can reach ``T``, found once by a
+table lookup, so replications compare integers and take logarithms only on the few cylinders
+that pass.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "Cluster",
+    "StscanInputError",
+    "read_case_file",
+    "read_geo_file",
+    "scan",
+    "scan_files",
+]
+
+# Counts live in int16 while the total fits: it halves memory traffic in the replication loop.
+_INT16_LIMIT = np.iinfo(np.int16).max
+# Replications processed together; their counts sit side by side in the innermost axis.
+_BATCH = 32
+# Centres processed together when the observed data are scored.
+_CENTRE_CHUNK = 64
+# Slack that keeps the integer prefilter from ever excluding a cylinder whose LLR reaches T.
+_THRESHOLD_SLACK = 1e-9
+
+
+class StscanInputError(ValueError):
+    """Raised when scan input is malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A reported space-time cluster; locations are indices into the coordinate array."""
+
+    centre: int
+    locations: tuple[int, ...]
+    radius: float
+    start: int
+    end: int
+    observed: int
+    expected: float
+    llr: float
+    p_value: float | None
+    recurrence_interval: float | None
+
+
+@dataclass(frozen=True)
+class _Circles:
+    """Neighbour orderings of every centre, cut at the maximum spatial size."""
+
+    order: npt.NDArray[np.intp]  # (centres, max_k) location indices, padded with 0
+    size: npt.NDArray[np.intp]  # (centres,) number of valid circles per centre
+    radius: npt.NDArray[np.float64]  # (centres, max_k) distance of the k-th neighbour
+    cases: npt.NDArray[np.float64]  # (centres, max_k) cases in the circle over the period
+
+
+def llr_poisson(
+    observed: npt.ArrayLike, expected: npt.ArrayLike, total: float
+) -> npt.NDArray[np.float64]:
+    """Return the high-rate Poisson log-likelihood ratio, zero where observed <= expected."""
+    n = np.asarray(observed, dtype=np.float64)
+    mu = np.asarray(expected, dtype=np.float64)
+    excess = n > mu
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = n * np.log(n / mu)
+        rest = total - n
+        outside = np.where(rest > 0, rest * np.log(rest / (total - mu)), 0.0)
+        value = inside + outside
+    return np.where(excess, value, 0.0)
+
+
+def _build_circles(
+    coordinates: npt.NDArray[np.float64],
+    cases_per_location: npt.NDArray[np.int64],
+    max_cases: float,
+) -> _Circles:
+    """Return each centre's neighbours by distance, ties in index order, up to max_cases."""
+    n_loc = coordinates.shape[0]
+    orders: list[npt.NDArray[np.intp]] = []
+    sizes = np.zeros(n_loc, dtype=np.intp)
+    chunk = max(1, 4_000_000 // max(n_loc, 1))
+    for first in range(0, n_loc, chunk):
+        centres = coordinates[first : first + chunk]
+        delta = centres[:, None, :] - coordinates[None, :, :]
+        squared = np.einsum("ijk,ijk->ij", delta, delta)
+        # A stable sort keeps equidistant neighbours in index order, as SaTScan does.
+        order = np.argsort(squared, axis=1, kind="stable")
+        cumulative = np.cumsum(cases_per_location[order], axis=1)
+        # Circles grow while they stay within the limit; the first one over it stops growth.
+        sizes[first : first + chunk] = np.argmax(cumulative > max_cases + 1e-9, axis=1)
+        within_all = cumulative[:, -1] <= max_cases + 1e-9
+        sizes[first : first + chunk][within_all] = n_loc
+        orders.append(order)
+    max_k = int(sizes.max()) if n_loc else 0
+    order = np.zeros((n_loc, max(max_k, 1)), dtype=np.intp)
+    start = 0
+    for block in orders:
+        rows = block.shape[0]
+        order[start : start + rows] = block[:, : order.shape[1]]
+        start += rows
+    valid = np.arange(order.shape[1])[None, :] < sizes[:, None]
+    order = np.where(valid, order, 0)
+    centre_xy = coordinates[:, None, :]
+    radius = np.sqrt(((coordinates[order] - centre_xy) ** 2).sum(axis=2))
+    cases = np.cumsum(np.where(valid, cases_per_location[order], 0), axis=1).astype(np.float64)
+    return _Circles(order=order, size=sizes, radius=radius, cases=cases)
+
+
+def _window_counts(
+    location: npt.NDArray[np.intp],
+    age: npt.NDArray[np.intp],
+    n_loc: int,
+    max_len: int,
+) -> npt.NDArray[np.int64]:
+    """Return cases per location in windows of 1..max_len units ending at the study end."""
+    recent = age < max_len
+    counts = np.bincount(
+        location[recent] * max_len + age[recent], minlength=n_loc * max_len
+    ).reshape(n_loc, max_len)
+    return np.cumsum(counts, axis=1)
+
+
+def _best_per_centre(
+    circles: _Circles,
+    window: npt.NDArray[np.int64],
+    window_total: npt.NDArray[np.float64],
+    total: int,
+    min_cases: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Return, per centre, the best LLR and the circle size and window length that give it."""
+    n_loc = circles.order.shape[0]
+    best_llr = np.zeros(n_loc)
+    best_k = np.full(n_loc, -1, dtype=np.intp)
+    best_len = np.full(n_loc, -1, dtype=np.intp)
+    max_k = circles.order.shape[1]
+    max_len = window.shape[1]
+    positions = np.arange(max_k)
+    for first in range(0, n_loc, _CENTRE_CHUNK):
+        rows = slice(first, first + _CENTRE_CHUNK)
+        valid = positions[None, :] < circles.size[rows, None]
+        observed = np.cumsum(window[circles.order[rows]] * valid[:, :, None], axis=1)
+        expected = circles.cases[rows, :, None] * window_total[None, None, :] / total
+        score = llr_poisson(observed, expected, total)
+        score[(observed < min_cases) | ~valid[:, :, None]] = 0.0
+        flat = score.reshape(score.shape[0], -1)
+        where = np.argmax(flat, axis=1)
+        value = flat[np.arange(flat.shape[0]), where]
+        found = value > 0
+        best_llr[rows] = value
+        best_k[rows] = np.where(found, where // max_len, -1)
+        best_len[rows] = np.where(found, where % max_len + 1, -1)
+    return best_llr, best_k, best_len
+
+
+def _count_thresholds(
+    circles: _Circles,
+    window_total: npt.NDArray[np.float64],
+    total: int,
+    threshold: float,
+    min_cases: int,
+    dtype: type[np.integer],
+) -> npt.NDArray[np.integer]:
+    """Return, per cylinder, the smallest observed count whose LLR can reach the threshold.
+
+    The LLR rises with the observed count and falls with the expected count, so for each count
+    n there is a largest expected count that still reaches the threshold; a table of those over
+    n = 0..total turns the per-cylinder question into one sorted search.
+    """
+    counts = np.arange(total + 1, dtype=np.float64)
+    low = np.full(total + 1, 1e-300)
+    high = counts.copy()
+    target = threshold * (1 - _THRESHOLD_SLACK) - _THRESHOLD_SLACK
+    for _ in range(200):
+        middle = 0.5 * (low + high)
+        reaches = llr_poisson(counts, middle, total) >= target
+        low = np.where(reaches, middle, low)
+        high = np.where(reaches, high, middle)
+    largest_expected = high * (1 + _THRESHOLD_SLACK)
+    largest_expected[: max(min_cases, 1)] = -1.0
+    largest_expected = np.maximum.accumulate(largest_expected)
+
+    sentinel = np.iinfo(dtype).max
+    valid = np.arange(circles.order.shape[1])[None, :] < circles.size[:, None]
+    result = np.empty((*circles.order.shape, window_total.size), dtype=dtype)
+    for first in range(0, result.shape[0], _CENTRE_CHUNK):
+        rows = slice(first, first + _CENTRE_CHUNK)
+        expected = circles.cases[rows, :, None] * window_total[None, None, :] / total
+        needed = np.searchsorted(largest_expected, expected, side="left")
+        needed = np.minimum(needed, sentinel)
+        needed[~valid[rows]] = sentinel
+        result[rows] = needed
+    return result
+
+
+@dataclass(frozen=True)
+class _Replicator:
+    """Everything a worker needs to compute the largest LLR of a batch of replications."""
+
+    circles: _Circles
+    needed: npt.NDArray[np.integer]
+    case_location: npt.NDArray[np.intp]
+    case_age: npt.NDArray[np.intp]
+    window_total: npt.NDArray[np.float64]
+    total: int
+    max_len: int
+    dtype: type[np.integer]
+
+    def run(self, seed: np.random.SeedSequence, size: int) -> npt.NDArray[np.float64]:
+        """Return the largest LLR of each of ``size`` replications, 0 where none reaches T."""
+        rng = np.random.default_rng(seed)
+        n_loc = self.circles.order.shape[0]
+        ages = rng.permuted(np.broadcast_to(self.case_age, (size, self.case_age.size)), axis=1)
+        replicate = np.broadcast_to(np.arange(size)[:, None], ages.shape)
+        location = np.broadcast_to(self.case_location, ages.shape)
+        recent = ages < self.max_len
+        flat = (location[recent] * self.max_len + ages[recent]) * size + replicate[recent]
+        counts = np.bincount(flat, minlength=n_loc * self.max_len * size)
+        # Layout (location, window length, replication): the gather below copies whole rows.
+        window = np.cumsum(counts.reshape(n_loc, self.max_len, size), axis=1).astype(self.dtype)
+
+        best = np.zeros(size)
+        buffer = np.empty((self.circles.order.shape[1], self.max_len, size), dtype=self.dtype)
+        for centre in range(n_loc):
+            k = int(self.circles.size[centre])
+            if k == 0:
+                continue
+            part = buffer[:k]
+            np.take(window, self.circles.order[centre, :k], axis=0, out=part)
+            np.cumsum(part, axis=0, out=part)
+            needed = self.needed[centre, :k, :, None]
+            np.subtract(part, needed, out=part)
+            top = part.max(axis=(0, 1))
+            for r in np.flatnonzero(top >= 0):
+                hit_k, hit_len = np.nonzero(part[:, :, r] >= 0)
+                observed = part[hit_k, hit_len, r].astype(np.float64) + needed[hit_k, hit_len, 0]
+                expected = (
+                    self.circles.cases[centre, hit_k] * self.window_total[hit_len] / self.total
+                )
+                value = float(llr_poisson(observed, expected, self.total).max())
+                best[r] = max(best[r], value)
+        return best
+
+
+def _replicate_maxima(
+    replicator: _Replicator, replications: int, seed: int | None, workers: int
+) -> npt.NDArray[np.float64]:
+    """Return the largest LLR of every replication, batches spread over worker threads."""
+    sizes = [min(_BATCH, replications - first) for first in range(0, replications, _BATCH)]
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    if workers <= 1 or len(sizes) == 1:
+        parts = [replicator.run(s, n) for s, n in zip(seeds, sizes, strict=True)]
+    else:
+        # numpy releases the GIL inside gathers, cumulative sums and reductions, so threads
+        # share the cores without copying the large threshold array into other processes.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(replicator.run, seeds, sizes))
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def scan(
+    location: npt.ArrayLike,
+    time: npt.ArrayLike,
+    count: npt.ArrayLike,
+    coordinates: npt.ArrayLike,
+    *,
+    start: int,
+    end: int,
+    max_space_fraction: float = 0.5,
+    max_time_fraction: float = 0.5,
+    replications: int = 999,
+    seed: int | None = None,
+    time_aggregation: int = 1,
+    min_cases: int = 2,
+    max_clusters: int = 10,
+    workers: int | None = None,
+) -> list[Cluster]:
+    """Return the most likely cluster and non-overlapping secondary clusters, most likely first.
+
+    ``location`` holds indices into the rows of ``coordinates`` (x, y, Cartesian), ``time``
+    integer time units within ``start..end`` inclusive and ``count`` the cases of each record.
+    Equidistant neighbours are added in index order. ``max_clusters`` caps the clusters
+    reported; their smallest LLR bounds the work done in each replication. With
+    ``replications=0`` no p-values are computed.
+    """
+    loc = np.asarray(location)
+    tim = np.asarray(time)
+    cnt = np.asarray(count)
+    xy = np.asarray(coordinates, dtype=np.float64)
+    _check_arrays(loc, tim, cnt, xy, start=start, end=end)
+    if not 0 < max_space_fraction <= 1:
+        raise StscanInputError("max_space_fraction must be in (0, 1].")
+    if not 0 < max_time_fraction <= 1:
+        raise StscanInputError("max_time_fraction must be in (0, 1].")
+    if replications < 0:
+        raise StscanInputError("replications must not be negative.")
+    if max_clusters < 1:
+        raise StscanInputError("max_clusters must be at least 1.")
+
+    if time_aggregation < 1:
+        raise StscanInputError("time_aggregation must be at least 1.")
+
+    n_loc = xy.shape[0]
+    # Intervals of time_aggregation units are counted back from the study end, so every
+    # prospective window is a whole number of intervals ending on the last unit.
+    units = -(-(end - start + 1) // time_aggregation)
+    max_len = math.floor(max_time_fraction * (end - start + 1) + 1e-9) // time_aggregation
+    if max_len < 1:
+        raise StscanInputError("The maximum temporal size is shorter than one time interval.")
+    loc = loc.astype(np.intp)
+    cnt = cnt.astype(np.int64)
+    age = ((end - tim) // time_aggregation).astype(np.intp)
+    total = int(cnt.sum())
+    if total == 0:
+        return []
+
+    per_location = np.bincount(loc, weights=cnt, minlength=n_loc).astype(np.int64)
+    per_age = np.bincount(age, weights=cnt, minlength=units).astype(np.int64)
+    window_total = np.cumsum(per_age[:max_len]).astype(np.float64)
+    circles = _build_circles(xy, per_location, max_space_fraction * total)
+
+    window = np.cumsum(
+        np.bincount(
+            loc[age < max_len] * max_len + age[age < max_len],
+            weights=cnt[age < max_len],
+            minlength=n_loc * max_len,
+        ).reshape(n_loc, max_len),
+        axis=1,
+    ).astype(np.int64)
+    best_llr, best_k, best_len = _best_per_centre(circles, window, window_total, total, min_cases)
+    picked = _pick_non_overlapping(circles, best_llr, best_k, max_clusters)
+    if not picked:
+        return []
+
+    maxima = np.zeros(0)
+    if replications > 0:
+        threshold = min(float(best_llr[c]) for c in picked)
+        dtype: type[np.integer] = np.int16 if total < _INT16_LIMIT else np.int32
+        replicator = _Replicator(
+            circles=circles,
+            needed=_count_thresholds(circles, window_total, total, threshold, min_cases, dtype),
+            case_location=np.repeat(loc, cnt),
+            case_age=np.repeat(age, cnt),
+            window_total=window_total,
+            total=total,
+            max_len=max_len,
+            dtype=dtype,
+        )
+        maxima = _replicate_maxima(replicator, replications, seed, workers or os.cpu_count() or 1)
+
+    clusters = []
+    for centre in picked:
+        k = int(best_k[centre]) + 1
+        length = int(best_len[centre])
+        llr = float(best_llr[centre])
+        p_value = recurrence = None
+        if replications > 0:
+            beaten = int(np.count_nonzero(maxima >= llr * (1 - 1e-12)))
+            p_value = (beaten + 1) / (replications + 1)
+            recurrence = time_aggregation / p_value
+        clusters.append(
+            Cluster(
+                centre=int(centre),
+                locations=tuple(int(i) for i in circles.order[centre, :k]),
+                radius=float(circles.radius[centre, k - 1]),
+                start=max(start, end - length * time_aggregation + 1),
+                end=end,
+                observed=int(window[circles.order[centre, :k], length - 1].sum()),
+                expected=float(circles.cases[centre, k - 1] * window_total[length - 1] / total),
+                llr=llr,
+                p_value=p_value,
+                recurrence_interval=recurrence,
+            )
+        )
+    return clusters
+
+
+def _pick_non_overlapping(
+    circles: _Circles,
+    best_llr: npt.NDArray[np.float64],
+    best_k: npt.NDArray[np.intp],
+    max_clusters: int,
+) -> list[int]:
+    """Return centres whose best clusters share no location, in decreasing LLR."""
+    taken = np.zeros(circles.order.shape[0], dtype=bool)
+    picked: list[int] = []
+    # Stable sort on the negated LLR: equal LLRs keep centre order.
+    for centre in np.argsort(-best_llr, kind="stable"):
+        if best_llr[centre] <= 0 or len(picked) >= max_clusters:
+            break
+        members = circles.order[centre, : best_k[centre] + 1]
+        if taken[members].any():
+            continue
+        taken[members] = True
+        picked.append(int(centre))
+    return picked
+
+
+def _check_arrays(
+    loc: np.ndarray, tim: np.ndarray, cnt: np.ndarray, xy: np.ndarray, *, start: int, end: int
+) -> None:
+    """Raise StscanInputError unless the arrays describe a valid scan."""
+    if not (loc.ndim == tim.ndim == cnt.ndim == 1) or not (loc.size == tim.size == cnt.size):
+        raise StscanInputError("location, time and count must be 1-D arrays of one length.")
+    if xy.ndim != 2 or xy.shape[1] != 2:
+        raise StscanInputError("coordinates must have shape (locations, 2).")
+    if not np.isfinite(xy).all():
+        raise StscanInputError("coordinates must be finite numbers.")
+    if end < start:
+        raise StscanInputError("The study period ends before it starts.")
+    for name, values in (("location", loc), ("time", tim), ("count", cnt)):
+        if values.size and not np.issubdtype(values.dtype, np.integer):
+            raise StscanInputError(f"{name} must hold integers.")
+    if loc.size and (loc.min() < 0 or loc.max() >= xy.shape[0]):
+        raise StscanInputError("location indices must point at rows of coordinates.")
+    if tim.size and (tim.min() < start or tim.max() > end):
+        raise StscanInputError(f"Case times must lie within the study period {start}..{end}.")
+    if cnt.size and cnt.min() < 0:
+        raise StscanInputError("Case counts must not be negative.")
+
+
+def read_case_file(path: str | Path) -> tuple[list[str], list[int], list[int]]:
+    """Return location ids, counts and times from a SaTScan ``location count time`` file."""
+    ids: list[str] = []
+    counts: list[int] = []
+    times: list[int] = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            fields = line.split()
+            if not fields:
+                continue
+            if len(fields) != 3:
+                raise StscanInputError(
+                    f"{path}, line {number}: expected 'location count time', got {line.strip()!r}."
+                )
+            count = _parse_int(fields[1], path, number, "case count")
+            if count < 0:
+                raise StscanInputError(f"{path}, line {number}: negative case count {count}.")
+            ids.append(fields[0])
+            counts.append(count)
+            times.append(_parse_int(fields[2], path, number, "time"))
+    return ids, counts, times
+
+
+def read_geo_file(path: str | Path) -> dict[str, tuple[float, float]]:
+    """Return Cartesian coordinates by location id from a SaTScan ``location x y`` file."""
+    places: dict[str, tuple[float, float]] = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            fields = line.split()
+            if not fields:
+                continue
+            if len(fields) != 3:
+                raise StscanInputError(
+                    f"{path}, line {number}: expected 'location x y', got {line.strip()!r}."
+                )
+            x = _parse_float(fields[1], path, number, "x coordinate")
+            y = _parse_float(fields[2], path, number, "y coordinate")
+            if fields[0] in places:
+                raise StscanInputError(f"{path}, line {number}: location {fields[0]} repeated.")
+            places[fields[0]] = (x, y)
+    return places
+
+
+def _parse_int(text: str, path: str | Path, number: int, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise StscanInputError(f"{path}, line {number}: {what} {text!r} is not an integer.") from None
+
+
+def _parse_float(text: str, path: str | Path, number: int, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise StscanInputError(f"{path}, line {number}: {what} {text!r} is not a number.") from None
+    if not math.isfinite(value):
+        raise StscanInputError(f"{path}, line {number}: {what} {text!r} is not finite.")
+    return value
+
+
+def scan_files(
+    cases_path: str | Path,
+    geo_path: str | Path,
+    *,
+    start: int,
+    end: int,
+    max_space_fraction: float = 0.5,
+    max_time_fraction: float = 0.5,
+    replications: int = 999,
+    seed: int | None = None,
+    time_aggregation: int = 1,
+    min_cases: int = 2,
+    max_clusters: int = 10,
+    workers: int | None = None,
+) -> list[dict]:
+    """Return the clusters of a SaTScan case and coordinates file pair, most likely first.
+
+    Locations are ordered by first appearance in the case file (then coordinates-file order for
+    locations without cases), which decides the order of equidistant neighbours.
+    """
+    ids, counts, times = read_case_file(cases_path)
+    places = read_geo_file(geo_path)
+    for line_id, time in zip(ids, times, strict=True):
+        if line_id not in places:
+            raise StscanInputError(f"{cases_path}: location {line_id} is not in {geo_path}.")
+        if not start <= time <= end:
+            raise StscanInputError(
+                f"{cases_path}: time {time} at location {line_id} lies outside the study "
+                f"period {start}..{end}."
+            )
+    order: dict[str, int] = {}
+    for name in [*ids, *places]:
+        order.setdefault(name, len(order))
+    names = list(order)
+    coordinates = np.array([places[name] for name in names], dtype=np.float64).reshape(-1, 2)
+    clusters = scan(
+        np.array([order[name] for name in ids], dtype=np.intp),
+        np.array(times, dtype=np.int64),
+        np.array(counts, dtype=np.int64),
+        coordinates,
+        start=start,
+        end=end,
+        max_space_fraction=max_space_fraction,
+        max_time_fraction=max_time_fraction,
+        replications=replications,
+        seed=seed,
+        time_aggregation=time_aggregation,
+        min_cases=min_cases,
+        max_clusters=max_clusters,
+        workers=workers,
+    )
+    return [_as_dict(cluster, names) for cluster in clusters]
+
+
+def _as_dict(cluster: Cluster, names: Sequence[str]) -> dict:
+    """Return a cluster as a plain dict with location ids instead of indices."""
+    return {
+        "centre": names[cluster.centre],
+        "locations": [names[i] for i in cluster.locations],
+        "radius": cluster.radius,
+        "start": cluster.start,
+        "end": cluster.end,
+        "observed": cluster.observed,
+        "expected": cluster.expected,
+        "llr": cluster.llr,
+        "p_value": cluster.p_value,
+        "recurrence_interval": cluster.recurrence_interval,
+    }
