@@ -1,0 +1,1 @@
+"""Statistical early-warning detectors: pure numpy/scipy, no Django imports."""
