@@ -65,7 +65,7 @@ class FarringtonParams:
     @property
     def min_history(self) -> int:
         """Return how many earlier periods the first evaluated period needs."""
-        return self.b * self.freq + self.w
+        return max(self.b * self.freq + self.w, self.limit54[1] - 1)
 
 
 @dataclass
