@@ -1,0 +1,58 @@
+"""API authentication: bearer tokens for apps, the session (with CSRF) for the web."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from .models import ApiToken
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class ConcordAuth(HttpBearer):
+    """Resolve the caller from a bearer token or the session.
+
+    With `required=False` anonymous callers pass as AnonymousUser (residents submitting and
+    tracking); with `required=True` they get 401.
+    """
+
+    def __init__(self, *, required: bool = True):
+        super().__init__()
+        self.required = required
+
+    def __call__(self, request: HttpRequest):
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _sep, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise AuthenticationError(401, _("Use 'Authorization: Bearer <token>'."))
+            user = self.authenticate(request, token.strip())
+            if user is None:
+                raise AuthenticationError(401, _("The API token is not valid."))
+            request.user = user
+            return user
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if request.method in UNSAFE and check_csrf(request) is not None:
+                raise AuthenticationError(403, _("CSRF check failed; reload the page and try again."))
+            return user
+        if self.required:
+            return None
+        return AnonymousUser()
+
+    def authenticate(self, request: HttpRequest, token: str):
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        return row.user if row else None
+
+
+staff_auth = ConcordAuth(required=True)
+optional_auth = ConcordAuth(required=False)

@@ -1,0 +1,88 @@
+"""The HTTP API under /api/v1/: one NinjaAPI, one error shape."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from concord.accounts.api_auth import staff_auth
+from concord.core.errors import ConcordError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Concord API",
+    version="1",
+    urls_namespace="api",
+    auth=staff_auth,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+@api.exception_handler(ConcordError)
+def _concord_error(request, exc: ConcordError):
+    return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form", "file")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    fields: dict[str, str] = {}
+    malformed = False
+    for err in exc.errors:
+        if err.get("type") in {"json_invalid", "value_error.jsondecode"} or "JSON" in str(err.get("msg", "")):
+            malformed = True
+        fields[_field_name(err.get("loc", ()))] = str(err.get("msg", ""))
+    if malformed:
+        return api.create_response(
+            request, error_body("malformed", _("The request body is not valid JSON.")), status=400
+        )
+    return api.create_response(
+        request, error_body("invalid", _("Some of the input is not valid."), fields), status=400
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc: AuthenticationError):
+    code = "unauthenticated" if exc.status_code == 401 else "forbidden"
+    message = str(exc) if str(exc) != "Unauthorized" else _("Sign in or send an API token.")
+    return api.create_response(request, error_body(code, message), status=exc.status_code)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+def _register() -> None:
+    from concord.accounts.api import router as accounts_router
+    from concord.cases.api import router as cases_router
+    from concord.places.api import router as places_router
+
+    from concord.cases.api import categories_router
+
+    api.add_router("/cases", cases_router)
+    api.add_router("/categories", categories_router)
+    api.add_router("/places", places_router)
+    api.add_router("/", accounts_router)
+
+
+_register()

@@ -1,0 +1,126 @@
+"""Permission-checked reads of cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
+from concord.core.errors import NotFound
+
+from . import tokens
+from .models import Case, Category, Event, Sensitivity
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Return the cases this user may see: role ∩ place ∩ sensitivity."""
+    in_place = perms.place_q(user, Cap.CASE_VIEW, "place_path")
+    my_units = perms.unit_ids_with(user, Cap.CASE_VIEW)
+    q = in_place & (
+        Q(sensitivity=Sensitivity.NORMAL)
+        | (Q(sensitivity=Sensitivity.SENSITIVE) & (Q(owner_unit_id__in=my_units) | Q(assignee=user)))
+        | (Q(sensitivity=Sensitivity.SEALED) & Q(owner_unit_id__in=my_units))
+    )
+    sensitive_paths = perms.place_q(user, Cap.CASE_VIEW_SENSITIVE, "place_path")
+    q |= sensitive_paths & Q(sensitivity=Sensitivity.SENSITIVE)
+    return Case.objects.filter(q)
+
+
+def get_case_for_user(user, case_id: int) -> Case:
+    """Return a case the user may see, or raise NotFound (never revealing that it exists)."""
+    case = (
+        cases_visible_to(user)
+        .select_related("category", "place", "owner_unit", "assignee")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def get_case_by_receipt(code: str, token: str) -> Case:
+    """Return the case for a receipt code and its tracking token, or raise NotFound."""
+    case = (
+        Case.objects.select_related("category", "place", "owner_unit")
+        .filter(receipt_code=(code or "").strip().upper())
+        .first()
+    )
+    if case is None or not tokens.token_matches(case.token_salt, token):
+        raise NotFound()
+    return case
+
+
+@dataclass
+class CaseFilters:
+    status: list[str] | None = None
+    place: str | None = None
+    category: str | None = None
+    channel: str | None = None
+    level: str | None = None
+    kind: str | None = None
+    owner_unit: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    q: str | None = None
+
+
+def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
+    qs = cases_visible_to(user).select_related("category", "place", "owner_unit")
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.place:
+        from concord.places.selectors import place_get
+
+        qs = qs.filter(place_path__startswith=place_get(code=filters.place).path)
+    if filters.category:
+        qs = qs.filter(Q(category__code=filters.category) | Q(category__code__startswith=filters.category + "."))
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.owner_unit:
+        qs = qs.filter(owner_unit__code=filters.owner_unit)
+    if filters.created_from:
+        qs = qs.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        qs = qs.filter(created_at__date__lte=filters.created_to)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(receipt_code__iexact=filters.q.strip()))
+    return qs.order_by("-created_at", "-id")
+
+
+def case_events(case: Case, *, public_only: bool) -> QuerySet[Event]:
+    qs = Event.objects.filter(case=case).order_by("seq")
+    if public_only:
+        qs = qs.filter(public=True)
+    return qs
+
+
+def may_see_contacts(user, case: Case) -> bool:
+    return perms.can(user, Cap.PARTY_CONTACT, place_path=case.place_path) and (
+        perms.can(user, Cap.CASE_HANDLE, unit_id=case.owner_unit_id) or case.assignee_id == user.pk
+    )
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    return digits[:3] + "*" * max(len(digits) - 7, 1) + digits[-4:]
+
+
+def mask_email(email: str) -> str:
+    if "@" not in email:
+        return "*" * len(email)
+    name, domain = email.split("@", 1)
+    return (name[:1] + "***@" + domain) if name else "***@" + domain
+
+
+def categories_active() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("code")

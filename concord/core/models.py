@@ -1,0 +1,54 @@
+"""Building blocks every domain app shares."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """A queryset that refuses bulk updates and deletes of an append-only table."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only and cannot be updated.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only and cannot be deleted.")
+
+    _raw_delete = delete
+
+
+class AppendOnlyModel(models.Model):
+    """A model whose rows are written once and never changed or removed through the ORM."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are append-only and cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only and cannot be deleted.")
+
+
+class LocalizedNameMixin:
+    """Pick `name_zh` or `name_en` for the active language."""
+
+    def localized_name(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        lang = (language or get_language() or "zh-hans").lower()
+        if lang.startswith("en"):
+            return self.name_en or self.name_zh
+        return self.name_zh or self.name_en

@@ -1,0 +1,121 @@
+"""Writes to the place tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from concord.core.errors import InvalidInput
+
+from .geometry import BoundaryError, bbox_and_centroid, parse_boundary
+from .models import LEVEL_ORDER, Level, Place
+
+
+def _apply_boundary(place: Place, boundary: dict[str, Any] | None) -> None:
+    try:
+        geom = parse_boundary(boundary)
+    except BoundaryError as exc:
+        raise InvalidInput(str(exc), fields={"boundary": str(exc)}) from exc
+    place.boundary = boundary
+    if geom is None:
+        place.min_lng = place.min_lat = place.max_lng = place.max_lat = None
+        place.centroid_lng = place.centroid_lat = None
+    else:
+        (place.min_lng, place.min_lat, place.max_lng, place.max_lat,
+         place.centroid_lng, place.centroid_lat) = bbox_and_centroid(geom)
+
+
+def place_upsert(
+    *,
+    code: str,
+    level: str,
+    name_zh: str,
+    name_en: str = "",
+    parent: Place | None = None,
+    boundary: dict[str, Any] | None = None,
+    households: int = 0,
+    population: int = 0,
+) -> Place:
+    """Create or update one place, keeping the tree consistent."""
+    if level not in Level.values:
+        raise InvalidInput(_("Unknown level %(level)s.") % {"level": level})
+    if parent is None and level != Level.COUNTY:
+        # Root places may be counties only; the tree is county → town → village → grid.
+        raise InvalidInput(_("Place %(code)s needs a parent.") % {"code": code})
+    if parent is not None and LEVEL_ORDER.index(Level(level)) != parent.rank + 1:
+        raise InvalidInput(
+            _("A %(level)s cannot sit under a %(parent)s.") % {"level": level, "parent": parent.level}
+        )
+    place = Place.objects.filter(code=code).first() or Place(code=code)
+    place.level = level
+    place.name_zh = name_zh
+    place.name_en = name_en
+    place.parent = parent
+    place.households = households
+    place.population = population
+    place.path = (parent.path if parent else "/") + code + "/"
+    _apply_boundary(place, boundary)
+    place.save()
+    return place
+
+
+@transaction.atomic
+def places_import_geojson(collection: dict[str, Any]) -> int:
+    """Import a FeatureCollection of places (parents before children or in any order)."""
+    if collection.get("type") != "FeatureCollection":
+        raise InvalidInput(_("Expected a GeoJSON FeatureCollection."))
+    features = collection.get("features") or []
+    pending = []
+    for i, feature in enumerate(features):
+        props = feature.get("properties") or {}
+        missing = [k for k in ("code", "level", "name_zh") if not props.get(k)]
+        if missing:
+            raise InvalidInput(
+                _("Feature %(i)d lacks %(fields)s.") % {"i": i, "fields": ", ".join(missing)}
+            )
+        pending.append((props, feature.get("geometry")))
+    # Insert level by level so each parent exists before its children.
+    pending.sort(key=lambda item: LEVEL_ORDER.index(Level(item[0]["level"])))
+    count = 0
+    for props, geometry in pending:
+        parent = None
+        if props.get("parent"):
+            parent = Place.objects.filter(code=props["parent"]).first()
+            if parent is None:
+                raise InvalidInput(
+                    _("Place %(code)s names unknown parent %(parent)s.")
+                    % {"code": props["code"], "parent": props["parent"]}
+                )
+        place_upsert(
+            code=str(props["code"]), level=props["level"], name_zh=props["name_zh"],
+            name_en=props.get("name_en", ""), parent=parent, boundary=geometry,
+            households=int(props.get("households") or 0),
+            population=int(props.get("population") or 0),
+        )
+        count += 1
+    return count
+
+
+def places_export_geojson(places) -> dict[str, Any]:
+    """Return places as a GeoJSON FeatureCollection that `places_import_geojson` reads back."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": p.boundary,
+                "properties": {
+                    "code": p.code,
+                    "parent": p.parent.code if p.parent_id else None,
+                    "level": p.level,
+                    "name_zh": p.name_zh,
+                    "name_en": p.name_en,
+                    "households": p.households,
+                    "population": p.population,
+                },
+            }
+            for p in places.select_related("parent")
+        ],
+    }

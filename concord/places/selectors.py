@@ -1,0 +1,65 @@
+"""Reads of the place tree."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db.models import QuerySet
+
+from concord.core.errors import NotFound
+
+from .geometry import contains, parse_boundary
+from .models import Level, Place
+
+
+def place_get(*, code: str) -> Place:
+    try:
+        return Place.objects.get(code=code)
+    except Place.DoesNotExist as exc:
+        raise NotFound(f"Unknown place {code!r}.") from exc
+
+
+def place_subtree(place: Place) -> QuerySet[Place]:
+    """Return the place and every place under it."""
+    return Place.objects.filter(path__startswith=place.path)
+
+
+def place_ancestors(place: Place) -> list[Place]:
+    """Return the places above `place` and the place itself, root first."""
+    by_path = {p.path: p for p in Place.objects.filter(path__in=place.ancestors_paths())}
+    return [by_path[p] for p in place.ancestors_paths() if p in by_path]
+
+
+@lru_cache(maxsize=4096)
+def _geometry(place_id: int, boundary_key: str):
+    import json
+
+    return parse_boundary(json.loads(boundary_key))
+
+
+def place_locate(*, lng: float, lat: float, within: Place | None = None) -> Place | None:
+    """Return the deepest place whose boundary covers the point, or None.
+
+    Candidates are narrowed by bounding box in the database, then tested exactly with shapely.
+    """
+    import json
+
+    qs = Place.objects.filter(
+        min_lng__lte=lng, max_lng__gte=lng, min_lat__lte=lat, max_lat__gte=lat
+    ).exclude(boundary=None)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    best: Place | None = None
+    for place in qs.only("id", "code", "path", "level", "boundary", "parent_id"):
+        geom = _geometry(place.id, json.dumps(place.boundary, sort_keys=True))
+        if geom is not None and contains(geom, lng, lat):
+            if best is None or place.rank > best.rank:
+                best = place
+    return best
+
+
+def places_at_level(level: Level, *, under: Place | None = None) -> QuerySet[Place]:
+    qs = Place.objects.filter(level=level)
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    return qs
