@@ -64,6 +64,10 @@ def _auth_error(request, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 400 and "parse" in str(exc).lower():
+        return api.create_response(
+            request, error_body("malformed", _("The request body is not valid JSON.")), status=400
+        )
     return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
 
 

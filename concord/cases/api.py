@@ -7,13 +7,13 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit, User
-from concord.core.errors import InvalidInput, NotFound, PermissionDenied
+from concord.core.errors import InvalidInput, NotFound
 from concord.places.models import Place
 
 from . import actions, selectors
@@ -236,7 +236,7 @@ def create_case(request: HttpRequest, payload: CaseIn):
         "tracking_token": submission.token,
         "tracking_url": f"/track/{case.receipt_code}?token={submission.token}",
     }
-    return (201 if submission.created else 200), body
+    return Status(201 if submission.created else 200, body)
 
 
 # --- staff reads ---------------------------------------------------------------------------
@@ -458,7 +458,7 @@ def request_transfer(request, case_id: int, payload: TransferIn):
     transfer = actions.case_transfer_request(
         actor=request.auth, case=_case(request, case_id), to_unit=unit, reason=payload.reason
     )
-    return 201, _transfer_out(transfer)
+    return Status(201, _transfer_out(transfer))
 
 
 def _transfer_for_receiver(request, transfer_id: int) -> TransferRequest:
@@ -498,7 +498,7 @@ class AttachmentOut(Schema):
 def add_attachment(request, case_id: int, file: UploadedFile = File(...)):
     case = _case(request, case_id)
     data = _read_upload(file)
-    return 201, actions.case_attach(case=case, data=data, name=file.name, actor=request.auth, public=False)
+    return Status(201, actions.case_attach(case=case, data=data, name=file.name, actor=request.auth, public=False))
 
 
 def _read_upload(file: UploadedFile) -> bytes:
@@ -582,7 +582,7 @@ def track_withdraw(request, code: str, payload: TrackReasonIn):
 @router.post("/track/{code}/attachments", auth=optional_auth, response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut})
 def track_attach(request, code: str, token: str = Query(..., max_length=64), file: UploadedFile = File(...)):
     case = _tracked(code, token)
-    return 201, actions.case_attach(case=case, data=_read_upload(file), name=file.name, public=True)
+    return Status(201, actions.case_attach(case=case, data=_read_upload(file), name=file.name, public=True))
 
 
 class CategoryOut(Schema):

@@ -5,7 +5,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION concord_events_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'cases_event is append-only: % refused', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'cases_event is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS cases_event_append_only ON cases_event;

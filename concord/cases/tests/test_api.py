@@ -1,0 +1,218 @@
+"""The cases API: intake with bad input, idempotency, scoped lists, tracking."""
+
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from concord.cases.models import Case, Event
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "kind": "dispute", "title": "邻居噪音 Noise 😀", "description": "每晚到凌晨 — 混合 text ✓",
+    "place": "V11", "category": "DP.02",
+}
+
+
+def error_of(response):
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    return body["error"]
+
+
+def test_a_resident_submits_anonymously_and_text_round_trips_exactly(world, api):
+    r = api.post("/cases", GOOD)
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["title"] == GOOD["title"] and body["description"] == GOOD["description"]
+    assert body["receipt_code"].startswith("C-") and body["tracking_token"]
+    case = Case.objects.get(receipt_code=body["receipt_code"])
+    assert case.title == GOOD["title"]
+    track = api.get(f"/cases/track/{body['receipt_code']}", token=body["tracking_token"])
+    assert track.status_code == 200
+    assert [e["kind"] for e in track.json()["events"]] == ["submitted"]
+    assert api.get(f"/cases/track/{body['receipt_code']}", token="wrong").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"place": "NOPE"}, "place"),
+        ({"category": "NOPE"}, "category"),
+        ({"title": "x" * 201}, "title"),
+        ({"description": "x" * 10_001}, "description"),
+        ({"title": "   "}, "title"),
+        ({"lat": 95.0, "lng": 120.0}, "lat"),
+        ({"lat": 30.0}, "lat"),
+        ({"kind": "party"}, "kind"),
+        ({"lat": "north", "lng": 1}, "lat"),
+        ({"parties": [{"role": "boss"}]}, "parties[0].role"),
+    ],
+)
+def test_bad_input_is_refused_with_the_one_error_shape_and_nothing_is_stored(world, api, change, field):
+    r = api.post("/cases", {**GOOD, **change})
+    assert r.status_code == 400, r.content
+    err = error_of(r)
+    assert err["code"] == "invalid"
+    assert field in err["fields"], err
+    assert Case.objects.count() == 0
+
+
+def test_malformed_json_and_wrong_types(world, api):
+    r = api.client.post("/api/v1/cases", data="{not json", content_type="application/json")
+    assert r.status_code == 400 and error_of(r)["code"] == "malformed"
+    r = api.post("/cases", {**GOOD, "title": ["a list"]})
+    assert r.status_code == 400 and "title" in error_of(r)["fields"]
+    assert Case.objects.count() == 0
+
+
+def test_a_point_outside_every_place_is_refused_and_a_point_inside_finds_its_grid(world, api):
+    body = {k: v for k, v in GOOD.items() if k != "place"}
+    r = api.post("/cases", {**body, "lat": 10.0, "lng": 10.0})
+    assert r.status_code == 400 and "place" in error_of(r)["fields"]
+    r = api.post("/cases", {**body, "lat": 30.05, "lng": 120.05})
+    assert r.status_code == 201
+    assert r.json()["place"]["code"] == "G111"
+
+
+def test_idempotent_creation_returns_the_same_case(world, api):
+    headers = {"Idempotency-Key": "abc-123"}
+    first = api.post("/cases", GOOD, headers=headers)
+    again = api.post("/cases", GOOD, headers=headers)
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["receipt_code"] == again.json()["receipt_code"]
+    assert first.json()["tracking_token"] == again.json()["tracking_token"]
+    assert Case.objects.count() == 1
+    other = api.post("/cases", {**GOOD, "title": "different"}, headers=headers)
+    assert other.status_code == 409 and error_of(other)["code"] == "conflict"
+    assert Case.objects.count() == 1
+
+
+def test_staff_list_is_scoped_and_runs_a_constant_number_of_queries(world, api):
+    for i in range(3):
+        api.post("/cases", {**GOOD, "title": f"T1 case {i}"})
+    api.post("/cases", {**GOOD, "place": "V21", "title": "T2 case"})
+    api.as_user(world.alice)
+    r = api.get("/cases")
+    assert r.status_code == 200
+    assert {c["title"] for c in r.json()["items"]} == {"T1 case 0", "T1 case 1", "T1 case 2"}
+    api.as_user(world.carol)
+    assert [c["title"] for c in api.get("/cases").json()["items"]] == ["T2 case"]
+    api.as_user(world.ana)
+    assert api.get("/cases").json()["count"] == 0
+
+    api.as_user(world.zoe)
+    with CaptureQueriesContext(connection) as few:
+        assert api.get("/cases", limit=2).status_code == 200
+    for i in range(20):
+        api.post("/cases", {**GOOD, "title": f"more {i}"})
+    with CaptureQueriesContext(connection) as many:
+        r = api.get("/cases", limit=200)
+    assert len(r.json()["items"]) == 24
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_list_filters(world, api):
+    api.post("/cases", GOOD)
+    api.post("/cases", {**GOOD, "place": "V12", "kind": "service_request", "category": None})
+    api.as_user(world.zoe)
+    assert api.get("/cases", place="V12").json()["count"] == 1
+    assert api.get("/cases", kind="dispute").json()["count"] == 1
+    assert api.get("/cases", status="submitted,accepted").json()["count"] == 2
+    assert api.get("/cases", category="DP").json()["count"] == 1
+    r = api.get("/cases", limit=0)
+    assert r.status_code == 400
+
+
+def test_anonymous_callers_cannot_read_staff_endpoints(world, api):
+    case_id = api.post("/cases", GOOD).json()["id"]
+    r = api.anonymous().get(f"/cases/{case_id}")
+    assert r.status_code == 401 and error_of(r)["code"] == "unauthenticated"
+    r = api.client.get("/api/v1/cases", headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+
+
+def test_out_of_place_staff_get_404_not_403(world, api):
+    case_id = api.post("/cases", GOOD).json()["id"]
+    assert api.as_user(world.carol).get(f"/cases/{case_id}").status_code == 404
+    assert api.as_user(world.bob).get(f"/cases/{case_id}").status_code == 200
+
+
+def test_party_contacts_are_masked_for_roles_that_do_not_handle_the_case(world, api):
+    body = {**GOOD, "parties": [{"role": "complainant", "name": "王芳", "phone": "13812345678", "email": "wf@example.cn"}]}
+    case_id = api.post("/cases", body).json()["id"]
+    seen = api.as_user(world.bob).get(f"/cases/{case_id}").json()["parties"][0]
+    assert seen["phone"] == "13812345678" and not seen["masked"]
+    masked = api.as_user(world.alice).get(f"/cases/{case_id}").json()["parties"][0]
+    assert masked["masked"] and "12345678" not in masked["phone"] and masked["phone"].endswith("5678")
+
+
+def test_transitions_over_the_api_and_refusals_in_the_error_shape(world, api):
+    case_id = api.post("/cases", GOOD).json()["id"]
+    api.as_user(world.bob)
+    r = api.post(f"/cases/{case_id}/resolve", {"outcome": "fixed", "text": "x"})
+    assert r.status_code == 409 and error_of(r)["code"] == "invalid_transition"
+    assert api.post(f"/cases/{case_id}/accept", {}).json()["status"] == "accepted"
+    assert api.post(f"/cases/{case_id}/start").json()["status"] == "in_progress"
+    r = api.post(f"/cases/{case_id}/resolve", {"outcome": "agreement", "text": "达成协议"})
+    assert r.json()["status"] == "resolved"
+    r = api.as_user(world.carol).post(f"/cases/{case_id}/close", {})
+    assert r.status_code == 404
+    events = api.as_user(world.bob).get(f"/cases/{case_id}/events").json()
+    assert [e["kind"] for e in events] == ["submitted", "accepted", "work_started", "resolved"]
+
+
+def test_resident_tracks_adds_information_and_rates(world, api):
+    sub = api.post("/cases", GOOD).json()
+    code, token = sub["receipt_code"], sub["tracking_token"]
+    r = api.post(f"/cases/track/{code}/information", {"token": token, "text": "补充：有录音"})
+    assert r.status_code == 200
+    api.as_user(world.bob)
+    api.post(f"/cases/{sub['id']}/accept", {})
+    api.post(f"/cases/{sub['id']}/start")
+    api.post(f"/cases/{sub['id']}/assign", {"assignee_id": world.bob.pk})
+    api.post(f"/cases/{sub['id']}/resolve", {"outcome": "agreement", "text": "已达成协议"})
+    api.anonymous()
+    r = api.post(f"/cases/track/{code}/feedback", {"token": token, "resolved": "yes", "satisfaction": 5})
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    kinds = [e["kind"] for e in r.json()["events"]]
+    assert "assigned" not in kinds, "internal events are not shown to residents"
+    assert kinds[-2:] == ["feedback", "closed"]
+
+
+def png_bytes():
+    return b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+
+
+def test_attachments_are_checked_by_content_and_size(world, api, settings):
+    sub = api.post("/cases", GOOD).json()
+    url = f"/api/v1/cases/track/{sub['receipt_code']}/attachments?token={sub['tracking_token']}"
+    ok = api.client.post(url, {"file": _file("photo.png", png_bytes())})
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["content_type"] == "image/png"
+    fake = api.client.post(url, {"file": _file("photo.png", b"MZ\x90\x00 an exe pretending")})
+    assert fake.status_code == 400 and "file" in error_of(fake)["fields"]
+    html = api.client.post(url, {"file": _file("notes.txt", b"<html><script>alert(1)</script>")})
+    assert html.status_code == 400
+    settings.CONCORD = {**settings.CONCORD, "ATTACHMENT_MAX_BYTES": 1000}
+    big = api.client.post(url, {"file": _file("big.png", png_bytes() + b"\x00" * 2000)})
+    assert big.status_code == 413 and error_of(big)["code"] == "too_large"
+    assert Event.objects.filter(kind="attachment_added").count() == 1
+
+
+def _file(name, data):
+    f = io.BytesIO(data)
+    f.name = name
+    return f
+
+
+def test_openapi_and_docs_are_served(world, client):
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200
+    paths = json.loads(spec.content)["paths"]
+    assert "/api/v1/cases" in paths and "/api/v1/places" in paths and "/api/v1/categories" in paths
+    assert client.get("/api/v1/docs").status_code == 200
