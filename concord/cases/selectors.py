@@ -17,6 +17,8 @@ from .models import Case, Category, Event, Sensitivity
 
 def cases_visible_to(user) -> QuerySet[Case]:
     """Return the cases this user may see: role ∩ place ∩ sensitivity."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
     in_place = perms.place_q(user, Cap.CASE_VIEW, "place_path")
     my_units = perms.unit_ids_with(user, Cap.CASE_VIEW)
     q = in_place & (
