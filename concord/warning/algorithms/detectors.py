@@ -116,9 +116,7 @@ def make_params(method: str, overrides: Mapping[str, Any] | None = None) -> Para
     try:
         spec = METHODS[method]
     except KeyError:
-        raise ValueError(
-            f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
-        ) from None
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}") from None
     fields = {f.name: f for f in dataclasses.fields(spec.defaults)}
     changes = {}
     for raw_name, value in (overrides or {}).items():

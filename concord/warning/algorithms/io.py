@@ -36,7 +36,7 @@ def read_series_csv(path: str | Path) -> Series:
     non-negative integers.
     """
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
+        handle = open(path, newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise SeriesInputError(f"cannot read {path}: {exc.strerror}") from None
     with handle:
