@@ -30,7 +30,9 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 @api.exception_handler(ConcordError)
 def _concord_error(request, exc: ConcordError):
-    return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+    return api.create_response(
+        request, error_body(exc.code, exc.message, exc.fields), status=exc.status
+    )
 
 
 def _field_name(loc) -> str:
@@ -43,7 +45,9 @@ def _validation_error(request, exc: ValidationError):
     fields: dict[str, str] = {}
     malformed = False
     for err in exc.errors:
-        if err.get("type") in {"json_invalid", "value_error.jsondecode"} or "JSON" in str(err.get("msg", "")):
+        if err.get("type") in {"json_invalid", "value_error.jsondecode"} or "JSON" in str(
+            err.get("msg", "")
+        ):
             malformed = True
         fields[_field_name(err.get("loc", ()))] = str(err.get("msg", ""))
     if malformed:
@@ -78,10 +82,9 @@ def _not_found(request, exc):
 
 def _register() -> None:
     from concord.accounts.api import router as accounts_router
+    from concord.cases.api import categories_router
     from concord.cases.api import router as cases_router
     from concord.places.api import router as places_router
-
-    from concord.cases.api import categories_router
 
     api.add_router("/cases", cases_router)
     api.add_router("/categories", categories_router)

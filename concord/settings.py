@@ -103,7 +103,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers go on while one writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
+    # WAL lets readers go on while one writer commits; IMMEDIATE avoids upgrading a read
+    # lock to a write lock mid-transaction (the usual cause of 'database is locked').
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -134,7 +135,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [p for p in [BASE_DIR / "static", BASE_DIR.parent / "build" / "static"] if p.exists()]
+STATICFILES_DIRS = [
+    p for p in [BASE_DIR / "static", BASE_DIR.parent / "build" / "static"] if p.exists()
+]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -151,7 +154,9 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("CONCORD_SECURE_COOKIES", not DEBUG and bool(env_str("SECRET_KEY")))
+SESSION_COOKIE_SECURE = env_bool(
+    "CONCORD_SECURE_COOKIES", not DEBUG and bool(env_str("SECRET_KEY"))
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -34,41 +34,121 @@ def _square(x: float, y: float, size: float) -> dict:
 
 def build_world() -> SimpleNamespace:
     w = SimpleNamespace()
-    w.C = place_upsert(code="C", level="county", name_zh="和平县", name_en="Heping County",
-                       boundary=_square(120.0, 30.0, 1.0), households=50000, population=150000)
-    w.T1 = place_upsert(code="T1", level="town", name_zh="东镇", name_en="East Town", parent=w.C,
-                        boundary=_square(120.0, 30.0, 0.5))
-    w.T2 = place_upsert(code="T2", level="town", name_zh="西镇", name_en="West Town", parent=w.C,
-                        boundary=_square(120.5, 30.0, 0.5))
-    w.V11 = place_upsert(code="V11", level="village", name_zh="桃村", name_en="Peach Village",
-                         parent=w.T1, boundary=_square(120.0, 30.0, 0.25))
-    w.V12 = place_upsert(code="V12", level="village", name_zh="李村", name_en="Plum Village",
-                         parent=w.T1, boundary=_square(120.25, 30.0, 0.25))
-    w.V21 = place_upsert(code="V21", level="village", name_zh="柳社区", name_en="Willow Community",
-                         parent=w.T2, boundary=_square(120.5, 30.0, 0.25))
-    w.G111 = place_upsert(code="G111", level="grid", name_zh="桃村一网格", name_en="Peach Grid 1",
-                          parent=w.V11, boundary=_square(120.0, 30.0, 0.1))
-    w.G211 = place_upsert(code="G211", level="grid", name_zh="柳社区一网格", name_en="Willow Grid 1",
-                          parent=w.V21, boundary=_square(120.5, 30.0, 0.1))
+    w.C = place_upsert(
+        code="C",
+        level="county",
+        name_zh="和平县",
+        name_en="Heping County",
+        boundary=_square(120.0, 30.0, 1.0),
+        households=50000,
+        population=150000,
+    )
+    w.T1 = place_upsert(
+        code="T1",
+        level="town",
+        name_zh="东镇",
+        name_en="East Town",
+        parent=w.C,
+        boundary=_square(120.0, 30.0, 0.5),
+    )
+    w.T2 = place_upsert(
+        code="T2",
+        level="town",
+        name_zh="西镇",
+        name_en="West Town",
+        parent=w.C,
+        boundary=_square(120.5, 30.0, 0.5),
+    )
+    w.V11 = place_upsert(
+        code="V11",
+        level="village",
+        name_zh="桃村",
+        name_en="Peach Village",
+        parent=w.T1,
+        boundary=_square(120.0, 30.0, 0.25),
+    )
+    w.V12 = place_upsert(
+        code="V12",
+        level="village",
+        name_zh="李村",
+        name_en="Plum Village",
+        parent=w.T1,
+        boundary=_square(120.25, 30.0, 0.25),
+    )
+    w.V21 = place_upsert(
+        code="V21",
+        level="village",
+        name_zh="柳社区",
+        name_en="Willow Community",
+        parent=w.T2,
+        boundary=_square(120.5, 30.0, 0.25),
+    )
+    w.G111 = place_upsert(
+        code="G111",
+        level="grid",
+        name_zh="桃村一网格",
+        name_en="Peach Grid 1",
+        parent=w.V11,
+        boundary=_square(120.0, 30.0, 0.1),
+    )
+    w.G211 = place_upsert(
+        code="G211",
+        level="grid",
+        name_zh="柳社区一网格",
+        name_en="Willow Grid 1",
+        parent=w.V21,
+        boundary=_square(120.5, 30.0, 0.1),
+    )
 
     def unit(code, kind, place, zh, en, channels=()):
-        return Unit.objects.create(code=code, kind=kind, place=place, name_zh=zh, name_en=en,
-                                   channels=list(channels))
+        return Unit.objects.create(
+            code=code, kind=kind, place=place, name_zh=zh, name_en=en, channels=list(channels)
+        )
 
-    w.u_county = unit("GC-C", UnitKind.GOVERNANCE_CENTRE, w.C, "县综治中心", "County governance centre")
-    w.u_petition = unit("PO-C", UnitKind.PETITION_OFFICE, w.C, "县信访局", "County letters and visits bureau")
+    w.u_county = unit(
+        "GC-C", UnitKind.GOVERNANCE_CENTRE, w.C, "县综治中心", "County governance centre"
+    )
+    w.u_petition = unit(
+        "PO-C", UnitKind.PETITION_OFFICE, w.C, "县信访局", "County letters and visits bureau"
+    )
     w.u_labour = unit("LB-C", UnitKind.DEPARTMENT, w.C, "县人社局", "County labour bureau")
-    w.u_arbitration = unit("AC-C", UnitKind.ARBITRATION_COMMISSION, w.C, "县劳动仲裁委", "County labour arbitration commission")
-    w.u_counselling = unit("CT-C", UnitKind.COUNSELLING_TEAM, w.C, "县心理服务队", "County counselling team")
-    w.u_t1 = unit("GC-T1", UnitKind.GOVERNANCE_CENTRE, w.T1, "东镇综治中心", "East Town governance centre")
-    w.u_t1_med = unit("MC-T1", UnitKind.MEDIATION_COMMITTEE, w.T1, "东镇调委会", "East Town mediation committee")
-    w.u_t2 = unit("GC-T2", UnitKind.GOVERNANCE_CENTRE, w.T2, "西镇综治中心", "West Town governance centre")
-    w.u_v11_med = unit("MC-V11", UnitKind.MEDIATION_COMMITTEE, w.V11, "桃村调委会", "Peach Village mediation committee")
-    w.u_v11_grid = unit("GS-V11", UnitKind.GRID_STATION, w.V11, "桃村网格站", "Peach Village grid station")
-    w.u_v21_med = unit("MC-V21", UnitKind.MEDIATION_COMMITTEE, w.V21, "柳社区调委会", "Willow mediation committee")
+    w.u_arbitration = unit(
+        "AC-C",
+        UnitKind.ARBITRATION_COMMISSION,
+        w.C,
+        "县劳动仲裁委",
+        "County labour arbitration commission",
+    )
+    w.u_counselling = unit(
+        "CT-C", UnitKind.COUNSELLING_TEAM, w.C, "县心理服务队", "County counselling team"
+    )
+    w.u_t1 = unit(
+        "GC-T1", UnitKind.GOVERNANCE_CENTRE, w.T1, "东镇综治中心", "East Town governance centre"
+    )
+    w.u_t1_med = unit(
+        "MC-T1", UnitKind.MEDIATION_COMMITTEE, w.T1, "东镇调委会", "East Town mediation committee"
+    )
+    w.u_t2 = unit(
+        "GC-T2", UnitKind.GOVERNANCE_CENTRE, w.T2, "西镇综治中心", "West Town governance centre"
+    )
+    w.u_v11_med = unit(
+        "MC-V11",
+        UnitKind.MEDIATION_COMMITTEE,
+        w.V11,
+        "桃村调委会",
+        "Peach Village mediation committee",
+    )
+    w.u_v11_grid = unit(
+        "GS-V11", UnitKind.GRID_STATION, w.V11, "桃村网格站", "Peach Village grid station"
+    )
+    w.u_v21_med = unit(
+        "MC-V21", UnitKind.MEDIATION_COMMITTEE, w.V21, "柳社区调委会", "Willow mediation committee"
+    )
 
     def person(name, role, unit, place):
-        user = User.objects.create_user(username=name, password="correct horse battery", display_name=name.title())
+        user = User.objects.create_user(
+            username=name, password="correct horse battery", display_name=name.title()
+        )
         if role:
             Membership.objects.create(user=user, unit=unit, role=role, place=place)
         setattr(w, name, user)

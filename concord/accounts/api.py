@@ -30,9 +30,13 @@ class MeOut(Schema):
 def me(request):
     user = request.auth
     return {
-        "id": user.pk, "username": user.username, "display_name": user.display_name,
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
         "language": user.language,
-        "grants": [{"role": g.role, "unit_id": g.unit_id, "place_path": g.place_path} for g in grants(user)],
+        "grants": [
+            {"role": g.role, "unit_id": g.unit_id, "place_path": g.place_path} for g in grants(user)
+        ],
     }
 
 
@@ -54,7 +58,14 @@ def list_units(request, place: str | None = None, kind: str | None = None):
     if kind:
         qs = qs.filter(kind=kind)
     return [
-        {"code": u.code, "kind": u.kind, "name_zh": u.name_zh, "name_en": u.name_en,
-         "name": u.localized_name(), "place": u.place.code, "channels": u.channels}
+        {
+            "code": u.code,
+            "kind": u.kind,
+            "name_zh": u.name_zh,
+            "name_en": u.name_en,
+            "name": u.localized_name(),
+            "place": u.place.code,
+            "channels": u.channels,
+        }
         for u in qs[:2000]
     ]

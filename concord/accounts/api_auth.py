@@ -39,7 +39,9 @@ class ConcordAuth(HttpBearer):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             if request.method in UNSAFE and check_csrf(request) is not None:
-                raise AuthenticationError(403, _("CSRF check failed; reload the page and try again."))
+                raise AuthenticationError(
+                    403, _("CSRF check failed; reload the page and try again.")
+                )
             return user
         if self.required:
             return None

@@ -17,7 +17,9 @@ from .roles import Role
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, default="zh-hans",
+        _("language"),
+        max_length=10,
+        default="zh-hans",
         choices=[("zh-hans", "简体中文"), ("en", "English")],
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -49,12 +51,16 @@ class Unit(LocalizedNameMixin, models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=160)
     name_en = models.CharField(_("name (English)"), max_length=160, blank=True)
     place = models.ForeignKey(
-        "places.Place", on_delete=models.PROTECT, related_name="units",
+        "places.Place",
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("jurisdiction"),
     )
     channels = models.JSONField(_("channels handled"), default=list, blank=True)
     category_codes = models.JSONField(
-        _("category codes handled"), default=list, blank=True,
+        _("category codes handled"),
+        default=list,
+        blank=True,
         help_text=_("Category code prefixes this unit handles; empty means any."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -73,8 +79,11 @@ class Membership(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     place = models.ForeignKey(
-        "places.Place", on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("place"), help_text=_("The membership covers this place and all below it."),
+        "places.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("place"),
+        help_text=_("The membership covers this place and all below it."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -82,7 +91,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role", "place"], name="uniq_membership")
+            models.UniqueConstraint(
+                fields=["user", "unit", "role", "place"], name="uniq_membership"
+            )
         ]
 
     def __str__(self) -> str:
@@ -114,5 +125,7 @@ class ApiToken(models.Model):
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token and return it with its plain text, which is not stored."""
         token = "cct_" + secrets.token_urlsafe(32)
-        obj = cls.objects.create(user=user, name=name, prefix=token[:10], digest=cls.digest_of(token))
+        obj = cls.objects.create(
+            user=user, name=name, prefix=token[:10], digest=cls.digest_of(token)
+        )
         return obj, token

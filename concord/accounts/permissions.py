@@ -31,9 +31,8 @@ def grants(user) -> list[Grant]:
         return cached
     from .models import Membership
 
-    rows = (
-        Membership.objects.filter(user=user, is_active=True, unit__is_active=True)
-        .values_list("role", "unit_id", "place_id", "place__path")
+    rows = Membership.objects.filter(user=user, is_active=True, unit__is_active=True).values_list(
+        "role", "unit_id", "place_id", "place__path"
     )
     result = [
         Grant(role, unit_id, place_id, path, ROLE_CAPABILITIES.get(role, frozenset()))

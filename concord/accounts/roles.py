@@ -38,12 +38,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {Cap.CASE_VIEW, Cap.CASE_FILE, Cap.CASE_HANDLE, Cap.CASE_ESCALATE, Cap.PARTY_CONTACT}
     ),
     Role.MEDIATOR: frozenset(
-        {Cap.CASE_VIEW, Cap.CASE_FILE, Cap.CASE_HANDLE, Cap.CASE_ESCALATE, Cap.PARTY_CONTACT,
-         Cap.MEDIATE}
+        {
+            Cap.CASE_VIEW,
+            Cap.CASE_FILE,
+            Cap.CASE_HANDLE,
+            Cap.CASE_ESCALATE,
+            Cap.PARTY_CONTACT,
+            Cap.MEDIATE,
+        }
     ),
     Role.CASEWORKER: frozenset(
-        {Cap.CASE_VIEW, Cap.CASE_FILE, Cap.CASE_HANDLE, Cap.CASE_ESCALATE, Cap.CASE_ROUTE,
-         Cap.PARTY_CONTACT}
+        {
+            Cap.CASE_VIEW,
+            Cap.CASE_FILE,
+            Cap.CASE_HANDLE,
+            Cap.CASE_ESCALATE,
+            Cap.CASE_ROUTE,
+            Cap.PARTY_CONTACT,
+        }
     ),
     Role.DEPARTMENT_OFFICER: frozenset(
         {Cap.CASE_VIEW, Cap.CASE_HANDLE, Cap.CASE_ESCALATE, Cap.CASE_ROUTE, Cap.PARTY_CONTACT}
@@ -51,8 +63,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNSELLOR: frozenset({Cap.WELLBEING}),
     Role.SUPERVISOR: frozenset(
         {
-            Cap.CASE_VIEW, Cap.CASE_VIEW_SENSITIVE, Cap.CASE_HANDLE, Cap.CASE_ESCALATE, Cap.CASE_ROUTE,
-            Cap.CASE_SUPERVISE, Cap.STATS_VIEW, Cap.ALERT_MANAGE,
+            Cap.CASE_VIEW,
+            Cap.CASE_VIEW_SENSITIVE,
+            Cap.CASE_HANDLE,
+            Cap.CASE_ESCALATE,
+            Cap.CASE_ROUTE,
+            Cap.CASE_SUPERVISE,
+            Cap.STATS_VIEW,
+            Cap.ALERT_MANAGE,
         }
     ),
     Role.ANALYST: frozenset({Cap.STATS_VIEW, Cap.ALERT_MANAGE}),

@@ -20,14 +20,29 @@ from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.core.audit import canonical_json
+from concord.core.calendars import platform_calendar
 from concord.core.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from concord.places.models import LEVEL_ORDER, Level, Place
 
 from . import tokens
 from .audit import append_event, stream_for_case
+from .clocks import clock_start, clocks_pause, clocks_resume, clocks_stop
 from .models import (
-    Case, Category, Clock, ClockState, Feedback, IdempotencyKey, IntakeChannel, Kind, Outcome,
-    Party, PartyRole, ResolvedAnswer, Sensitivity, Status, TransferRequest, TransferState,
+    Case,
+    Category,
+    ClockState,
+    Feedback,
+    IdempotencyKey,
+    IntakeChannel,
+    Kind,
+    Outcome,
+    Party,
+    PartyRole,
+    ResolvedAnswer,
+    Sensitivity,
+    Status,
+    TransferRequest,
+    TransferState,
     Urgency,
 )
 from .routing import route_case, unit_for
@@ -89,7 +104,9 @@ def _require_router(user, case: Case) -> None:
 def _require_text(value: str, field: str, *, max_chars: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput(_("This field is required."), fields={field: _("This field is required.")})
+        raise InvalidInput(
+            _("This field is required."), fields={field: _("This field is required.")}
+        )
     if len(value) > max_chars:
         msg = _("At most %(n)d characters.") % {"n": max_chars}
         raise InvalidInput(msg, fields={field: msg})
@@ -130,17 +147,26 @@ def case_submit(
     """
     limits = _limits()
     title = _require_text(title, "title", max_chars=limits["TITLE_MAX_CHARS"])
-    description = _require_text(description, "description", max_chars=limits["DESCRIPTION_MAX_CHARS"])
+    description = _require_text(
+        description, "description", max_chars=limits["DESCRIPTION_MAX_CHARS"]
+    )
     if kind not in Kind.values:
         raise InvalidInput(_("Unknown kind."), fields={"kind": _("Unknown kind.")})
     if urgency not in Urgency.values:
         raise InvalidInput(_("Unknown urgency."), fields={"urgency": _("Unknown urgency.")})
     if intake_channel not in IntakeChannel.values:
-        raise InvalidInput(_("Unknown intake channel."), fields={"intake_channel": _("Unknown intake channel.")})
+        raise InvalidInput(
+            _("Unknown intake channel."), fields={"intake_channel": _("Unknown intake channel.")}
+        )
     if (lat is None) != (lng is None):
-        raise InvalidInput(_("Give both latitude and longitude."), fields={"lat": _("Give both latitude and longitude.")})
+        raise InvalidInput(
+            _("Give both latitude and longitude."),
+            fields={"lat": _("Give both latitude and longitude.")},
+        )
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise InvalidInput(_("Coordinates are out of range."), fields={"lat": _("Coordinates are out of range.")})
+        raise InvalidInput(
+            _("Coordinates are out of range."), fields={"lat": _("Coordinates are out of range.")}
+        )
     if place is None and lat is not None:
         from concord.places.selectors import place_locate
 
@@ -152,7 +178,10 @@ def case_submit(
         )
     filed_by = None
     if actor is not None and intake_channel in {
-        IntakeChannel.GRID_WORKER, IntakeChannel.WALK_IN, IntakeChannel.HOTLINE, IntakeChannel.LETTER
+        IntakeChannel.GRID_WORKER,
+        IntakeChannel.WALK_IN,
+        IntakeChannel.HOTLINE,
+        IntakeChannel.LETTER,
     }:
         if not perms.can(actor, Cap.CASE_FILE, place_path=place.path):
             raise PermissionDenied(_("You may not file cases for residents in this place."))
@@ -163,11 +192,20 @@ def case_submit(
     parties = parties or []
     for i, p in enumerate(parties):
         if p.get("role", PartyRole.COMPLAINANT) not in PartyRole.values:
-            raise InvalidInput(_("Unknown party role."), fields={f"parties[{i}].role": _("Unknown party role.")})
+            raise InvalidInput(
+                _("Unknown party role."), fields={f"parties[{i}].role": _("Unknown party role.")}
+            )
 
     fingerprint = _fingerprint(
-        {"kind": kind, "title": title, "description": description, "place": place.code,
-         "category": category.code if category else None, "lat": lat, "lng": lng}
+        {
+            "kind": kind,
+            "title": title,
+            "description": description,
+            "place": place.code,
+            "category": category.code if category else None,
+            "lat": lat,
+            "lng": lng,
+        }
     )
     if idempotency_key:
         existing = _replay(idempotency_scope, idempotency_key, fingerprint)
@@ -177,23 +215,39 @@ def case_submit(
         with transaction.atomic():
             route = route_case(place=place, category=category, kind=kind)
             case = Case.objects.create(
-                token_salt=tokens.new_salt(), kind=kind, title=title, description=description,
-                language=language, category=category, place=place, place_path=place.path,
-                lat=lat, lng=lng, address=(address or "")[:300], intake_channel=intake_channel,
+                token_salt=tokens.new_salt(),
+                kind=kind,
+                title=title,
+                description=description,
+                language=language,
+                category=category,
+                place=place,
+                place_path=place.path,
+                lat=lat,
+                lng=lng,
+                address=(address or "")[:300],
+                intake_channel=intake_channel,
                 urgency=urgency,
                 sensitivity=category.sensitivity if category else Sensitivity.NORMAL,
-                level=route.level, channel=route.channel, owner_unit=route.unit,
+                level=route.level,
+                channel=route.channel,
+                owner_unit=route.unit,
                 submitted_by=actor if (actor is not None and filed_by is None) else None,
-                filed_by=filed_by, consent_note=on_behalf_consent[:300],
-                contact_consent=contact_consent, is_anonymous=is_anonymous,
+                filed_by=filed_by,
+                consent_note=on_behalf_consent[:300],
+                contact_consent=contact_consent,
+                is_anonymous=is_anonymous,
             )
             case.receipt_code = tokens.receipt_code(timezone.localdate().year, case.pk)
             case.save(update_fields=["receipt_code"])
             Party.objects.bulk_create(
                 Party(
-                    case=case, role=p.get("role", PartyRole.COMPLAINANT),
-                    name=str(p.get("name", ""))[:120], phone=str(p.get("phone", ""))[:40],
-                    email=str(p.get("email", ""))[:254], address=str(p.get("address", ""))[:300],
+                    case=case,
+                    role=p.get("role", PartyRole.COMPLAINANT),
+                    name=str(p.get("name", ""))[:120],
+                    phone=str(p.get("phone", ""))[:40],
+                    email=str(p.get("email", ""))[:254],
+                    address=str(p.get("address", ""))[:300],
                     is_organisation=bool(p.get("is_organisation", False)),
                 )
                 for p in parties
@@ -203,9 +257,16 @@ def case_submit(
                     scope=idempotency_scope, key=idempotency_key, fingerprint=fingerprint, case=case
                 )
             _record(
-                case, "submitted", actor, public=True, receipt=case.receipt_code,
-                intake_channel=intake_channel, level=route.level, channel=route.channel,
-                unit=route.unit.code, route_reason=route.reason,
+                case,
+                "submitted",
+                actor,
+                public=True,
+                receipt=case.receipt_code,
+                intake_channel=intake_channel,
+                level=route.level,
+                channel=route.channel,
+                unit=route.unit.code,
+                route_reason=route.reason,
                 on_behalf_consent=on_behalf_consent or None,
             )
             _start_handling_clock(case, category)
@@ -226,7 +287,9 @@ def _replay(scope: str, key: str, fingerprint: str) -> Submission | None:
         return None
     if row.fingerprint != fingerprint:
         raise Conflict(_("This Idempotency-Key was already used for a different submission."))
-    return Submission(case=row.case, token=tokens.tracking_token(row.case.token_salt), created=False)
+    return Submission(
+        case=row.case, token=tokens.tracking_token(row.case.token_salt), created=False
+    )
 
 
 SUBMIT_HOOKS: list = []
@@ -239,15 +302,12 @@ def _after_submit(case: Case) -> None:
 
 
 def _start_handling_clock(case: Case, category: Category | None) -> None:
-    from concord.core.calendar import default_calendar
-
     days = category.handling_days if category else 15
-    cal = default_calendar()
-    start = timezone.localdate()
-    due = cal.add_calendar_days(start, days)
-    Clock.objects.create(
-        case=case, kind="handle", channel=case.channel, unit="calendar_days", amount=days,
-        started_on=start, due_on=due,
+    clock_start(
+        case=case,
+        kind="handle",
+        amount=days,
+        unit="calendar_days",
         basis=_("Policy: handling time for this category (%(days)d days)") % {"days": days},
         grade="C",
     )
@@ -271,7 +331,9 @@ def case_accept(*, actor, case: Case, note: str = "") -> Case:
 
 
 @transaction.atomic
-def case_not_accept(*, actor, case: Case, reason: str, route: str, route_deadline: str = "") -> Case:
+def case_not_accept(
+    *, actor, case: Case, reason: str, route: str, route_deadline: str = ""
+) -> Case:
     """Decline a case that belongs to another lawful route, telling the resident which one."""
     case = _lock(case)
     _require_handler(actor, case)
@@ -281,9 +343,16 @@ def case_not_accept(*, actor, case: Case, reason: str, route: str, route_deadlin
     case.status = Status.NOT_ACCEPTED
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "closed_at", "updated_at"])
-    _stop_clocks(case, ClockState.CANCELLED)
-    _record(case, "not_accepted", actor, public=True, reason=reason, route=route,
-            route_deadline=route_deadline or None)
+    clocks_stop(case, ClockState.CANCELLED)
+    _record(
+        case,
+        "not_accepted",
+        actor,
+        public=True,
+        reason=reason,
+        route=route,
+        route_deadline=route_deadline or None,
+    )
     return case
 
 
@@ -291,8 +360,12 @@ def case_not_accept(*, actor, case: Case, reason: str, route: str, route_deadlin
 def case_assign(*, actor, case: Case, assignee) -> Case:
     case = _lock(case)
     _require_handler(actor, case)
-    _require_state(case, {Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}, _("assign"))
-    if not perms.can(assignee, Cap.CASE_HANDLE, place_path=case.place_path, unit_id=case.owner_unit_id):
+    _require_state(
+        case, {Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}, _("assign")
+    )
+    if not perms.can(
+        assignee, Cap.CASE_HANDLE, place_path=case.place_path, unit_id=case.owner_unit_id
+    ):
         raise InvalidInput(
             _("The assignee must be a member of the owning unit who handles cases here."),
             fields={"assignee": _("Not a handler of the owning unit.")},
@@ -325,10 +398,7 @@ def case_pause(*, actor, case: Case, reason: str) -> Case:
     reason = _require_text(reason, "reason", max_chars=2000)
     case.status = Status.PAUSED
     case.save(update_fields=["status", "updated_at"])
-    today = timezone.localdate()
-    Clock.objects.filter(case=case, state=ClockState.RUNNING).update(
-        state=ClockState.PAUSED, paused_since=today
-    )
+    clocks_pause(case)
     _record(case, "paused", actor, public=True, reason=reason)
     return case
 
@@ -340,37 +410,9 @@ def case_resume(*, actor, case: Case) -> Case:
     _require_state(case, {Status.PAUSED}, _("resume"))
     case.status = Status.IN_PROGRESS
     case.save(update_fields=["status", "updated_at"])
-    _resume_clocks(case)
+    clocks_resume(case)
     _record(case, "resumed", actor, public=True)
     return case
-
-
-def _resume_clocks(case: Case) -> None:
-    from concord.core.calendar import default_calendar
-
-    cal = default_calendar()
-    today = timezone.localdate()
-    for clock in Clock.objects.filter(case=case, state=ClockState.PAUSED):
-        paused_days = (today - clock.paused_since).days if clock.paused_since else 0
-        clock.pauses = [*clock.pauses, [clock.paused_since.isoformat(), today.isoformat()]]
-        if paused_days > 0:
-            # The clock stood still while paused: move the due date by the paused span.
-            if clock.unit == "working_days":
-                clock.due_on = cal.add_working_days(clock.due_on, cal.working_days_between(clock.paused_since, today))
-            else:
-                clock.due_on = cal.add_calendar_days(clock.due_on, paused_days)
-        clock.state = ClockState.RUNNING
-        clock.paused_since = None
-        clock.save(update_fields=["pauses", "due_on", "state", "paused_since"])
-
-
-def _stop_clocks(case: Case, state: str) -> None:
-    now = timezone.now()
-    live = Clock.objects.filter(case=case, state__in=[ClockState.RUNNING, ClockState.PAUSED])
-    if state == ClockState.MET:
-        live.update(state=state, met_at=now, paused_since=None)
-    else:
-        live.update(state=state, paused_since=None)
 
 
 @transaction.atomic
@@ -378,7 +420,9 @@ def case_resolve(*, actor, case: Case, outcome: str, text: str) -> Case:
     """Record the outcome and the written answer the resident receives."""
     case = _lock(case)
     _require_handler(actor, case)
-    _require_state(case, {Status.IN_PROGRESS, Status.ASSIGNED, Status.ACCEPTED, Status.REOPENED}, _("resolve"))
+    _require_state(
+        case, {Status.IN_PROGRESS, Status.ASSIGNED, Status.ACCEPTED, Status.REOPENED}, _("resolve")
+    )
     if outcome not in Outcome.values:
         raise InvalidInput(_("Unknown outcome."), fields={"outcome": _("Unknown outcome.")})
     text = _require_text(text, "text", max_chars=10_000)
@@ -387,7 +431,7 @@ def case_resolve(*, actor, case: Case, outcome: str, text: str) -> Case:
     case.resolution_text = text
     case.resolved_at = timezone.now()
     case.save(update_fields=["status", "outcome", "resolution_text", "resolved_at", "updated_at"])
-    _stop_clocks(case, ClockState.MET)
+    clocks_stop(case, ClockState.MET)
     _record(case, "resolved", actor, public=True, outcome=outcome, text=text)
     return case
 
@@ -429,13 +473,15 @@ def case_withdraw(*, actor=None, case: Case, reason: str = "", by_resident: bool
     case.outcome = Outcome.WITHDRAWN
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
-    _stop_clocks(case, ClockState.CANCELLED)
+    clocks_stop(case, ClockState.CANCELLED)
     _record(case, "withdrawn", actor, public=True, reason=reason or None, by_resident=by_resident)
     return case
 
 
 @transaction.atomic
-def case_escalate(*, actor, case: Case, reason_code: str, note: str, automatic: bool = False) -> Case:
+def case_escalate(
+    *, actor, case: Case, reason_code: str, note: str, automatic: bool = False
+) -> Case:
     """Move the case one level up (village → town → county); a reason is required."""
     case = _lock(case)
     if not automatic and not (
@@ -457,19 +503,44 @@ def case_escalate(*, actor, case: Case, reason_code: str, note: str, automatic: 
     case.assignee = None
     case.status = Status.ESCALATED
     case.escalation_count += 1
-    case.save(update_fields=["level", "owner_unit", "assignee", "status", "escalation_count", "updated_at"])
+    case.save(
+        update_fields=[
+            "level",
+            "owner_unit",
+            "assignee",
+            "status",
+            "escalation_count",
+            "updated_at",
+        ]
+    )
     TransferRequest.objects.filter(case=case, state=TransferState.PENDING).update(
         state=TransferState.CANCELLED
     )
-    _record(case, "escalated", actor, public=True, reason_code=reason_code, note=note,
-            from_level=old_level, to_level=new_level, from_unit=old_unit.code, to_unit=unit.code,
-            automatic=automatic)
+    _record(
+        case,
+        "escalated",
+        actor,
+        public=True,
+        reason_code=reason_code,
+        note=note,
+        from_level=old_level,
+        to_level=new_level,
+        from_unit=old_unit.code,
+        to_unit=unit.code,
+        automatic=automatic,
+    )
     return case
 
 
 OPEN_FOR_ROUTING = {
-    Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.PAUSED,
-    Status.ESCALATED, Status.TRANSFERRED, Status.REOPENED,
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.PAUSED,
+    Status.ESCALATED,
+    Status.TRANSFERRED,
+    Status.REOPENED,
 }
 
 
@@ -481,27 +552,43 @@ def case_transfer_request(*, actor, case: Case, to_unit: Unit, reason: str) -> T
     _require_state(case, OPEN_FOR_ROUTING, _("transfer"))
     reason = _require_text(reason, "reason", max_chars=2000)
     if to_unit.pk == case.owner_unit_id:
-        raise InvalidInput(_("The case already belongs to that unit."), fields={"to_unit": _("Same unit.")})
+        raise InvalidInput(
+            _("The case already belongs to that unit."), fields={"to_unit": _("Same unit.")}
+        )
     if not to_unit.is_active:
         raise InvalidInput(_("That unit is not active."), fields={"to_unit": _("Inactive unit.")})
     if TransferRequest.objects.filter(case=case, state=TransferState.PENDING).exists():
         raise InvalidTransition(_("A transfer of this case is already waiting for an answer."))
-    from concord.core.calendar import default_calendar
-
-    due = default_calendar().add_working_days(timezone.localdate(), 5)
+    due = platform_calendar().add_working_days(timezone.localdate(), 5)
     transfer = TransferRequest.objects.create(
-        case=case, from_unit=case.owner_unit, to_unit=to_unit, reason=reason,
-        requested_by=actor, objection_due=due,
+        case=case,
+        from_unit=case.owner_unit,
+        to_unit=to_unit,
+        reason=reason,
+        requested_by=actor,
+        objection_due=due,
     )
-    _record(case, "transfer_requested", actor, public=False, transfer=transfer.pk,
-            from_unit=case.owner_unit.code, to_unit=to_unit.code, reason=reason,
-            objection_due=due.isoformat())
+    _record(
+        case,
+        "transfer_requested",
+        actor,
+        public=False,
+        transfer=transfer.pk,
+        from_unit=case.owner_unit.code,
+        to_unit=to_unit.code,
+        reason=reason,
+        objection_due=due.isoformat(),
+    )
     return transfer
 
 
 def _lock_transfer(transfer: TransferRequest) -> tuple[TransferRequest, Case]:
     case = _lock(transfer.case_id)
-    transfer = TransferRequest.objects.select_for_update().select_related("to_unit", "from_unit").get(pk=transfer.pk)
+    transfer = (
+        TransferRequest.objects.select_for_update()
+        .select_related("to_unit", "from_unit")
+        .get(pk=transfer.pk)
+    )
     if transfer.state != TransferState.PENDING:
         raise InvalidTransition(_("This transfer has already been answered."))
     return transfer, case
@@ -517,12 +604,22 @@ def case_transfer_accept(*, actor, transfer: TransferRequest) -> Case:
     transfer.responded_at = timezone.now()
     transfer.save(update_fields=["state", "responded_by", "responded_at"])
     case.owner_unit = transfer.to_unit
-    case.level = transfer.to_unit.place.level if transfer.to_unit.place.rank <= LEVEL_ORDER.index(Level(case.level)) else case.level
+    case.level = (
+        transfer.to_unit.place.level
+        if transfer.to_unit.place.rank <= LEVEL_ORDER.index(Level(case.level))
+        else case.level
+    )
     case.assignee = None
     case.status = Status.TRANSFERRED
     case.save(update_fields=["owner_unit", "level", "assignee", "status", "updated_at"])
-    _record(case, "transfer_accepted", actor, public=True, transfer=transfer.pk,
-            to_unit=transfer.to_unit.code)
+    _record(
+        case,
+        "transfer_accepted",
+        actor,
+        public=True,
+        transfer=transfer.pk,
+        to_unit=transfer.to_unit.code,
+    )
     return case
 
 
@@ -540,8 +637,16 @@ def case_transfer_refuse(*, actor, transfer: TransferRequest, reason: str) -> Ca
     transfer.save(update_fields=["state", "responded_by", "response_reason", "responded_at"])
     case.bounce_count += 1
     case.save(update_fields=["bounce_count", "updated_at"])
-    _record(case, "transfer_refused", actor, public=False, transfer=transfer.pk,
-            to_unit=transfer.to_unit.code, reason=reason, bounces=case.bounce_count)
+    _record(
+        case,
+        "transfer_refused",
+        actor,
+        public=False,
+        transfer=transfer.pk,
+        to_unit=transfer.to_unit.code,
+        reason=reason,
+        bounces=case.bounce_count,
+    )
     return case
 
 
@@ -561,7 +666,7 @@ def case_merge(*, actor, case: Case, into: Case, note: str = "") -> Case:
     case.merged_into = into
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
-    _stop_clocks(case, ClockState.CANCELLED)
+    clocks_stop(case, ClockState.CANCELLED)
     _record(case, "merged", actor, public=True, into=into.receipt_code, note=note or None)
     _record(into, "merged_in", actor, public=False, merged_case=case.receipt_code)
     return case
@@ -573,9 +678,10 @@ def case_merge(*, actor, case: Case, into: Case, note: str = "") -> Case:
 @transaction.atomic
 def case_add_note(*, actor, case: Case, text: str, public: bool = False) -> Case:
     case = _lock(case)
-    if not (perms.can(actor, Cap.CASE_VIEW, place_path=case.place_path) and (
-        _is_handler(actor, case) or case.sensitivity == Sensitivity.NORMAL
-    )):
+    if not (
+        perms.can(actor, Cap.CASE_VIEW, place_path=case.place_path)
+        and (_is_handler(actor, case) or case.sensitivity == Sensitivity.NORMAL)
+    ):
         raise PermissionDenied()
     text = _require_text(text, "text", max_chars=10_000)
     _record(case, "note", actor, public=public, text=text)
@@ -594,30 +700,54 @@ def case_add_information(*, case: Case, text: str, actor=None) -> Case:
 
 
 @transaction.atomic
-def case_feedback(*, case: Case, resolved: str, satisfaction: int, comment: str = "", actor=None) -> Feedback:
+def case_feedback(
+    *, case: Case, resolved: str, satisfaction: int, comment: str = "", actor=None
+) -> Feedback:
     """Record the resident's rating; "no" reopens the case (or escalates, by setting)."""
     case = _lock(case)
     _require_state(case, {Status.RESOLVED, Status.CLOSED}, _("rate"))
     if resolved not in ResolvedAnswer.values:
-        raise InvalidInput(_("Answer yes, partly or no."), fields={"resolved": _("Answer yes, partly or no.")})
+        raise InvalidInput(
+            _("Answer yes, partly or no."), fields={"resolved": _("Answer yes, partly or no.")}
+        )
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise InvalidInput(_("Rate from 1 to 5."), fields={"satisfaction": _("Rate from 1 to 5.")})
-    if Feedback.objects.filter(case=case, created_at__gte=case.resolved_at or case.created_at).exists():
+    if Feedback.objects.filter(
+        case=case, created_at__gte=case.resolved_at or case.created_at
+    ).exists():
         raise Conflict(_("This outcome has already been rated."))
     comment = _require_text(comment, "comment", max_chars=2000, required=False)
-    feedback = Feedback.objects.create(case=case, resolved=resolved, satisfaction=satisfaction, comment=comment)
-    _record(case, "feedback", actor, public=True, resolved=resolved, satisfaction=satisfaction,
-            comment=comment or None)
+    feedback = Feedback.objects.create(
+        case=case, resolved=resolved, satisfaction=satisfaction, comment=comment
+    )
+    _record(
+        case,
+        "feedback",
+        actor,
+        public=True,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        comment=comment or None,
+    )
     if resolved == ResolvedAnswer.NO:
         action = settings.CONCORD.get("FEEDBACK_NO_ACTION", "reopen")
         case.status = Status.REOPENED
         case.closed_at = None
         case.save(update_fields=["status", "closed_at", "updated_at"])
-        _record(case, "reopened", actor, public=True, reason=_("The resident said it was not resolved."),
-                by_resident=True)
+        _record(
+            case,
+            "reopened",
+            actor,
+            public=True,
+            reason=_("The resident said it was not resolved."),
+            by_resident=True,
+        )
         if action == "escalate" and case.level != Level.COUNTY:
             case_escalate(
-                actor=None, case=case, reason_code="resident_not_resolved", automatic=True,
+                actor=None,
+                case=case,
+                reason_code="resident_not_resolved",
+                automatic=True,
                 note=_("The resident said the matter was not resolved."),
             )
     elif case.status == Status.RESOLVED:
@@ -641,19 +771,35 @@ def case_attach(*, case: Case, data: bytes, name: str, actor=None, public: bool 
 
     content_type, digest = check_upload(data, name)
     case = _lock(case)
-    if actor is not None and getattr(actor, "is_authenticated", False) and not (
-        _is_handler(actor, case) or perms.can(actor, Cap.CASE_FILE, place_path=case.place_path)
+    if (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and not (
+            _is_handler(actor, case) or perms.can(actor, Cap.CASE_FILE, place_path=case.place_path)
+        )
     ):
         raise PermissionDenied()
     safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[:200]
     attachment = Attachment(
-        case=case, original_name=safe_name, content_type=content_type, size=len(data),
-        sha256=digest, public=public,
+        case=case,
+        original_name=safe_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        public=public,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     attachment.file.save(f"{digest[:16]}{ALLOWED[content_type]}", ContentFile(data), save=False)
     attachment.save()
-    _record(case, "attachment_added", actor if getattr(actor, "is_authenticated", False) else None,
-            public=public, attachment=attachment.pk, name=safe_name, sha256=digest,
-            content_type=content_type, size=len(data))
+    _record(
+        case,
+        "attachment_added",
+        actor if getattr(actor, "is_authenticated", False) else None,
+        public=public,
+        attachment=attachment.pk,
+        name=safe_name,
+        sha256=digest,
+        content_type=content_type,
+        size=len(data),
+    )
     return attachment

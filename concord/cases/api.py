@@ -171,15 +171,28 @@ def _live_clocks(case: Case) -> list[Clock]:
 def case_out(case: Case) -> dict:
     clocks = _live_clocks(case)
     return {
-        "id": case.pk, "receipt_code": case.receipt_code, "kind": case.kind, "title": case.title,
-        "description": case.description, "status": case.status,
-        "status_label": case.get_status_display(), "level": case.level, "channel": case.channel,
-        "urgency": case.urgency, "sensitivity": case.sensitivity,
-        "category": _ref(case.category), "place": _ref(case.place),
-        "owner_unit": _ref(case.owner_unit), "assignee_id": case.assignee_id,
-        "lat": case.lat, "lng": case.lng, "address": case.address,
-        "intake_channel": case.intake_channel, "outcome": case.outcome,
-        "resolution_text": case.resolution_text, "created_at": case.created_at,
+        "id": case.pk,
+        "receipt_code": case.receipt_code,
+        "kind": case.kind,
+        "title": case.title,
+        "description": case.description,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "level": case.level,
+        "channel": case.channel,
+        "urgency": case.urgency,
+        "sensitivity": case.sensitivity,
+        "category": _ref(case.category),
+        "place": _ref(case.place),
+        "owner_unit": _ref(case.owner_unit),
+        "assignee_id": case.assignee_id,
+        "lat": case.lat,
+        "lng": case.lng,
+        "address": case.address,
+        "intake_channel": case.intake_channel,
+        "outcome": case.outcome,
+        "resolution_text": case.resolution_text,
+        "created_at": case.created_at,
         "updated_at": case.updated_at,
         "next_due": min((c.due_on for c in clocks), default=None),
         "clocks": [ClockOut.from_orm(c).dict() for c in clocks],
@@ -187,7 +200,8 @@ def case_out(case: Case) -> dict:
 
 
 LIVE_CLOCKS = Prefetch(
-    "clocks", queryset=Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]),
+    "clocks",
+    queryset=Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]),
     to_attr="live_clocks",
 )
 
@@ -202,7 +216,9 @@ def _idempotency_scope(request: HttpRequest, user) -> str:
 
 
 @router.post(
-    "", auth=optional_auth, response={201: SubmissionOut, 200: SubmissionOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    "",
+    auth=optional_auth,
+    response={201: SubmissionOut, 200: SubmissionOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     summary="Submit a case",
 )
 def create_case(request: HttpRequest, payload: CaseIn):
@@ -223,12 +239,22 @@ def create_case(request: HttpRequest, payload: CaseIn):
         raise InvalidInput(_("The Idempotency-Key is too long (128 characters at most)."))
     submission = actions.case_submit(
         actor=user if user.is_authenticated else None,
-        kind=payload.kind, title=payload.title, description=payload.description, place=place,
-        category=category, lat=payload.lat, lng=payload.lng, address=payload.address,
-        language=payload.language, intake_channel=payload.intake_channel,
-        urgency=payload.urgency, parties=[p.dict() for p in payload.parties],
-        contact_consent=payload.contact_consent, is_anonymous=payload.is_anonymous,
-        on_behalf_consent=payload.on_behalf_consent, idempotency_key=key,
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        place=place,
+        category=category,
+        lat=payload.lat,
+        lng=payload.lng,
+        address=payload.address,
+        language=payload.language,
+        intake_channel=payload.intake_channel,
+        urgency=payload.urgency,
+        parties=[p.dict() for p in payload.parties],
+        contact_consent=payload.contact_consent,
+        is_anonymous=payload.is_anonymous,
+        on_behalf_consent=payload.on_behalf_consent,
+        idempotency_key=key,
         idempotency_scope=_idempotency_scope(request, user),
     )
     case = Case.objects.select_related("category", "place", "owner_unit").get(pk=submission.case.pk)
@@ -259,18 +285,32 @@ def list_cases(
     offset: int = Query(0, ge=0),
 ):
     filters = selectors.CaseFilters(
-        status=status.split(",") if status else None, place=place, category=category,
-        channel=channel, level=level, kind=kind, owner_unit=owner_unit,
-        created_from=created_from, created_to=created_to, q=q,
+        status=status.split(",") if status else None,
+        place=place,
+        category=category,
+        channel=channel,
+        level=level,
+        kind=kind,
+        owner_unit=owner_unit,
+        created_from=created_from,
+        created_to=created_to,
+        q=q,
     )
     qs = selectors.case_list(request.auth, filters)
     items = list(qs.prefetch_related(LIVE_CLOCKS)[offset : offset + limit])
-    return {"count": qs.count(), "limit": limit, "offset": offset, "items": [case_out(c) for c in items]}
+    return {
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [case_out(c) for c in items],
+    }
 
 
 def _party_out(party, visible: bool) -> dict:
     return {
-        "id": party.pk, "role": party.role, "name": party.name,
+        "id": party.pk,
+        "role": party.role,
+        "name": party.name,
         "is_organisation": party.is_organisation,
         "phone": party.phone if visible else selectors.mask_phone(party.phone),
         "email": party.email if visible else selectors.mask_email(party.email),
@@ -354,15 +394,22 @@ def _out(case: Case) -> dict:
 
 @router.post("/{int:case_id}/accept", response=T_RESP)
 def accept(request, case_id: int, payload: NoteIn):
-    return _out(actions.case_accept(actor=request.auth, case=_case(request, case_id), note=payload.note))
+    return _out(
+        actions.case_accept(actor=request.auth, case=_case(request, case_id), note=payload.note)
+    )
 
 
 @router.post("/{int:case_id}/decline", response=T_RESP, summary="Not accepted: redirect")
 def decline(request, case_id: int, payload: DeclineIn):
-    return _out(actions.case_not_accept(
-        actor=request.auth, case=_case(request, case_id), reason=payload.reason,
-        route=payload.route, route_deadline=payload.route_deadline,
-    ))
+    return _out(
+        actions.case_not_accept(
+            actor=request.auth,
+            case=_case(request, case_id),
+            reason=payload.reason,
+            route=payload.route,
+            route_deadline=payload.route_deadline,
+        )
+    )
 
 
 @router.post("/{int:case_id}/assign", response=T_RESP)
@@ -370,7 +417,9 @@ def assign(request, case_id: int, payload: AssignIn):
     assignee = User.objects.filter(pk=payload.assignee_id, is_active=True).first()
     if assignee is None:
         raise InvalidInput(_("Unknown user."), fields={"assignee_id": _("Unknown user.")})
-    return _out(actions.case_assign(actor=request.auth, case=_case(request, case_id), assignee=assignee))
+    return _out(
+        actions.case_assign(actor=request.auth, case=_case(request, case_id), assignee=assignee)
+    )
 
 
 @router.post("/{int:case_id}/start", response=T_RESP)
@@ -380,7 +429,9 @@ def start(request, case_id: int):
 
 @router.post("/{int:case_id}/pause", response=T_RESP)
 def pause(request, case_id: int, payload: ReasonIn):
-    return _out(actions.case_pause(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
+    return _out(
+        actions.case_pause(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
+    )
 
 
 @router.post("/{int:case_id}/resume", response=T_RESP)
@@ -390,45 +441,71 @@ def resume(request, case_id: int):
 
 @router.post("/{int:case_id}/resolve", response=T_RESP)
 def resolve(request, case_id: int, payload: ResolveIn):
-    return _out(actions.case_resolve(
-        actor=request.auth, case=_case(request, case_id), outcome=payload.outcome, text=payload.text
-    ))
+    return _out(
+        actions.case_resolve(
+            actor=request.auth,
+            case=_case(request, case_id),
+            outcome=payload.outcome,
+            text=payload.text,
+        )
+    )
 
 
 @router.post("/{int:case_id}/close", response=T_RESP)
 def close(request, case_id: int, payload: NoteIn):
-    return _out(actions.case_close(actor=request.auth, case=_case(request, case_id), note=payload.note))
+    return _out(
+        actions.case_close(actor=request.auth, case=_case(request, case_id), note=payload.note)
+    )
 
 
 @router.post("/{int:case_id}/reopen", response=T_RESP)
 def reopen(request, case_id: int, payload: ReasonIn):
-    return _out(actions.case_reopen(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
+    return _out(
+        actions.case_reopen(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
+    )
 
 
 @router.post("/{int:case_id}/withdraw", response=T_RESP)
 def withdraw(request, case_id: int, payload: ReasonIn):
-    return _out(actions.case_withdraw(actor=request.auth, case=_case(request, case_id), reason=payload.reason))
+    return _out(
+        actions.case_withdraw(
+            actor=request.auth, case=_case(request, case_id), reason=payload.reason
+        )
+    )
 
 
 @router.post("/{int:case_id}/escalate", response=T_RESP)
 def escalate(request, case_id: int, payload: EscalateIn):
-    return _out(actions.case_escalate(
-        actor=request.auth, case=_case(request, case_id), reason_code=payload.reason_code,
-        note=payload.note,
-    ))
+    return _out(
+        actions.case_escalate(
+            actor=request.auth,
+            case=_case(request, case_id),
+            reason_code=payload.reason_code,
+            note=payload.note,
+        )
+    )
 
 
 @router.post("/{int:case_id}/merge", response=T_RESP)
 def merge(request, case_id: int, payload: MergeIn):
     into = _case(request, payload.into_id)
-    return _out(actions.case_merge(actor=request.auth, case=_case(request, case_id), into=into, note=payload.note))
+    return _out(
+        actions.case_merge(
+            actor=request.auth, case=_case(request, case_id), into=into, note=payload.note
+        )
+    )
 
 
 @router.post("/{int:case_id}/notes", response=T_RESP)
 def add_note(request, case_id: int, payload: CaseNoteIn):
-    return _out(actions.case_add_note(
-        actor=request.auth, case=_case(request, case_id), text=payload.text, public=payload.public
-    ))
+    return _out(
+        actions.case_add_note(
+            actor=request.auth,
+            case=_case(request, case_id),
+            text=payload.text,
+            public=payload.public,
+        )
+    )
 
 
 class TransferOut(Schema):
@@ -444,13 +521,21 @@ class TransferOut(Schema):
 
 def _transfer_out(t: TransferRequest) -> dict:
     return {
-        "id": t.pk, "case_id": t.case_id, "from_unit": t.from_unit.code, "to_unit": t.to_unit.code,
-        "reason": t.reason, "state": t.state, "response_reason": t.response_reason,
+        "id": t.pk,
+        "case_id": t.case_id,
+        "from_unit": t.from_unit.code,
+        "to_unit": t.to_unit.code,
+        "reason": t.reason,
+        "state": t.state,
+        "response_reason": t.response_reason,
         "objection_due": t.objection_due,
     }
 
 
-@router.post("/{int:case_id}/transfers", response={201: TransferOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/{int:case_id}/transfers",
+    response={201: TransferOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def request_transfer(request, case_id: int, payload: TransferIn):
     unit = Unit.objects.filter(code=payload.to_unit).select_related("place").first()
     if unit is None:
@@ -465,7 +550,11 @@ def _transfer_for_receiver(request, transfer_id: int) -> TransferRequest:
     from concord.accounts import permissions as perms
     from concord.accounts.roles import Cap
 
-    transfer = TransferRequest.objects.select_related("from_unit", "to_unit__place").filter(pk=transfer_id).first()
+    transfer = (
+        TransferRequest.objects.select_related("from_unit", "to_unit__place")
+        .filter(pk=transfer_id)
+        .first()
+    )
     if transfer is None or not (
         perms.can(request.auth, Cap.CASE_HANDLE, unit_id=transfer.to_unit_id)
         or perms.can(request.auth, Cap.CASE_VIEW, unit_id=transfer.from_unit_id)
@@ -476,14 +565,22 @@ def _transfer_for_receiver(request, transfer_id: int) -> TransferRequest:
 
 @router.post("/transfers/{int:transfer_id}/accept", response=T_RESP)
 def accept_transfer(request, transfer_id: int):
-    return _out(actions.case_transfer_accept(actor=request.auth, transfer=_transfer_for_receiver(request, transfer_id)))
+    return _out(
+        actions.case_transfer_accept(
+            actor=request.auth, transfer=_transfer_for_receiver(request, transfer_id)
+        )
+    )
 
 
 @router.post("/transfers/{int:transfer_id}/refuse", response=T_RESP)
 def refuse_transfer(request, transfer_id: int, payload: ReasonIn):
-    return _out(actions.case_transfer_refuse(
-        actor=request.auth, transfer=_transfer_for_receiver(request, transfer_id), reason=payload.reason
-    ))
+    return _out(
+        actions.case_transfer_refuse(
+            actor=request.auth,
+            transfer=_transfer_for_receiver(request, transfer_id),
+            reason=payload.reason,
+        )
+    )
 
 
 class AttachmentOut(Schema):
@@ -494,11 +591,17 @@ class AttachmentOut(Schema):
     sha256: str
 
 
-@router.post("/{int:case_id}/attachments", response={201: AttachmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut})
+@router.post(
+    "/{int:case_id}/attachments",
+    response={201: AttachmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
+)
 def add_attachment(request, case_id: int, file: UploadedFile = File(...)):
     case = _case(request, case_id)
     data = _read_upload(file)
-    return Status(201, actions.case_attach(case=case, data=data, name=file.name, actor=request.auth, public=False))
+    return Status(
+        201,
+        actions.case_attach(case=case, data=data, name=file.name, actor=request.auth, public=False),
+    )
 
 
 def _read_upload(file: UploadedFile) -> bytes:
@@ -508,7 +611,9 @@ def _read_upload(file: UploadedFile) -> bytes:
 
     limit = settings.CONCORD["ATTACHMENT_MAX_BYTES"]
     if file.size and file.size > limit:
-        raise PayloadTooLarge(_("Attachments may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+        raise PayloadTooLarge(
+            _("Attachments may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
+        )
     return file.read(limit + 1)
 
 
@@ -539,50 +644,96 @@ def _tracked(code: str, token: str) -> Case:
 def track_out(case: Case) -> dict:
     clocks = [c for c in _live_clocks(case) if c.resident_visible]
     return {
-        "receipt_code": case.receipt_code, "kind": case.kind, "title": case.title,
-        "status": case.status, "status_label": case.get_status_display(), "level": case.level,
-        "channel": case.channel, "owner_unit": _ref(case.owner_unit), "outcome": case.outcome,
-        "resolution_text": case.resolution_text, "created_at": case.created_at,
+        "receipt_code": case.receipt_code,
+        "kind": case.kind,
+        "title": case.title,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "level": case.level,
+        "channel": case.channel,
+        "owner_unit": _ref(case.owner_unit),
+        "outcome": case.outcome,
+        "resolution_text": case.resolution_text,
+        "created_at": case.created_at,
         "next_due": min((c.due_on for c in clocks), default=None),
         "clocks": [ClockOut.from_orm(c).dict() for c in clocks],
         "events": list(selectors.case_events(case, public_only=True)),
     }
 
 
-@router.get("/track/{code}", auth=optional_auth, response={200: TrackOut, 404: ErrorOut}, summary="Track a case by receipt code and token")
+@router.get(
+    "/track/{code}",
+    auth=optional_auth,
+    response={200: TrackOut, 404: ErrorOut},
+    summary="Track a case by receipt code and token",
+)
 def track(request, code: str, token: str = Query(..., max_length=64)):
     return track_out(_tracked(code, token))
 
 
-@router.post("/track/{code}/information", auth=optional_auth, response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/track/{code}/information",
+    auth=optional_auth,
+    response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def track_add_information(request, code: str, payload: TrackInfoIn):
     case = actions.case_add_information(case=_tracked(code, payload.token), text=payload.text)
     return track_out(case)
 
 
-@router.post("/track/{code}/feedback", auth=optional_auth, response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/track/{code}/feedback",
+    auth=optional_auth,
+    response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def track_feedback(request, code: str, payload: TrackFeedbackIn):
     case = _tracked(code, payload.token)
-    actions.case_feedback(case=case, resolved=payload.resolved, satisfaction=payload.satisfaction, comment=payload.comment)
+    actions.case_feedback(
+        case=case,
+        resolved=payload.resolved,
+        satisfaction=payload.satisfaction,
+        comment=payload.comment,
+    )
     return track_out(_tracked(code, payload.token))
 
 
-@router.post("/track/{code}/review", auth=optional_auth, response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Ask for a review")
+@router.post(
+    "/track/{code}/review",
+    auth=optional_auth,
+    response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Ask for a review",
+)
 def track_review(request, code: str, payload: TrackReasonIn):
-    case = actions.case_reopen(actor=None, case=_tracked(code, payload.token), reason=payload.reason, by_resident=True)
+    case = actions.case_reopen(
+        actor=None, case=_tracked(code, payload.token), reason=payload.reason, by_resident=True
+    )
     return track_out(case)
 
 
-@router.post("/track/{code}/withdraw", auth=optional_auth, response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/track/{code}/withdraw",
+    auth=optional_auth,
+    response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def track_withdraw(request, code: str, payload: TrackReasonIn):
-    case = actions.case_withdraw(case=_tracked(code, payload.token), reason=payload.reason, by_resident=True)
+    case = actions.case_withdraw(
+        case=_tracked(code, payload.token), reason=payload.reason, by_resident=True
+    )
     return track_out(case)
 
 
-@router.post("/track/{code}/attachments", auth=optional_auth, response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut})
-def track_attach(request, code: str, token: str = Query(..., max_length=64), file: UploadedFile = File(...)):
+@router.post(
+    "/track/{code}/attachments",
+    auth=optional_auth,
+    response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut},
+)
+def track_attach(
+    request, code: str, token: str = Query(..., max_length=64), file: UploadedFile = File(...)
+):
     case = _tracked(code, token)
-    return Status(201, actions.case_attach(case=case, data=_read_upload(file), name=file.name, public=True))
+    return Status(
+        201, actions.case_attach(case=case, data=_read_upload(file), name=file.name, public=True)
+    )
 
 
 class CategoryOut(Schema):
@@ -611,10 +762,16 @@ def list_categories(request, depth: int | None = None, parent: str | None = None
         qs = qs.filter(parent__code=parent)
     return [
         {
-            "code": c.code, "parent": c.parent.code if c.parent_id else None, "depth": c.depth,
-            "name_zh": c.name_zh, "name_en": c.name_en, "name": c.localized_name(),
-            "default_kind": c.default_kind, "default_level": c.default_level,
-            "default_channel": c.default_channel, "handling_days": c.handling_days,
+            "code": c.code,
+            "parent": c.parent.code if c.parent_id else None,
+            "depth": c.depth,
+            "name_zh": c.name_zh,
+            "name_en": c.name_en,
+            "name": c.localized_name(),
+            "default_kind": c.default_kind,
+            "default_level": c.default_level,
+            "default_channel": c.default_channel,
+            "handling_days": c.handling_days,
             "open311_public": c.open311_public,
         }
         for c in qs

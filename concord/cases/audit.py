@@ -41,30 +41,66 @@ def append_event(
     data = json.loads(canonical_json(data or {}))
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     digest = event_digest(
-        prev_hash=prev_hash, stream=stream, seq=seq, kind=kind, actor_id=actor_id,
-        created_at=now, public=public, data=data,
+        prev_hash=prev_hash,
+        stream=stream,
+        seq=seq,
+        kind=kind,
+        actor_id=actor_id,
+        created_at=now,
+        public=public,
+        data=data,
     )
     event = Event(
-        stream=stream, seq=seq, case=case, kind=kind, actor_id=actor_id, created_at=now,
-        public=public, data=data, prev_hash=prev_hash, hash=digest,
+        stream=stream,
+        seq=seq,
+        case=case,
+        kind=kind,
+        actor_id=actor_id,
+        created_at=now,
+        public=public,
+        data=data,
+        prev_hash=prev_hash,
+        hash=digest,
     )
     event.save()
     return event
 
 
 def build_event(
-    *, stream: str, seq: int, prev_hash: str, kind: str, created_at, case_id=None,
-    actor_id=None, public=False, data=None,
+    *,
+    stream: str,
+    seq: int,
+    prev_hash: str,
+    kind: str,
+    created_at,
+    case_id=None,
+    actor_id=None,
+    public=False,
+    data=None,
 ) -> Event:
     """Return an unsaved chained event (for bulk loaders that track the chain themselves)."""
     data = data or {}
     digest = event_digest(
-        prev_hash=prev_hash, stream=stream, seq=seq, kind=kind, actor_id=actor_id,
-        created_at=created_at, public=public, data=data,
+        prev_hash=prev_hash,
+        stream=stream,
+        seq=seq,
+        kind=kind,
+        actor_id=actor_id,
+        created_at=created_at,
+        public=public,
+        data=data,
     )
     return Event(
-        stream=stream, seq=seq, case_id=case_id, kind=kind, actor_id=actor_id,
-        created_at=created_at, public=public, data=data, prev_hash=prev_hash, hash=digest,
+        stream=stream,
+        seq=seq,
+        case_id=case_id,
+        kind=kind,
+        actor_id=actor_id,
+        created_at=created_at,
+        public=public,
+        data=data,
+        prev_hash=prev_hash,
+        hash=digest,
     )
 
 
@@ -81,22 +117,39 @@ def verify_chain(*, batch_size: int = 5000) -> Iterator[tuple[int, ChainProblem 
     checked = 0
     stream, expected_seq, prev = None, 1, GENESIS
     qs = Event.objects.order_by("stream", "seq").values_list(
-        "id", "stream", "seq", "kind", "actor_id", "created_at", "public", "data",
-        "prev_hash", "hash",
+        "id",
+        "stream",
+        "seq",
+        "kind",
+        "actor_id",
+        "created_at",
+        "public",
+        "data",
+        "prev_hash",
+        "hash",
     )
     for row in qs.iterator(chunk_size=batch_size):
         eid, s, seq, kind, actor_id, created_at, public, data, prev_hash, digest = row
         if s != stream:
             stream, expected_seq, prev = s, 1, GENESIS
         if seq != expected_seq:
-            yield checked, ChainProblem(eid, s, seq, f"expected sequence {expected_seq}, found {seq}")
+            yield (
+                checked,
+                ChainProblem(eid, s, seq, f"expected sequence {expected_seq}, found {seq}"),
+            )
             return
         if prev_hash != prev:
             yield checked, ChainProblem(eid, s, seq, "previous-hash link does not match")
             return
         recomputed = event_digest(
-            prev_hash=prev_hash, stream=s, seq=seq, kind=kind, actor_id=actor_id,
-            created_at=created_at, public=public, data=data,
+            prev_hash=prev_hash,
+            stream=s,
+            seq=seq,
+            kind=kind,
+            actor_id=actor_id,
+            created_at=created_at,
+            public=public,
+            data=data,
         )
         if recomputed != digest:
             yield checked, ChainProblem(eid, s, seq, "content does not match its hash")

@@ -28,8 +28,9 @@ class Channel(models.TextChoices):
     LABOUR_ARBITRATION = "labour_arbitration", _("Labour arbitration")
     LAND_ARBITRATION = "land_arbitration", _("Rural land-contract arbitration")
     ADMINISTRATIVE_RULING = "administrative_ruling", _("Administrative ruling")
-    ADMINISTRATIVE_RECONSIDERATION = "administrative_reconsideration", _(
-        "Administrative reconsideration"
+    ADMINISTRATIVE_RECONSIDERATION = (
+        "administrative_reconsideration",
+        _("Administrative reconsideration"),
     )
     LITIGATION_REFERRAL = "litigation_referral", _("Litigation referral")
     PETITION = "petition", _("Letters and visits (petition)")
@@ -88,8 +89,14 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = frozenset(
     {
-        Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.PAUSED,
-        Status.ESCALATED, Status.TRANSFERRED, Status.REOPENED,
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.PAUSED,
+        Status.ESCALATED,
+        Status.TRANSFERRED,
+        Status.REOPENED,
     }
 )
 TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.MERGED, Status.WITHDRAWN, Status.NOT_ACCEPTED})
@@ -159,22 +166,35 @@ class Case(TimeStampedModel):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     channel = models.CharField(_("channel"), max_length=40, choices=Channel.choices)
     owner_unit = models.ForeignKey(
-        "accounts.Unit", on_delete=models.PROTECT, related_name="owned_cases",
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
         verbose_name=_("owning unit"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="assigned_cases",
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="submitted_cases",
     )
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="filed_cases",
     )
-    consent_note = models.CharField(_("consent to file on the resident's behalf"), max_length=300, blank=True)
+    consent_note = models.CharField(
+        _("consent to file on the resident's behalf"), max_length=300, blank=True
+    )
     contact_consent = models.BooleanField(_("consents to be contacted"), default=False)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     merged_into = models.ForeignKey(
@@ -265,7 +285,10 @@ class Event(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["stream", "seq"], name="event_stream_seq"),
         ]
-        indexes = [models.Index(fields=["case", "seq"]), models.Index(fields=["kind", "created_at"])]
+        indexes = [
+            models.Index(fields=["case", "seq"]),
+            models.Index(fields=["kind", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stream}#{self.seq} {self.kind}"
@@ -302,7 +325,12 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
 
 
 class TransferState(models.TextChoices):
@@ -318,8 +346,12 @@ class TransferRequest(models.Model):
     from_unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
     to_unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
-    state = models.CharField(max_length=16, choices=TransferState.choices, default=TransferState.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        max_length=16, choices=TransferState.choices, default=TransferState.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -335,6 +367,9 @@ class TransferRequest(models.Model):
                 fields=["case"], condition=Q(state="pending"), name="one_pending_transfer"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_unit_id} → {self.to_unit_id} ({self.state})"
 
 
 class ResolvedAnswer(models.TextChoices):
@@ -356,6 +391,9 @@ class Feedback(models.Model):
                 condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="feedback_1_5"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.resolved} {self.satisfaction}/5"
 
 
 class ClockState(models.TextChoices):
@@ -393,7 +431,8 @@ class Clock(models.Model):
         indexes = [models.Index(fields=["state", "due_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "kind"], condition=Q(state__in=["running", "paused"]),
+                fields=["case", "kind"],
+                condition=Q(state__in=["running", "paused"]),
                 name="one_live_clock_per_kind",
             )
         ]

@@ -61,7 +61,11 @@ def unit_for(*, place: Place, level: str, channel: str) -> Unit:
     Walks up from the target level until some unit of a fitting kind exists, so a case always
     gets an owner even where the tree is not fully staffed.
     """
-    chain = [p for p in place_ancestors(place) if LEVEL_ORDER.index(Level(p.level)) <= LEVEL_ORDER.index(Level(level))]
+    chain = [
+        p
+        for p in place_ancestors(place)
+        if LEVEL_ORDER.index(Level(p.level)) <= LEVEL_ORDER.index(Level(level))
+    ]
     kinds = CHANNEL_UNIT_KINDS.get(channel, [UnitKind.GOVERNANCE_CENTRE])
     units = list(
         Unit.objects.filter(place__in=chain, kind__in=kinds, is_active=True).select_related("place")
@@ -77,11 +81,14 @@ def unit_for(*, place: Place, level: str, channel: str) -> Unit:
 
 def route_case(*, place: Place, category: Category | None, kind: str) -> Route:
     level = start_level(place, category)
-    channel = category.default_channel if category else KIND_CHANNEL.get(kind, Channel.SERVICE_DISPATCH)
+    channel = (
+        category.default_channel if category else KIND_CHANNEL.get(kind, Channel.SERVICE_DISPATCH)
+    )
     unit = unit_for(place=place, level=level, channel=channel)
     if category:
         reason = _("Category %(cat)s starts at %(level)s level in %(channel)s.") % {
-            "cat": category.localized_name(), "level": Level(level).label,
+            "cat": category.localized_name(),
+            "level": Level(level).label,
             "channel": Channel(channel).label,
         }
     else:

@@ -23,7 +23,10 @@ def cases_visible_to(user) -> QuerySet[Case]:
     my_units = perms.unit_ids_with(user, Cap.CASE_VIEW)
     q = in_place & (
         Q(sensitivity=Sensitivity.NORMAL)
-        | (Q(sensitivity=Sensitivity.SENSITIVE) & (Q(owner_unit_id__in=my_units) | Q(assignee=user)))
+        | (
+            Q(sensitivity=Sensitivity.SENSITIVE)
+            & (Q(owner_unit_id__in=my_units) | Q(assignee=user))
+        )
         | (Q(sensitivity=Sensitivity.SEALED) & Q(owner_unit_id__in=my_units))
     )
     sensitive_paths = perms.place_q(user, Cap.CASE_VIEW_SENSITIVE, "place_path")
@@ -79,7 +82,10 @@ def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
 
         qs = qs.filter(place_path__startswith=place_get(code=filters.place).path)
     if filters.category:
-        qs = qs.filter(Q(category__code=filters.category) | Q(category__code__startswith=filters.category + "."))
+        qs = qs.filter(
+            Q(category__code=filters.category)
+            | Q(category__code__startswith=filters.category + ".")
+        )
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.level:

@@ -60,8 +60,10 @@ def check_upload(data: bytes, name: str) -> tuple[str, str]:
     kind = sniff(data[:4096])
     if kind not in ALLOWED:
         raise InvalidInput(
-            _("This type of file is not accepted. Send a photo (JPEG, PNG, GIF, WebP), a PDF, "
-              "plain text or an MP3 recording."),
+            _(
+                "This type of file is not accepted. Send a photo (JPEG, PNG, GIF, WebP), a PDF, "
+                "plain text or an MP3 recording."
+            ),
             fields={"file": _("File type not allowed.")},
         )
     return kind, hashlib.sha256(data).hexdigest()

@@ -52,3 +52,25 @@ class LocalizedNameMixin:
         if lang.startswith("en"):
             return self.name_en or self.name_zh
         return self.name_zh or self.name_en
+
+
+class CalendarDay(models.Model):
+    """An administrator's entry in the working-day calendar: a holiday or an adjusted workday.
+
+    Rows here override the shipped schedule, so a new year's official notice can be entered in
+    the admin without a release.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Off: a public holiday. On: an adjusted weekend working day.")
+    )
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'working' if self.is_working_day else 'holiday'}"

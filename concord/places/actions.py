@@ -23,8 +23,14 @@ def _apply_boundary(place: Place, boundary: dict[str, Any] | None) -> None:
         place.min_lng = place.min_lat = place.max_lng = place.max_lat = None
         place.centroid_lng = place.centroid_lat = None
     else:
-        (place.min_lng, place.min_lat, place.max_lng, place.max_lat,
-         place.centroid_lng, place.centroid_lat) = bbox_and_centroid(geom)
+        (
+            place.min_lng,
+            place.min_lat,
+            place.max_lng,
+            place.max_lat,
+            place.centroid_lng,
+            place.centroid_lat,
+        ) = bbox_and_centroid(geom)
 
 
 def place_upsert(
@@ -46,7 +52,8 @@ def place_upsert(
         raise InvalidInput(_("Place %(code)s needs a parent.") % {"code": code})
     if parent is not None and LEVEL_ORDER.index(Level(level)) != parent.rank + 1:
         raise InvalidInput(
-            _("A %(level)s cannot sit under a %(parent)s.") % {"level": level, "parent": parent.level}
+            _("A %(level)s cannot sit under a %(parent)s.")
+            % {"level": level, "parent": parent.level}
         )
     place = Place.objects.filter(code=code).first() or Place(code=code)
     place.level = level
@@ -89,8 +96,12 @@ def places_import_geojson(collection: dict[str, Any]) -> int:
                     % {"code": props["code"], "parent": props["parent"]}
                 )
         place_upsert(
-            code=str(props["code"]), level=props["level"], name_zh=props["name_zh"],
-            name_en=props.get("name_en", ""), parent=parent, boundary=geometry,
+            code=str(props["code"]),
+            level=props["level"],
+            name_zh=props["name_zh"],
+            name_en=props.get("name_en", ""),
+            parent=parent,
+            boundary=geometry,
             households=int(props.get("households") or 0),
             population=int(props.get("population") or 0),
         )

@@ -32,9 +32,14 @@ class PlaceDetailOut(PlaceOut):
 
 def place_out(p: Place, *, with_boundary: bool = False) -> dict:
     out = {
-        "code": p.code, "parent": p.parent.code if p.parent_id else None, "level": p.level,
-        "name_zh": p.name_zh, "name_en": p.name_en, "name": p.localized_name(),
-        "households": p.households, "population": p.population,
+        "code": p.code,
+        "parent": p.parent.code if p.parent_id else None,
+        "level": p.level,
+        "name_zh": p.name_zh,
+        "name_en": p.name_en,
+        "name": p.localized_name(),
+        "households": p.households,
+        "population": p.population,
         "centroid": [p.centroid_lng, p.centroid_lat] if p.centroid_lng is not None else None,
     }
     if with_boundary:
@@ -53,7 +58,9 @@ def list_places(request, parent: str | None = None, level: str | None = None):
 
 
 @router.get("/locate", auth=optional_auth, response={200: PlaceOut, 400: dict, 404: dict})
-def locate(request, lat: float = Query(..., ge=-90, le=90), lng: float = Query(..., ge=-180, le=180)):
+def locate(
+    request, lat: float = Query(..., ge=-90, le=90), lng: float = Query(..., ge=-180, le=180)
+):
     place = place_locate(lng=lng, lat=lat)
     if place is None:
         raise NotFound(_("That point is outside the service area."))

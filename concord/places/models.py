@@ -31,7 +31,8 @@ class Place(LocalizedNameMixin, models.Model):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
-    # Materialised path of codes ("/C/C01/C01V03/") makes "everything under X" one indexed prefix scan.
+    # A materialised path of codes ("/C/C01/C01V03/") makes "everything under X" one
+    # indexed prefix scan.
     path = models.CharField(max_length=255, db_index=True, editable=False)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
     min_lng = models.FloatField(null=True, blank=True, editable=False)
@@ -43,7 +44,8 @@ class Place(LocalizedNameMixin, models.Model):
     households = models.PositiveIntegerField(_("households"), default=0)
     population = models.PositiveIntegerField(_("population"), default=0)
     crisis_services = models.TextField(
-        _("local psychological and emergency services"), blank=True,
+        _("local psychological and emergency services"),
+        blank=True,
         help_text=_("Shown to residents of this place next to the national hotlines."),
     )
 

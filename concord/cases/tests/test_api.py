@@ -12,8 +12,11 @@ from concord.cases.models import Case, Event
 pytestmark = pytest.mark.django_db
 
 GOOD = {
-    "kind": "dispute", "title": "邻居噪音 Noise 😀", "description": "每晚到凌晨 — 混合 text ✓",
-    "place": "V11", "category": "DP.02",
+    "kind": "dispute",
+    "title": "邻居噪音 Noise 😀",
+    "description": "每晚到凌晨 — 混合 text ✓",
+    "place": "V11",
+    "category": "DP.02",
 }
 
 
@@ -53,7 +56,9 @@ def test_a_resident_submits_anonymously_and_text_round_trips_exactly(world, api)
         ({"parties": [{"role": "boss"}]}, "parties[0].role"),
     ],
 )
-def test_bad_input_is_refused_with_the_one_error_shape_and_nothing_is_stored(world, api, change, field):
+def test_bad_input_is_refused_with_the_one_error_shape_and_nothing_is_stored(
+    world, api, change, field
+):
     r = api.post("/cases", {**GOOD, **change})
     assert r.status_code == 400, r.content
     err = error_of(r)
@@ -143,12 +148,24 @@ def test_out_of_place_staff_get_404_not_403(world, api):
 
 
 def test_party_contacts_are_masked_for_roles_that_do_not_handle_the_case(world, api):
-    body = {**GOOD, "parties": [{"role": "complainant", "name": "王芳", "phone": "13812345678", "email": "wf@example.cn"}]}
+    body = {
+        **GOOD,
+        "parties": [
+            {
+                "role": "complainant",
+                "name": "王芳",
+                "phone": "13812345678",
+                "email": "wf@example.cn",
+            }
+        ],
+    }
     case_id = api.post("/cases", body).json()["id"]
     seen = api.as_user(world.bob).get(f"/cases/{case_id}").json()["parties"][0]
     assert seen["phone"] == "13812345678" and not seen["masked"]
     masked = api.as_user(world.alice).get(f"/cases/{case_id}").json()["parties"][0]
-    assert masked["masked"] and "12345678" not in masked["phone"] and masked["phone"].endswith("5678")
+    assert (
+        masked["masked"] and "12345678" not in masked["phone"] and masked["phone"].endswith("5678")
+    )
 
 
 def test_transitions_over_the_api_and_refusals_in_the_error_shape(world, api):
@@ -177,7 +194,9 @@ def test_resident_tracks_adds_information_and_rates(world, api):
     api.post(f"/cases/{sub['id']}/assign", {"assignee_id": world.bob.pk})
     api.post(f"/cases/{sub['id']}/resolve", {"outcome": "agreement", "text": "已达成协议"})
     api.anonymous()
-    r = api.post(f"/cases/track/{code}/feedback", {"token": token, "resolved": "yes", "satisfaction": 5})
+    r = api.post(
+        f"/cases/track/{code}/feedback", {"token": token, "resolved": "yes", "satisfaction": 5}
+    )
     assert r.status_code == 200 and r.json()["status"] == "closed"
     kinds = [e["kind"] for e in r.json()["events"]]
     assert "assigned" not in kinds, "internal events are not shown to residents"

@@ -66,8 +66,13 @@ def test_the_database_refuses_updates_to_events(world):
 
 @pytest.mark.parametrize(
     "column, value",
-    [("kind", "'forged'"), ("data", "'{\"receipt\": \"C-0000-000000\"}'"), ("public", "NOT public"),
-     ("seq", "seq + 10"), ("hash", "'" + "0" * 64 + "'")],
+    [
+        ("kind", "'forged'"),
+        ("data", '\'{"receipt": "C-0000-000000"}\''),
+        ("public", "NOT public"),
+        ("seq", "seq + 10"),
+        ("hash", "'" + "0" * 64 + "'"),
+    ],
 )
 def test_changing_any_stored_event_is_detected_and_named(world, capsys, column, value):
     first = a_case(world)

@@ -13,8 +13,11 @@ def submit(world, **kw):
     from concord.cases.models import Category
 
     defaults = dict(
-        kind="dispute", title="邻居夜间噪音 noise at night 🎵", description="楼上每晚敲打到凌晨。",
-        place=world.V11, category=Category.objects.get(code="DP.02"),
+        kind="dispute",
+        title="邻居夜间噪音 noise at night 🎵",
+        description="楼上每晚敲打到凌晨。",
+        place=world.V11,
+        category=Category.objects.get(code="DP.02"),
     )
     defaults.update(kw)
     return actions.case_submit(**defaults)
@@ -44,12 +47,21 @@ def test_the_full_happy_path_writes_one_event_per_step(world):
     case = actions.case_pause(actor=world.bob, case=case, reason="等待对方当事人回村")
     assert Clock.objects.get(case=case, kind="handle").state == ClockState.PAUSED
     case = actions.case_resume(actor=world.bob, case=case)
-    case = actions.case_resolve(actor=world.bob, case=case, outcome="agreement", text="双方达成协议。")
+    case = actions.case_resolve(
+        actor=world.bob, case=case, outcome="agreement", text="双方达成协议。"
+    )
     assert Clock.objects.get(case=case, kind="handle").state == ClockState.MET
     case = actions.case_close(actor=world.bob, case=case)
     assert case.status == Status.CLOSED
     assert kinds(case) == [
-        "submitted", "accepted", "assigned", "work_started", "paused", "resumed", "resolved", "closed",
+        "submitted",
+        "accepted",
+        "assigned",
+        "work_started",
+        "paused",
+        "resumed",
+        "resolved",
+        "closed",
     ]
 
 
@@ -90,7 +102,10 @@ def test_a_supervisor_over_the_place_may_act(world):
 def test_declining_redirects_with_the_route(world):
     case = submit(world).case
     case = actions.case_not_accept(
-        actor=world.bob, case=case, reason="属于劳动仲裁受理范围", route="劳动人事争议仲裁委员会",
+        actor=world.bob,
+        case=case,
+        reason="属于劳动仲裁受理范围",
+        route="劳动人事争议仲裁委员会",
         route_deadline="2027-06-01",
     )
     assert case.status == Status.NOT_ACCEPTED
@@ -117,20 +132,28 @@ def test_escalation_moves_one_level_up_with_a_reason(world):
     assert case.owner_unit == world.u_t1_med
     event = Event.objects.get(case=case, kind="escalated")
     assert event.data["from_level"] == "village" and event.data["to_level"] == "town"
-    case = actions.case_escalate(actor=world.sam, case=case, reason_code="complex", note="镇级无法化解")
+    case = actions.case_escalate(
+        actor=world.sam, case=case, reason_code="complex", note="镇级无法化解"
+    )
     assert case.level == "county"
     with pytest.raises(InvalidTransition):
         actions.case_escalate(actor=world.zoe, case=case, reason_code="complex", note="再上交")
 
 
 def test_transfer_needs_the_receivers_acceptance(world):
-    case = actions.case_accept(actor=world.alice, case=submit(world, place=world.T1, category=None, kind="grievance").case)
+    case = actions.case_accept(
+        actor=world.alice, case=submit(world, place=world.T1, category=None, kind="grievance").case
+    )
     assert case.owner_unit == world.u_t1
-    transfer = actions.case_transfer_request(actor=world.alice, case=case, to_unit=world.u_labour, reason="欠薪问题")
+    transfer = actions.case_transfer_request(
+        actor=world.alice, case=case, to_unit=world.u_labour, reason="欠薪问题"
+    )
     case.refresh_from_db()
     assert case.owner_unit == world.u_t1, "the first receiver stays responsible until acceptance"
     with pytest.raises(InvalidTransition):
-        actions.case_transfer_request(actor=world.alice, case=case, to_unit=world.u_labour, reason="again")
+        actions.case_transfer_request(
+            actor=world.alice, case=case, to_unit=world.u_labour, reason="again"
+        )
     with pytest.raises(PermissionDenied):
         actions.case_transfer_accept(actor=world.carol, transfer=transfer)
     case = actions.case_transfer_accept(actor=world.dora, transfer=transfer)
@@ -141,11 +164,17 @@ def test_transfer_needs_the_receivers_acceptance(world):
 
 
 def test_a_refused_transfer_returns_with_a_reason_and_counts_a_bounce(world):
-    case = actions.case_accept(actor=world.alice, case=submit(world, place=world.T1, category=None, kind="grievance").case)
-    transfer = actions.case_transfer_request(actor=world.alice, case=case, to_unit=world.u_labour, reason="欠薪")
+    case = actions.case_accept(
+        actor=world.alice, case=submit(world, place=world.T1, category=None, kind="grievance").case
+    )
+    transfer = actions.case_transfer_request(
+        actor=world.alice, case=case, to_unit=world.u_labour, reason="欠薪"
+    )
     with pytest.raises(InvalidInput):
         actions.case_transfer_refuse(actor=world.dora, transfer=transfer, reason=" ")
-    case = actions.case_transfer_refuse(actor=world.dora, transfer=transfer, reason="不属于劳动关系")
+    case = actions.case_transfer_refuse(
+        actor=world.dora, transfer=transfer, reason="不属于劳动关系"
+    )
     assert case.owner_unit == world.u_t1 and case.bounce_count == 1
     assert Event.objects.get(case=case, kind="transfer_refused").data["reason"] == "不属于劳动关系"
 
@@ -175,7 +204,9 @@ def test_feedback_closes_or_reopens(world):
     actions.case_feedback(case=case, resolved="no", satisfaction=1, comment="还在吵")
     case.refresh_from_db()
     assert case.status == Status.REOPENED
-    case = actions.case_resolve(actor=world.bob, case=case, outcome="agreement", text="再次调解成功")
+    case = actions.case_resolve(
+        actor=world.bob, case=case, outcome="agreement", text="再次调解成功"
+    )
     actions.case_feedback(case=case, resolved="yes", satisfaction=5)
     case.refresh_from_db()
     assert case.status == Status.CLOSED
@@ -189,5 +220,7 @@ def test_resident_may_ask_for_review_of_a_closed_case(world):
         case = step(actor=world.bob, case=case)
     case = actions.case_resolve(actor=world.bob, case=case, outcome="explained", text="已解释")
     case = actions.case_close(actor=world.bob, case=case)
-    case = actions.case_reopen(actor=None, case=case, reason="答复没有回应我的问题", by_resident=True)
+    case = actions.case_reopen(
+        actor=None, case=case, reason="答复没有回应我的问题", by_resident=True
+    )
     assert case.status == Status.REOPENED

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def cases(world):
     def submit(place, category=None, kind="service_request"):
         cat = Category.objects.get(code=category) if category else None
-        return actions.case_submit(kind=kind, title="t", description="d", place=place, category=cat).case
+        return actions.case_submit(
+            kind=kind, title="t", description="d", place=place, category=cat
+        ).case
 
     return {
         "v11": submit(world.V11),
@@ -28,16 +30,16 @@ def cases(world):
 
 # persona → which of the cases they can see
 EXPECTED = {
-    "alice": {"v11", "g111", "v12"},                  # T1 caseworker: not the sensitive one
-    "bob": {"v11", "g111", "v11_family"},             # V11 mediator: owns the family dispute
-    "grace": {"g111"},                                # grid worker: only her grid
-    "dora": {"v11", "g111", "v12", "v21"},            # county department: ordinary cases
-    "sam": {"v11", "g111", "v12", "v11_family"},      # T1 supervisor: sensitive too
+    "alice": {"v11", "g111", "v12"},  # T1 caseworker: not the sensitive one
+    "bob": {"v11", "g111", "v11_family"},  # V11 mediator: owns the family dispute
+    "grace": {"g111"},  # grid worker: only her grid
+    "dora": {"v11", "g111", "v12", "v21"},  # county department: ordinary cases
+    "sam": {"v11", "g111", "v12", "v11_family"},  # T1 supervisor: sensitive too
     "zoe": {"v11", "g111", "v12", "v21", "v11_family"},
     "carol": {"v21"},
-    "ana": set(),                                     # analysts see aggregates only
-    "adam": set(),                                    # administrators run the platform
-    "cora": set(),                                    # counsellors see referrals, not cases
+    "ana": set(),  # analysts see aggregates only
+    "adam": set(),  # administrators run the platform
+    "cora": set(),  # counsellors see referrals, not cases
     "resident": set(),
 }
 
@@ -70,14 +72,33 @@ def test_a_grid_worker_files_for_a_resident_only_in_her_grid_and_with_consent(wo
     from concord.core.errors import InvalidInput, PermissionDenied
 
     with pytest.raises(InvalidInput):
-        actions.case_submit(actor=world.grace, intake_channel="grid_worker", kind="service_request",
-                            title="路灯坏了", description="d", place=world.G111)
+        actions.case_submit(
+            actor=world.grace,
+            intake_channel="grid_worker",
+            kind="service_request",
+            title="路灯坏了",
+            description="d",
+            place=world.G111,
+        )
     with pytest.raises(PermissionDenied):
-        actions.case_submit(actor=world.grace, intake_channel="grid_worker", kind="service_request",
-                            title="路灯坏了", description="d", place=world.V21, on_behalf_consent="口头同意")
-    case = actions.case_submit(actor=world.grace, intake_channel="grid_worker", kind="service_request",
-                               title="路灯坏了", description="d", place=world.G111,
-                               on_behalf_consent="居民张某口头同意代为登记 2026-11-23").case
+        actions.case_submit(
+            actor=world.grace,
+            intake_channel="grid_worker",
+            kind="service_request",
+            title="路灯坏了",
+            description="d",
+            place=world.V21,
+            on_behalf_consent="口头同意",
+        )
+    case = actions.case_submit(
+        actor=world.grace,
+        intake_channel="grid_worker",
+        kind="service_request",
+        title="路灯坏了",
+        description="d",
+        place=world.G111,
+        on_behalf_consent="居民张某口头同意代为登记 2026-11-23",
+    ).case
     assert case.filed_by == world.grace and case.submitted_by is None
     assert case.events.get(kind="submitted").data["on_behalf_consent"].startswith("居民张某")
 

@@ -16,8 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = Event.objects.count()
-        bar = tqdm(total=total, unit="event", disable=total < 10_000 or not sys.stderr.isatty(),
-                   file=sys.stderr)
+        bar = tqdm(
+            total=total,
+            unit="event",
+            disable=total < 10_000 or not sys.stderr.isatty(),
+            file=sys.stderr,
+        )
         done = 0
         problem = None
         for checked, found in verify_chain():

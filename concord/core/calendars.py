@@ -1,0 +1,42 @@
+"""The platform's working-day calendar: the shipped schedule plus the admin's entries."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from .calendar import Calendar, default_calendar
+
+_CACHE_KEY = "concord:calendar-version"
+_built: dict[str, Calendar] = {}
+
+
+def platform_calendar() -> Calendar:
+    """Return the calendar to compute deadlines with (rebuilt when the admin edits it)."""
+    from .models import CalendarDay
+
+    version = cache.get(_CACHE_KEY, "0")
+    if version in _built:
+        return _built[version]
+    base = default_calendar()
+    rows = list(CalendarDay.objects.values_list("day", "is_working_day"))
+    if not rows:
+        cal = base
+    else:
+        overrides = dict(rows)
+        holidays = {d for d in base.holidays if d not in overrides}
+        holidays |= {d for d, working in overrides.items() if not working}
+        working = {d for d in base.working_weekends if d not in overrides}
+        working |= {d for d, w in overrides.items() if w and d.weekday() >= 5}
+        years = set(base.years) | {d.year for d in overrides}
+        cal = Calendar(holidays=holidays, working_days=working, years=years, timezone=base.timezone)
+    _built.clear()
+    _built[version] = cal
+    return cal
+
+
+def calendar_changed() -> None:
+    """Make the next `platform_calendar()` call rebuild (called by the calendar actions)."""
+    import time
+
+    cache.set(_CACHE_KEY, str(time.time_ns()), None)
+    _built.clear()
