@@ -9,7 +9,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from concord.warning.algorithms.detectors import METHODS, detect, make_params
-from concord.warning.algorithms.glm import fit_quasipoisson
+from concord.warning.algorithms.glm import Design, fit_quasipoisson
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveillance"
 
@@ -118,11 +118,20 @@ def test_too_little_history_is_refused():
 
 def test_glm_fit_matches_statsmodels_quasi_poisson():
     rng = np.random.default_rng(7)
-    x = np.column_stack([np.ones(40), np.linspace(-1, 1, 40), rng.integers(0, 2, 40)])
-    y = rng.poisson(np.exp(x @ np.array([1.0, 0.4, -0.3])), size=(5, 40)).astype(float)
-    fit = fit_quasipoisson(x, y)
+    groups = np.repeat([0, 1, 2], [12, 15, 13])
+    time = np.linspace(-1, 1, 40)
+    x = np.column_stack([np.eye(3)[groups], time])
+    y = rng.poisson(np.exp(x @ np.array([1.0, 0.4, 1.5, 0.3])), size=(5, 40)).astype(float)
+
+    fit = fit_quasipoisson(Design(groups=groups, covariate=time), y)
+
     assert fit.converged.all()
     for row in range(5):
         ref = sm.GLM(y[row], x, family=sm.families.Poisson()).fit(scale="X2", tol=1e-12)
-        np.testing.assert_allclose(fit.beta[row], ref.params, rtol=1e-6)
+        np.testing.assert_allclose(fit.level_coef[row], ref.params[:3], rtol=1e-6)
+        np.testing.assert_allclose(fit.trend_coef[row], ref.params[3], rtol=1e-6)
         np.testing.assert_allclose(fit.dispersion[row], ref.scale, rtol=1e-4)
+        _, se = fit.predict_link(1)
+        np.testing.assert_allclose(se[row], ref.bse[1], rtol=1e-4)
+        leverage = ref.get_influence().hat_matrix_diag
+        np.testing.assert_allclose(fit.hat()[row], leverage, rtol=1e-4)

@@ -1,0 +1,20 @@
+# Time R's farringtonFlexible (Noufaily settings) on the series of a wide CSV (one column per
+# series, one row per week) and write its thresholds and alarms for the last `n_eval` weeks.
+# Usage: Rscript time_farrington.R IN.csv OUT.csv N_EVAL
+suppressMessages(library(surveillance))
+args <- commandArgs(trailingOnly = TRUE)
+y <- as.matrix(read.csv(args[1]))
+n_eval <- as.integer(args[3])
+n <- nrow(y)
+rg <- (n - n_eval + 1):n
+s <- sts(observed = y, start = c(2000, 1), frequency = 52)
+control <- list(range = rg, b = 4, w = 3, noPeriods = 10, pastWeeksNotIncluded = 26,
+                weightsThreshold = 2.58, thresholdMethod = "nbPlugin", alpha = 0.05,
+                pThresholdTrend = 0.05, glmWarnings = FALSE)
+elapsed <- system.time(r <- farringtonFlexible(s, control = control))[["elapsed"]]
+out <- data.frame(series = rep(seq_len(ncol(y)) - 1, each = length(rg)),
+                  week = rep(rg - 1, times = ncol(y)),
+                  threshold = as.numeric(upperbound(r)),
+                  alarm = as.integer(alarms(r)))
+write.csv(out, args[2], row.names = FALSE)
+cat(sprintf("elapsed %.6f\n", elapsed))
