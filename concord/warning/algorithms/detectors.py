@@ -1,7 +1,6 @@
 """One entry point for every count detector, by method name, with overridable parameters.
 
->>> result = detect("ears-c1", counts, start=10)  # counts: (series, periods)
-
+Call ``detect("ears-c1", counts, start=10)`` with ``counts`` shaped (series, periods).
 Each method's defaults are the configuration the R references were made with, so that
 ``detect(name, counts)`` behaves like the corresponding call of R's ``surveillance`` package.
 """
