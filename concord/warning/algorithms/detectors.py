@@ -1,6 +1,7 @@
 """One entry point for every count detector, by method name, with overridable parameters.
 
 Call ``detect("ears-c1", counts, start=10)`` with ``counts`` shaped (series, periods).
+
 Each method's defaults are the configuration the R references were made with, so that
 ``detect(name, counts)`` behaves like the corresponding call of R's ``surveillance`` package.
 """
