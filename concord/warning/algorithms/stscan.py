@@ -60,7 +60,10 @@ __all__ = [
 # Counts live in int16 while the total fits: it halves memory traffic in the replication loop.
 _INT16_LIMIT = np.iinfo(np.int16).max
 # Replications processed together; their counts sit side by side in the innermost axis.
-_BATCH = 32
+_BATCH = 128
+# Counts per neighbour step (centres x window lengths x replications) a worker adds at once:
+# large enough to amortise numpy's call overhead, small enough to stay in cache.
+_GROUP_ELEMENTS = 40_000
 # Centres processed together when the observed data are scored.
 _CENTRE_CHUNK = 64
 # Slack that keeps the integer prefilter from ever excluding a cylinder whose LLR reaches T.
@@ -251,36 +254,56 @@ class _Replicator:
     def run(self, seed: np.random.SeedSequence, size: int) -> npt.NDArray[np.float64]:
         """Return the largest LLR of each of ``size`` replications, 0 where none reaches T."""
         rng = np.random.default_rng(seed)
-        n_loc = self.circles.order.shape[0]
+        n_loc, max_k = self.circles.order.shape
+        max_len = self.max_len
         ages = rng.permuted(np.broadcast_to(self.case_age, (size, self.case_age.size)), axis=1)
         replicate = np.broadcast_to(np.arange(size)[:, None], ages.shape)
         location = np.broadcast_to(self.case_location, ages.shape)
-        recent = ages < self.max_len
-        flat = (location[recent] * self.max_len + ages[recent]) * size + replicate[recent]
-        counts = np.bincount(flat, minlength=n_loc * self.max_len * size)
-        # Layout (location, window length, replication): the gather below copies whole rows.
-        window = np.cumsum(counts.reshape(n_loc, self.max_len, size), axis=1).astype(self.dtype)
+        recent = ages < max_len
+        flat = (location[recent] * max_len + ages[recent]) * size + replicate[recent]
+        # One extra all-zero location: padded neighbour slots point at it and add nothing.
+        counts = np.bincount(flat, minlength=(n_loc + 1) * max_len * size)
+        # Layout (location, window length, replication): the gather copies whole blocks.
+        window = np.cumsum(counts.reshape(n_loc + 1, max_len, size), axis=1).astype(self.dtype)
+        order = np.where(
+            np.arange(max_k)[None, :] < self.circles.size[:, None], self.circles.order, n_loc
+        )
 
         best = np.zeros(size)
-        buffer = np.empty((self.circles.order.shape[1], self.max_len, size), dtype=self.dtype)
-        for centre in range(n_loc):
-            k = int(self.circles.size[centre])
+        group = max(1, _GROUP_ELEMENTS // max(1, max_len * size))
+        storage = np.empty(group * max_k * max_len * size, dtype=self.dtype)
+        running = np.empty((group, max_len, size), dtype=self.dtype)
+        added = np.empty_like(running)
+        for first in range(0, n_loc, group):
+            rows = slice(first, min(first + group, n_loc))
+            k = int(self.circles.size[rows].max())
             if k == 0:
                 continue
-            part = buffer[:k]
-            np.take(window, self.circles.order[centre, :k], axis=0, out=part)
-            np.cumsum(part, axis=0, out=part)
-            needed = self.needed[centre, :k, :, None]
-            np.subtract(part, needed, out=part)
-            top = part.max(axis=(0, 1))
-            for r in np.flatnonzero(top >= 0):
-                hit_k, hit_len = np.nonzero(part[:, :, r] >= 0)
-                observed = part[hit_k, hit_len, r].astype(np.float64) + needed[hit_k, hit_len, 0]
-                expected = (
-                    self.circles.cases[centre, hit_k] * self.window_total[hit_len] / self.total
-                )
-                value = float(llr_poisson(observed, expected, self.total).max())
-                best[r] = max(best[r], value)
+            n_rows = rows.stop - rows.start
+            part = storage[: n_rows * k * max_len * size].reshape(n_rows, k, max_len, size)
+            circle_counts = running[:n_rows]
+            circle_counts[...] = 0
+            # Grow all circles of a few centres one neighbour at a time: the running counts
+            # stay in cache and only the margins over the thresholds are written out.
+            for j in range(k):
+                np.take(window, order[rows, j], axis=0, out=added[:n_rows], mode="clip")
+                np.add(circle_counts, added[:n_rows], out=circle_counts)
+                np.subtract(circle_counts, self.needed[rows, j, :, None], out=part[:, j])
+            columns = part.reshape(n_rows * k, max_len * size)
+            open_columns = np.flatnonzero(columns.max(axis=0) >= 0)
+            if open_columns.size == 0:
+                continue
+            hit_row, hit_column = np.nonzero(columns[:, open_columns] >= 0)
+            hit_column = open_columns[hit_column]
+            centre = rows.start + hit_row // k
+            circle = hit_row % k
+            length = hit_column // size
+            observed = (
+                columns[hit_row, hit_column].astype(np.float64)
+                + self.needed[centre, circle, length]
+            )
+            expected = self.circles.cases[centre, circle] * self.window_total[length] / self.total
+            np.maximum.at(best, hit_column % size, llr_poisson(observed, expected, self.total))
         return best
 
 
