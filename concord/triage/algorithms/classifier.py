@@ -253,7 +253,9 @@ class Model:
 
     def scores(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         """Return raw decision scores, one row per text and one column per label."""
-        heads, whole = _prepare(texts, titles)
+        return self._scores(*_prepare(texts, titles))
+
+    def _scores(self, heads: list[str], whole: list[str]) -> np.ndarray:
         x = self.features.transform(heads, whole)
         return np.asarray(x @ self.coef.T) + self.intercept
 
@@ -262,7 +264,7 @@ class Model:
     ) -> np.ndarray:
         """Return calibrated probabilities; rows of texts without letters or digits are zero."""
         heads, whole = _prepare(texts, titles)
-        proba = _softmax(self.scores(texts, titles), self.temperature)
+        proba = _softmax(self._scores(heads, whole), self.temperature)
         empty = np.array([not has_content(w) for w in whole], dtype=bool)
         proba[empty] = 0.0
         return proba
