@@ -254,9 +254,14 @@ class _Replicator:
     def run(self, seed: np.random.SeedSequence, size: int) -> npt.NDArray[np.float64]:
         """Return the largest LLR of each of ``size`` replications, 0 where none reaches T."""
         rng = np.random.default_rng(seed)
+        ages = rng.permuted(np.broadcast_to(self.case_age, (size, self.case_age.size)), axis=1)
+        return self.maxima(ages)
+
+    def maxima(self, ages: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """Return the largest LLR for each row of permuted case ages, 0 where none reaches T."""
+        size = ages.shape[0]
         n_loc, max_k = self.circles.order.shape
         max_len = self.max_len
-        ages = rng.permuted(np.broadcast_to(self.case_age, (size, self.case_age.size)), axis=1)
         replicate = np.broadcast_to(np.arange(size)[:, None], ages.shape)
         location = np.broadcast_to(self.case_location, ages.shape)
         recent = ages < max_len
@@ -323,6 +328,87 @@ def _replicate_maxima(
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """Validated input reduced to what the scan needs."""
+
+    circles: _Circles
+    window: npt.NDArray[np.int64]  # (locations, max_len) cases in windows ending at the end
+    window_total: npt.NDArray[np.float64]  # (max_len,) cases anywhere in each window
+    case_location: npt.NDArray[np.intp]  # one entry per case
+    case_age: npt.NDArray[np.intp]  # intervals before the end, one entry per case
+    total: int
+    max_len: int
+
+
+def _prepare(
+    location: npt.ArrayLike,
+    time: npt.ArrayLike,
+    count: npt.ArrayLike,
+    coordinates: npt.ArrayLike,
+    *,
+    start: int,
+    end: int,
+    max_space_fraction: float,
+    max_time_fraction: float,
+    time_aggregation: int,
+) -> _Problem:
+    """Return the scan problem for validated arrays, or raise StscanInputError."""
+    loc = np.asarray(location)
+    tim = np.asarray(time)
+    cnt = np.asarray(count)
+    xy = np.asarray(coordinates, dtype=np.float64)
+    _check_arrays(loc, tim, cnt, xy, start=start, end=end)
+    if not 0 < max_space_fraction <= 1:
+        raise StscanInputError("max_space_fraction must be in (0, 1].")
+    if not 0 < max_time_fraction <= 1:
+        raise StscanInputError("max_time_fraction must be in (0, 1].")
+    if time_aggregation < 1:
+        raise StscanInputError("time_aggregation must be at least 1.")
+
+    n_loc = xy.shape[0]
+    # Intervals of time_aggregation units are counted back from the study end, so every
+    # prospective window is a whole number of intervals ending on the last unit.
+    units = -(-(end - start + 1) // time_aggregation)
+    max_len = math.floor(max_time_fraction * (end - start + 1) + 1e-9) // time_aggregation
+    if max_len < 1:
+        raise StscanInputError("The maximum temporal size is shorter than one time interval.")
+    loc = loc.astype(np.intp)
+    cnt = cnt.astype(np.int64)
+    age = ((end - tim) // time_aggregation).astype(np.intp)
+    total = int(cnt.sum())
+    per_location = np.bincount(loc, weights=cnt, minlength=n_loc).astype(np.int64)
+    per_age = np.bincount(age, weights=cnt, minlength=units).astype(np.int64)
+    case_location = np.repeat(loc, cnt)
+    case_age = np.repeat(age, cnt)
+    return _Problem(
+        circles=_build_circles(xy, per_location, max_space_fraction * total),
+        window=_window_counts(case_location, case_age, n_loc, max_len),
+        window_total=np.cumsum(per_age[:max_len]).astype(np.float64),
+        case_location=case_location,
+        case_age=case_age,
+        total=total,
+        max_len=max_len,
+    )
+
+
+def _make_replicator(problem: _Problem, threshold: float, min_cases: int) -> _Replicator:
+    """Return a replicator that finds every replication's largest LLR at or above threshold."""
+    dtype: type[np.integer] = np.int16 if problem.total < _INT16_LIMIT else np.int32
+    return _Replicator(
+        circles=problem.circles,
+        needed=_count_thresholds(
+            problem.circles, problem.window_total, problem.total, threshold, min_cases, dtype
+        ),
+        case_location=problem.case_location,
+        case_age=problem.case_age,
+        window_total=problem.window_total,
+        total=problem.total,
+        max_len=problem.max_len,
+        dtype=dtype,
+    )
+
+
 def scan(
     location: npt.ArrayLike,
     time: npt.ArrayLike,
@@ -348,50 +434,29 @@ def scan(
     reported; their smallest LLR bounds the work done in each replication. With
     ``replications=0`` no p-values are computed.
     """
-    loc = np.asarray(location)
-    tim = np.asarray(time)
-    cnt = np.asarray(count)
-    xy = np.asarray(coordinates, dtype=np.float64)
-    _check_arrays(loc, tim, cnt, xy, start=start, end=end)
-    if not 0 < max_space_fraction <= 1:
-        raise StscanInputError("max_space_fraction must be in (0, 1].")
-    if not 0 < max_time_fraction <= 1:
-        raise StscanInputError("max_time_fraction must be in (0, 1].")
     if replications < 0:
         raise StscanInputError("replications must not be negative.")
     if max_clusters < 1:
         raise StscanInputError("max_clusters must be at least 1.")
-
-    if time_aggregation < 1:
-        raise StscanInputError("time_aggregation must be at least 1.")
-
-    n_loc = xy.shape[0]
-    # Intervals of time_aggregation units are counted back from the study end, so every
-    # prospective window is a whole number of intervals ending on the last unit.
-    units = -(-(end - start + 1) // time_aggregation)
-    max_len = math.floor(max_time_fraction * (end - start + 1) + 1e-9) // time_aggregation
-    if max_len < 1:
-        raise StscanInputError("The maximum temporal size is shorter than one time interval.")
-    loc = loc.astype(np.intp)
-    cnt = cnt.astype(np.int64)
-    age = ((end - tim) // time_aggregation).astype(np.intp)
-    total = int(cnt.sum())
-    if total == 0:
+    problem = _prepare(
+        location,
+        time,
+        count,
+        coordinates,
+        start=start,
+        end=end,
+        max_space_fraction=max_space_fraction,
+        max_time_fraction=max_time_fraction,
+        time_aggregation=time_aggregation,
+    )
+    if problem.total == 0:
         return []
-
-    per_location = np.bincount(loc, weights=cnt, minlength=n_loc).astype(np.int64)
-    per_age = np.bincount(age, weights=cnt, minlength=units).astype(np.int64)
-    window_total = np.cumsum(per_age[:max_len]).astype(np.float64)
-    circles = _build_circles(xy, per_location, max_space_fraction * total)
-
-    window = np.cumsum(
-        np.bincount(
-            loc[age < max_len] * max_len + age[age < max_len],
-            weights=cnt[age < max_len],
-            minlength=n_loc * max_len,
-        ).reshape(n_loc, max_len),
-        axis=1,
-    ).astype(np.int64)
+    circles, window, window_total, total = (
+        problem.circles,
+        problem.window,
+        problem.window_total,
+        problem.total,
+    )
     best_llr, best_k, best_len = _best_per_centre(circles, window, window_total, total, min_cases)
     picked = _pick_non_overlapping(circles, best_llr, best_k, max_clusters)
     if not picked:
@@ -400,17 +465,7 @@ def scan(
     maxima = np.zeros(0)
     if replications > 0:
         threshold = min(float(best_llr[c]) for c in picked)
-        dtype: type[np.integer] = np.int16 if total < _INT16_LIMIT else np.int32
-        replicator = _Replicator(
-            circles=circles,
-            needed=_count_thresholds(circles, window_total, total, threshold, min_cases, dtype),
-            case_location=np.repeat(loc, cnt),
-            case_age=np.repeat(age, cnt),
-            window_total=window_total,
-            total=total,
-            max_len=max_len,
-            dtype=dtype,
-        )
+        replicator = _make_replicator(problem, threshold, min_cases)
         maxima = _replicate_maxima(replicator, replications, seed, workers or os.cpu_count() or 1)
 
     clusters = []
@@ -531,7 +586,9 @@ def _parse_int(text: str, path: str | Path, number: int, what: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise StscanInputError(f"{path}, line {number}: {what} {text!r} is not an integer.") from None
+        raise StscanInputError(
+            f"{path}, line {number}: {what} {text!r} is not an integer."
+        ) from None
 
 
 def _parse_float(text: str, path: str | Path, number: int, what: str) -> float:
