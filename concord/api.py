@@ -90,6 +90,9 @@ def _register() -> None:
     api.add_router("/categories", categories_router)
     api.add_router("/places", places_router)
     api.add_router("/", accounts_router)
+    from concord.channels.api import router as channels_router
+
+    api.add_router("/", channels_router)
 
 
 _register()

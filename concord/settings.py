@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "concord.places",
     "concord.accounts",
     "concord.cases",
+    "concord.notifications",
     "concord.channels",
     "concord.triage",
     "concord.warning",

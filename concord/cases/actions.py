@@ -31,6 +31,7 @@ from .models import (
     Case,
     Category,
     ClockState,
+    Event,
     Feedback,
     IdempotencyKey,
     IntakeChannel,
@@ -313,6 +314,20 @@ def _start_handling_clock(case: Case, category: Category | None) -> None:
     )
 
 
+def _restart_handle_clock(case: Case) -> None:
+    """Give the new owner a fresh handling clock of the category's length."""
+    previous = case.clocks.filter(kind="handle").order_by("-id").first()
+    days = previous.amount if previous else 15
+    clock_start(
+        case=case,
+        kind="handle",
+        amount=days,
+        unit="calendar_days",
+        basis=_("Policy: handling time at the new level (%(days)d days)") % {"days": days},
+        grade="C",
+    )
+
+
 # --- lifecycle -----------------------------------------------------------------------------
 
 HANDLE_FROM = {Status.SUBMITTED, Status.ESCALATED, Status.TRANSFERRED, Status.REOPENED}
@@ -455,6 +470,11 @@ def case_reopen(*, actor, case: Case, reason: str, by_resident: bool = False) ->
     if not by_resident:
         _require_handler(actor, case)
     _require_state(case, {Status.RESOLVED, Status.CLOSED}, _("reopen"))
+    if Event.objects.filter(case=case, kind="petition_final").exists():
+        # 信访工作条例 art 36: after re-review the same matter is no longer accepted.
+        raise InvalidTransition(
+            _("This matter was finally decided on re-review; it cannot be reopened.")
+        )
     reason = _require_text(reason, "reason", max_chars=2000)
     case.status = Status.REOPENED
     case.closed_at = None
@@ -497,6 +517,7 @@ def case_escalate(
         raise InvalidTransition(_("The case is already at county level."))
     new_level = LEVEL_ORDER[rank - 1]
     unit = unit_for(place=case.place, level=new_level, channel=case.channel)
+    new_level = unit.place.level
     old_unit, old_level = case.owner_unit, case.level
     case.level = new_level
     case.owner_unit = unit
@@ -516,6 +537,7 @@ def case_escalate(
     TransferRequest.objects.filter(case=case, state=TransferState.PENDING).update(
         state=TransferState.CANCELLED
     )
+    _restart_handle_clock(case)
     _record(
         case,
         "escalated",
@@ -612,6 +634,7 @@ def case_transfer_accept(*, actor, transfer: TransferRequest) -> Case:
     case.assignee = None
     case.status = Status.TRANSFERRED
     case.save(update_fields=["owner_unit", "level", "assignee", "status", "updated_at"])
+    _restart_handle_clock(case)
     _record(
         case,
         "transfer_accepted",
@@ -636,7 +659,8 @@ def case_transfer_refuse(*, actor, transfer: TransferRequest, reason: str) -> Ca
     transfer.responded_at = timezone.now()
     transfer.save(update_fields=["state", "responded_by", "response_reason", "responded_at"])
     case.bounce_count += 1
-    case.save(update_fields=["bounce_count", "updated_at"])
+    case.needs_ruling = case.bounce_count >= settings.CONCORD["TRANSFER_BOUNCE_LIMIT"]
+    case.save(update_fields=["bounce_count", "needs_ruling", "updated_at"])
     _record(
         case,
         "transfer_refused",
@@ -650,15 +674,96 @@ def case_transfer_refuse(*, actor, transfer: TransferRequest, reason: str) -> Ca
     return case
 
 
+def common_parent(a: Place, b: Place) -> Place:
+    """Return the lowest place that contains both."""
+    pa, pb = a.ancestors_paths(), b.ancestors_paths()
+    shared = [p for p in pa if p in pb]
+    return Place.objects.get(path=shared[-1])
+
+
 @transaction.atomic
-def case_merge(*, actor, case: Case, into: Case, note: str = "") -> Case:
+def case_transfer_decide(*, actor, case: Case, to_unit: Unit, reason: str) -> Case:
+    """Settle a case whose transfers bounced: a supervisor of the common parent names the owner.
+
+    The decision binds: the named unit owns the case at once, without an acceptance step.
+    """
+    case = _lock(case)
+    if not case.needs_ruling:
+        raise InvalidTransition(_("This case has no bounced transfers waiting for a decision."))
+    last = (
+        TransferRequest.objects.filter(case=case, state=TransferState.REFUSED)
+        .select_related("to_unit__place", "from_unit__place")
+        .order_by("-responded_at")
+        .first()
+    )
+    parent = common_parent(last.from_unit.place, last.to_unit.place) if last else case.place
+    if not perms.can(actor, Cap.CASE_SUPERVISE, place_path=parent.path):
+        raise PermissionDenied(
+            _("Only a supervisor at %(place)s or above may decide this case.")
+            % {"place": parent.localized_name()}
+        )
+    reason = _require_text(reason, "reason", max_chars=2000)
+    old = case.owner_unit
+    case.owner_unit = to_unit
+    case.assignee = None
+    case.needs_ruling = False
+    case.status = Status.TRANSFERRED
+    case.save(update_fields=["owner_unit", "assignee", "needs_ruling", "status", "updated_at"])
+    TransferRequest.objects.create(
+        case=case,
+        from_unit=old,
+        to_unit=to_unit,
+        reason=reason,
+        state=TransferState.DECIDED,
+        requested_by=actor,
+        responded_by=actor,
+        response_reason=reason,
+        responded_at=timezone.now(),
+    )
+    _restart_handle_clock(case)
+    _record(
+        case,
+        "transfer_decided",
+        actor,
+        public=True,
+        from_unit=old.code,
+        to_unit=to_unit.code,
+        reason=reason,
+        decided_at_place=parent.code,
+    )
+    return case
+
+
+@transaction.atomic
+def case_refer_upward(*, actor, case: Case, body: str, reason: str) -> Case:
+    """Refer a county-level case to a body above the county ("conflict pushed upward")."""
+    case = _lock(case)
+    _require_router(actor, case)
+    _require_state(case, OPEN_FOR_ROUTING, _("refer upward"))
+    if case.level != Level.COUNTY:
+        raise InvalidTransition(_("Only county-level cases can be referred above the county."))
+    body = _require_text(body, "body", max_chars=200)
+    reason = _require_text(reason, "reason", max_chars=2000)
+    case.status = Status.RESOLVED
+    case.outcome = Outcome.REFERRED
+    case.resolution_text = reason
+    case.resolved_at = timezone.now()
+    case.save(update_fields=["status", "outcome", "resolution_text", "resolved_at", "updated_at"])
+    clocks_stop(case, ClockState.CANCELLED)
+    _record(case, "referred_upward", actor, public=True, body=body, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, actor, case: Case, into: Case, note: str = "", system: bool = False) -> Case:
     """Merge a duplicate into another case; updates then follow the surviving case."""
     if case.pk == into.pk:
         raise InvalidInput(_("A case cannot be merged into itself."))
     first, second = sorted([case.pk, into.pk])  # lock in id order to avoid deadlocks
     locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[first, second])}
     case, into = locked[case.pk], locked[into.pk]
-    _require_router(actor, case)
+    if not system:
+        _require_router(actor, case)
     _require_state(case, OPEN_FOR_ROUTING, _("merge"))
     if not into.is_open:
         raise InvalidTransition(_("Cases can only be merged into an open case."))

@@ -203,6 +203,8 @@ class Case(TimeStampedModel):
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True)
     resolution_text = models.TextField(_("written answer"), blank=True)
     bounce_count = models.PositiveSmallIntegerField(default=0)
+    # Set when transfers have bounced too often: a supervisor of the common parent decides.
+    needs_ruling = models.BooleanField(default=False, db_index=True)
     escalation_count = models.PositiveSmallIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

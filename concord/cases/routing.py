@@ -85,6 +85,8 @@ def route_case(*, place: Place, category: Category | None, kind: str) -> Route:
         category.default_channel if category else KIND_CHANNEL.get(kind, Channel.SERVICE_DISPATCH)
     )
     unit = unit_for(place=place, level=level, channel=channel)
+    # Where no unit exists at the wanted level, the case sits at the level that owns it.
+    level = unit.place.level
     if category:
         reason = _("Category %(cat)s starts at %(level)s level in %(channel)s.") % {
             "cat": category.localized_name(),

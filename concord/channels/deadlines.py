@@ -1,0 +1,182 @@
+"""The clock job: warn before deadlines, mark breaches, escalate, and schedule revisits.
+
+Idempotent: each step is guarded by state or a flag, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concord.accounts.models import Membership
+from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+from concord.cases import actions as case_actions
+from concord.cases.actions import _record
+from concord.cases.models import Case, Clock, ClockState, Event, Feedback, Status
+from concord.core.errors import ConcordError
+from concord.notifications.actions import notify
+
+DUE_SOON_DAYS = 2
+# Clocks on the owning unit's work; a breach escalates. Resident-side limits only inform.
+ESCALATING_KINDS_SUFFIX = (":decision", ":acceptance", ":mediation_period", ":general_handling")
+
+
+@dataclass
+class TickReport:
+    due_soon: int = 0
+    breached: int = 0
+    escalated: int = 0
+    revisits: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _roles_with(cap: str) -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if cap in caps]
+
+
+def owners_and_supervisors(case: Case, *, supervisors: bool = True):
+    """Return the handlers of the owning unit and the supervisors over the case's place."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    handler_ids = Membership.objects.filter(
+        unit_id=case.owner_unit_id, role__in=_roles_with(Cap.CASE_HANDLE), is_active=True
+    ).values("user_id")
+    qs = User.objects.filter(pk__in=handler_ids, is_active=True)
+    if supervisors:
+        paths = case.place.ancestors_paths()
+        sup_ids = Membership.objects.filter(
+            role__in=_roles_with(Cap.CASE_SUPERVISE), place__path__in=paths, is_active=True
+        ).values("user_id")
+        qs = User.objects.filter(pk__in=handler_ids, is_active=True) | User.objects.filter(
+            pk__in=sup_ids, is_active=True
+        )
+    return list(qs.distinct())
+
+
+def escalates(clock: Clock) -> bool:
+    return clock.kind == "handle" or clock.kind.endswith(ESCALATING_KINDS_SUFFIX)
+
+
+def deadlines_tick(*, today: date | None = None) -> TickReport:
+    """Run one pass of the clock job."""
+    today = today or timezone.localdate()
+    report = TickReport()
+    soon = Clock.objects.filter(
+        state=ClockState.RUNNING,
+        due_soon_notified=False,
+        due_on__gte=today,
+        due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
+    ).select_related("case__place", "case__owner_unit")
+    for clock in soon:
+        with transaction.atomic():
+            claimed = Clock.objects.filter(pk=clock.pk, due_soon_notified=False).update(
+                due_soon_notified=True
+            )
+            if not claimed:
+                continue  # another worker took it
+            case = clock.case
+            notify(
+                recipients=owners_and_supervisors(case, supervisors=False),
+                kind="clock_due_soon",
+                subject=_("Deadline soon: %(code)s") % {"code": case.receipt_code},
+                body=_("%(kind)s is due on %(due)s (%(basis)s).")
+                % {"kind": clock.kind, "due": clock.due_on, "basis": clock.basis},
+                case=case,
+                dedupe_key=f"due-soon:{clock.pk}:{clock.due_on}",
+                link=f"/staff/cases/{case.pk}",
+            )
+            report.due_soon += 1
+    breached = Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=today).select_related(
+        "case__place", "case__owner_unit"
+    )
+    for clock in breached:
+        try:
+            _breach(clock, report)
+        except ConcordError as exc:
+            report.errors.append(f"{clock.case.receipt_code}: {exc.message}")
+    report.revisits = _schedule_revisits(today)
+    return report
+
+
+def _breach(clock: Clock, report: TickReport) -> None:
+    with transaction.atomic():
+        claimed = Clock.objects.filter(pk=clock.pk, state=ClockState.RUNNING).update(
+            state=ClockState.BREACHED, breached_at=timezone.now()
+        )
+        if not claimed:
+            return
+        case = case_actions._lock(clock.case_id)
+        _record(
+            case,
+            "clock_breached",
+            None,
+            public=clock.resident_visible,
+            clock=clock.kind,
+            due=clock.due_on.isoformat(),
+            basis=clock.basis,
+        )
+        report.breached += 1
+        notify(
+            recipients=owners_and_supervisors(case),
+            kind="clock_breached",
+            subject=_("Deadline passed: %(code)s") % {"code": case.receipt_code},
+            body=_("%(kind)s was due on %(due)s (%(basis)s).")
+            % {"kind": clock.kind, "due": clock.due_on, "basis": clock.basis},
+            case=case,
+            dedupe_key=f"breached:{clock.pk}",
+            link=f"/staff/cases/{case.pk}",
+        )
+        if (
+            settings.CONCORD.get("AUTO_ESCALATE_ON_BREACH")
+            and escalates(clock)
+            and case.is_open
+            and case.level != "county"
+            and case.status != Status.PAUSED
+        ):
+            case_actions.case_escalate(
+                actor=None,
+                case=case,
+                automatic=True,
+                reason_code="clock_breached",
+                note=_("%(kind)s passed its deadline of %(due)s.")
+                % {"kind": clock.kind, "due": clock.due_on},
+            )
+            report.escalated += 1
+
+
+def _schedule_revisits(today: date) -> int:
+    """Create a revisit task for cases resolved a while ago that the resident never rated."""
+    cutoff = timezone.now() - timedelta(days=settings.CONCORD.get("REVISIT_AFTER_DAYS", 7))
+    has_feedback = Feedback.objects.filter(case=OuterRef("pk"))
+    has_revisit = Event.objects.filter(case=OuterRef("pk"), kind="revisit_due")
+    due = (
+        Case.objects.filter(status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__lte=cutoff)
+        .exclude(Exists(has_feedback))
+        .exclude(Exists(has_revisit))
+        .select_related("place", "owner_unit")[:5000]
+    )
+    count = 0
+    for case in due:
+        with transaction.atomic():
+            case = case_actions._lock(case)
+            if Event.objects.filter(case=case, kind="revisit_due").exists():
+                continue
+            _record(case, "revisit_due", None, public=False)
+            notify(
+                recipients=owners_and_supervisors(case, supervisors=False),
+                kind="revisit_due",
+                subject=_("Revisit the resident: %(code)s") % {"code": case.receipt_code},
+                body=_("The case was resolved without the resident's rating; call them back."),
+                case=case,
+                dedupe_key=f"revisit:{case.pk}",
+                link=f"/staff/cases/{case.pk}",
+            )
+            count += 1
+    return count
