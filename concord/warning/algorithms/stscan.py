@@ -38,11 +38,11 @@ that pass.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +66,8 @@ _BATCH = 128
 _GROUP_ELEMENTS = 40_000
 # Centres processed together when the observed data are scored.
 _CENTRE_CHUNK = 64
+# Largest per-cylinder threshold array kept in memory across batches of replications.
+_NEEDED_CACHE_BYTES = 256 * 1024 * 1024
 # Slack that keeps the integer prefilter from ever excluding a cylinder whose LLR reaches T.
 _THRESHOLD_SLACK = 1e-9
 
@@ -74,7 +76,7 @@ class StscanInputError(ValueError):
     """Raised when scan input is malformed or inconsistent."""
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Cluster:
     """A reported space-time cluster; locations are indices into the coordinate array."""
 
@@ -90,7 +92,7 @@ class Cluster:
     recurrence_interval: float | None
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Circles:
     """Neighbour orderings of every centre, cut at the maximum spatial size."""
 
@@ -198,19 +200,13 @@ def _best_per_centre(
     return best_llr, best_k, best_len
 
 
-def _count_thresholds(
-    circles: _Circles,
-    window_total: npt.NDArray[np.float64],
-    total: int,
-    threshold: float,
-    min_cases: int,
-    dtype: type[np.integer],
-) -> npt.NDArray[np.integer]:
-    """Return, per cylinder, the smallest observed count whose LLR can reach the threshold.
+def _largest_expected(total: int, threshold: float, min_cases: int) -> npt.NDArray[np.float64]:
+    """Return, for each observed count n = 0..total, the largest expected count whose LLR with
+    n still reaches the threshold (-1 where none does).
 
-    The LLR rises with the observed count and falls with the expected count, so for each count
-    n there is a largest expected count that still reaches the threshold; a table of those over
-    n = 0..total turns the per-cylinder question into one sorted search.
+    The LLR rises with the observed count and falls with the expected count, so this table
+    turns "can this cylinder reach the threshold?" into "is its count at least the first n whose
+    entry is >= its expected count?", one sorted search per cylinder.
     """
     counts = np.arange(total + 1, dtype=np.float64)
     low = np.full(total + 1, 1e-300)
@@ -221,35 +217,27 @@ def _count_thresholds(
         reaches = llr_poisson(counts, middle, total) >= target
         low = np.where(reaches, middle, low)
         high = np.where(reaches, high, middle)
-    largest_expected = high * (1 + _THRESHOLD_SLACK)
-    largest_expected[: max(min_cases, 1)] = -1.0
-    largest_expected = np.maximum.accumulate(largest_expected)
-
-    sentinel = np.iinfo(dtype).max
-    valid = np.arange(circles.order.shape[1])[None, :] < circles.size[:, None]
-    result = np.empty((*circles.order.shape, window_total.size), dtype=dtype)
-    for first in range(0, result.shape[0], _CENTRE_CHUNK):
-        rows = slice(first, first + _CENTRE_CHUNK)
-        expected = circles.cases[rows, :, None] * window_total[None, None, :] / total
-        needed = np.searchsorted(largest_expected, expected, side="left")
-        needed = np.minimum(needed, sentinel)
-        needed[~valid[rows]] = sentinel
-        result[rows] = needed
-    return result
+    # Rounding up keeps the prefilter loose: it may let through a cylinder just under the
+    # threshold, never hold back one at or over it.
+    largest = high * (1 + _THRESHOLD_SLACK)
+    largest[: max(min_cases, 1)] = -1.0
+    return np.maximum.accumulate(largest)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Replicator:
     """Everything a worker needs to compute the largest LLR of a batch of replications."""
 
     circles: _Circles
-    needed: npt.NDArray[np.integer]
+    largest_expected: npt.NDArray[np.float64]
     case_location: npt.NDArray[np.intp]
     case_age: npt.NDArray[np.intp]
     window_total: npt.NDArray[np.float64]
     total: int
     max_len: int
     dtype: type[np.integer]
+    # Thresholds of every cylinder, kept when they fit in memory (see _NEEDED_CACHE_BYTES).
+    stored_needed: npt.NDArray[np.integer] | None = None
 
     def run(self, seed: np.random.SeedSequence, size: int) -> npt.NDArray[np.float64]:
         """Return the largest LLR of each of ``size`` replications, 0 where none reaches T."""
@@ -285,6 +273,7 @@ class _Replicator:
             if k == 0:
                 continue
             n_rows = rows.stop - rows.start
+            needed = self.needed(rows, k)
             part = storage[: n_rows * k * max_len * size].reshape(n_rows, k, max_len, size)
             circle_counts = running[:n_rows]
             circle_counts[...] = 0
@@ -293,7 +282,7 @@ class _Replicator:
             for j in range(k):
                 np.take(window, order[rows, j], axis=0, out=added[:n_rows], mode="clip")
                 np.add(circle_counts, added[:n_rows], out=circle_counts)
-                np.subtract(circle_counts, self.needed[rows, j, :, None], out=part[:, j])
+                np.subtract(circle_counts, needed[:, j, :, None], out=part[:, j])
             columns = part.reshape(n_rows * k, max_len * size)
             open_columns = np.flatnonzero(columns.max(axis=0) >= 0)
             if open_columns.size == 0:
@@ -305,11 +294,28 @@ class _Replicator:
             length = hit_column // size
             observed = (
                 columns[hit_row, hit_column].astype(np.float64)
-                + self.needed[centre, circle, length]
+                + needed[hit_row // k, circle, length]
             )
             expected = self.circles.cases[centre, circle] * self.window_total[length] / self.total
             np.maximum.at(best, hit_column % size, llr_poisson(observed, expected, self.total))
         return best
+
+    def needed(self, rows: slice, k: int) -> npt.NDArray[np.integer]:
+        """Return the smallest count that can reach T for the first k circles of some centres.
+
+        Taken from the stored array when there is one; otherwise computed per group, because
+        the full array grows with the square of the number of locations.
+        """
+        if self.stored_needed is not None:
+            return self.stored_needed[rows, :k]
+        expected = self.circles.cases[rows, :k, None] * self.window_total[None, None, :]
+        expected /= self.total
+        needed = np.searchsorted(self.largest_expected, expected, side="left")
+        sentinel = np.iinfo(self.dtype).max
+        np.minimum(needed, sentinel, out=needed)
+        padded = np.arange(k)[None, :] >= self.circles.size[rows, None]
+        needed[padded] = sentinel
+        return needed.astype(self.dtype)
 
 
 def _replicate_maxima(
@@ -328,7 +334,7 @@ def _replicate_maxima(
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Problem:
     """Validated input reduced to what the scan needs."""
 
@@ -395,11 +401,9 @@ def _prepare(
 def _make_replicator(problem: _Problem, threshold: float, min_cases: int) -> _Replicator:
     """Return a replicator that finds every replication's largest LLR at or above threshold."""
     dtype: type[np.integer] = np.int16 if problem.total < _INT16_LIMIT else np.int32
-    return _Replicator(
+    replicator = _Replicator(
         circles=problem.circles,
-        needed=_count_thresholds(
-            problem.circles, problem.window_total, problem.total, threshold, min_cases, dtype
-        ),
+        largest_expected=_largest_expected(problem.total, threshold, min_cases),
         case_location=problem.case_location,
         case_age=problem.case_age,
         window_total=problem.window_total,
@@ -407,6 +411,17 @@ def _make_replicator(problem: _Problem, threshold: float, min_cases: int) -> _Re
         max_len=problem.max_len,
         dtype=dtype,
     )
+    n_loc, max_k = problem.circles.order.shape
+    size = n_loc * max_k * problem.max_len * np.dtype(dtype).itemsize
+    if size > _NEEDED_CACHE_BYTES:
+        return replicator
+    stored = np.concatenate(
+        [
+            replicator.needed(slice(first, min(first + _CENTRE_CHUNK, n_loc)), max_k)
+            for first in range(0, n_loc, _CENTRE_CHUNK)
+        ]
+    )
+    return dataclasses.replace(replicator, stored_needed=stored)
 
 
 def scan(

@@ -312,3 +312,12 @@ def test_bad_arrays_are_refused():
         scan([0, 1], [0, 0], [1, 1], xy, start=0, end=0)
     with pytest.raises(StscanInputError, match="max_space_fraction"):
         scan([0, 1], [0, 1], [1, 1], xy, start=0, end=1, max_space_fraction=0)
+
+
+def test_thresholds_computed_per_group_give_the_same_p_values(monkeypatch):
+    # Large problems compute cylinder thresholds per group instead of storing them all.
+    location, time, count, xy = random_data(8, cases=100, most=1)
+    stored = scan(location, time, count, xy, start=0, end=19, replications=199, seed=4)
+    monkeypatch.setattr(stscan, "_NEEDED_CACHE_BYTES", 0)
+    per_group = scan(location, time, count, xy, start=0, end=19, replications=199, seed=4)
+    assert per_group == stored
