@@ -410,7 +410,7 @@ class Clock(models.Model):
     """A deadline on one step of a case, computed from its legal or policy basis."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
-    kind = models.CharField(_("kind"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=64)
     channel = models.CharField(max_length=40, blank=True)
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     grade = models.CharField(max_length=2, blank=True)
