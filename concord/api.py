@@ -93,6 +93,20 @@ def _register() -> None:
     from concord.channels.api import router as channels_router
 
     api.add_router("/", channels_router)
+    # Each domain app owns its router under its own prefix.
+    from concord.assessments.api import router as assessments_router
+    from concord.participation.api import router as participation_router
+    from concord.safety.api import router as safety_router
+    from concord.triage.api import router as triage_router
+    from concord.warning.api import router as warning_router
+    from concord.wellbeing.api import router as wellbeing_router
+
+    api.add_router("/triage", triage_router)
+    api.add_router("/warning", warning_router)
+    api.add_router("/wellbeing", wellbeing_router)
+    api.add_router("/participation", participation_router)
+    api.add_router("/assessments", assessments_router)
+    api.add_router("/safety", safety_router)
 
 
 _register()

@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "concord.channels",
     "concord.triage",
     "concord.warning",
+    "concord.wellbeing",
+    "concord.participation",
+    "concord.assessments",
+    "concord.safety",
+    "concord.open311",
+    "concord.web",
     "concord.demo",
 ]
 

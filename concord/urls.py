@@ -9,4 +9,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/", include("concord.open311.urls")),
+    path("wellbeing/", include("concord.wellbeing.urls")),
+    path("participation/", include("concord.participation.urls")),
+    path("assessments/", include("concord.assessments.urls")),
+    path("safety/", include("concord.safety.urls")),
+    path("", include("concord.web.urls")),
 ]

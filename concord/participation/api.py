@@ -1,0 +1,5 @@
+"""API of the participation app, mounted under /api/v1/participation/."""
+
+from ninja import Router
+
+router = Router(tags=["participation"])

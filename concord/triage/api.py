@@ -1,0 +1,5 @@
+"""API of the triage app, mounted under /api/v1/triage/."""
+
+from ninja import Router
+
+router = Router(tags=["triage"])

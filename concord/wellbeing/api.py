@@ -1,0 +1,5 @@
+"""API of the wellbeing app, mounted under /api/v1/wellbeing/."""
+
+from ninja import Router
+
+router = Router(tags=["wellbeing"])
