@@ -1,0 +1,229 @@
+"""A synthetic county: the place tree with nested rectangular boundaries and households.
+
+Pure module (no Django import): the same seed always gives the same tree, so tests, the
+surge definitions and the duplicate list can be recomputed without a database.
+
+Every level is cut out of its parent by a guillotine partition (columns of random widths, each
+cut into rows of random heights), so children tile their parent exactly and never overlap.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+# The county sits in the hills of south-east China (a plausible inland county).
+COUNTY_BOX = (116.10, 27.80, 116.70, 28.30)  # min_lng, min_lat, max_lng, max_lat
+COUNTY_CODE = "DEMO"
+
+
+@dataclass(frozen=True)
+class SizeSpec:
+    """How big a demo county is and how many cases it gets."""
+
+    towns: int
+    villages: int
+    grids: int
+    cases: int  # expected number of background cases over the whole period
+    days: int = 730
+
+
+SIZES: dict[str, SizeSpec] = {
+    # "tiny" keeps the test suite fast; it is not offered on the command line.
+    "tiny": SizeSpec(towns=2, villages=4, grids=8, cases=500, days=120),
+    "small": SizeSpec(towns=3, villages=15, grids=45, cases=4_000),
+    "medium": SizeSpec(towns=8, villages=120, grids=600, cases=40_000),
+    "large": SizeSpec(towns=12, villages=240, grids=1_400, cases=250_000),
+}
+
+
+@dataclass
+class PlacePlan:
+    code: str
+    level: str
+    name_zh: str
+    name_en: str
+    box: tuple[float, float, float, float]
+    parent_code: str | None = None
+    households: int = 0
+    population: int = 0
+    is_community: bool = False  # urban community rather than rural village
+    children: list[PlacePlan] = field(default_factory=list)
+
+    @property
+    def boundary(self) -> dict:
+        """Return the GeoJSON polygon of the box (counter-clockwise outer ring)."""
+        x0, y0, x1, y1 = self.box
+        ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+        return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        x0, y0, x1, y1 = self.box
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
+
+@dataclass
+class CountyPlan:
+    county: PlacePlan
+    towns: list[PlacePlan]
+    villages: list[PlacePlan]
+    grids: list[PlacePlan]
+
+    def by_code(self) -> dict[str, PlacePlan]:
+        return {p.code: p for p in [self.county, *self.towns, *self.villages, *self.grids]}
+
+    def all_places(self) -> list[PlacePlan]:
+        return [self.county, *self.towns, *self.villages, *self.grids]
+
+
+# Name parts with their English meaning, so English names are translations, not pinyin.
+_PREFIXES = [
+    ("清", "Clear"), ("青", "Green"), ("白", "White"), ("红", "Red"), ("黄", "Yellow"),
+    ("金", "Golden"), ("石", "Stone"), ("松", "Pine"), ("柳", "Willow"), ("桃", "Peach"),
+    ("李", "Plum"), ("杏", "Apricot"), ("梅", "Blossom"), ("竹", "Bamboo"), ("枫", "Maple"),
+    ("云", "Cloud"), ("龙", "Dragon"), ("凤", "Phoenix"), ("新", "New"), ("长", "Long"),
+    ("大", "Great"), ("小", "Little"), ("高", "High"), ("平", "Level"), ("安", "Peace"),
+    ("福", "Fortune"), ("永", "Everlasting"), ("东", "East"), ("西", "West"), ("南", "South"),
+    ("北", "North"), ("上", "Upper"), ("下", "Lower"), ("前", "Front"), ("后", "Back"),
+    ("三", "Three"), ("双", "Twin"), ("古", "Old"), ("兴", "Thriving"), ("和", "Harmony"),
+    ("丰", "Plenty"), ("泉", "Spring"), ("荷", "Lotus"), ("茶", "Tea"), ("杨", "Poplar"),
+    ("樟", "Camphor"), ("花", "Flower"), ("月", "Moon"), ("鹤", "Crane"), ("燕", "Swallow"),
+]
+_FEATURES = [
+    ("河", "River"), ("湖", "Lake"), ("山", "Hill"), ("岭", "Ridge"), ("坪", "Flat"),
+    ("塘", "Pond"), ("桥", "Bridge"), ("溪", "Brook"), ("湾", "Bay"), ("岗", "Knoll"),
+    ("口", "Mouth"), ("田", "Field"), ("源", "Source"), ("林", "Wood"), ("洲", "Isle"),
+    ("坑", "Hollow"), ("垅", "Terrace"), ("埠", "Wharf"), ("冲", "Gully"), ("岩", "Rock"),
+    ("渡", "Ferry"), ("圩", "Dyke"), ("港", "Harbour"), ("坳", "Col"), ("铺", "Inn"),
+]
+
+
+class _Namer:
+    """Draw unique two-character place names with their English translations."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def draw(self) -> tuple[str, str]:
+        for _ in range(10_000):
+            (pz, pe), (fz, fe) = self.rng.choice(_PREFIXES), self.rng.choice(_FEATURES)
+            if pz + fz not in self.used:
+                self.used.add(pz + fz)
+                return pz + fz, f"{pe} {fe}"
+        # More than the 1,250 combinations: fall back to numbered names.
+        n = len(self.used) + 1
+        self.used.add(f"#{n}")
+        return f"第{n}片区", f"Area {n}"
+
+
+def _split_counts(total: int, parts: int, rng: random.Random, minimum: int = 1) -> list[int]:
+    """Return `parts` positive integers summing to `total`, varied but not extreme."""
+    weights = [rng.uniform(0.6, 1.4) for _ in range(parts)]
+    scale = (total - minimum * parts) / sum(weights)
+    counts = [minimum + int(w * scale) for w in weights]
+    i = 0
+    while sum(counts) < total:
+        counts[i % parts] += 1
+        i += 1
+    return counts
+
+
+def _partition(box, n: int, rng: random.Random) -> list[tuple[float, float, float, float]]:
+    """Return `n` boxes that tile `box` exactly (columns of rows with jittered cut lines)."""
+    x0, y0, x1, y1 = box
+    width, height = x1 - x0, y1 - y0
+    cols = max(1, min(n, round((n * width / height) ** 0.5)))
+    per_col = _split_counts(n, cols, rng)
+    col_w = [rng.uniform(0.7, 1.3) * k for k in per_col]  # wider columns for more rows
+    total_w = sum(col_w)
+    boxes = []
+    cx = x0
+    for c, rows in enumerate(per_col):
+        nx = x1 if c == cols - 1 else cx + width * col_w[c] / total_w
+        row_h = [rng.uniform(0.7, 1.3) for _ in range(rows)]
+        total_h = sum(row_h)
+        cy = y0
+        for r in range(rows):
+            ny = y1 if r == rows - 1 else cy + height * row_h[r] / total_h
+            boxes.append((cx, cy, nx, ny))
+            cy = ny
+        cx = nx
+    return boxes
+
+
+def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
+    """Return the place tree of the demo county for a size and seed."""
+    spec = SIZES[size] if isinstance(size, str) else size
+    rng = random.Random(f"geo:{seed}")
+    namer = _Namer(rng)
+    county = PlacePlan(code=COUNTY_CODE, level="county", name_zh="云溪县",
+                       name_en="Cloud Brook County", box=COUNTY_BOX)
+    towns: list[PlacePlan] = []
+    villages: list[PlacePlan] = []
+    grids: list[PlacePlan] = []
+    village_counts = _split_counts(spec.villages, spec.towns, rng)
+    for t, box in enumerate(_partition(county.box, spec.towns, rng)):
+        zh, en = namer.draw()
+        # The first town is the county seat: a street office with urban communities.
+        is_street = t == 0 or (spec.towns >= 8 and t == 1)
+        town = PlacePlan(
+            code=f"{COUNTY_CODE}T{t + 1:02d}", level="town", parent_code=county.code, box=box,
+            name_zh=zh + ("街道" if is_street else "镇"),
+            name_en=en + (" Subdistrict" if is_street else " Town"),
+        )
+        towns.append(town)
+        county.children.append(town)
+        for v, vbox in enumerate(_partition(box, village_counts[t], rng)):
+            vzh, ven = namer.draw()
+            community = is_street or v == 0  # each town's seat is a community
+            village = PlacePlan(
+                code=f"{town.code}V{v + 1:02d}", level="village", parent_code=town.code, box=vbox,
+                name_zh=vzh + ("社区" if community else "村"),
+                name_en=ven + (" Community" if community else " Village"),
+                is_community=community,
+            )
+            villages.append(village)
+            town.children.append(village)
+    grid_counts = _split_counts(spec.grids, len(villages), rng)
+    # A per-town household density (the per-region parameter): urban streets have larger grids.
+    town_means = {
+        town.code: rng.uniform(300, 380) if town.name_en.endswith("Subdistrict")
+        else rng.uniform(220, 320)
+        for town in towns
+    }
+    for village, n in zip(villages, grid_counts, strict=True):
+        mean = town_means[village.parent_code]
+        for g, gbox in enumerate(_partition(village.box, n, rng)):
+            households = int(min(400, max(200, rng.gauss(mean, 40))))
+            grid = PlacePlan(
+                code=f"{village.code}G{g + 1:02d}", level="grid", parent_code=village.code,
+                box=gbox, name_zh=f"{village.name_zh}第{g + 1}网格",
+                name_en=f"{village.name_en} Grid {g + 1}", households=households,
+                population=int(households * rng.uniform(2.6, 3.3)),
+            )
+            grids.append(grid)
+            village.children.append(grid)
+    # Households and population add up the tree.
+    for level in (villages, towns, [county]):
+        for place in level:
+            place.households = sum(c.households for c in place.children)
+            place.population = sum(c.population for c in place.children)
+    return CountyPlan(county=county, towns=towns, villages=villages, grids=grids)
+
+
+def neighbours(plan: CountyPlan, grid: PlacePlan) -> list[PlacePlan]:
+    """Return grids whose boxes share an edge segment with `grid`'s box."""
+    x0, y0, x1, y1 = grid.box
+    eps = 1e-9
+    found = []
+    for other in plan.grids:
+        if other.code == grid.code:
+            continue
+        a0, b0, a1, b1 = other.box
+        touch_x = (abs(a0 - x1) < eps or abs(a1 - x0) < eps) and min(b1, y1) - max(b0, y0) > eps
+        touch_y = (abs(b0 - y1) < eps or abs(b1 - y0) < eps) and min(a1, x1) - max(a0, x0) > eps
+        if touch_x or touch_y:
+            found.append(other)
+    return found
