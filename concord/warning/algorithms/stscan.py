@@ -63,7 +63,9 @@ _INT16_LIMIT = np.iinfo(np.int16).max
 _BATCH = 128
 # Counts per neighbour step (centres x window lengths x replications) a worker adds at once:
 # large enough to amortise numpy's call overhead, small enough to stay in cache.
-_GROUP_ELEMENTS = 40_000
+_GROUP_ELEMENTS = 200_000
+# Neighbours added between two searches for cylinders that reach the threshold.
+_NEIGHBOUR_CHUNK = 4
 # Centres processed together when the observed data are scored.
 _CENTRE_CHUNK = 64
 # Largest per-cylinder threshold array kept in memory across batches of replications.
@@ -264,7 +266,7 @@ class _Replicator:
 
         best = np.zeros(size)
         group = max(1, _GROUP_ELEMENTS // max(1, max_len * size))
-        storage = np.empty(group * max_k * max_len * size, dtype=self.dtype)
+        storage = np.empty(group * _NEIGHBOUR_CHUNK * max_len * size, dtype=self.dtype)
         running = np.empty((group, max_len, size), dtype=self.dtype)
         added = np.empty_like(running)
         for first in range(0, n_loc, group):
@@ -274,31 +276,54 @@ class _Replicator:
                 continue
             n_rows = rows.stop - rows.start
             needed = self.needed(rows, k)
-            part = storage[: n_rows * k * max_len * size].reshape(n_rows, k, max_len, size)
             circle_counts = running[:n_rows]
             circle_counts[...] = 0
-            # Grow all circles of a few centres one neighbour at a time: the running counts
-            # stay in cache and only the margins over the thresholds are written out.
-            for j in range(k):
-                np.take(window, order[rows, j], axis=0, out=added[:n_rows], mode="clip")
-                np.add(circle_counts, added[:n_rows], out=circle_counts)
-                np.subtract(circle_counts, needed[:, j, :, None], out=part[:, j])
-            columns = part.reshape(n_rows * k, max_len * size)
-            open_columns = np.flatnonzero(columns.max(axis=0) >= 0)
-            if open_columns.size == 0:
-                continue
-            hit_row, hit_column = np.nonzero(columns[:, open_columns] >= 0)
-            hit_column = open_columns[hit_column]
-            centre = rows.start + hit_row // k
-            circle = hit_row % k
-            length = hit_column // size
-            observed = (
-                columns[hit_row, hit_column].astype(np.float64)
-                + needed[hit_row // k, circle, length]
-            )
-            expected = self.circles.cases[centre, circle] * self.window_total[length] / self.total
-            np.maximum.at(best, hit_column % size, llr_poisson(observed, expected, self.total))
+            # Grow the circles of a few centres one neighbour at a time. The running counts
+            # and a short stretch of margins over the thresholds stay in cache; each stretch
+            # is searched for cylinders that reach T before the next one overwrites it.
+            for low in range(0, k, _NEIGHBOUR_CHUNK):
+                high = min(k, low + _NEIGHBOUR_CHUNK)
+                span = high - low
+                part = storage[: n_rows * span * max_len * size].reshape(
+                    n_rows, span, max_len, size
+                )
+                for j in range(low, high):
+                    np.take(window, order[rows, j], axis=0, out=added[:n_rows], mode="clip")
+                    np.add(circle_counts, added[:n_rows], out=circle_counts)
+                    np.subtract(circle_counts, needed[:, j, :, None], out=part[:, j - low])
+                self._collect(best, part, needed[:, low:high], first, low)
         return best
+
+    def _collect(
+        self,
+        best: npt.NDArray[np.float64],
+        part: npt.NDArray[np.integer],
+        needed: npt.NDArray[np.integer],
+        first_centre: int,
+        first_circle: int,
+    ) -> None:
+        """Raise ``best`` to the LLR of every cylinder in ``part`` whose margin is not negative.
+
+        ``part`` holds count minus threshold, shaped (centres, circles, window lengths,
+        replications), for centres from ``first_centre`` and circles from ``first_circle``.
+        """
+        n_rows, span, max_len, size = part.shape
+        columns = part.reshape(n_rows * span, max_len * size)
+        open_columns = np.flatnonzero(columns.max(axis=0) >= 0)
+        if open_columns.size == 0:
+            return
+        hit_row, hit_column = np.nonzero(columns[:, open_columns] >= 0)
+        hit_column = open_columns[hit_column]
+        row = hit_row // span
+        offset = hit_row % span
+        length = hit_column // size
+        observed = columns[hit_row, hit_column] + needed[row, offset, length].astype(np.float64)
+        expected = (
+            self.circles.cases[first_centre + row, first_circle + offset]
+            * self.window_total[length]
+            / self.total
+        )
+        np.maximum.at(best, hit_column % size, llr_poisson(observed, expected, self.total))
 
     def needed(self, rows: slice, k: int) -> npt.NDArray[np.integer]:
         """Return the smallest count that can reach T for the first k circles of some centres.
