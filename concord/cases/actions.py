@@ -114,6 +114,11 @@ def _require_text(value: str, field: str, *, max_chars: int, required: bool = Tr
     return value
 
 
+def category_root(category: Category | None) -> str:
+    """Return the code of the top of the category's tree ("CM04.02" → "CM04", "DP.02" → "DP")."""
+    return category.code.split(".")[0] if category else ""
+
+
 def _fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
@@ -222,6 +227,7 @@ def case_submit(
                 description=description,
                 language=language,
                 category=category,
+                category_root=category_root(category),
                 place=place,
                 place_path=place.path,
                 lat=lat,
@@ -314,6 +320,17 @@ def _start_handling_clock(case: Case, category: Category | None) -> None:
     )
 
 
+def _within_handling_clock(case: Case) -> bool | None:
+    """Return whether the case is within its handling clock (None: it has none)."""
+    handle = case.clocks.filter(kind="handle")
+    if handle.filter(state=ClockState.BREACHED).exists():
+        return False
+    clock = handle.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]).first()
+    if clock is None:
+        return None
+    return timezone.localdate() <= clock.due_on
+
+
 def _restart_handle_clock(case: Case) -> None:
     """Give the new owner a fresh handling clock of the category's length."""
     previous = case.clocks.filter(kind="handle").order_by("-id").first()
@@ -340,7 +357,8 @@ def case_accept(*, actor, case: Case, note: str = "") -> Case:
     _require_state(case, HANDLE_FROM, _("accept"))
     case.status = Status.ACCEPTED
     case.accepted_at = case.accepted_at or timezone.now()
-    case.save(update_fields=["status", "accepted_at", "updated_at"])
+    case.responded_at = case.responded_at or case.accepted_at
+    case.save(update_fields=["status", "accepted_at", "responded_at", "updated_at"])
     _record(case, "accepted", actor, public=True, unit=case.owner_unit.code, note=note or None)
     return case
 
@@ -357,7 +375,8 @@ def case_not_accept(
     route = _require_text(route, "route", max_chars=2000)
     case.status = Status.NOT_ACCEPTED
     case.closed_at = timezone.now()
-    case.save(update_fields=["status", "closed_at", "updated_at"])
+    case.responded_at = case.responded_at or case.closed_at
+    case.save(update_fields=["status", "closed_at", "responded_at", "updated_at"])
     clocks_stop(case, ClockState.CANCELLED)
     _record(
         case,
@@ -445,7 +464,17 @@ def case_resolve(*, actor, case: Case, outcome: str, text: str) -> Case:
     case.outcome = outcome
     case.resolution_text = text
     case.resolved_at = timezone.now()
-    case.save(update_fields=["status", "outcome", "resolution_text", "resolved_at", "updated_at"])
+    case.resolved_on_time = _within_handling_clock(case)
+    case.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "resolution_text",
+            "resolved_at",
+            "resolved_on_time",
+            "updated_at",
+        ]
+    )
     clocks_stop(case, ClockState.MET)
     _record(case, "resolved", actor, public=True, outcome=outcome, text=text)
     return case

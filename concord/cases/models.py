@@ -206,6 +206,11 @@ class Case(TimeStampedModel):
     # Set when transfers have bounced too often: a supervisor of the common parent decides.
     needs_ruling = models.BooleanField(default=False, db_index=True)
     escalation_count = models.PositiveSmallIntegerField(default=0)
+    # Denormalised for statistics: the level-1 category, the first staff response, and whether
+    # the case was resolved within its handling clock.
+    category_root = models.CharField(max_length=16, blank=True, db_index=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_on_time = models.BooleanField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

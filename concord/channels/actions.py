@@ -463,7 +463,17 @@ def mediation_record_agreement(
     case.outcome = Outcome.AGREEMENT
     case.resolution_text = values["terms"]
     case.resolved_at = timezone.now()
-    case.save(update_fields=["status", "outcome", "resolution_text", "resolved_at", "updated_at"])
+    case.resolved_on_time = case_actions._within_handling_clock(case)
+    case.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "resolution_text",
+            "resolved_at",
+            "resolved_on_time",
+            "updated_at",
+        ]
+    )
     case_actions.clocks_stop(case, ClockState.MET)
     confirmation = start_rule_clock(
         case=case,
