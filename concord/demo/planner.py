@@ -291,13 +291,14 @@ def plan_cases(
     raw.sort(key=lambda c: (c.created_at, c.grid_code, c.title))
     for number, case in enumerate(raw, start=1):
         case.number = number
+    for dup, original in dup_pairs:
+        dup.duplicate_of = original.number
 
     # Lives: simulate each case, then force a few recent ones into every open state.
     for case in raw:
         _simulate(rng, case, now, cal)
     _cover_open_states(rng, raw, now, cal)
     for dup, original in dup_pairs:
-        dup.duplicate_of = original.number
         _merge_if_possible(rng, dup, original, now)
     return CasePlan(
         cases=raw, surges=surges, duplicates=[(d.number, o.number) for d, o in dup_pairs]
@@ -508,18 +509,21 @@ def _simulate(rng: random.Random, case: PlannedCase, now: datetime, cal: Calenda
     if force == "in_progress":
         target = len(steps) - 1
 
+    # Most cases are resolved well within the handling clock; about one in twelve runs late.
     late = rng.random() < 0.08
-    fraction = rng.uniform(1.05, 2.2) if late else rng.uniform(0.1, 0.95)
-    work = handling * fraction
+    fraction = rng.uniform(1.05, 2.0) if late else rng.uniform(0.15, 0.95)
+    resolve_by = case.created_at + handling * fraction
     if force == "paused" or (force is None and rng.random() < 0.07):
-        t += work * rng.uniform(0.2, 0.6)
+        t += max(resolve_by - t, timedelta(hours=2)) * rng.uniform(0.2, 0.6)
         steps.append(Step("paused", t, True, "assignee", {"reason": rng.choice(PAUSE_REASONS)}))
         if force == "paused":
             target = len(steps) - 1
-        t += timedelta(days=rng.uniform(2, 10))
+        pause = timedelta(days=rng.uniform(2, 10))
+        t += pause
+        resolve_by += pause  # the clock stood still too
         steps.append(Step("resumed", t, True, "assignee", {}))
     if level != "county" and (force == "escalated" or (force is None and rng.random() < 0.05)):
-        t += work * rng.uniform(0.2, 0.5)
+        t += max(resolve_by - t, timedelta(hours=2)) * rng.uniform(0.2, 0.5)
         new_level = LEVELS[LEVELS.index(level) - 1]
         steps.append(Step("escalated", t, True, "assignee", {
             "reason_code": "unresolved_at_level", "note": rng.choice(ESCALATE_NOTES),
@@ -534,7 +538,8 @@ def _simulate(rng: random.Random, case: PlannedCase, now: datetime, cal: Calenda
         steps.append(Step("assigned", t, False, "owner", {}))
         t += _hours(rng, 8)
         steps.append(Step("work_started", t, True, "assignee", {}))
-        work = handling * rng.uniform(0.3, 1.2)
+        resolve_by += handling * rng.uniform(0.1, 0.5)
+    work = max(resolve_by - t, timedelta(hours=1))
 
     if force is None and rng.random() < 0.02:
         t += work * rng.uniform(0.1, 0.5)
@@ -618,29 +623,30 @@ def current_state(case: PlannedCase) -> tuple[str, bool]:
 
 def _cover_open_states(rng, cases: list[PlannedCase], now: datetime, cal: Calendar) -> None:
     """Make sure recent cases show every open state, a few of each."""
-    recent = [c for c in cases if c.surge is None and now - c.created_at < timedelta(days=6)
-              and now - c.created_at > timedelta(hours=2)]
+    recent = [c for c in cases if c.surge is None and c.duplicate_of is None
+              and timedelta(hours=2) < now - c.created_at < timedelta(days=6)]
     rng.shuffle(recent)
-    wanted = {state: 2 for state in OPEN_STATES}
+    wanted = {state: 3 for state in OPEN_STATES}
+    counted = set()
     for case in recent:
         status, pending = current_state(case)
         key = "transfer_pending" if pending else status
         if wanted.get(key, 0) > 0:
             wanted[key] -= 1
-    for case in recent:
-        missing = [s for s, n in wanted.items() if n > 0]
-        if not missing:
-            break
-        state = missing[0]
-        group = GROUPS_BY_KEY[case.group]
-        if state == "transfer_pending" and not group.department:
-            continue
-        if state == "escalated" and case.start_level == "county":
-            continue
-        if current_state(case)[0] in {"escalated", "paused"} or current_state(case)[1]:
-            continue
-        _simulate(rng, case, now, cal, force=state)
-        wanted[state] -= 1
+            counted.add(case.number)
+    for state in OPEN_STATES:
+        for case in recent:
+            if wanted[state] == 0:
+                break
+            if case.number in counted:
+                continue
+            if state == "transfer_pending" and not GROUPS_BY_KEY[case.group].department:
+                continue
+            if state == "escalated" and case.start_level == "county":
+                continue
+            _simulate(rng, case, now, cal, force=state)
+            counted.add(case.number)
+            wanted[state] -= 1
 
 
 def _merge_if_possible(rng, dup: PlannedCase, original: PlannedCase, now: datetime) -> None:
