@@ -8,32 +8,37 @@ model, scanning for high rates only, with circular windows:
   order of first appearance in the case file in :func:`scan_files`). A circle may hold at most
   ``max_space_fraction`` of all cases over the study period (the permutation model has no
   population, so cases stand in for it).
-* Prospective time windows end on the last time unit of the study period and last from one
-  unit up to ``floor(max_time_fraction * number_of_units)`` units.
+* Time is counted in intervals of ``time_aggregation`` units (SaTScan's time aggregation
+  length, default 1) back from the study end. Prospective windows end on the last unit and
+  last from one interval up to ``floor(max_time_fraction * period length) // time_aggregation``
+  intervals.
 * The expected count of a cylinder is ``C_z * C_t / C``: cases in the circle over the whole
   period times cases anywhere in the window, divided by all cases. Only cylinders with more
   observed than expected cases (and at least ``min_cases`` of them, SaTScan's default 2) are
   scored, by the Poisson generalised log-likelihood ratio
   ``n log(n / mu) + (C - n) log((C - n) / (C - mu))``.
-* Inference permutes case times against case locations. Both margins (cases per location and
-  cases per time unit) survive a permutation, so every expected count is computed once; only
-  observed counts change between replications. The p-value of a reported cluster is
-  ``(1 + #{replications whose largest LLR >= the cluster's LLR}) / (replications + 1)``,
-  as SaTScan computes it, for secondary clusters too.
-* The recurrence interval is SaTScan's for a prospective analysis not adjusted for earlier
-  analyses: the analysis is assumed to be repeated once per time unit, so a cluster this
-  unusual arises by chance once every ``1 / p`` time units. It is reported in time units.
+* Inference permutes the times of individual cases against their locations. Both margins
+  (cases per location and per interval) survive a permutation, so every expected count is
+  computed once; only observed counts change between replications. The p-value of a reported
+  cluster is ``(1 + #{replications whose largest LLR >= the cluster's LLR}) / (replications +
+  1)``, as SaTScan computes it, for secondary clusters too.
+* The recurrence interval is SaTScan's for a prospective analysis that is not adjusted for
+  earlier analyses: if the analysis is repeated once per time interval, a cluster this unusual
+  arises by chance once every ``time_aggregation / p`` time units. It is reported in time
+  units (days when times are day numbers).
 * Secondary clusters follow SaTScan's default "no geographical overlap" rule: the best cylinder
   of each centre, taken in decreasing LLR, is kept when it shares no location with a cluster
-  already kept.
+  already kept. At most ``max_clusters`` are reported.
 
-Speed comes from two facts. Observed counts of all cylinders of one centre are a cumulative sum
-(over neighbours) of per-location counts in windows that all end on the last day, so a batch of
-replications is one gather and one cumulative sum per centre. And a replication only needs its
-largest LLR where that can reach the smallest reported LLR ``T``; because the LLR grows with the
-observed count, each cylinder has a fixed smallest count that can reach ``T``, found once by a
-table lookup, so replications compare integers and take logarithms only on the few cylinders
-that pass.
+Speed comes from three facts. All windows end at the study end, so a circle's counts in every
+window are running sums over its neighbours of per-location window counts, and the circles of
+a centre grow by one neighbour at a time: replications are processed in batches laid side by
+side, a few centres at a time, with the running counts kept in cache. Each replication only
+needs its largest LLR where that can reach ``T``, the smallest LLR among the reported clusters
+(p-values are only asked of those): the LLR rises with the observed count, so every cylinder
+has a fixed smallest count that can reach ``T``, found once from a table; replications then
+compare integers and take logarithms only for the cylinders that pass. The largest LLR of a
+replication is therefore exact when it is at least ``T`` and reported as below ``T`` otherwise.
 """
 
 from __future__ import annotations
@@ -66,8 +71,8 @@ _BATCH = 128
 _GROUP_ELEMENTS = 200_000
 # Neighbours added between two searches for cylinders that reach the threshold.
 _NEIGHBOUR_CHUNK = 4
-# Centres processed together when the observed data are scored.
-_CENTRE_CHUNK = 64
+# Cylinders (centres x circles x windows) scored together when the observed data are scored.
+_CYLINDER_CHUNK = 2_000_000
 # Largest per-cylinder threshold array kept in memory across batches of replications.
 _NEEDED_CACHE_BYTES = 256 * 1024 * 1024
 # Slack that keeps the integer prefilter from ever excluding a cylinder whose LLR reaches T.
@@ -140,13 +145,14 @@ def _build_circles(
         sizes[first : first + chunk] = np.argmax(cumulative > max_cases + 1e-9, axis=1)
         within_all = cumulative[:, -1] <= max_cases + 1e-9
         sizes[first : first + chunk][within_all] = n_loc
-        orders.append(order)
+        # Keep only the neighbours some circle uses: a full ordering is locations squared.
+        orders.append(order[:, : int(sizes[first : first + chunk].max(initial=0))])
     max_k = int(sizes.max()) if n_loc else 0
     order = np.zeros((n_loc, max(max_k, 1)), dtype=np.intp)
     start = 0
     for block in orders:
-        rows = block.shape[0]
-        order[start : start + rows] = block[:, : order.shape[1]]
+        rows, used = block.shape
+        order[start : start + rows, :used] = block
         start += rows
     valid = np.arange(order.shape[1])[None, :] < sizes[:, None]
     order = np.where(valid, order, 0)
@@ -170,6 +176,11 @@ def _window_counts(
     return np.cumsum(counts, axis=1)
 
 
+def _centre_step(max_k: int, max_len: int) -> int:
+    """Return how many centres to score at once so their cylinders fit a modest array."""
+    return max(1, _CYLINDER_CHUNK // max(1, max_k * max_len))
+
+
 def _best_per_centre(
     circles: _Circles,
     window: npt.NDArray[np.int64],
@@ -185,8 +196,9 @@ def _best_per_centre(
     max_k = circles.order.shape[1]
     max_len = window.shape[1]
     positions = np.arange(max_k)
-    for first in range(0, n_loc, _CENTRE_CHUNK):
-        rows = slice(first, first + _CENTRE_CHUNK)
+    step = _centre_step(max_k, max_len)
+    for first in range(0, n_loc, step):
+        rows = slice(first, first + step)
         valid = positions[None, :] < circles.size[rows, None]
         observed = np.cumsum(window[circles.order[rows]] * valid[:, :, None], axis=1)
         expected = circles.cases[rows, :, None] * window_total[None, None, :] / total
@@ -214,7 +226,7 @@ def _largest_expected(total: int, threshold: float, min_cases: int) -> npt.NDArr
     low = np.full(total + 1, 1e-300)
     high = counts.copy()
     target = threshold * (1 - _THRESHOLD_SLACK) - _THRESHOLD_SLACK
-    for _ in range(200):
+    for _ in range(100):
         middle = 0.5 * (low + high)
         reaches = llr_poisson(counts, middle, total) >= target
         low = np.where(reaches, middle, low)
@@ -440,10 +452,11 @@ def _make_replicator(problem: _Problem, threshold: float, min_cases: int) -> _Re
     size = n_loc * max_k * problem.max_len * np.dtype(dtype).itemsize
     if size > _NEEDED_CACHE_BYTES:
         return replicator
+    step = _centre_step(max_k, problem.max_len)
     stored = np.concatenate(
         [
-            replicator.needed(slice(first, min(first + _CENTRE_CHUNK, n_loc)), max_k)
-            for first in range(0, n_loc, _CENTRE_CHUNK)
+            replicator.needed(slice(first, min(first + step, n_loc)), max_k)
+            for first in range(0, n_loc, step)
         ]
     )
     return dataclasses.replace(replicator, stored_needed=stored)
