@@ -364,8 +364,9 @@ def _replicate_maxima(
     if workers <= 1 or len(sizes) == 1:
         parts = [replicator.run(s, n) for s, n in zip(seeds, sizes, strict=True)]
     else:
-        # numpy releases the GIL inside gathers, cumulative sums and reductions, so threads
-        # share the cores without copying the large threshold array into other processes.
+        # numpy releases the GIL inside its array loops, which dominate here, so threads share
+        # the cores without copying the circles and thresholds into other processes; seeds
+        # are fixed per batch, so results do not depend on the number of workers.
         with ThreadPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(replicator.run, seeds, sizes))
     return np.concatenate(parts) if parts else np.zeros(0)

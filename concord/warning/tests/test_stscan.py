@@ -252,6 +252,15 @@ def test_replication_maxima_equal_brute_force_on_the_same_permutations(seed):
             assert row < threshold
 
 
+def test_locations_without_cases_still_join_circles(tmp_path):
+    cases = write(tmp_path, "c.cas", "a 2 9\nb 1 9\nc 1 1\nd 1 2\ne 1 3\nf 1 4\nc 1 9\n")
+    geo = write(tmp_path, "g.geo", "a 0 0\nempty 1 0\nb 2 0\nc 50 0\nd 60 0\ne 70 0\nf 80 0\n")
+    top = scan_files(cases, geo, start=0, end=9, replications=0)[0]
+    assert top["locations"] == ["a", "empty", "b"]
+    assert top["radius"] == pytest.approx(2.0)
+    assert top["observed"] == 3
+
+
 # Bad input --------------------------------------------------------------------------------------
 
 
