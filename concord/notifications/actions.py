@@ -1,43 +1,396 @@
-"""Sending notifications."""
+"""Sending notifications: the inbox row, its email and SMS deliveries, retries and preferences.
+
+`notify(...)` puts the message in each recipient's inbox at once, in the recipient's language,
+and queues one delivery per extra medium the recipient chose. A task worker sends deliveries;
+a failed send is retried with growing delays and, when it still fails, is marked failed, shown
+to staff and announced in the administrators' inboxes. Nothing is dropped silently.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Union
 
-from .models import Notification
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
+from concord.core.errors import InvalidInput, NotFound, PermissionDenied
+
+from .gateways import GatewayError, send_email, sms_gateway
+from .models import Delivery, DeliveryAttempt, DeliveryStatus, Medium, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+# A text given once (already in one language), lazily translatable, per language, or computed.
+Localized = Union[str, Promise, Mapping[str, str], Callable[[str], str]]
+
+DEFAULT_LANGUAGE = "zh-hans"
+
+
+def _config() -> dict[str, Any]:
+    defaults = {"MAX_ATTEMPTS": 5, "BACKOFF_SECONDS": [60, 300, 1800, 7200], "STALE_SECONDS": 600}
+    return {**defaults, **getattr(settings, "CONCORD_NOTIFICATIONS", {})}
+
+
+def backoff(attempts: int) -> timedelta:
+    """Return how long to wait after the given number of failed attempts."""
+    steps = _config()["BACKOFF_SECONDS"]
+    return timedelta(seconds=steps[min(attempts, len(steps)) - 1])
+
+
+def render(text: Localized, language: str) -> str:
+    """Return `text` in `language` (falling back to Chinese, then to any language given)."""
+    if callable(text) and not isinstance(text, Promise):
+        return str(text(language))
+    if isinstance(text, Mapping):
+        return str(text.get(language) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), ""))
+    if isinstance(text, Promise):
+        with translation.override(language):
+            return str(text)
+    return str(text)
+
+
+def language_of(user, preference: Preference | None) -> str:
+    return (preference.language if preference else "") or getattr(user, "language", "") or (
+        DEFAULT_LANGUAGE
+    )
+
+
+def phone_of(user, preference: Preference | None) -> str:
+    return ((preference.phone if preference else "") or getattr(user, "phone", "") or "").strip()
 
 
 def notify(
     *,
     recipients: Iterable,
     kind: str,
-    subject: str,
-    body: str = "",
+    subject: Localized,
+    body: Localized = "",
     link: str = "",
     case=None,
     dedupe_key: str = "",
     statutory: bool = False,
+    urgent: bool = False,
 ) -> int:
-    """Put a message in each recipient's inbox; a repeated dedupe key is skipped. Return count."""
-    rows = [
-        Notification(
+    """Put a message in each recipient's inbox and queue its email and SMS deliveries.
+
+    A repeated dedupe key is skipped. People who opted out get only statutory notices. Urgent
+    notices (public-safety warnings) also go by text message to anyone with a known phone.
+    Return the number of inbox messages created.
+    """
+    users = list({u.pk: u for u in recipients}.values())
+    if not users:
+        return 0
+    prefs = {p.user_id: p for p in Preference.objects.filter(user__in=users)}
+    if dedupe_key:
+        seen = set(
+            Notification.objects.filter(dedupe_key=dedupe_key, recipient__in=users).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        users = [u for u in users if u.pk not in seen]
+    plans: list[tuple[Notification, list[tuple[str, str]]]] = []
+    for user in users:
+        pref = prefs.get(user.pk)
+        if pref is not None and pref.opted_out and not statutory:
+            continue
+        language = language_of(user, pref)
+        media: list[tuple[str, str]] = [(Medium.INBOX, "")]
+        if (pref is None or pref.email) and user.email:
+            media.append((Medium.EMAIL, user.email))
+        phone = phone_of(user, pref)
+        if phone and ((pref is not None and pref.sms) or urgent):
+            media.append((Medium.SMS, phone))
+        row = Notification(
             recipient=user,
             kind=kind,
-            subject=subject[:200],
-            body=body,
+            subject=render(subject, language)[:200],
+            body=render(body, language),
             link=link[:300],
+            language=language,
             case=case,
             dedupe_key=dedupe_key,
             statutory=statutory,
         )
-        for user in {u.pk: u for u in recipients}.values()
-    ]
-    if dedupe_key:
-        seen = set(
-            Notification.objects.filter(
-                dedupe_key=dedupe_key, recipient__in=[r.recipient for r in rows]
-            ).values_list("recipient_id", flat=True)
+        plans.append((row, media))
+    if not plans:
+        return 0
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Notification.objects.bulk_create([row for row, _m in plans])
+        except IntegrityError:
+            # A concurrent job with the same dedupe key won for some recipients: keep the rest.
+            kept = []
+            for row, media in plans:
+                try:
+                    with transaction.atomic():
+                        row.save()
+                    kept.append((row, media))
+                except IntegrityError:
+                    continue
+            plans = kept
+        now = timezone.now()
+        deliveries = [
+            Delivery(
+                notification=row,
+                medium=medium,
+                address=address,
+                status=DeliveryStatus.SENT if medium == Medium.INBOX else DeliveryStatus.PENDING,
+                sent_at=now if medium == Medium.INBOX else None,
+                next_attempt_at=None if medium == Medium.INBOX else now,
+            )
+            for row, media in plans
+            for medium, address in media
+        ]
+        Delivery.objects.bulk_create(deliveries)
+        outbound = [
+            d.pk for d in Delivery.objects.filter(
+                notification__in=[row for row, _m in plans], status=DeliveryStatus.PENDING
+            )
+        ]
+        if outbound:
+            transaction.on_commit(lambda ids=outbound: _enqueue(ids))
+    return len(plans)
+
+
+def _enqueue(ids: list[int], *, run_after: datetime | None = None) -> None:
+    """Hand deliveries to the task worker; if that fails, the retry pass still finds them."""
+    from django_tasks import default_task_backend
+
+    from .tasks import delivery_send
+
+    task = delivery_send
+    if run_after is not None:
+        if not default_task_backend.supports_defer:
+            return  # the periodic retry pass sends it when it falls due
+        task = delivery_send.using(run_after=run_after)
+    for pk in ids:
+        try:
+            task.enqueue(pk)
+        except Exception:  # a broken queue must not lose the message: the retry pass has it
+            logger.exception("could not enqueue delivery %s", pk)
+
+
+def _transmit(delivery: Delivery) -> str:
+    note = delivery.notification
+    if delivery.medium == Medium.EMAIL:
+        body = note.body + (f"\n\n{note.link}" if note.link else "")
+        return send_email(to=delivery.address, subject=note.subject, body=body)
+    if delivery.medium == Medium.SMS:
+        text = note.subject if not note.body else f"{note.subject}: {note.body}"
+        return sms_gateway().send(to=delivery.address, text=text, reference=f"d{delivery.pk}")
+    raise GatewayError(f"unknown medium {delivery.medium}", retryable=False)
+
+
+def delivery_attempt(*, delivery_id: int) -> str:
+    """Try to send one delivery if it is due; record the attempt. Return its status afterwards.
+
+    The row is claimed with a conditional update so two workers never send the same message.
+    """
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=DeliveryStatus.SENDING, claimed_at=now)
+    if not claimed:
+        row = Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
+        return row or "missing"
+    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    number = delivery.attempts + 1
+    try:
+        ref = _transmit(delivery)
+    except GatewayError as exc:
+        return _attempt_failed(delivery, number, str(exc), retryable=exc.retryable)
+    except Exception as exc:  # an adapter bug must still leave a record and a retry
+        logger.exception("delivery %s crashed", delivery_id)
+        return _attempt_failed(delivery, number, f"{type(exc).__name__}: {exc}", retryable=True)
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery=delivery, number=number, at=timezone.now(), ok=True, provider_ref=ref[:120]
         )
-        rows = [r for r in rows if r.recipient.pk not in seen]
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.SENT,
+            attempts=number,
+            sent_at=timezone.now(),
+            provider_ref=ref[:120],
+            last_error="",
+        )
+    return DeliveryStatus.SENT
+
+
+def _attempt_failed(delivery: Delivery, number: int, error: str, *, retryable: bool) -> str:
+    give_up = not retryable or number >= _config()["MAX_ATTEMPTS"]
+    now = timezone.now()
+    next_at = None if give_up else now + backoff(number)
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery=delivery, number=number, at=now, ok=False, error=error[:2000]
+        )
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
+            attempts=number,
+            next_attempt_at=next_at,
+            last_error=error[:2000],
+        )
+        if give_up:
+            transaction.on_commit(lambda: _announce_failure(delivery.pk))
+        else:
+            transaction.on_commit(lambda: _enqueue([delivery.pk], run_after=next_at))
+    return DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING
+
+
+def _announce_failure(delivery_id: int) -> None:
+    """Tell the platform administrators in their inboxes (which cannot fail) about a failure."""
+    from concord.accounts.models import Membership
+    from concord.accounts.roles import ROLE_CAPABILITIES
+
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.PLATFORM_ADMIN in caps]
+    from django.contrib.auth import get_user_model
+
+    admins = get_user_model().objects.filter(
+        pk__in=Membership.objects.filter(role__in=roles, is_active=True).values("user_id"),
+        is_active=True,
+    )
+    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+
+    def subject(language: str) -> str:
+        with translation.override(language):
+            return _("A %(medium)s message could not be delivered") % {
+                "medium": Medium(delivery.medium).label
+            }
+
+    def body(language: str) -> str:
+        with translation.override(language):
+            return _("“%(subject)s” failed after %(n)d attempts: %(error)s") % {
+                "subject": delivery.notification.subject,
+                "n": delivery.attempts,
+                "error": delivery.last_error[:300],
+            }
+
+    # In-app only: announcing a failed email by email could fail the same way.
+    rows = [
+        Notification(
+            recipient=admin,
+            kind="delivery_failed",
+            subject=subject(admin.language)[:200],
+            body=body(admin.language),
+            language=admin.language,
+            dedupe_key=f"delivery-failed:{delivery_id}",
+        )
+        for admin in admins
+    ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+
+
+def deliveries_retry_due(*, limit: int = 500) -> int:
+    """Send every delivery that is due (and rescue ones stuck mid-send). Return how many tried.
+
+    The worker's schedule runs this pass, so retries happen even on backends that cannot defer.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=_config()["STALE_SECONDS"])
+    # A worker that died mid-send leaves the row claimed: put it back in the queue.
+    Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=now
+    )
+    due = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        delivery_attempt(delivery_id=pk)
+    return len(due)
+
+
+# --- staff and residents -------------------------------------------------------------------
+
+
+def may_watch_deliveries(user) -> bool:
+    return any(
+        Cap.PLATFORM_ADMIN in g.caps or Cap.CASE_SUPERVISE in g.caps for g in perms.grants(user)
+    )
+
+
+@transaction.atomic
+def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
+    """Put a failed delivery back in the queue (after staff fixed the address or gateway)."""
+    if not may_watch_deliveries(actor):
+        raise PermissionDenied(_("Only supervisors and administrators may retry deliveries."))
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != DeliveryStatus.FAILED:
+        raise InvalidInput(_("Only failed deliveries can be retried."))
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = timezone.now()
+    delivery.acknowledged_at = None
+    delivery.acknowledged_by = None
+    delivery.save(update_fields=["status", "next_attempt_at", "acknowledged_at", "acknowledged_by"])
+    transaction.on_commit(lambda: _enqueue([delivery.pk]))
+    return delivery
+
+
+@transaction.atomic
+def delivery_acknowledge(*, actor, delivery: Delivery) -> Delivery:
+    """Mark a failed delivery as dealt with (the person was told another way)."""
+    if not may_watch_deliveries(actor):
+        raise PermissionDenied(_("Only supervisors and administrators may do this."))
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != DeliveryStatus.FAILED:
+        raise InvalidInput(_("Only failed deliveries can be acknowledged."))
+    delivery.acknowledged_at = timezone.now()
+    delivery.acknowledged_by = actor
+    delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return delivery
+
+
+@transaction.atomic
+def preference_set(
+    *,
+    actor,
+    email: bool | None = None,
+    sms: bool | None = None,
+    opted_out: bool | None = None,
+    language: str | None = None,
+    phone: str | None = None,
+) -> Preference:
+    """Set the acting person's own channels, language and opt-out."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied()
+    pref, _created = Preference.objects.select_for_update().get_or_create(user=actor)
+    if language is not None:
+        codes = {code for code, _name in settings.LANGUAGES}
+        if language and language not in codes:
+            msg = _("Unknown language.")
+            raise InvalidInput(msg, fields={"language": msg})
+        pref.language = language
+    if phone is not None:
+        phone = phone.strip()
+        if phone and not (phone.lstrip("+").isdigit() and 5 <= len(phone) <= 20):
+            msg = _("Give a phone number of digits only.")
+            raise InvalidInput(msg, fields={"phone": msg})
+        pref.phone = phone
+    for field, value in (("email", email), ("sms", sms), ("opted_out", opted_out)):
+        if value is not None:
+            setattr(pref, field, bool(value))
+    if pref.sms and not phone_of(actor, pref):
+        msg = _("Give a phone number to receive text messages.")
+        raise InvalidInput(msg, fields={"phone": msg})
+    pref.save()
+    return pref
+
+
+def notification_mark_read(*, actor, notification_id: int) -> Notification:
+    row = Notification.objects.filter(pk=notification_id, recipient=actor).first()
+    if row is None:
+        raise NotFound()
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        row.save(update_fields=["read_at"])
+    return row

@@ -1,11 +1,14 @@
-"""Messages to staff and residents: the in-app inbox (other channels build on it)."""
+"""Messages to staff and residents: the in-app inbox, and email and SMS deliveries of it."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
+    """One message in one recipient's inbox, already rendered in the recipient's language."""
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -13,6 +16,7 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -37,3 +41,103 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.subject}"
+
+
+class Medium(models.TextChoices):
+    INBOX = "inbox", _("In-app inbox")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message (SMS)")
+
+
+class Preference(models.Model):
+    """How a person wants to be told. Statutory notices ignore the opt-out."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("by email"), default=True)
+    sms = models.BooleanField(_("by text message"), default=False)
+    # Blank: use the account's language.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    phone = models.CharField(_("phone for text messages"), max_length=32, blank=True)
+    opted_out = models.BooleanField(
+        _("opted out"),
+        default=False,
+        help_text=_("Receive only statutory notices (receipts, written answers, deadline changes)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: email={self.email} sms={self.sms} out={self.opted_out}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed after retries")
+
+
+class Delivery(models.Model):
+    """One notification on one medium: the unit that is sent, retried and recorded."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    medium = models.CharField(_("medium"), max_length=8, choices=Medium.choices)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_ref = models.CharField(max_length=120, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when staff have looked at a failed delivery and dealt with it.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "medium"], name="one_delivery_per_medium"),
+            models.CheckConstraint(
+                condition=Q(status="failed") | Q(acknowledged_at__isnull=True),
+                name="only_failed_acknowledged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}/{self.medium}: {self.status}"
+
+
+class DeliveryAttempt(models.Model):
+    """Every attempt to send, successful or not: the send record."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+    ok = models.BooleanField()
+    error = models.TextField(blank=True)
+    provider_ref = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="one_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}#{self.number} {'ok' if self.ok else 'failed'}"

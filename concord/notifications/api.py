@@ -1,0 +1,135 @@
+"""API of the inbox, preferences and failed deliveries.
+
+Not yet mounted by concord/api.py; the lead mounts it with
+``api.add_router("/notifications", notifications_router)``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Router, Schema
+
+from concord.core.errors import NotFound
+
+from . import actions, selectors
+from .models import Delivery
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    link: str
+    language: str
+    statutory: bool
+    created_at: datetime
+    read_at: datetime | None
+
+
+class InboxOut(Schema):
+    unread: int
+    items: list[NotificationOut]
+
+
+class PreferenceIn(Schema):
+    email: bool | None = None
+    sms: bool | None = None
+    opted_out: bool | None = None
+    language: str | None = None
+    phone: str | None = None
+
+
+class PreferenceOut(Schema):
+    email: bool
+    sms: bool
+    opted_out: bool
+    language: str
+    phone: str
+
+
+class DeliveryOut(Schema):
+    id: int
+    medium: str
+    address: str
+    attempts: int
+    last_error: str
+    subject: str
+    recipient: str
+    created_at: datetime
+
+
+def _pref(p) -> dict:
+    return {
+        "email": p.email,
+        "sms": p.sms,
+        "opted_out": p.opted_out,
+        "language": p.language,
+        "phone": p.phone,
+    }
+
+
+@router.get("/inbox", response=InboxOut)
+def inbox(request, limit: int = 50):
+    items = list(selectors.inbox_for(request.auth)[: max(1, min(limit, 200))])
+    return {"unread": selectors.unread_count(request.auth), "items": items}
+
+
+@router.post("/inbox/{notification_id}/read", response=NotificationOut)
+def mark_read(request, notification_id: int):
+    return actions.notification_mark_read(actor=request.auth, notification_id=notification_id)
+
+
+@router.get("/preferences", response=PreferenceOut)
+def preferences(request):
+    return _pref(selectors.preference_for(request.auth))
+
+
+@router.post("/preferences", response=PreferenceOut)
+def set_preferences(request, payload: PreferenceIn):
+    return _pref(actions.preference_set(actor=request.auth, **payload.dict()))
+
+
+def _delivery_out(d: Delivery) -> dict:
+    return {
+        "id": d.pk,
+        "medium": d.medium,
+        "address": selectors.mask_address(d.address),
+        "attempts": d.attempts,
+        "last_error": d.last_error,
+        "subject": d.notification.subject,
+        "recipient": str(d.notification.recipient),
+        "created_at": d.created_at,
+    }
+
+
+@router.get("/failed", response=list[DeliveryOut])
+def failed(request):
+    return [_delivery_out(d) for d in selectors.failed_deliveries_for(request.auth)[:500]]
+
+
+def _failed_delivery(user, delivery_id: int) -> Delivery:
+    row = selectors.failed_deliveries_for(user, include_acknowledged=True).filter(pk=delivery_id)
+    delivery = row.first()
+    if delivery is None:
+        raise NotFound()
+    return delivery
+
+
+@router.post("/failed/{delivery_id}/retry", response=DeliveryOut)
+def retry(request, delivery_id: int):
+    delivery = actions.delivery_retry(
+        actor=request.auth, delivery=_failed_delivery(request.auth, delivery_id)
+    )
+    return _delivery_out(Delivery.objects.select_related("notification__recipient").get(pk=delivery.pk))
+
+
+@router.post("/failed/{delivery_id}/acknowledge", response=DeliveryOut)
+def acknowledge(request, delivery_id: int):
+    delivery = actions.delivery_acknowledge(
+        actor=request.auth, delivery=_failed_delivery(request.auth, delivery_id)
+    )
+    return _delivery_out(Delivery.objects.select_related("notification__recipient").get(pk=delivery.pk))

@@ -1,0 +1,15 @@
+"""Background sends: each task only fetches and calls an action."""
+
+from django_tasks import task
+
+from . import actions
+
+
+@task()
+def delivery_send(delivery_id: int) -> str:
+    return actions.delivery_attempt(delivery_id=delivery_id)
+
+
+@task()
+def deliveries_retry() -> int:
+    return actions.deliveries_retry_due()
