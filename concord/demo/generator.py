@@ -27,7 +27,15 @@ from concord.accounts.roles import Role
 from concord.cases import tokens
 from concord.cases.audit import build_event, stream_for_case
 from concord.cases.models import (
-    Case, Category, Clock, ClockState, Event, Feedback, Party, TransferRequest, TransferState,
+    Case,
+    Category,
+    Clock,
+    ClockState,
+    Event,
+    Feedback,
+    Party,
+    TransferRequest,
+    TransferState,
 )
 from concord.cases.routing import unit_for
 from concord.cases.seed import read_category_rows
@@ -37,23 +45,39 @@ from concord.places.geometry import bbox_and_centroid, parse_boundary
 from concord.places.models import Place
 
 from . import geography
-from .planner import TZ, CategoryInfo, CasePlan, PlannedCase, Surge, plan_cases
+from .planner import TZ, CasePlan, CategoryInfo, PlannedCase, Surge, plan_cases
 from .texts import full_name
 
-DEMO_PASSWORD = "concord-demo"
+DEMO_PASSWORD = "concord-demo"  # noqa: S105 -- published on purpose: demo accounts only
 BATCH = 2_000
 
 DEPARTMENTS = {
-    "labour": ("县人力资源和社会保障局", "County Human Resources and Social Security Bureau",
-               ["CM15", "DP.09"]),
-    "housing": ("县住房和城乡建设局", "County Housing and Urban-Rural Development Bureau",
-                ["CM01", "DP.14"]),
+    "labour": (
+        "县人力资源和社会保障局",
+        "County Human Resources and Social Security Bureau",
+        ["CM15", "DP.09"],
+    ),
+    "housing": (
+        "县住房和城乡建设局",
+        "County Housing and Urban-Rural Development Bureau",
+        ["CM01", "DP.14"],
+    ),
     "natural_resources": ("县自然资源局", "County Natural Resources Bureau", ["CM03", "DP.08"]),
-    "environment": ("云溪县生态环境分局", "Cloud Brook Ecology and Environment Branch",
-                    ["CM04", "DP.11"]),
-    "market": ("县市场监督管理局", "County Market Regulation Administration",
-               ["CM11", "CM12.04", "DP.15"]),
-    "police": ("县公安局警务联络室", "County Police Liaison Office", ["CM13.05", "CM13.08", "DP.12"]),
+    "environment": (
+        "云溪县生态环境分局",
+        "Cloud Brook Ecology and Environment Branch",
+        ["CM04", "DP.11"],
+    ),
+    "market": (
+        "县市场监督管理局",
+        "County Market Regulation Administration",
+        ["CM11", "CM12.04", "DP.15"],
+    ),
+    "police": (
+        "县公安局警务联络室",
+        "County Police Liaison Office",
+        ["CM13.05", "CM13.08", "DP.12"],
+    ),
 }
 
 
@@ -88,9 +112,13 @@ def category_infos() -> dict[str, CategoryInfo]:
     """Return the shipped category defaults the planner uses."""
     return {
         r["code"]: CategoryInfo(
-            code=r["code"], kind=r["default_kind"], level=r["default_level"],
-            channel=r["default_channel"], handling_days=int(r["handling_days"]),
-            sensitivity=r["sensitivity"], open311_public=r["open311_public"].lower() == "true",
+            code=r["code"],
+            kind=r["default_kind"],
+            level=r["default_level"],
+            channel=r["default_channel"],
+            handling_days=int(r["handling_days"]),
+            sensitivity=r["sensitivity"],
+            open311_public=r["open311_public"].lower() == "true",
         )
         for r in read_category_rows()
     }
@@ -100,30 +128,46 @@ def _noon(today: date) -> datetime:
     return datetime.combine(today, time(12, 0), tzinfo=TZ)
 
 
-def demo_plan(*, size: str = "small", seed: int = 1, now: datetime | None = None,
-              days: int | None = None) -> tuple[geography.CountyPlan, CasePlan]:
+def demo_plan(
+    *, size: str = "small", seed: int = 1, now: datetime | None = None, days: int | None = None
+) -> tuple[geography.CountyPlan, CasePlan]:
     """Return the county and case plans `build_demo` writes for the same arguments."""
     now = now or timezone.now()
     spec = geography.SIZES[size]
     county = geography.plan_county(spec, seed)
-    plan = plan_cases(county, category_infos(), spec=spec, seed=seed,
-                      today=now.astimezone(TZ).date(), now=now, days=days)
+    plan = plan_cases(
+        county,
+        category_infos(),
+        spec=spec,
+        seed=seed,
+        today=now.astimezone(TZ).date(),
+        now=now,
+        days=days,
+    )
     return county, plan
 
 
-def surge_definitions(*, size: str = "small", seed: int = 1, today: date | None = None,
-                      days: int | None = None) -> list[Surge]:
+def surge_definitions(
+    *, size: str = "small", seed: int = 1, today: date | None = None, days: int | None = None
+) -> list[Surge]:
     """Return the injected surges (place codes, category codes, period) for a demo build."""
     from .planner import plan_surges
 
     today = today or timezone.localdate()
     spec = geography.SIZES[size]
-    return plan_surges(geography.plan_county(spec, seed), seed=seed, today=today,
-                       days=days or spec.days)
+    return plan_surges(
+        geography.plan_county(spec, seed), seed=seed, today=today, days=days or spec.days
+    )
 
 
-def duplicate_pairs(*, size: str = "small", seed: int = 1, now: datetime | None = None,
-                    days: int | None = None, first_id: int = 1) -> list[tuple[str, str]]:
+def duplicate_pairs(
+    *,
+    size: str = "small",
+    seed: int = 1,
+    now: datetime | None = None,
+    days: int | None = None,
+    first_id: int = 1,
+) -> list[tuple[str, str]]:
     """Return (duplicate receipt, original receipt) for every injected duplicate.
 
     Receipt codes assume the build started from an empty case table (`first_id` 1), which is
@@ -152,8 +196,10 @@ def _keep_given_timestamps():
     `auto_now_add`/`auto_now` would otherwise stamp every demo row with the time of the build.
     """
     fields = [
-        Case._meta.get_field("created_at"), Case._meta.get_field("updated_at"),
-        Feedback._meta.get_field("created_at"), TransferRequest._meta.get_field("created_at"),
+        Case._meta.get_field("created_at"),
+        Case._meta.get_field("updated_at"),
+        Feedback._meta.get_field("created_at"),
+        TransferRequest._meta.get_field("created_at"),
     ]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
@@ -184,10 +230,15 @@ def build_demo(
         units = _write_units(county, places)
         staff, logins = _write_staff(county, places, units, random.Random(f"staff:{seed}"))
         writer = _CaseWriter(plan=plan, places=places, units=units, staff=staff, seed=seed, now=now)
-        bar = tqdm(total=len(plan.cases), unit="case", file=stream or sys.stderr,
-                   disable=not progress, desc="cases")
+        bar = tqdm(
+            total=len(plan.cases),
+            unit="case",
+            file=stream or sys.stderr,
+            disable=not progress,
+            desc="cases",
+        )
         for start in range(0, len(plan.cases), BATCH):
-            writer.write(plan.cases[start:start + BATCH])
+            writer.write(plan.cases[start : start + BATCH])
             bar.update(min(BATCH, len(plan.cases) - start))
         bar.close()
         with connection.cursor() as cursor:
@@ -195,8 +246,13 @@ def build_demo(
             for sql in connection.ops.sequence_reset_sql(no_style(), [Case, TransferRequest]):
                 cursor.execute(sql)
     return DemoSummary(
-        places=len(places), units=len(units), users=sum(len(v) for v in staff.values()),
-        cases=len(plan.cases), events=writer.events, logins=logins, surges=plan.surges,
+        places=len(places),
+        units=len(units),
+        users=sum(len(v) for v in staff.values()),
+        cases=len(plan.cases),
+        events=writer.events,
+        logins=logins,
+        surges=plan.surges,
         duplicate_pairs=_receipt_pairs(plan, writer.first_id),
     )
 
@@ -204,20 +260,35 @@ def build_demo(
 def _write_places(county: geography.CountyPlan) -> dict[str, Place]:
     places: dict[str, Place] = {}
     for level in (
-        [county.county], county.towns, county.villages, county.grids,
+        [county.county],
+        county.towns,
+        county.villages,
+        county.grids,
     ):
         rows = []
         for p in level:
             parent = places.get(p.parent_code) if p.parent_code else None
             geom = parse_boundary(p.boundary)
             min_lng, min_lat, max_lng, max_lat, c_lng, c_lat = bbox_and_centroid(geom)
-            rows.append(Place(
-                code=p.code, level=p.level, name_zh=p.name_zh, name_en=p.name_en, parent=parent,
-                path=(parent.path if parent else "/") + p.code + "/", boundary=p.boundary,
-                min_lng=min_lng, min_lat=min_lat, max_lng=max_lng, max_lat=max_lat,
-                centroid_lng=c_lng, centroid_lat=c_lat, households=p.households,
-                population=p.population,
-            ))
+            rows.append(
+                Place(
+                    code=p.code,
+                    level=p.level,
+                    name_zh=p.name_zh,
+                    name_en=p.name_en,
+                    parent=parent,
+                    path=(parent.path if parent else "/") + p.code + "/",
+                    boundary=p.boundary,
+                    min_lng=min_lng,
+                    min_lat=min_lat,
+                    max_lng=max_lng,
+                    max_lat=max_lat,
+                    centroid_lng=c_lng,
+                    centroid_lat=c_lat,
+                    households=p.households,
+                    population=p.population,
+                )
+            )
         for place in Place.objects.bulk_create(rows):
             places[place.code] = place
     return places
@@ -227,60 +298,137 @@ def _write_units(county: geography.CountyPlan, places: dict[str, Place]) -> dict
     c = places[county.county.code]
     cc = county.county.code
     rows = [
-        Unit(code=f"GC-{cc}", kind=UnitKind.GOVERNANCE_CENTRE, place=c,
-             name_zh="县社会治理综合服务中心", name_en="County Comprehensive Governance Centre",
-             channels=["service_dispatch", "peoples_mediation", "administrative_reconsideration"]),
-        Unit(code=f"PO-{cc}", kind=UnitKind.PETITION_OFFICE, place=c, name_zh="县信访局",
-             name_en="County Letters and Visits Bureau", channels=["petition"]),
-        Unit(code=f"MC-{cc}", kind=UnitKind.MEDIATION_COMMITTEE, place=c,
-             name_zh="县医疗纠纷人民调解委员会",
-             name_en="County Medical Dispute People's Mediation Committee",
-             channels=["peoples_mediation"], category_codes=["DP.13", "CM12.05"]),
-        Unit(code=f"LAC-{cc}", kind=UnitKind.ARBITRATION_COMMISSION, place=c,
-             name_zh="县劳动人事争议仲裁委员会",
-             name_en="County Labour and Personnel Dispute Arbitration Commission",
-             channels=["labour_arbitration"], category_codes=["CM15", "DP.09"]),
-        Unit(code=f"RAC-{cc}", kind=UnitKind.ARBITRATION_COMMISSION, place=c,
-             name_zh="县农村土地承包经营纠纷仲裁委员会",
-             name_en="County Rural Land Contract Dispute Arbitration Commission",
-             channels=["land_arbitration"], category_codes=["CM10.13", "DP.07"]),
-        Unit(code=f"CL-{cc}", kind=UnitKind.COURT_LIAISON, place=c,
-             name_zh="县人民法院诉调对接中心",
-             name_en="County Court Litigation-Mediation Liaison Centre",
-             channels=["litigation_referral", "judicial_confirmation"]),
-        Unit(code=f"CT-{cc}", kind=UnitKind.COUNSELLING_TEAM, place=c,
-             name_zh="县社会心理服务中心", name_en="County Social Psychological Service Centre",
-             channels=["counselling_referral"]),
-        Unit(code=f"SO-{cc}", kind=UnitKind.SOCIAL_ORGANISATION, place=c,
-             name_zh="云溪县老娘舅调解服务社", name_en="Cloud Brook Elders' Mediation Service",
-             channels=["peoples_mediation"]),
-        Unit(code=f"VT-{cc}", kind=UnitKind.VOLUNTEER_TEAM, place=c,
-             name_zh="云溪县志愿者服务队", name_en="Cloud Brook Volunteer Team"),
+        Unit(
+            code=f"GC-{cc}",
+            kind=UnitKind.GOVERNANCE_CENTRE,
+            place=c,
+            name_zh="县社会治理综合服务中心",
+            name_en="County Comprehensive Governance Centre",
+            channels=["service_dispatch", "peoples_mediation", "administrative_reconsideration"],
+        ),
+        Unit(
+            code=f"PO-{cc}",
+            kind=UnitKind.PETITION_OFFICE,
+            place=c,
+            name_zh="县信访局",
+            name_en="County Letters and Visits Bureau",
+            channels=["petition"],
+        ),
+        Unit(
+            code=f"MC-{cc}",
+            kind=UnitKind.MEDIATION_COMMITTEE,
+            place=c,
+            name_zh="县医疗纠纷人民调解委员会",
+            name_en="County Medical Dispute People's Mediation Committee",
+            channels=["peoples_mediation"],
+            category_codes=["DP.13", "CM12.05"],
+        ),
+        Unit(
+            code=f"LAC-{cc}",
+            kind=UnitKind.ARBITRATION_COMMISSION,
+            place=c,
+            name_zh="县劳动人事争议仲裁委员会",
+            name_en="County Labour and Personnel Dispute Arbitration Commission",
+            channels=["labour_arbitration"],
+            category_codes=["CM15", "DP.09"],
+        ),
+        Unit(
+            code=f"RAC-{cc}",
+            kind=UnitKind.ARBITRATION_COMMISSION,
+            place=c,
+            name_zh="县农村土地承包经营纠纷仲裁委员会",
+            name_en="County Rural Land Contract Dispute Arbitration Commission",
+            channels=["land_arbitration"],
+            category_codes=["CM10.13", "DP.07"],
+        ),
+        Unit(
+            code=f"CL-{cc}",
+            kind=UnitKind.COURT_LIAISON,
+            place=c,
+            name_zh="县人民法院诉调对接中心",
+            name_en="County Court Litigation-Mediation Liaison Centre",
+            channels=["litigation_referral", "judicial_confirmation"],
+        ),
+        Unit(
+            code=f"CT-{cc}",
+            kind=UnitKind.COUNSELLING_TEAM,
+            place=c,
+            name_zh="县社会心理服务中心",
+            name_en="County Social Psychological Service Centre",
+            channels=["counselling_referral"],
+        ),
+        Unit(
+            code=f"SO-{cc}",
+            kind=UnitKind.SOCIAL_ORGANISATION,
+            place=c,
+            name_zh="云溪县老娘舅调解服务社",
+            name_en="Cloud Brook Elders' Mediation Service",
+            channels=["peoples_mediation"],
+        ),
+        Unit(
+            code=f"VT-{cc}",
+            kind=UnitKind.VOLUNTEER_TEAM,
+            place=c,
+            name_zh="云溪县志愿者服务队",
+            name_en="Cloud Brook Volunteer Team",
+        ),
     ]
     for key, (zh, en, codes) in DEPARTMENTS.items():
-        rows.append(Unit(code=_dept_code(key, cc), kind=UnitKind.DEPARTMENT, place=c, name_zh=zh,
-                         name_en=en, channels=["service_dispatch", "administrative_ruling"],
-                         category_codes=codes))
+        rows.append(
+            Unit(
+                code=_dept_code(key, cc),
+                kind=UnitKind.DEPARTMENT,
+                place=c,
+                name_zh=zh,
+                name_en=en,
+                channels=["service_dispatch", "administrative_ruling"],
+                category_codes=codes,
+            )
+        )
     for town in county.towns:
         t = places[town.code]
-        rows.append(Unit(code=f"GC-{town.code}", kind=UnitKind.GOVERNANCE_CENTRE, place=t,
-                         name_zh=f"{town.name_zh}综治中心",
-                         name_en=f"{town.name_en} Governance Centre",
-                         channels=["service_dispatch", "peoples_mediation", "petition"]))
-        rows.append(Unit(code=f"MC-{town.code}", kind=UnitKind.MEDIATION_COMMITTEE, place=t,
-                         name_zh=f"{town.name_zh}人民调解委员会",
-                         name_en=f"{town.name_en} People's Mediation Committee",
-                         channels=["peoples_mediation"]))
+        rows.append(
+            Unit(
+                code=f"GC-{town.code}",
+                kind=UnitKind.GOVERNANCE_CENTRE,
+                place=t,
+                name_zh=f"{town.name_zh}综治中心",
+                name_en=f"{town.name_en} Governance Centre",
+                channels=["service_dispatch", "peoples_mediation", "petition"],
+            )
+        )
+        rows.append(
+            Unit(
+                code=f"MC-{town.code}",
+                kind=UnitKind.MEDIATION_COMMITTEE,
+                place=t,
+                name_zh=f"{town.name_zh}人民调解委员会",
+                name_en=f"{town.name_en} People's Mediation Committee",
+                channels=["peoples_mediation"],
+            )
+        )
     for village in county.villages:
         v = places[village.code]
-        rows.append(Unit(code=f"MC-{village.code}", kind=UnitKind.MEDIATION_COMMITTEE, place=v,
-                         name_zh=f"{village.name_zh}人民调解委员会",
-                         name_en=f"{village.name_en} People's Mediation Committee",
-                         channels=["peoples_mediation"]))
-        rows.append(Unit(code=f"GS-{village.code}", kind=UnitKind.GRID_STATION, place=v,
-                         name_zh=f"{village.name_zh}网格服务站",
-                         name_en=f"{village.name_en} Grid Service Station",
-                         channels=["service_dispatch"]))
+        rows.append(
+            Unit(
+                code=f"MC-{village.code}",
+                kind=UnitKind.MEDIATION_COMMITTEE,
+                place=v,
+                name_zh=f"{village.name_zh}人民调解委员会",
+                name_en=f"{village.name_en} People's Mediation Committee",
+                channels=["peoples_mediation"],
+            )
+        )
+        rows.append(
+            Unit(
+                code=f"GS-{village.code}",
+                kind=UnitKind.GRID_STATION,
+                place=v,
+                name_zh=f"{village.name_zh}网格服务站",
+                name_en=f"{village.name_en} Grid Service Station",
+                channels=["service_dispatch"],
+            )
+        )
     return {u.code: u for u in Unit.objects.bulk_create(rows)}
 
 
@@ -314,7 +462,7 @@ def _write_staff(county, places, units, rng: random.Random):
         ("counsellor", Role.COUNSELLOR, f"CT-{cc}", cc),
     ]
     specs: list[tuple[str, str, str, str]] = [m for m in memorable]
-    taken = {(unit, role, place) for _, role, unit, place in memorable}
+    taken = {(unit, role, place) for _username, role, unit, place in memorable}
 
     def add(prefix: str, role: str, unit: str, place: str, count: int) -> None:
         for i in range(count):
@@ -342,21 +490,34 @@ def _write_staff(county, places, units, rng: random.Random):
         for grid in village.children:
             add(f"gw.{grid.code}", Role.GRID_WORKER, f"GS-{village.code}", grid.code, 1)
 
-    users = User.objects.bulk_create([
-        User(username=username, password=password, display_name=full_name(rng),
-             is_staff=username == "admin", is_superuser=username == "admin")
-        for username, *_ in specs
-    ])
-    Membership.objects.bulk_create([
-        Membership(user=user, unit=units[unit], role=role, place=places[place])
-        for user, (_, role, unit, place) in zip(users, specs, strict=True)
-    ])
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=username,
+                password=password,
+                display_name=full_name(rng),
+                is_staff=username == "admin",
+                is_superuser=username == "admin",
+            )
+            for username, *_ in specs
+        ]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=user, unit=units[unit], role=role, place=places[place])
+            for user, (_username, role, unit, place) in zip(users, specs, strict=True)
+        ]
+    )
     staff: dict[str, list[_Staff]] = defaultdict(list)
-    for user, (_, role, unit, place) in zip(users, specs, strict=True):
+    for user, (_username, role, unit, place) in zip(users, specs, strict=True):
         staff[unit].append(_Staff(user=user, role=role, place=places[place]))
     logins = [
-        Login(username=u, role=str(Role(r).label), unit=units[unit].localized_name(),
-              place=places[p].localized_name())
+        Login(
+            username=u,
+            role=str(Role(r).label),
+            unit=units[unit].localized_name(),
+            place=places[p].localized_name(),
+        )
         for u, r, unit, p in memorable
     ]
     return staff, logins
@@ -397,13 +558,17 @@ class _CaseWriter:
         anchor_code = anchor_path.strip("/").split("/")[-1]
         key = (anchor_code, level, channel)
         if key not in self.route_cache:
-            self.route_cache[key] = unit_for(place=self.places[anchor_code], level=level,
-                                             channel=channel)
+            self.route_cache[key] = unit_for(
+                place=self.places[anchor_code], level=level, channel=channel
+            )
         return self.route_cache[key]
 
     def _handlers(self, unit: Unit, grid: Place) -> list[_Staff]:
-        pool = [s for s in self.staff.get(unit.code, [])
-                if s.role in HANDLER_ROLES and grid.path.startswith(s.place.path)]
+        pool = [
+            s
+            for s in self.staff.get(unit.code, [])
+            if s.role in HANDLER_ROLES and grid.path.startswith(s.place.path)
+        ]
         return pool or [s for s in self.staff.get(unit.code, [])]
 
     def _router(self, grid: Place) -> User:
@@ -430,7 +595,9 @@ class _CaseWriter:
         Event.objects.bulk_create(events, batch_size=1000)
         self.events += len(events)
 
-    def _case_row(self, planned: PlannedCase, case_id, receipt, transfers, feedback, events) -> Case:
+    def _case_row(
+        self, planned: PlannedCase, case_id, receipt, transfers, feedback, events
+    ) -> Case:
         rng = self.rng
         grid = self.places[planned.grid_code]
         category = self.categories[planned.category.code]
@@ -454,16 +621,23 @@ class _CaseWriter:
             data = dict(step.data)
             kind = step.kind
             if kind == "submitted":
-                data.update(receipt=receipt, level=level, channel=channel, unit=owner.code,
-                            route_reason=_("Category %(cat)s starts at %(level)s level in %(channel)s.") % {
-                                "cat": category.localized_name(), "level": level, "channel": channel})
+                data.update(
+                    receipt=receipt,
+                    level=level,
+                    channel=channel,
+                    unit=owner.code,
+                    route_reason=_("Category %(cat)s starts at %(level)s level in %(channel)s.")
+                    % {"cat": category.localized_name(), "level": level, "channel": channel},
+                )
             elif kind == "accepted":
                 data["unit"] = owner.code
                 accepted_at = accepted_at or step.at
                 status = "accepted"
             elif kind == "assigned":
                 pool = self._handlers(owner, grid)
-                assignee = pool[0].user if owner.kind == UnitKind.GRID_STATION else rng.choice(pool).user
+                assignee = (
+                    pool[0].user if owner.kind == UnitKind.GRID_STATION else rng.choice(pool).user
+                )
                 data["assignee"] = assignee.pk
                 status = "assigned"
             elif kind in {"work_started", "resumed"}:
@@ -480,14 +654,23 @@ class _CaseWriter:
                 to_unit = self.units[_dept_code(data.pop("department"), self.county_code)]
                 due = self.cal.add_working_days(step.at.astimezone(TZ).date(), 5)
                 pending_transfer = TransferRequest(
-                    id=self.next_transfer_id, case_id=case_id, from_unit=owner, to_unit=to_unit,
-                    reason=data["reason"], requested_by=self._router(grid), objection_due=due,
+                    id=self.next_transfer_id,
+                    case_id=case_id,
+                    from_unit=owner,
+                    to_unit=to_unit,
+                    reason=data["reason"],
+                    requested_by=self._router(grid),
+                    objection_due=due,
                     created_at=step.at,
                 )
                 self.next_transfer_id += 1
                 transfers.append(pending_transfer)
-                data.update(transfer=pending_transfer.id, from_unit=owner.code,
-                            to_unit=to_unit.code, objection_due=due.isoformat())
+                data.update(
+                    transfer=pending_transfer.id,
+                    from_unit=owner.code,
+                    to_unit=to_unit.code,
+                    objection_due=due.isoformat(),
+                )
             elif kind == "transfer_accepted":
                 data.pop("department")
                 receiver = self._handlers(pending_transfer.to_unit, grid)[0].user
@@ -502,9 +685,15 @@ class _CaseWriter:
                 status, resolved_at = "resolved", step.at
                 outcome, resolution_text = data["outcome"], data["text"]
             elif kind == "feedback":
-                feedback.append(Feedback(case_id=case_id, resolved=data["resolved"],
-                                         satisfaction=data["satisfaction"],
-                                         comment=data["comment"] or "", created_at=step.at))
+                feedback.append(
+                    Feedback(
+                        case_id=case_id,
+                        resolved=data["resolved"],
+                        satisfaction=data["satisfaction"],
+                        comment=data["comment"] or "",
+                        created_at=step.at,
+                    )
+                )
             elif kind == "reopened":
                 status, closed_at = "reopened", None
             elif kind == "closed":
@@ -523,25 +712,55 @@ class _CaseWriter:
             actor = self._actor(step.actor, owner, assignee, filer, grid)
             seq += 1
             event = build_event(
-                stream=stream, seq=seq, prev_hash=prev, kind=kind, created_at=step.at.astimezone(UTC),
-                case_id=case_id, actor_id=actor.pk if actor else None, public=step.public, data=data,
+                stream=stream,
+                seq=seq,
+                prev_hash=prev,
+                kind=kind,
+                created_at=step.at.astimezone(UTC),
+                case_id=case_id,
+                actor_id=actor.pk if actor else None,
+                public=step.public,
+                data=data,
             )
             prev = event.hash
             events.append(event)
         last_at = planned.steps[-1].at
         planned_status = status
         return Case(
-            id=case_id, receipt_code=receipt, token_salt=tokens.new_salt(), kind=category.default_kind,
-            title=planned.title, description=planned.description, language=planned.language,
-            category=category, place=grid, place_path=grid.path, lat=planned.lat, lng=planned.lng,
-            address=planned.address[:300], intake_channel=planned.intake, urgency=planned.urgency,
-            sensitivity=category.sensitivity, status=planned_status, level=level, channel=channel,
-            owner_unit=owner, assignee=assignee, filed_by=filer,
-            consent_note=planned.consent_note, contact_consent=planned.contact_consent,
-            is_anonymous=planned.anonymous, merged_into_id=merged_into_id, outcome=outcome,
-            resolution_text=resolution_text, escalation_count=escalations,
-            accepted_at=accepted_at, resolved_at=resolved_at, closed_at=closed_at,
-            created_at=planned.created_at, updated_at=last_at,
+            id=case_id,
+            receipt_code=receipt,
+            token_salt=tokens.new_salt(),
+            kind=category.default_kind,
+            title=planned.title,
+            description=planned.description,
+            language=planned.language,
+            category=category,
+            place=grid,
+            place_path=grid.path,
+            lat=planned.lat,
+            lng=planned.lng,
+            address=planned.address[:300],
+            intake_channel=planned.intake,
+            urgency=planned.urgency,
+            sensitivity=category.sensitivity,
+            status=planned_status,
+            level=level,
+            channel=channel,
+            owner_unit=owner,
+            assignee=assignee,
+            filed_by=filer,
+            consent_note=planned.consent_note,
+            contact_consent=planned.contact_consent,
+            is_anonymous=planned.anonymous,
+            merged_into_id=merged_into_id,
+            outcome=outcome,
+            resolution_text=resolution_text,
+            escalation_count=escalations,
+            accepted_at=accepted_at,
+            resolved_at=resolved_at,
+            closed_at=closed_at,
+            created_at=planned.created_at,
+            updated_at=last_at,
         )
 
     def _actor(self, tag, owner: Unit, assignee, filer, grid) -> User | None:
@@ -584,8 +803,18 @@ class _CaseWriter:
         elif paused_since is not None:
             state = ClockState.PAUSED
         return Clock(
-            case_id=case.id, kind="handle", channel=case.channel, unit="calendar_days",
-            amount=days, started_on=start, due_on=due, paused_since=paused_since, pauses=pauses,
+            case_id=case.id,
+            kind="handle",
+            channel=case.channel,
+            unit="calendar_days",
+            amount=days,
+            started_on=start,
+            due_on=due,
+            paused_since=paused_since,
+            pauses=pauses,
             basis=_("Policy: handling time for this category (%(days)d days)") % {"days": days},
-            grade="C", state=state, met_at=met_at, breached_at=breached_at,
+            grade="C",
+            state=state,
+            met_at=met_at,
+            breached_at=breached_at,
         )

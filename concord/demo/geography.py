@@ -79,23 +79,83 @@ class CountyPlan:
 
 # Name parts with their English meaning, so English names are translations, not pinyin.
 _PREFIXES = [
-    ("清", "Clear"), ("青", "Green"), ("白", "White"), ("红", "Red"), ("黄", "Yellow"),
-    ("金", "Golden"), ("石", "Stone"), ("松", "Pine"), ("柳", "Willow"), ("桃", "Peach"),
-    ("李", "Plum"), ("杏", "Apricot"), ("梅", "Blossom"), ("竹", "Bamboo"), ("枫", "Maple"),
-    ("云", "Cloud"), ("龙", "Dragon"), ("凤", "Phoenix"), ("新", "New"), ("长", "Long"),
-    ("大", "Great"), ("小", "Little"), ("高", "High"), ("平", "Level"), ("安", "Peace"),
-    ("福", "Fortune"), ("永", "Everlasting"), ("东", "East"), ("西", "West"), ("南", "South"),
-    ("北", "North"), ("上", "Upper"), ("下", "Lower"), ("前", "Front"), ("后", "Back"),
-    ("三", "Three"), ("双", "Twin"), ("古", "Old"), ("兴", "Thriving"), ("和", "Harmony"),
-    ("丰", "Plenty"), ("泉", "Spring"), ("荷", "Lotus"), ("茶", "Tea"), ("杨", "Poplar"),
-    ("樟", "Camphor"), ("花", "Flower"), ("月", "Moon"), ("鹤", "Crane"), ("燕", "Swallow"),
+    ("清", "Clear"),
+    ("青", "Green"),
+    ("白", "White"),
+    ("红", "Red"),
+    ("黄", "Yellow"),
+    ("金", "Golden"),
+    ("石", "Stone"),
+    ("松", "Pine"),
+    ("柳", "Willow"),
+    ("桃", "Peach"),
+    ("李", "Plum"),
+    ("杏", "Apricot"),
+    ("梅", "Blossom"),
+    ("竹", "Bamboo"),
+    ("枫", "Maple"),
+    ("云", "Cloud"),
+    ("龙", "Dragon"),
+    ("凤", "Phoenix"),
+    ("新", "New"),
+    ("长", "Long"),
+    ("大", "Great"),
+    ("小", "Little"),
+    ("高", "High"),
+    ("平", "Level"),
+    ("安", "Peace"),
+    ("福", "Fortune"),
+    ("永", "Everlasting"),
+    ("东", "East"),
+    ("西", "West"),
+    ("南", "South"),
+    ("北", "North"),
+    ("上", "Upper"),
+    ("下", "Lower"),
+    ("前", "Front"),
+    ("后", "Back"),
+    ("三", "Three"),
+    ("双", "Twin"),
+    ("古", "Old"),
+    ("兴", "Thriving"),
+    ("和", "Harmony"),
+    ("丰", "Plenty"),
+    ("泉", "Spring"),
+    ("荷", "Lotus"),
+    ("茶", "Tea"),
+    ("杨", "Poplar"),
+    ("樟", "Camphor"),
+    ("花", "Flower"),
+    ("月", "Moon"),
+    ("鹤", "Crane"),
+    ("燕", "Swallow"),
 ]
 _FEATURES = [
-    ("河", "River"), ("湖", "Lake"), ("山", "Hill"), ("岭", "Ridge"), ("坪", "Flat"),
-    ("塘", "Pond"), ("桥", "Bridge"), ("溪", "Brook"), ("湾", "Bay"), ("岗", "Knoll"),
-    ("口", "Mouth"), ("田", "Field"), ("源", "Source"), ("林", "Wood"), ("洲", "Isle"),
-    ("坑", "Hollow"), ("垅", "Terrace"), ("埠", "Wharf"), ("冲", "Gully"), ("岩", "Rock"),
-    ("渡", "Ferry"), ("圩", "Dyke"), ("港", "Harbour"), ("坳", "Col"), ("铺", "Inn"),
+    ("河", "River"),
+    ("湖", "Lake"),
+    ("山", "Hill"),
+    ("岭", "Ridge"),
+    ("坪", "Flat"),
+    ("塘", "Pond"),
+    ("桥", "Bridge"),
+    ("溪", "Brook"),
+    ("湾", "Bay"),
+    ("岗", "Knoll"),
+    ("口", "Mouth"),
+    ("田", "Field"),
+    ("源", "Source"),
+    ("林", "Wood"),
+    ("洲", "Isle"),
+    ("坑", "Hollow"),
+    ("垅", "Terrace"),
+    ("埠", "Wharf"),
+    ("冲", "Gully"),
+    ("岩", "Rock"),
+    ("渡", "Ferry"),
+    ("圩", "Dyke"),
+    ("港", "Harbour"),
+    ("坳", "Col"),
+    ("铺", "Inn"),
 ]
 
 
@@ -158,8 +218,13 @@ def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
     spec = SIZES[size] if isinstance(size, str) else size
     rng = random.Random(f"geo:{seed}")
     namer = _Namer(rng)
-    county = PlacePlan(code=COUNTY_CODE, level="county", name_zh="云溪县",
-                       name_en="Cloud Brook County", box=COUNTY_BOX)
+    county = PlacePlan(
+        code=COUNTY_CODE,
+        level="county",
+        name_zh="云溪县",
+        name_en="Cloud Brook County",
+        box=COUNTY_BOX,
+    )
     towns: list[PlacePlan] = []
     villages: list[PlacePlan] = []
     grids: list[PlacePlan] = []
@@ -169,7 +234,10 @@ def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
         # The first town is the county seat: a street office with urban communities.
         is_street = t == 0 or (spec.towns >= 8 and t == 1)
         town = PlacePlan(
-            code=f"{COUNTY_CODE}T{t + 1:02d}", level="town", parent_code=county.code, box=box,
+            code=f"{COUNTY_CODE}T{t + 1:02d}",
+            level="town",
+            parent_code=county.code,
+            box=box,
             name_zh=zh + ("街道" if is_street else "镇"),
             name_en=en + (" Subdistrict" if is_street else " Town"),
         )
@@ -179,7 +247,10 @@ def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
             vzh, ven = namer.draw()
             community = is_street or v == 0  # each town's seat is a community
             village = PlacePlan(
-                code=f"{town.code}V{v + 1:02d}", level="village", parent_code=town.code, box=vbox,
+                code=f"{town.code}V{v + 1:02d}",
+                level="village",
+                parent_code=town.code,
+                box=vbox,
                 name_zh=vzh + ("社区" if community else "村"),
                 name_en=ven + (" Community" if community else " Village"),
                 is_community=community,
@@ -189,7 +260,8 @@ def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
     grid_counts = _split_counts(spec.grids, len(villages), rng)
     # A per-town household density (the per-region parameter): urban streets have larger grids.
     town_means = {
-        town.code: rng.uniform(300, 380) if town.name_en.endswith("Subdistrict")
+        town.code: rng.uniform(300, 380)
+        if town.name_en.endswith("Subdistrict")
         else rng.uniform(220, 320)
         for town in towns
     }
@@ -198,9 +270,13 @@ def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
         for g, gbox in enumerate(_partition(village.box, n, rng)):
             households = int(min(400, max(200, rng.gauss(mean, 40))))
             grid = PlacePlan(
-                code=f"{village.code}G{g + 1:02d}", level="grid", parent_code=village.code,
-                box=gbox, name_zh=f"{village.name_zh}第{g + 1}网格",
-                name_en=f"{village.name_en} Grid {g + 1}", households=households,
+                code=f"{village.code}G{g + 1:02d}",
+                level="grid",
+                parent_code=village.code,
+                box=gbox,
+                name_zh=f"{village.name_zh}第{g + 1}网格",
+                name_en=f"{village.name_en} Grid {g + 1}",
+                households=households,
                 population=int(households * rng.uniform(2.6, 3.3)),
             )
             grids.append(grid)

@@ -21,8 +21,18 @@ from concord.core.calendar import Calendar, default_calendar
 
 from .geography import CountyPlan, PlacePlan, SizeSpec, neighbours
 from .texts import (
-    CONSENT_NOTE, ESCALATE_NOTES, FEEDBACK_COMMENTS, GROUPS, GROUPS_BY_KEY, NOT_ACCEPTED_ROUTES,
-    PAUSE_REASONS, TRANSFER_REASONS, Group, PlaceText, fake_phone, fill_slots,
+    CONSENT_NOTE,
+    ESCALATE_NOTES,
+    FEEDBACK_COMMENTS,
+    GROUPS,
+    GROUPS_BY_KEY,
+    NOT_ACCEPTED_ROUTES,
+    PAUSE_REASONS,
+    TRANSFER_REASONS,
+    Group,
+    PlaceText,
+    fake_phone,
+    fill_slots,
 )
 
 LEVELS = ["county", "town", "village", "grid"]
@@ -30,17 +40,32 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 # Lunar New Year's Day (春节) by year: wage arrears peak in the weeks before it.
 SPRING_FESTIVAL = {
-    2019: date(2019, 2, 5), 2020: date(2020, 1, 25), 2021: date(2021, 2, 12),
-    2022: date(2022, 2, 1), 2023: date(2023, 1, 22), 2024: date(2024, 2, 10),
-    2025: date(2025, 1, 29), 2026: date(2026, 2, 17), 2027: date(2027, 2, 6),
-    2028: date(2028, 1, 26), 2029: date(2029, 2, 13), 2030: date(2030, 2, 3),
-    2031: date(2031, 1, 23), 2032: date(2032, 2, 11),
+    2019: date(2019, 2, 5),
+    2020: date(2020, 1, 25),
+    2021: date(2021, 2, 12),
+    2022: date(2022, 2, 1),
+    2023: date(2023, 1, 22),
+    2024: date(2024, 2, 10),
+    2025: date(2025, 1, 29),
+    2026: date(2026, 2, 17),
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+    2031: date(2031, 1, 23),
+    2032: date(2032, 2, 11),
 }
 # Monday … Sunday: offices and hotlines are busiest early in the week.
 WEEKDAY_FACTOR = np.array([1.15, 1.1, 1.05, 1.05, 1.0, 0.55, 0.45])
 HOLIDAY_FACTOR = 0.5
-INTAKE_MIX = [("web", 0.3), ("hotline", 0.25), ("grid_worker", 0.2), ("walk_in", 0.12),
-              ("open311", 0.08), ("letter", 0.05)]
+INTAKE_MIX = [
+    ("web", 0.3),
+    ("hotline", 0.25),
+    ("grid_worker", 0.2),
+    ("walk_in", 0.12),
+    ("open311", 0.08),
+    ("letter", 0.05),
+]
 
 
 @dataclass(frozen=True)
@@ -132,7 +157,9 @@ def _days_to_festival(days: list[date]) -> np.ndarray:
     """Return signed days from each day to the nearest Spring Festival (negative before)."""
     out = np.empty(len(days))
     for i, d in enumerate(days):
-        candidates = [SPRING_FESTIVAL[y] for y in (d.year - 1, d.year, d.year + 1) if y in SPRING_FESTIVAL]
+        candidates = [
+            SPRING_FESTIVAL[y] for y in (d.year - 1, d.year, d.year + 1) if y in SPRING_FESTIVAL
+        ]
         out[i] = min(((d - f).days for f in candidates), key=abs) if candidates else 999
     return out
 
@@ -186,10 +213,12 @@ def plan_surges(county: CountyPlan, *, seed: int, today: date, days: int) -> lis
         Surge(
             key="wage_arrears_site",
             description=f"{site_village.name_zh}一处工地集中欠薪 / Wage arrears at one site in "
-                        f"{site_village.name_en}",
+            f"{site_village.name_en}",
             category_codes=("CM15.03.006",),
             place_codes=tuple(g.code for g in site_village.children),
-            start=wage_start, end=wage_start + timedelta(days=16), count=rng.randint(30, 40),
+            start=wage_start,
+            end=wage_start + timedelta(days=16),
+            count=rng.randint(30, 40),
         )
     ]
     # Odour complaints in three neighbouring grids of the county seat.
@@ -200,10 +229,13 @@ def plan_surges(county: CountyPlan, *, seed: int, today: date, days: int) -> lis
     surges.append(
         Surge(
             key="odour_cluster",
-            description="三个相邻网格集中反映刺鼻气味 / Odour complaints in three neighbouring grids",
+            description="三个相邻网格集中反映刺鼻气味 / "
+            "Odour complaints in three neighbouring grids",
             category_codes=("CM04.02.006",),
             place_codes=tuple(g.code for g in [centre, *near]),
-            start=odour_start, end=odour_start + timedelta(days=9), count=rng.randint(24, 32),
+            start=odour_start,
+            end=odour_start + timedelta(days=9),
+            count=rng.randint(24, 32),
         )
     )
     # A storm in the most recent plum-rain season inside the period, else an autumn storm.
@@ -220,10 +252,12 @@ def plan_surges(county: CountyPlan, *, seed: int, today: date, days: int) -> lis
         Surge(
             key="storm_flooding",
             description=f"暴雨后{flood_town.name_zh}防汛险情激增 / Flooding reports in "
-                        f"{flood_town.name_en} after a storm",
+            f"{flood_town.name_en} after a storm",
             category_codes=("CM10.12.006",),
             place_codes=tuple(g.code for v in flood_town.children for g in v.children),
-            start=storm, end=storm + timedelta(days=2), count=rng.randint(22, 30),
+            start=storm,
+            end=storm + timedelta(days=2),
+            count=rng.randint(22, 30),
         )
     )
     return surges
@@ -272,7 +306,9 @@ def plan_cases(
             n = int(counts[group_index, day_index])
             picks = gen.choice(len(grids), size=n, p=weights / weights.sum())
             for grid_index in picks:
-                raw.append(_new_case(rng, group, categories, grids[int(grid_index)], by_code, day, now))
+                raw.append(
+                    _new_case(rng, group, categories, grids[int(grid_index)], by_code, day, now)
+                )
 
     surges = plan_surges(county, seed=seed, today=today, days=days)
     for surge in surges:
@@ -300,6 +336,8 @@ def plan_cases(
     _cover_open_states(rng, raw, now, cal)
     for dup, original in dup_pairs:
         _merge_if_possible(rng, dup, original, now)
+    for case in raw:
+        case.slots = {}  # only needed to write duplicates; large plans hold many cases
     return CasePlan(
         cases=raw, surges=surges, duplicates=[(d.number, o.number) for d, o in dup_pairs]
     )
@@ -308,8 +346,13 @@ def plan_cases(
 def _place_text(grid: PlacePlan, by_code: dict[str, PlacePlan]) -> PlaceText:
     village = by_code[grid.parent_code]
     town = by_code[village.parent_code]
-    return PlaceText(town_zh=town.name_zh, village_zh=village.name_zh, grid_zh=grid.name_zh,
-                     is_community=village.is_community, village_en=village.name_en)
+    return PlaceText(
+        town_zh=town.name_zh,
+        village_zh=village.name_zh,
+        grid_zh=grid.name_zh,
+        is_community=village.is_community,
+        village_en=village.name_en,
+    )
 
 
 def _pick(rng: random.Random, options: list[tuple[str, float]]) -> str:
@@ -327,8 +370,18 @@ def _submission_time(rng: random.Random, day: date, intake: str) -> datetime:
     return datetime.combine(day, time(0), tzinfo=TZ) + timedelta(seconds=seconds)
 
 
-def _new_case(rng, group: Group, categories, grid: PlacePlan, by_code, day: date, now,
-              *, slots: dict | None = None, template: int | None = None) -> PlannedCase:
+def _new_case(
+    rng,
+    group: Group,
+    categories,
+    grid: PlacePlan,
+    by_code,
+    day: date,
+    now,
+    *,
+    slots: dict | None = None,
+    template: int | None = None,
+) -> PlannedCase:
     category = categories[_pick(rng, group.categories)]
     where = _place_text(grid, by_code)
     slots = slots or fill_slots(rng, where)
@@ -343,11 +396,23 @@ def _new_case(rng, group: Group, categories, grid: PlacePlan, by_code, day: date
     anonymous = intake in {"web", "open311"} and rng.random() < 0.15
     parties = []
     if not anonymous:
-        parties.append({"role": "complainant", "name": slots["complainant"], "phone": fake_phone(rng),
-                        "address": slots["address"]})
+        parties.append(
+            {
+                "role": "complainant",
+                "name": slots["complainant"],
+                "phone": fake_phone(rng),
+                "address": slots["address"],
+            }
+        )
     if category.kind == "dispute":
-        parties.append({"role": "respondent", "name": slots["other_party"], "phone": fake_phone(rng),
-                        "address": ""})
+        parties.append(
+            {
+                "role": "respondent",
+                "name": slots["other_party"],
+                "phone": fake_phone(rng),
+                "address": "",
+            }
+        )
     urgency = "normal"
     roll = rng.random()
     if roll < group.urgent * 0.1:
@@ -358,22 +423,36 @@ def _new_case(rng, group: Group, categories, grid: PlacePlan, by_code, day: date
     if intake == "grid_worker":
         consent = CONSENT_NOTE
     elif intake in {"hotline", "walk_in", "letter"}:
-        consent = {"hotline": "来电人同意由接线员代为登记", "walk_in": "来访人当面同意由工作人员代为登记",
-                   "letter": "来信人委托工作人员登记"}[intake]
+        consent = {
+            "hotline": "来电人同意由接线员代为登记",
+            "walk_in": "来访人当面同意由工作人员代为登记",
+            "letter": "来信人委托工作人员登记",
+        }[intake]
     case = PlannedCase(
-        number=0, created_at=_submission_time(rng, day, intake), grid_code=grid.code,
-        group=group.key, category=category, language="en" if english else "zh-hans",
-        title=title.format(**slots)[:200], description=body.format(**slots),
+        number=0,
+        created_at=_submission_time(rng, day, intake),
+        grid_code=grid.code,
+        group=group.key,
+        category=category,
+        language="en" if english else "zh-hans",
+        title=title.format(**slots)[:200],
+        description=body.format(**slots),
         address=slots["address_en" if english else "address"],
-        lng=round(rng.uniform(x0, x1), 6), lat=round(rng.uniform(y0, y1), 6), intake=intake,
-        urgency=urgency, anonymous=anonymous, contact_consent=not anonymous and rng.random() < 0.8,
-        consent_note=consent, parties=parties,
+        lng=round(rng.uniform(x0, x1), 6),
+        lat=round(rng.uniform(y0, y1), 6),
+        intake=intake,
+        urgency=urgency,
+        anonymous=anonymous,
+        contact_consent=not anonymous and rng.random() < 0.8,
+        consent_note=consent,
+        parties=parties,
         start_level=_start_level(category, "grid"),
     )
     case.resolution_text = rng.choice(group.resolutions).format(**slots)
     if english:
-        case.resolution_text = "The matter was checked on site and dealt with; see the notes. " \
-                               + case.resolution_text
+        case.resolution_text = (
+            "The matter was checked on site and dealt with; see the notes. " + case.resolution_text
+        )
     case.slots = slots
     case.template = index
     return case
@@ -385,24 +464,41 @@ def _start_level(category: CategoryInfo, place_level: str) -> str:
 
 
 def _surge_cases(rng, surge: Surge, categories, by_code, now) -> list[PlannedCase]:
-    group = GROUPS_BY_KEY["wages" if surge.key == "wage_arrears_site" else
-                          "pollution" if surge.key == "odour_cluster" else "flood"]
+    group = GROUPS_BY_KEY[
+        "wages"
+        if surge.key == "wage_arrears_site"
+        else "pollution"
+        if surge.key == "odour_cluster"
+        else "flood"
+    ]
     fixed_grid = by_code[surge.place_codes[0]]
     shared = fill_slots(rng, _place_text(fixed_grid, by_code))
     span = (surge.end - surge.start).days + 1
     out = []
-    for i in range(surge.count):
+    for _ in range(surge.count):
         grid = by_code[rng.choice(surge.place_codes)]
         slots = fill_slots(rng, _place_text(grid, by_code))
         # The same site, company and contractor run through the whole cluster.
         for key in ("site", "company", "other_party", "name2"):
             slots[key] = shared[key]
         # Front-load the storm: most reports come on its first day.
-        offset = min(span - 1, int(rng.expovariate(1.2))) if surge.key == "storm_flooding" \
+        offset = (
+            min(span - 1, int(rng.expovariate(1.2)))
+            if surge.key == "storm_flooding"
             else rng.randrange(span)
+        )
         day = surge.start + timedelta(days=offset)
-        case = _new_case(rng, group, categories, grid, by_code, day, now, slots=slots,
-                         template={"wage_arrears_site": 1, "odour_cluster": 0}.get(surge.key))
+        case = _new_case(
+            rng,
+            group,
+            categories,
+            grid,
+            by_code,
+            day,
+            now,
+            slots=slots,
+            template={"wage_arrears_site": 1, "odour_cluster": 0}.get(surge.key),
+        )
         case.category = categories[surge.category_codes[0]]
         case.start_level = _start_level(case.category, "grid")
         if case.language != "zh-hans":
@@ -429,8 +525,16 @@ def _duplicate_of(rng, original: PlannedCase, categories, by_code) -> PlannedCas
     group = GROUPS_BY_KEY[original.group]
     templates = group.en if original.language == "en" else group.zh
     title, body = templates[original.template % len(templates)]
-    dup = _new_case(rng, group, categories, by_code[original.grid_code], by_code, original.created_at.date(),
-                    original.created_at, slots=slots)
+    dup = _new_case(
+        rng,
+        group,
+        categories,
+        by_code[original.grid_code],
+        by_code,
+        original.created_at.date(),
+        original.created_at,
+        slots=slots,
+    )
     dup.category = original.category
     dup.start_level = original.start_level
     dup.language = original.language
@@ -444,18 +548,34 @@ def _duplicate_of(rng, original: PlannedCase, categories, by_code) -> PlannedCas
 # --- lives ---------------------------------------------------------------------------------
 
 OUTCOMES_BY_KIND = {
-    "dispute": [("agreement", 0.75), ("referred", 0.1), ("explained", 0.1), ("not_substantiated", 0.05)],
-    "grievance": [("decision", 0.4), ("explained", 0.35), ("not_substantiated", 0.15), ("referred", 0.1)],
+    "dispute": [
+        ("agreement", 0.75),
+        ("referred", 0.1),
+        ("explained", 0.1),
+        ("not_substantiated", 0.05),
+    ],
+    "grievance": [
+        ("decision", 0.4),
+        ("explained", 0.35),
+        ("not_substantiated", 0.15),
+        ("referred", 0.1),
+    ],
 }
-DEFAULT_OUTCOMES = [("fixed", 0.7), ("explained", 0.2), ("referred", 0.05), ("not_substantiated", 0.05)]
+DEFAULT_OUTCOMES = [
+    ("fixed", 0.7),
+    ("explained", 0.2),
+    ("referred", 0.05),
+    ("not_substantiated", 0.05),
+]
 
 
 def _hours(rng, median: float, spread: float = 0.8) -> timedelta:
     return timedelta(hours=min(240.0, rng.lognormvariate(math.log(median), spread)))
 
 
-def _simulate(rng: random.Random, case: PlannedCase, now: datetime, cal: Calendar,
-              force: str | None = None) -> None:
+def _simulate(
+    rng: random.Random, case: PlannedCase, now: datetime, cal: Calendar, force: str | None = None
+) -> None:
     """Fill `case.steps` with its life up to `now`.
 
     `force` names an open state the case must be in now ("submitted", "accepted", "assigned",
@@ -465,16 +585,30 @@ def _simulate(rng: random.Random, case: PlannedCase, now: datetime, cal: Calenda
     cat = case.category
     group = GROUPS_BY_KEY[case.group]
     t = case.created_at
-    steps = [Step("submitted", t, True, "filer" if case.consent_note else None,
-                  {"intake_channel": case.intake, "on_behalf_consent": case.consent_note or None})]
+    steps = [
+        Step(
+            "submitted",
+            t,
+            True,
+            "filer" if case.consent_note else None,
+            {"intake_channel": case.intake, "on_behalf_consent": case.consent_note or None},
+        )
+    ]
     handling = timedelta(days=cat.handling_days)
     target = None  # index of the step that must be the last one before now
 
     if force is None and cat.kind in {"dispute", "grievance"} and rng.random() < 0.02:
         t += _hours(rng, 20)
         route, deadline = rng.choice(NOT_ACCEPTED_ROUTES)
-        steps.append(Step("not_accepted", t, True, "owner",
-                          {"reason": "不属于本单位受理范围", "route": route, "route_deadline": deadline}))
+        steps.append(
+            Step(
+                "not_accepted",
+                t,
+                True,
+                "owner",
+                {"reason": "不属于本单位受理范围", "route": route, "route_deadline": deadline},
+            )
+        )
         _finish(case, steps, now, None)
         return
 
@@ -486,16 +620,26 @@ def _simulate(rng: random.Random, case: PlannedCase, now: datetime, cal: Calenda
         target = len(steps) - 1
 
     level = case.start_level
-    transfer = group.department and (force == "transfer_pending" or (
-        force is None and rng.random() < 0.12))
+    transfer = group.department and (
+        force == "transfer_pending" or (force is None and rng.random() < 0.12)
+    )
     if transfer:
         t += _hours(rng, 4)
-        steps.append(Step("transfer_requested", t, False, "owner",
-                          {"department": group.department, "reason": TRANSFER_REASONS[group.department]}))
+        steps.append(
+            Step(
+                "transfer_requested",
+                t,
+                False,
+                "owner",
+                {"department": group.department, "reason": TRANSFER_REASONS[group.department]},
+            )
+        )
         if force == "transfer_pending":
             target = len(steps) - 1
         t += timedelta(days=rng.uniform(0.5, 4))
-        steps.append(Step("transfer_accepted", t, True, "receiver", {"department": group.department}))
+        steps.append(
+            Step("transfer_accepted", t, True, "receiver", {"department": group.department})
+        )
         level = "county"
         t += _hours(rng, 3)
         steps.append(Step("accepted", t, True, "owner", {"note": None}))
@@ -525,10 +669,20 @@ def _simulate(rng: random.Random, case: PlannedCase, now: datetime, cal: Calenda
     if level != "county" and (force == "escalated" or (force is None and rng.random() < 0.05)):
         t += max(resolve_by - t, timedelta(hours=2)) * rng.uniform(0.2, 0.5)
         new_level = LEVELS[LEVELS.index(level) - 1]
-        steps.append(Step("escalated", t, True, "assignee", {
-            "reason_code": "unresolved_at_level", "note": rng.choice(ESCALATE_NOTES),
-            "from_level": level, "to_level": new_level,
-        }))
+        steps.append(
+            Step(
+                "escalated",
+                t,
+                True,
+                "assignee",
+                {
+                    "reason_code": "unresolved_at_level",
+                    "note": rng.choice(ESCALATE_NOTES),
+                    "from_level": level,
+                    "to_level": new_level,
+                },
+            )
+        )
         if force == "escalated":
             target = len(steps) - 1
         level = new_level
@@ -543,15 +697,24 @@ def _simulate(rng: random.Random, case: PlannedCase, now: datetime, cal: Calenda
 
     if force is None and rng.random() < 0.02:
         t += work * rng.uniform(0.1, 0.5)
-        steps.append(Step("withdrawn", t, True, None,
-                          {"reason": "当事人已自行和解，申请撤回", "by_resident": True}))
+        steps.append(
+            Step(
+                "withdrawn",
+                t,
+                True,
+                None,
+                {"reason": "当事人已自行和解，申请撤回", "by_resident": True},
+            )
+        )
         _finish(case, steps, now, None)
         return
 
     t += work
     outcome = _pick(rng, OUTCOMES_BY_KIND.get(cat.kind, DEFAULT_OUTCOMES))
     case.outcome = outcome
-    steps.append(Step("resolved", t, True, "assignee", {"outcome": outcome, "text": case.resolution_text}))
+    steps.append(
+        Step("resolved", t, True, "assignee", {"outcome": outcome, "text": case.resolution_text})
+    )
     _after_resolution(rng, case, steps, t)
     _finish(case, steps, now, target)
 
@@ -561,27 +724,54 @@ def _after_resolution(rng, case: PlannedCase, steps: list[Step], t: datetime) ->
     if not case.anonymous and rng.random() < 0.75:
         t += timedelta(days=rng.uniform(0.5, 6))
         answer = _pick(rng, [("yes", 0.8), ("partly", 0.13), ("no", 0.07)])
-        score = {"yes": _pick(rng, [("5", 0.65), ("4", 0.3), ("3", 0.05)]),
-                 "partly": _pick(rng, [("4", 0.2), ("3", 0.6), ("2", 0.2)]),
-                 "no": _pick(rng, [("2", 0.4), ("1", 0.6)])}[answer]
+        score = {
+            "yes": _pick(rng, [("5", 0.65), ("4", 0.3), ("3", 0.05)]),
+            "partly": _pick(rng, [("4", 0.2), ("3", 0.6), ("2", 0.2)]),
+            "no": _pick(rng, [("2", 0.4), ("1", 0.6)]),
+        }[answer]
         comment = rng.choice(FEEDBACK_COMMENTS[int(score)]) if case.language != "en" else ""
-        steps.append(Step("feedback", t, True, None,
-                          {"resolved": answer, "satisfaction": int(score), "comment": comment or None}))
+        steps.append(
+            Step(
+                "feedback",
+                t,
+                True,
+                None,
+                {"resolved": answer, "satisfaction": int(score), "comment": comment or None},
+            )
+        )
         if answer == "no":
             t += timedelta(seconds=1)
-            steps.append(Step("reopened", t, True, None,
-                              {"reason": "The resident said it was not resolved.", "by_resident": True}))
+            steps.append(
+                Step(
+                    "reopened",
+                    t,
+                    True,
+                    None,
+                    {"reason": "The resident said it was not resolved.", "by_resident": True},
+                )
+            )
             t += _hours(rng, 20)
             steps.append(Step("work_started", t, True, "assignee", {}))
             t += timedelta(days=rng.uniform(2, 10))
-            steps.append(Step("resolved", t, True, "assignee", {
-                "outcome": case.outcome, "text": "复查后再次处理：" + case.resolution_text,
-            }))
+            steps.append(
+                Step(
+                    "resolved",
+                    t,
+                    True,
+                    "assignee",
+                    {
+                        "outcome": case.outcome,
+                        "text": "复查后再次处理：" + case.resolution_text,
+                    },
+                )
+            )
             t += timedelta(days=rng.uniform(7, 10))
             steps.append(Step("closed", t, True, "owner", {"note": "回访后办结"}))
         else:
             t += timedelta(seconds=1)
-            steps.append(Step("closed", t, True, None, {"note": "Closed after the resident's rating."}))
+            steps.append(
+                Step("closed", t, True, None, {"note": "Closed after the resident's rating."})
+            )
     else:
         t += timedelta(days=rng.uniform(7, 10))
         steps.append(Step("closed", t, True, "owner", {"note": "回访后办结"}))
@@ -600,18 +790,35 @@ def _finish(case: PlannedCase, steps: list[Step], now: datetime, target: int | N
     case.steps = [s for s in steps if s.at <= now]
 
 
-OPEN_STATES = ["submitted", "accepted", "assigned", "in_progress", "paused", "escalated",
-               "transfer_pending"]
+OPEN_STATES = [
+    "submitted",
+    "accepted",
+    "assigned",
+    "in_progress",
+    "paused",
+    "escalated",
+    "transfer_pending",
+]
 
 
 def current_state(case: PlannedCase) -> tuple[str, bool]:
     """Return (status, has a pending transfer) after the case's steps."""
     status, pending = "submitted", False
-    moves = {"accepted": "accepted", "assigned": "assigned", "work_started": "in_progress",
-             "paused": "paused", "resumed": "in_progress", "escalated": "escalated",
-             "transfer_accepted": "transferred", "resolved": "resolved", "closed": "closed",
-             "reopened": "reopened", "merged": "merged", "withdrawn": "withdrawn",
-             "not_accepted": "not_accepted"}
+    moves = {
+        "accepted": "accepted",
+        "assigned": "assigned",
+        "work_started": "in_progress",
+        "paused": "paused",
+        "resumed": "in_progress",
+        "escalated": "escalated",
+        "transfer_accepted": "transferred",
+        "resolved": "resolved",
+        "closed": "closed",
+        "reopened": "reopened",
+        "merged": "merged",
+        "withdrawn": "withdrawn",
+        "not_accepted": "not_accepted",
+    }
     for step in case.steps:
         if step.kind == "transfer_requested":
             pending = True
@@ -623,8 +830,13 @@ def current_state(case: PlannedCase) -> tuple[str, bool]:
 
 def _cover_open_states(rng, cases: list[PlannedCase], now: datetime, cal: Calendar) -> None:
     """Make sure recent cases show every open state, a few of each."""
-    recent = [c for c in cases if c.surge is None and c.duplicate_of is None
-              and timedelta(hours=2) < now - c.created_at < timedelta(days=6)]
+    recent = [
+        c
+        for c in cases
+        if c.surge is None
+        and c.duplicate_of is None
+        and timedelta(hours=2) < now - c.created_at < timedelta(days=6)
+    ]
     rng.shuffle(recent)
     wanted = {state: 3 for state in OPEN_STATES}
     counted = set()
@@ -655,7 +867,11 @@ def _merge_if_possible(rng, dup: PlannedCase, original: PlannedCase, now: dateti
     if at > now:
         return
     end_of_original = next(
-        (s.at for s in original.steps if s.kind in {"resolved", "withdrawn", "not_accepted", "merged"}),
+        (
+            s.at
+            for s in original.steps
+            if s.kind in {"resolved", "withdrawn", "not_accepted", "merged"}
+        ),
         None,
     )
     if end_of_original is not None and end_of_original <= at:

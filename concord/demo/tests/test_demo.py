@@ -17,7 +17,12 @@ from concord.accounts.roles import Role
 from concord.cases.models import Case, Clock, ClockState, Event, Feedback, TransferRequest
 from concord.demo import geography
 from concord.demo.generator import (
-    DEMO_PASSWORD, DemoExists, build_demo, demo_plan, duplicate_pairs, surge_definitions,
+    DEMO_PASSWORD,
+    DemoExists,
+    build_demo,
+    demo_plan,
+    duplicate_pairs,
+    surge_definitions,
 )
 from concord.demo.planner import OPEN_STATES, TZ, current_state
 from concord.places.geometry import parse_boundary
@@ -45,7 +50,9 @@ def test_the_tree_has_the_planned_shape_for_every_size():
     for size, spec in geography.SIZES.items():
         county = geography.plan_county(size, seed=1)
         assert (len(county.towns), len(county.villages), len(county.grids)) == (
-            spec.towns, spec.villages, spec.grids
+            spec.towns,
+            spec.villages,
+            spec.grids,
         )
         assert all(200 <= g.households <= 400 for g in county.grids)
         assert county.county.households == sum(g.households for g in county.grids)
@@ -54,7 +61,10 @@ def test_the_tree_has_the_planned_shape_for_every_size():
 def test_every_boundary_lies_inside_its_parent_and_siblings_do_not_overlap(tiny):
     places = {p.code: p for p in Place.objects.all()}
     assert Counter(p.level for p in places.values()) == {
-        "county": 1, "town": 2, "village": 4, "grid": 8
+        "county": 1,
+        "town": 2,
+        "village": 4,
+        "grid": 8,
     }
     children = {}
     for place in places.values():
@@ -69,7 +79,7 @@ def test_every_boundary_lies_inside_its_parent_and_siblings_do_not_overlap(tiny)
         parent_area = parse_boundary(places[parent_code].boundary).area
         assert sum(s.area for s in shapes) == pytest.approx(parent_area, rel=1e-6)
         for i, a in enumerate(shapes):
-            for b in shapes[i + 1:]:
+            for b in shapes[i + 1 :]:
                 assert a.intersection(b).area < 1e-12
 
 
@@ -78,7 +88,9 @@ def test_grid_names_are_bilingual_and_households_add_up(tiny):
         assert "网格" in grid.name_zh and "Grid" in grid.name_en
         assert grid.population > grid.households
     county = Place.objects.get(level="county")
-    assert county.households == sum(Place.objects.filter(level="grid").values_list("households", flat=True))
+    assert county.households == sum(
+        Place.objects.filter(level="grid").values_list("households", flat=True)
+    )
 
 
 # --- units and people --------------------------------------------------------------------------
@@ -89,11 +101,13 @@ def test_units_of_every_kind_and_staff_of_every_role_exist(tiny):
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     for town in Place.objects.filter(level="town"):
         assert set(town.units.values_list("kind", flat=True)) == {
-            UnitKind.GOVERNANCE_CENTRE, UnitKind.MEDIATION_COMMITTEE
+            UnitKind.GOVERNANCE_CENTRE,
+            UnitKind.MEDIATION_COMMITTEE,
         }
     for village in Place.objects.filter(level="village"):
         assert set(village.units.values_list("kind", flat=True)) == {
-            UnitKind.MEDIATION_COMMITTEE, UnitKind.GRID_STATION
+            UnitKind.MEDIATION_COMMITTEE,
+            UnitKind.GRID_STATION,
         }
     # Every grid has its own grid worker.
     for grid in Place.objects.filter(level="grid"):
@@ -102,8 +116,16 @@ def test_units_of_every_kind_and_staff_of_every_role_exist(tiny):
 
 def test_the_demo_logins_work_with_the_demo_password(tiny):
     names = [login.username for login in tiny.logins]
-    assert names == ["admin", "supervisor", "analyst", "caseworker", "mediator", "gridworker",
-                     "officer", "counsellor"]
+    assert names == [
+        "admin",
+        "supervisor",
+        "analyst",
+        "caseworker",
+        "mediator",
+        "gridworker",
+        "officer",
+        "counsellor",
+    ]
     for name in names:
         assert User.objects.get(username=name).check_password(DEMO_PASSWORD)
     admin = User.objects.get(username="admin")
@@ -121,7 +143,9 @@ def test_every_case_has_an_owner_a_receipt_a_clock_and_a_submitted_event(tiny):
     clocks = Counter(Clock.objects.values_list("case_id", flat=True))
     first_events = dict(Event.objects.filter(seq=1).values_list("case_id", "kind"))
     for case in cases:
-        assert re.fullmatch(rf"C-{case.created_at.astimezone(TZ).year}-{case.id:06d}", case.receipt_code)
+        assert re.fullmatch(
+            rf"C-{case.created_at.astimezone(TZ).year}-{case.id:06d}", case.receipt_code
+        )
         # The owning unit's jurisdiction covers the case's place.
         assert case.place_path.startswith(case.owner_unit.place.path)
         assert case.place.level == "grid" and case.place_path == case.place.path
@@ -139,7 +163,9 @@ def test_the_event_chain_verifies(tiny):
 
 def test_events_follow_each_case_in_time_order(tiny):
     last = {}
-    for case_id, seq, at in Event.objects.order_by("case_id", "seq").values_list("case_id", "seq", "created_at"):
+    for case_id, at in Event.objects.order_by("case_id", "seq").values_list(
+        "case_id", "created_at"
+    ):
         if case_id in last:
             assert at >= last[case_id]
         last[case_id] = at
@@ -163,8 +189,11 @@ def test_statuses_clocks_and_feedback_look_real(tiny):
 
 def test_building_twice_with_the_same_seed_gives_the_same_cases(db):
     def snapshot():
-        return list(Case.objects.order_by("id").values_list(
-            "title", "place__code", "status", "category__code", "created_at"))
+        return list(
+            Case.objects.order_by("id").values_list(
+                "title", "place__code", "status", "category__code", "created_at"
+            )
+        )
 
     class Rollback(Exception):
         pass
@@ -223,14 +252,22 @@ def test_surges_are_in_their_places_categories_and_periods(tiny):
     for surge in definitions:
         assert surge.place_codes
         inside = Case.objects.filter(
-            category__code__in=surge.category_codes, place__code__in=surge.place_codes,
+            category__code__in=surge.category_codes,
+            place__code__in=surge.place_codes,
         )
-        in_period = [c for c in inside if surge.start <= c.created_at.astimezone(TZ).date() <= surge.end]
+        in_period = [
+            c for c in inside if surge.start <= c.created_at.astimezone(TZ).date() <= surge.end
+        ]
         assert len(in_period) >= surge.count
         # Far above the background in the same places over an equally long earlier window.
         length = (surge.end - surge.start).days + 1
-        before = [c for c in inside if surge.start - timedelta(days=length)
-                  <= c.created_at.astimezone(TZ).date() < surge.start]
+        before = [
+            c
+            for c in inside
+            if surge.start - timedelta(days=length)
+            <= c.created_at.astimezone(TZ).date()
+            < surge.start
+        ]
         assert len(in_period) > 5 * max(1, len(before))
     odour = definitions[1]
     grids = {g.code: g for g in geography.plan_county("tiny", 7).grids}
@@ -241,9 +278,10 @@ def test_surges_are_in_their_places_categories_and_periods(tiny):
 
 
 def test_duplicate_pairs_are_recomputable_and_merged_into_their_originals(db):
-    summary = build_demo(progress=False, size="tiny", seed=11, now=NOW)
-    pairs = duplicate_pairs(size="tiny", seed=11, now=NOW)
+    summary = build_demo(progress=False, size="tiny", seed=13, now=NOW)
+    pairs = duplicate_pairs(size="tiny", seed=13, now=NOW)
     assert pairs == summary.duplicate_pairs
+    assert len(pairs) >= 2  # this seed injects a few
     cases = {c.receipt_code: c for c in Case.objects.select_related("merged_into", "category")}
     for dup_code, original_code in pairs:
         dup, original = cases[dup_code], cases[original_code]
@@ -252,8 +290,11 @@ def test_duplicate_pairs_are_recomputable_and_merged_into_their_originals(db):
         if dup.status == "merged":
             assert dup.merged_into == original
             assert original.events.filter(kind="merged_in", data__merged_case=dup_code).exists()
-    assert all(c.status != "merged" or (c.receipt_code, c.merged_into.receipt_code) in pairs
-               for c in cases.values())
+    assert any(cases[d].status == "merged" for d, _ in pairs)
+    assert all(
+        c.status != "merged" or (c.receipt_code, c.merged_into.receipt_code) in pairs
+        for c in cases.values()
+    )
 
 
 def test_the_small_plan_has_duplicates_and_every_open_state(small_plan):
@@ -289,7 +330,9 @@ def test_if_empty_does_nothing_when_cases_exist(tiny):
 @pytest.mark.slow
 def test_the_command_builds_the_small_county_and_prints_the_logins(db):
     out = io.StringIO()
-    call_command("demo", "--size", "small", "--seed", "2", "--if-empty", "--no-progress", stdout=out)
+    call_command(
+        "demo", "--size", "small", "--seed", "2", "--if-empty", "--no-progress", stdout=out
+    )
     text = out.getvalue()
     assert "Demo logins (password for every account: concord-demo)" in text
     for name in ["admin", "caseworker", "gridworker", "officer"]:

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="Do nothing when the database already holds cases.",
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             summary = build_demo(
-                size=options["size"], seed=options["seed"],
+                size=options["size"],
+                seed=options["seed"],
                 progress=not options["no_progress"] and options["verbosity"] > 0,
                 stream=self.stderr._out,
             )
