@@ -29,6 +29,7 @@ from concord.cases.audit import build_event, stream_for_case
 from concord.cases.models import (
     Case,
     Category,
+    Channel,
     Clock,
     ClockState,
     Event,
@@ -42,7 +43,7 @@ from concord.cases.seed import read_category_rows
 from concord.core.audit import GENESIS
 from concord.core.calendar import default_calendar
 from concord.places.geometry import bbox_and_centroid, parse_boundary
-from concord.places.models import Place
+from concord.places.models import Level, Place
 
 from . import geography
 from .planner import TZ, CasePlan, CategoryInfo, PlannedCase, Surge, plan_cases
@@ -627,7 +628,11 @@ class _CaseWriter:
                     channel=channel,
                     unit=owner.code,
                     route_reason=_("Category %(cat)s starts at %(level)s level in %(channel)s.")
-                    % {"cat": category.localized_name(), "level": level, "channel": channel},
+                    % {
+                        "cat": category.localized_name(),
+                        "level": Level(level).label,
+                        "channel": Channel(channel).label,
+                    },
                 )
             elif kind == "accepted":
                 data["unit"] = owner.code
@@ -695,8 +700,12 @@ class _CaseWriter:
                     )
                 )
             elif kind == "reopened":
+                # Same wording as the live action, in the active language.
+                data["reason"] = _("The resident said it was not resolved.")
                 status, closed_at = "reopened", None
             elif kind == "closed":
+                if step.actor is None:
+                    data["note"] = _("Closed after the resident's rating.")
                 status, closed_at = "closed", step.at
             elif kind == "merged":
                 merged_into_id = self.first_id + data["into"] - 1
@@ -768,6 +777,8 @@ class _CaseWriter:
             return None
         if tag == "filer":
             return filer
+        if tag == "router":
+            return self._router(grid)
         if tag == "assignee" and assignee is not None:
             return assignee
         if tag in {"owner", "assignee", "receiver"}:

@@ -22,6 +22,7 @@ from concord.core.calendar import Calendar, default_calendar
 from .geography import CountyPlan, PlacePlan, SizeSpec, neighbours
 from .texts import (
     CONSENT_NOTE,
+    EN_RESOLUTIONS,
     ESCALATE_NOTES,
     FEEDBACK_COMMENTS,
     GROUPS,
@@ -99,7 +100,8 @@ class Step:
     kind: str
     at: datetime
     public: bool
-    actor: str | None  # "filer", "owner", "assignee", "receiver" or None (resident / system)
+    # "filer", "owner", "assignee", "receiver", "router" (a town caseworker) or None (resident)
+    actor: str | None
     data: dict = field(default_factory=dict)
 
 
@@ -448,11 +450,8 @@ def _new_case(
         parties=parties,
         start_level=_start_level(category, "grid"),
     )
-    case.resolution_text = rng.choice(group.resolutions).format(**slots)
-    if english:
-        case.resolution_text = (
-            "The matter was checked on site and dealt with; see the notes. " + case.resolution_text
-        )
+    resolutions = EN_RESOLUTIONS if english else group.resolutions
+    case.resolution_text = rng.choice(resolutions).format(**slots)
     case.slots = slots
     case.template = index
     return case
@@ -630,7 +629,7 @@ def _simulate(
                 "transfer_requested",
                 t,
                 False,
-                "owner",
+                "router",
                 {"department": group.department, "reason": TRANSFER_REASONS[group.department]},
             )
         )
@@ -879,7 +878,7 @@ def _merge_if_possible(rng, dup: PlannedCase, original: PlannedCase, now: dateti
     dup_state_steps = [s for s in dup.steps if s.at < at and s.kind in {"submitted", "accepted"}]
     if not dup_state_steps:
         return
-    dup.steps = dup_state_steps + [Step("merged", at, True, "owner", {"into": original.number})]
+    dup.steps = dup_state_steps + [Step("merged", at, True, "router", {"into": original.number})]
     dup.merged_into = original.number
-    original.steps.append(Step("merged_in", at, False, "owner", {"merged_case": dup.number}))
+    original.steps.append(Step("merged_in", at, False, "router", {"merged_case": dup.number}))
     original.steps.sort(key=lambda s: s.at)

@@ -1041,6 +1041,12 @@ FEEDBACK_COMMENTS = {
     2: ["问题没有彻底解决，过几天又出现了。", "回复比较敷衍。"],
     1: ["根本没有解决，只是打了个电话。", "不满意，要求重新处理。"],
 }
+EN_RESOLUTIONS = [
+    "The grid worker checked the site and the responsible office fixed the problem; a follow-up visit found no recurrence.",
+    "Both sides met with the mediator and reached an agreement, which has been carried out.",
+    "The department inspected the matter, ordered the business to correct it and will check again next month.",
+    "We explained the applicable rules and the channel to use; the resident was given the contact details and deadline.",
+]
 NOT_ACCEPTED_ROUTES = [
     (
         "该事项属于诉讼范围，请在诉讼时效内向县人民法院起诉。",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 size=options["size"],
                 seed=options["seed"],
                 progress=not options["no_progress"] and options["verbosity"] > 0,
-                stream=self.stderr._out,
+                stream=sys.stderr,
             )
         except DemoExists as exc:
             raise CommandError(f"{exc} Use a fresh database.") from exc
