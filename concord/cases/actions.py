@@ -937,3 +937,82 @@ def case_attach(*, case: Case, data: bytes, name: str, actor=None, public: bool 
         size=len(data),
     )
     return attachment
+
+
+@transaction.atomic
+def case_categorize(
+    *,
+    actor,
+    case: Case,
+    category: Category,
+    reroute: bool = False,
+    system: bool = False,
+    source: str = "staff",
+) -> Case:
+    """Set or correct a case's category (a staff correction feeds triage's next training run).
+
+    With `reroute`, a case nobody has accepted yet moves to the level and unit the category
+    calls for.
+    """
+    case = _lock(case)
+    if not system:
+        _require_handler(actor, case)
+    if not case.is_open:
+        raise InvalidTransition(_("Only open cases can be recategorised."))
+    previous = case.category.code if case.category_id else None
+    case.category = category
+    case.category_root = category_root(category)
+    fields = ["category", "category_root", "updated_at"]
+    if category.sensitivity == Sensitivity.SENSITIVE and case.sensitivity == Sensitivity.NORMAL:
+        case.sensitivity = Sensitivity.SENSITIVE
+        fields.append("sensitivity")
+    moved = None
+    if reroute and case.status == Status.SUBMITTED:
+        route = route_case(place=case.place, category=category, kind=case.kind)
+        if route.unit.pk != case.owner_unit_id:
+            moved = {
+                "from_unit": case.owner_unit.code,
+                "to_unit": route.unit.code,
+                "reason": route.reason,
+            }
+            case.owner_unit, case.level, case.channel = route.unit, route.level, route.channel
+            fields += ["owner_unit", "level", "channel"]
+    case.save(update_fields=fields)
+    _record(
+        case,
+        "categorized",
+        actor,
+        public=False,
+        previous=previous,
+        category=category.code,
+        source=source,
+        rerouted=moved,
+    )
+    if moved:
+        _restart_handle_clock(case)
+    return case
+
+
+@transaction.atomic
+def case_set_urgency(*, actor, case: Case, urgency: str, reason: str, system: bool = False) -> Case:
+    """Raise or lower urgency, with the reason (triage signals or a staff judgement)."""
+    case = _lock(case)
+    if not system:
+        _require_handler(actor, case)
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("Unknown urgency."), fields={"urgency": _("Unknown urgency.")})
+    if urgency == case.urgency:
+        return case
+    previous = case.urgency
+    case.urgency = urgency
+    case.save(update_fields=["urgency", "updated_at"])
+    _record(
+        case,
+        "urgency_changed",
+        actor,
+        public=False,
+        previous=previous,
+        urgency=urgency,
+        reason=reason,
+    )
+    return case

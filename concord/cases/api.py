@@ -657,7 +657,7 @@ def track_out(case: Case) -> dict:
         "created_at": case.created_at,
         "next_due": min((c.due_on for c in clocks), default=None),
         "clocks": [ClockOut.from_orm(c).dict() for c in clocks],
-        "events": list(selectors.case_events(case, public_only=True)),
+        "events": selectors.resident_timeline(case),
     }
 
 

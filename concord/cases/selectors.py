@@ -110,6 +110,17 @@ def case_events(case: Case, *, public_only: bool) -> QuerySet[Event]:
     return qs
 
 
+def resident_timeline(case: Case) -> list[Event]:
+    """Return what the resident may see; after a merge, the surviving case's updates follow."""
+    events = list(case_events(case, public_only=True))
+    if case.merged_into_id:
+        merged_at = events[-1].created_at if events else case.created_at
+        events += list(
+            case_events(case.merged_into, public_only=True).filter(created_at__gte=merged_at)
+        )
+    return events
+
+
 def may_see_contacts(user, case: Case) -> bool:
     return perms.can(user, Cap.PARTY_CONTACT, place_path=case.place_path) and (
         perms.can(user, Cap.CASE_HANDLE, unit_id=case.owner_unit_id) or case.assignee_id == user.pk

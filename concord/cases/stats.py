@@ -100,7 +100,7 @@ def _annotate(qs: QuerySet[Case], keys: list[str]) -> QuerySet:
 
 
 def breakdown(qs: QuerySet[Case], keys: list[str]) -> dict[tuple[Hashable, ...], Summary]:
-    """Return a Summary per combination of `keys` ("month", "unit", "category", "place", "level")."""
+    """Return a Summary per combination of `keys`: month, unit, category, place, level."""
     unknown = set(keys) - set(KEYS)
     if unknown:
         raise ValueError(f"unknown breakdown keys: {sorted(unknown)}")

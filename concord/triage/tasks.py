@@ -1,0 +1,22 @@
+"""Background triage work, queued on commit after intake and on the worker's schedule."""
+
+from django_tasks import task
+
+
+@task()
+def triage_case_task(case_id: int) -> None:
+    from .actions import triage_case
+
+    triage_case(case_id)
+
+
+@task()
+def retrain_task() -> dict:
+    from .actions import triage_retrain
+
+    return triage_retrain()
+
+
+def enqueue_triage(case_id: int) -> None:
+    """Intake hook: triage the new case in the background."""
+    triage_case_task.enqueue(case_id)

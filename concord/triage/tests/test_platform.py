@@ -1,0 +1,162 @@
+"""Triage in the platform: suggestions, auto-routing, the human queue, signals, duplicates,
+incidents, corrections and retraining."""
+
+import pytest
+
+from concord.cases import actions as ca
+from concord.cases.models import Case, Category, Event
+from concord.triage import actions as ta
+from concord.triage import engine
+from concord.triage.models import Incident, Suggestion, TriageModel
+from concord.triage.selectors import triage_queue
+
+pytestmark = pytest.mark.django_db
+
+WAGES = (
+    "工地老板拖欠工资",
+    "我们在工地干了半年，老板拖欠农民工工资三个月，劳动合同也没签，社保没交。",
+)
+
+
+def submit(world, title, body, place=None, **kw):
+    case = ca.case_submit(
+        kind=kw.pop("kind", "grievance"),
+        title=title,
+        description=body,
+        place=place or world.V11,
+        **kw,
+    ).case
+    ta.triage_case(case.pk)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_a_clear_message_is_categorised_and_routed_with_the_model_version(world):
+    case = submit(world, *WAGES)
+    s = Suggestion.objects.get(case=case)
+    assert s.categories[0][0] == "CM15" and s.confidence >= 0.6
+    assert s.model_version == TriageModel.objects.get(active=True).version
+    assert s.auto_routed and not s.needs_human
+    assert case.category.code == "CM15"
+    event = Event.objects.get(case=case, kind="categorized")
+    assert event.data["source"] == "triage"
+    # Running triage again changes nothing.
+    assert ta.triage_case(case.pk) is None
+    assert Event.objects.filter(case=case, kind="categorized").count() == 1
+
+
+@pytest.mark.parametrize("text", ["😀😀😀", "！！！？？", "<b><i></i></b>", "", "x" * 9999])
+def test_unclear_text_goes_to_the_human_queue_never_crashes(world, text):
+    case = submit(world, text[:200] or "?", text or "?")
+    s = Suggestion.objects.get(case=case)
+    assert s.needs_human and not s.auto_routed
+    assert case in triage_queue(world.alice)
+    assert case not in triage_queue(world.carol)
+
+
+def test_a_staff_correction_is_recorded_and_leaves_the_queue(world, api):
+    case = submit(world, "😀", "😀")
+    r = api.as_user(world.alice).post(f"/triage/cases/{case.pk}/category", {"category": "DP.02"})
+    assert r.status_code == 200, r.content
+    assert r.json()["category"]["code"] == "DP.02"
+    event = Event.objects.get(case=case, kind="categorized")
+    assert event.data["source"] == "staff" and event.actor_id == world.alice.pk
+    assert case not in triage_queue(world.alice)
+
+
+def test_urgency_signals_raise_the_case_and_show_their_words(world):
+    case = submit(world, "有人持刀威胁", "邻居拿着刀说要砍死我们全家，现在就在门口。")
+    assert case.urgency in ("urgent", "emergency")
+    s = Suggestion.objects.get(case=case)
+    words = [w["text"] for sig in s.signals for w in sig["words"]]
+    assert any("刀" in w or "砍" in w for w in words)
+    changed = Event.objects.get(case=case, kind="urgency_changed")
+    assert changed.data["reason"]
+
+
+def test_a_corrupt_model_sends_cases_to_people(world, tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a model")
+    TriageModel.objects.update(active=False)
+    TriageModel.objects.create(version="broken", path=str(bad), active=True)
+    engine.forget()
+    case = submit(world, *WAGES)
+    s = Suggestion.objects.get(case=case)
+    assert s.needs_human and s.error == "model unavailable" and case.category is None
+    assert case in triage_queue(world.alice)
+    engine.forget()
+
+
+def test_duplicates_are_found_and_many_reports_form_a_collective_incident(world):
+    first = submit(
+        world,
+        "幸福路工地拖欠工资",
+        "幸福路工地项目部拖欠我们四十多名工人三个月工资。",
+        kind="dispute",
+    )
+    second = submit(
+        world, "幸福路工地欠薪", "幸福路工地项目部拖欠我们工人三个月工资，没人管。", kind="dispute"
+    )
+    other = submit(world, "路灯不亮", "村口路灯坏了一个月。", kind="service_request")
+    from concord.triage.selectors import duplicates_of
+
+    assert [d.other_id for d in duplicates_of(second)] == [first.pk]
+    assert not duplicates_of(other).exists()
+    for i in range(3):
+        submit(
+            world,
+            f"幸福路工地拖欠工资{i}",
+            "幸福路工地项目部拖欠我们工人三个月工资，要求支付。",
+            kind="dispute",
+        )
+    incident = Incident.objects.get()
+    assert incident.collective and incident.members.count() == 5 and incident.lead_case == first
+
+
+def test_a_resident_of_a_merged_case_sees_the_surviving_cases_updates(world, api):
+    a = api.post(
+        "/cases", {"kind": "dispute", "title": "噪音", "description": "d", "place": "V11"}
+    ).json()
+    b = api.post(
+        "/cases", {"kind": "dispute", "title": "同一噪音", "description": "d", "place": "V11"}
+    ).json()
+    ca.case_merge(
+        actor=world.zoe, case=Case.objects.get(pk=b["id"]), into=Case.objects.get(pk=a["id"])
+    )
+    ca.case_accept(actor=world.bob, case=Case.objects.get(pk=a["id"]))
+    kinds = [
+        e["kind"]
+        for e in api.anonymous()
+        .get(f"/cases/track/{b['receipt_code']}", token=b["tracking_token"])
+        .json()["events"]
+    ]
+    assert kinds[-2:] == ["merged", "accepted"]
+
+
+def test_suggest_endpoint_returns_top_three_and_crisis(world, api):
+    r = api.post("/triage/suggest", {"title": WAGES[0], "body": WAGES[1]})
+    body = r.json()
+    assert len(body["categories"]) == 3 and body["categories"][0]["code"] == "CM15"
+    assert not body["crisis"]
+    r = api.post("/triage/suggest", {"title": "", "body": "我不想活了，已经准备好了药"})
+    assert r.json()["crisis"] is True
+
+
+def test_retraining_keeps_the_better_model_and_records_the_version(world):
+    before = engine.active_model().version
+    for i in range(6):
+        case = ca.case_submit(
+            kind="dispute",
+            title=f"邻居噪音{i}",
+            description="楼上邻居每天深夜吵闹，协商无果。",
+            place=world.V11,
+            category=Category.objects.get(code="DP.02"),
+        ).case
+        ca.case_accept(actor=world.bob, case=case)
+    titles, bodies, labels = ta.training_rows()
+    assert len(labels) == 6 and set(labels) == {"矛盾纠纷"}
+    result = ta.triage_retrain(seed=1)
+    assert result["platform_cases"] == 6
+    active = TriageModel.objects.get(active=True)
+    assert (active.version != before) == result["replaced"]
+    if result["replaced"]:
+        assert result["new_macro_f1"] >= (result["old_macro_f1"] or 0)
