@@ -339,3 +339,21 @@ def test_the_command_builds_the_small_county_and_prints_the_logins(db):
         assert re.search(rf"^{name}\s", text, re.MULTILINE)
     assert 3_000 <= Case.objects.count() <= 5_500
     assert Place.objects.filter(level="grid").count() == 45
+
+
+def test_a_live_submission_after_the_demo_gets_a_fresh_id_and_an_owner(tiny):
+    from concord.cases.actions import case_submit
+    from concord.cases.models import Category
+
+    highest = Case.objects.order_by("-id").values_list("id", flat=True).first()
+    grid = Place.objects.filter(level="grid").order_by("code").first()
+    submission = case_submit(
+        kind="dispute",
+        title="邻居噪音",
+        description="楼上每晚噪音很大。",
+        place=grid,
+        category=Category.objects.get(code="DP.02"),
+    )
+    assert submission.case.id == highest + 1
+    assert submission.case.owner_unit.kind == UnitKind.MEDIATION_COMMITTEE
+    assert submission.case.owner_unit.place == grid.parent
