@@ -451,7 +451,7 @@ def _write_staff(county, places, units, rng: random.Random):
     village1 = town1.children[0]
     grid1 = village1.children[0]
     password = make_password(DEMO_PASSWORD)  # hashed once: the same for every demo account
-    # (username, role, unit code, place code, superuser)
+    # (username, role, unit code, place code)
     memorable = [
         ("admin", Role.ADMINISTRATOR, f"GC-{cc}", cc),
         ("supervisor", Role.SUPERVISOR, f"GC-{cc}", cc),
@@ -471,7 +471,7 @@ def _write_staff(county, places, units, rng: random.Random):
                 continue  # a memorable login already holds this post
             specs.append((f"{prefix}.{i + 1}".lower(), role, unit, place))
 
-    add(f"sup.{cc}", Role.CASEWORKER, f"GC-{cc}", cc, 4)
+    add(f"cw.{cc}", Role.CASEWORKER, f"GC-{cc}", cc, 4)
     add(f"cw.po.{cc}", Role.CASEWORKER, f"PO-{cc}", cc, 2)
     add(f"med.{cc}", Role.MEDIATOR, f"MC-{cc}", cc, 2)
     add(f"arb.lab.{cc}", Role.DEPARTMENT_OFFICER, f"LAC-{cc}", cc, 2)
