@@ -120,7 +120,7 @@ def _may_manage(actor, place_path: str) -> bool:
 def _common_path(paths: list[str]) -> str:
     parts = [p.strip("/").split("/") for p in paths]
     shared: list[str] = []
-    for level in zip(*parts):
+    for level in zip(*parts, strict=False):
         if len(set(level)) != 1:
             break
         shared.append(level[0])
@@ -367,7 +367,7 @@ def _start_rectification_clock(case: Case, today: date, due_on: date) -> None:
 
 @transaction.atomic
 def rectification_report_done(*, actor, order: RectificationOrder, note: str) -> RectificationOrder:
-    """Record that the responsible party says the hazard is removed; the case awaits verification."""
+    """Record that the party says the hazard is removed; the case then awaits verification."""
     order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
     if order.state != OrderState.ISSUED:
         raise InvalidTransition(_("This order is not waiting for rectification."))
@@ -982,7 +982,8 @@ def warning_deliver(*, warning_id: int) -> int:
             pk__in=ResidentProfile.objects.filter(_path_q(paths)).values("user_id"),
         )
     )
-    period = f"{timezone.localtime(warning.starts_at):%m-%d %H:%M} – {timezone.localtime(warning.ends_at):%m-%d %H:%M}"
+    start, end = timezone.localtime(warning.starts_at), timezone.localtime(warning.ends_at)
+    period = f"{start:%m-%d %H:%M} – {end:%m-%d %H:%M}"
     subject = {
         "zh-hans": f"【{COLOUR_ZH[warning.colour]}预警】{warning.title_zh}",
         "en": f"[{COLOUR_EN[warning.colour]} warning] {warning.title_en}",

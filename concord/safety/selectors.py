@@ -1,0 +1,228 @@
+"""Permission-checked reads of public safety records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
+from concord.core.errors import NotFound
+
+from .models import (
+    CheckStatus,
+    Incident,
+    Inspection,
+    InspectionState,
+    PolicyNotice,
+    PolicyQuestion,
+    PublicWarning,
+    WarningCheck,
+    WarningState,
+)
+
+
+def _staff_q(user, field: str = "place_path") -> Q:
+    """Places where the user works on safety: viewing cases or supervising."""
+    return perms.place_q(user, Cap.CASE_VIEW, field) | perms.place_q(
+        user, Cap.CASE_SUPERVISE, field
+    )
+
+
+def inspections_due_for(user, *, today: date | None = None) -> QuerySet[Inspection]:
+    """Return the due (not yet done) inspections in the user's places, oldest first."""
+    return (
+        Inspection.objects.filter(_staff_q(user), state=InspectionState.DUE)
+        .select_related("site", "plan__supervising_unit")
+        .order_by("due_on", "id")
+    )
+
+
+def inspections_overdue_for(user, *, today: date | None = None) -> QuerySet[Inspection]:
+    today = today or timezone.localdate()
+    return inspections_due_for(user).filter(due_on__lt=today)
+
+
+def warnings_in_force(*, now=None) -> QuerySet[PublicWarning]:
+    now = now or timezone.now()
+    return PublicWarning.objects.filter(
+        state=WarningState.ISSUED, starts_at__lte=now, ends_at__gt=now
+    ).prefetch_related("places")
+
+
+def warning_public(warning_id: int) -> PublicWarning:
+    """Return a warning (warnings are public)."""
+    warning = PublicWarning.objects.prefetch_related("places").filter(pk=warning_id).first()
+    if warning is None:
+        raise NotFound()
+    return warning
+
+
+def warning_checklist_for(user, warning: PublicWarning) -> QuerySet[WarningCheck]:
+    """Return the households on this warning that the user may check on (their grid)."""
+    return (
+        WarningCheck.objects.filter(warning=warning)
+        .filter(perms.place_q(user, Cap.CASE_FILE, "household__place_path"))
+        .select_related("household", "checked_by")
+    )
+
+
+def get_check_for_user(user, check_id: int) -> WarningCheck:
+    check = (
+        WarningCheck.objects.filter(pk=check_id)
+        .filter(perms.place_q(user, Cap.CASE_FILE, "household__place_path"))
+        .select_related("household")
+        .first()
+    )
+    if check is None:
+        raise NotFound()
+    return check
+
+
+@dataclass
+class ReachCount:
+    total: int
+    reached: int
+    needs_help: int
+    not_reached: int
+    pending: int
+
+
+def warning_reach_count(warning: PublicWarning, *, user=None) -> ReachCount:
+    """Return the live count of checked households (within the user's places, if given)."""
+    qs = WarningCheck.objects.filter(warning=warning)
+    if user is not None:
+        qs = qs.filter(
+            perms.place_q(user, Cap.CASE_FILE, "household__place_path")
+            | perms.place_q(user, Cap.CASE_SUPERVISE, "household__place_path")
+        )
+    counts = dict(qs.values_list("status").annotate(n=Count("id")))
+    return ReachCount(
+        total=sum(counts.values()),
+        reached=counts.get(CheckStatus.REACHED, 0),
+        needs_help=counts.get(CheckStatus.NEEDS_HELP, 0),
+        not_reached=counts.get(CheckStatus.NOT_REACHED, 0),
+        pending=counts.get(CheckStatus.PENDING, 0),
+    )
+
+
+def incidents_for(user) -> QuerySet[Incident]:
+    return Incident.objects.filter(perms.place_q(user, Cap.CASE_SUPERVISE, "scope_path")).order_by(
+        "-occurred_at"
+    )
+
+
+def get_incident_for_user(user, incident_id: int) -> Incident:
+    incident = (
+        incidents_for(user)
+        .select_related("plan", "response_team")
+        .prefetch_related("places", "timeline")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        raise NotFound()
+    return incident
+
+
+def policies_public(*, on: date | None = None, place_path: str | None = None):
+    """Return published policy notices in force on `on` (all when not given)."""
+    qs = PolicyNotice.objects.select_related("issuing_unit").prefetch_related("places")
+    if on is not None:
+        qs = qs.filter(effective_from__lte=on).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+        )
+    if place_path:
+        # A notice for a town concerns every village under it.
+        ancestors = [place_path[: i + 1] for i, c in enumerate(place_path) if c == "/"][1:]
+        qs = qs.filter(places__path__in=ancestors).distinct()
+    return qs.order_by("-effective_from", "-id")
+
+
+def policy_public(notice_id: int) -> PolicyNotice:
+    notice = policies_public().filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound()
+    return notice
+
+
+def policy_answers_public(notice: PolicyNotice) -> QuerySet[PolicyQuestion]:
+    """Return the answered questions on a notice: answers are public, askers are not shown."""
+    return PolicyQuestion.objects.filter(notice=notice, answered_at__isnull=False).order_by(
+        "asked_at", "id"
+    )
+
+
+def policy_questions_open_for(user) -> QuerySet[PolicyQuestion]:
+    """Return unanswered questions on notices of the units the user answers for."""
+    units = perms.unit_ids_with(user, Cap.CASE_HANDLE)
+    return (
+        PolicyQuestion.objects.filter(answered_at__isnull=True)
+        .filter(
+            Q(notice__issuing_unit_id__in=units)
+            | perms.place_q(user, Cap.CASE_SUPERVISE, "notice__issuing_unit__place__path")
+        )
+        .select_related("notice")
+        .order_by("asked_at")
+    )
+
+
+@dataclass
+class Theme:
+    label: str
+    count: int
+    notice_ids: list[int]
+    question_ids: list[int]
+
+
+def policy_question_themes(
+    *, notice: PolicyNotice | None = None, threshold: float = 0.3, min_size: int = 2
+) -> list[Theme]:
+    """Group similar questions so that recurring confusion shows up (largest group first).
+
+    Questions are linked when their character n-gram similarity (the triage measure) reaches
+    `threshold`; each connected group is a theme labelled by its most central question.
+    """
+    from concord.triage.algorithms.similarity import similarity
+
+    rows = list(
+        PolicyQuestion.objects.filter(**({"notice": notice} if notice else {}))
+        .order_by("id")
+        .values_list("id", "notice_id", "text")
+    )
+    n = len(rows)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sims = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            s = similarity(rows[i][2], rows[j][2])
+            sims[i][j] = sims[j][i] = s
+            if s >= threshold:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    themes = []
+    for members in groups.values():
+        if len(members) < min_size:
+            continue
+        centre = max(members, key=lambda i: sum(sims[i][j] for j in members))
+        themes.append(
+            Theme(
+                label=rows[centre][2][:120],
+                count=len(members),
+                notice_ids=sorted({rows[i][1] for i in members}),
+                question_ids=[rows[i][0] for i in members],
+            )
+        )
+    return sorted(themes, key=lambda t: (-t.count, t.question_ids[0]))
