@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class WellbeingConfig(AppConfig):
     name = "concord.wellbeing"
     verbose_name = _("Psychological services")
+
+    def ready(self) -> None:
+        from concord.cases.actions import SUBMIT_HOOKS
+
+        from .actions import on_case_submitted
+
+        # Every submission is checked for crisis signals as soon as it is stored.
+        if on_case_submitted not in SUBMIT_HOOKS:
+            SUBMIT_HOOKS.append(on_case_submitted)
