@@ -6,8 +6,8 @@ import math
 from typing import Any
 
 import numpy as np
+import shapely
 from shapely.geometry import Point, shape
-from shapely.ops import transform
 
 EARTH_M_PER_DEG_LAT = 110_574.0
 EARTH_M_PER_DEG_LNG_EQUATOR = 111_320.0
@@ -25,8 +25,8 @@ def distance_outside_m(boundary: dict[str, Any], *, lng: float, lat: float) -> f
     kx = EARTH_M_PER_DEG_LNG_EQUATOR * math.cos(math.radians(lat))
     ky = EARTH_M_PER_DEG_LAT
 
-    def to_local(x, y, z=None):
-        return (np.asarray(x) - lng) * kx, (np.asarray(y) - lat) * ky
+    def to_local(coords: np.ndarray) -> np.ndarray:
+        return (coords - np.array([lng, lat])) * np.array([kx, ky])
 
-    local = transform(to_local, geom)
+    local = shapely.transform(geom, to_local)
     return float(local.distance(Point(0.0, 0.0)))
