@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Union
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,7 +29,7 @@ from .models import Delivery, DeliveryAttempt, DeliveryStatus, Medium, Notificat
 logger = logging.getLogger(__name__)
 
 # A text given once (already in one language), lazily translatable, per language, or computed.
-Localized = Union[str, Promise, Mapping[str, str], Callable[[str], str]]
+Localized = str | Promise | Mapping[str, str] | Callable[[str], str]
 
 DEFAULT_LANGUAGE = "zh-hans"
 
@@ -50,7 +50,9 @@ def render(text: Localized, language: str) -> str:
     if callable(text) and not isinstance(text, Promise):
         return str(text(language))
     if isinstance(text, Mapping):
-        return str(text.get(language) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), ""))
+        return str(
+            text.get(language) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), "")
+        )
     if isinstance(text, Promise):
         with translation.override(language):
             return str(text)
@@ -58,8 +60,10 @@ def render(text: Localized, language: str) -> str:
 
 
 def language_of(user, preference: Preference | None) -> str:
-    return (preference.language if preference else "") or getattr(user, "language", "") or (
-        DEFAULT_LANGUAGE
+    return (
+        (preference.language if preference else "")
+        or getattr(user, "language", "")
+        or (DEFAULT_LANGUAGE)
     )
 
 
@@ -152,7 +156,8 @@ def notify(
         ]
         Delivery.objects.bulk_create(deliveries)
         outbound = [
-            d.pk for d in Delivery.objects.filter(
+            d.pk
+            for d in Delivery.objects.filter(
                 notification__in=[row for row, _m in plans], status=DeliveryStatus.PENDING
             )
         ]

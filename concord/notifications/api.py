@@ -124,7 +124,9 @@ def retry(request, delivery_id: int):
     delivery = actions.delivery_retry(
         actor=request.auth, delivery=_failed_delivery(request.auth, delivery_id)
     )
-    return _delivery_out(Delivery.objects.select_related("notification__recipient").get(pk=delivery.pk))
+    return _delivery_out(
+        Delivery.objects.select_related("notification__recipient").get(pk=delivery.pk)
+    )
 
 
 @router.post("/failed/{delivery_id}/acknowledge", response=DeliveryOut)
@@ -132,4 +134,6 @@ def acknowledge(request, delivery_id: int):
     delivery = actions.delivery_acknowledge(
         actor=request.auth, delivery=_failed_delivery(request.auth, delivery_id)
     )
-    return _delivery_out(Delivery.objects.select_related("notification__recipient").get(pk=delivery.pk))
+    return _delivery_out(
+        Delivery.objects.select_related("notification__recipient").get(pk=delivery.pk)
+    )

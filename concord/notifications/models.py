@@ -63,7 +63,9 @@ class Preference(models.Model):
     opted_out = models.BooleanField(
         _("opted out"),
         default=False,
-        help_text=_("Receive only statutory notices (receipts, written answers, deadline changes)."),
+        help_text=_(
+            "Receive only statutory notices (receipts, written answers, deadline changes)."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -112,7 +114,9 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["notification", "medium"], name="one_delivery_per_medium"),
+            models.UniqueConstraint(
+                fields=["notification", "medium"], name="one_delivery_per_medium"
+            ),
             models.CheckConstraint(
                 condition=Q(status="failed") | Q(acknowledged_at__isnull=True),
                 name="only_failed_acknowledged",
