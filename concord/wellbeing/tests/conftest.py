@@ -17,3 +17,11 @@ def team(world):
     world.cole = cole
     TeamProfile.objects.create(unit=world.u_counselling, lead=cole)
     return world.u_counselling
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_at_once(monkeypatch):
+    """Run on-commit work at once: the test's own transaction never commits."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
