@@ -8,7 +8,7 @@ PORT ?= 8000
 SIZE ?= small
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint clean serve messages
+.PHONY: demo test install lint clean serve messages frontend
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-demo: install
+# Front-end libraries come from the npm registry (package-lock.json) and are copied into
+# build/static/vendor; npm is required, so a missing npm fails here loudly.
+FRONTEND_STAMP := build/static/vendor/.built
+$(FRONTEND_STAMP): package.json package-lock.json scripts/build_static.py
+	npm ci --no-audit --no-fund
+	$(PYTHON) scripts/build_static.py
+	@touch $(FRONTEND_STAMP)
+
+frontend: $(FRONTEND_STAMP)
+
+demo: install frontend
 	$(BIN)/concord migrate --no-input
 	$(BIN)/concord demo --size $(SIZE) --if-empty
 	$(BIN)/concord serve --host $(HOST) --port $(PORT)
@@ -28,7 +38,7 @@ demo: install
 serve: install
 	$(BIN)/concord serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install frontend
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install
