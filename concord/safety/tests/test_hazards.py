@@ -159,7 +159,11 @@ def test_only_resolved_cases_are_verified_and_only_by_staff_of_the_place(world, 
 def test_service_dispatch_cases_use_the_same_verification(world, at, photo):
     at("2026-03-02 09:00")
     case = case_actions.case_submit(
-        actor=None, kind="service_request", title="路灯不亮", description="村口路灯坏了", **INSIDE_G111
+        actor=None,
+        kind="service_request",
+        title="路灯不亮",
+        description="村口路灯坏了",
+        **INSIDE_G111,
     ).case
     assert actions.verification_required(case) and not actions.may_close(case)
     case_actions.case_accept(actor=world.grace, case=case)

@@ -36,16 +36,31 @@ def villages(world):
     world.r_far = _resident("r_far", world.V21, phone="13800000009")
     consent = {"consent_on": date(2026, 1, 5)}
     world.h1 = actions.household_record(
-        actor=world.grace, place=world.G111, label="张奶奶", address="桃村1号",
-        vulnerabilities=["elderly_alone"], consent_by="张奶奶本人", **consent,
+        actor=world.grace,
+        place=world.G111,
+        label="张奶奶",
+        address="桃村1号",
+        vulnerabilities=["elderly_alone"],
+        consent_by="张奶奶本人",
+        **consent,
     )
     world.h2 = actions.household_record(
-        actor=world.grace, place=world.G111, label="李家", address="桃村5号",
-        vulnerabilities=["children_alone"], consent_by="监护人李先生", **consent,
+        actor=world.grace,
+        place=world.G111,
+        label="李家",
+        address="桃村5号",
+        vulnerabilities=["children_alone"],
+        consent_by="监护人李先生",
+        **consent,
     )
     world.h3 = actions.household_record(
-        actor=world.plum_worker, place=world.V12, label="王叔", address="李村3号",
-        vulnerabilities=["disability"], consent_by="王叔本人", **consent,
+        actor=world.plum_worker,
+        place=world.V12,
+        label="王叔",
+        address="李村3号",
+        vulnerabilities=["disability"],
+        consent_by="王叔本人",
+        **consent,
     )
     return world
 
@@ -142,6 +157,11 @@ def test_only_a_supervisor_over_every_place_issues_warnings(world, at):
 def test_households_are_recorded_only_with_consent(world):
     with pytest.raises(InvalidInput):
         actions.household_record(
-            actor=world.grace, place=world.G111, label="x", address="y",
-            vulnerabilities=["elderly_alone"], consent_by=" ", consent_on=date(2026, 1, 1),
+            actor=world.grace,
+            place=world.G111,
+            label="x",
+            address="y",
+            vulnerabilities=["elderly_alone"],
+            consent_by=" ",
+            consent_on=date(2026, 1, 1),
         )
