@@ -75,8 +75,8 @@ def _text(value: str, field: str, *, max_chars: int, required: bool = True) -> s
     return value
 
 
-def _record(stream: str, kind: str, actor, *, public: bool = False, **data: Any) -> None:
-    append_event(stream=stream, kind=kind, actor=actor, public=public, data=data)
+def _record(stream: str, event: str, actor, /, *, public: bool = False, **data: Any) -> None:
+    append_event(stream=stream, kind=event, actor=actor, public=public, data=data)
 
 
 def _stream(assessment: Assessment) -> str:
@@ -492,7 +492,9 @@ def engagement_record(
 def _theme_model():
     from concord.triage.algorithms.classifier import train_default_model
 
-    return train_default_model()
+    # Uncalibrated: only the best label and the order of confidences matter for themes,
+    # and skipping the out-of-fold calibration makes the first summary several times faster.
+    return train_default_model(calibrate=False)
 
 
 def classify_texts(texts) -> list[tuple[str, float]]:

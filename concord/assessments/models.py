@@ -164,9 +164,12 @@ class Assessment(TimeStampedModel):
         """Return the level in force: the reviewer's override, else the computed one."""
         return self.override_level or self.computed_level
 
+    def get_level_display(self) -> str:
+        return RiskLevel(self.level).label if self.level else ""
+
     @property
     def is_live(self) -> bool:
-        return self.stage not in (Stage.SUPERSEDED,)
+        return self.stage != Stage.SUPERSEDED
 
 
 class Consultation(models.Model):
