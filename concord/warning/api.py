@@ -1,5 +1,144 @@
-"""API of the warning app, mounted under /api/v1/warning/."""
+"""Early-warning API, mounted under /api/v1/warning/ (staff only)."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
+from concord.cases.selectors import cases_visible_to
+from concord.core.errors import PermissionDenied
+
+from . import actions, selectors
 
 router = Router(tags=["warning"])
+
+
+class AlertOut(Schema):
+    id: int
+    method: str
+    place: str
+    place_name: str
+    category_root: str
+    period_start: date
+    period_end: date
+    observed: float
+    expected: float | None
+    threshold: float | None
+    score: float | None
+    p_value: float | None
+    state: str
+    state_reason: str
+    unit: str
+    case_count: int
+    explanation: str
+
+
+def explain(a) -> str:
+    """Say in one sentence what was observed, what was expected, the threshold and the method."""
+    parts = [
+        _("%(method)s at %(place)s, %(start)s to %(end)s: observed %(obs)g")
+        % {
+            "method": a.method,
+            "place": a.place.localized_name(),
+            "start": a.period_start,
+            "end": a.period_end,
+            "obs": a.observed,
+        },
+    ]
+    if a.expected is not None:
+        parts.append(_("expected %(exp).1f") % {"exp": a.expected})
+    if a.threshold is not None:
+        parts.append(_("alarm threshold %(thr).1f") % {"thr": a.threshold})
+    if a.p_value is not None:
+        parts.append(_("p = %(p).3f") % {"p": a.p_value})
+    return "; ".join(parts) + "."
+
+
+def alert_out(a) -> dict:
+    return {
+        "id": a.pk,
+        "method": a.method,
+        "place": a.place.code,
+        "place_name": a.place.localized_name(),
+        "category_root": a.category_root,
+        "period_start": a.period_start,
+        "period_end": a.period_end,
+        "observed": a.observed,
+        "expected": a.expected,
+        "threshold": a.threshold,
+        "score": a.score,
+        "p_value": a.p_value,
+        "state": a.state,
+        "state_reason": a.state_reason,
+        "unit": a.unit.code,
+        "case_count": getattr(a, "case_count", 0),
+        "explanation": explain(a),
+    }
+
+
+@router.get("/alerts", response=list[AlertOut])
+def list_alerts(request, state: str | None = None):
+    qs = selectors.alerts_visible_to(request.auth)
+    if state:
+        qs = qs.filter(state=state)
+    return [alert_out(a) for a in qs[:500]]
+
+
+class AlertDetailOut(AlertOut):
+    places: list[str]
+    cases: list[dict]
+    details: dict
+
+
+@router.get("/alerts/{int:alert_id}", response={200: AlertDetailOut, 404: dict})
+def get_alert(request, alert_id: int):
+    alert = selectors.get_alert_for_user(request.auth, alert_id)
+    # Member cases are listed only as far as the reader may see cases; analysts get counts.
+    visible = (
+        cases_visible_to(request.auth)
+        .filter(alerts=alert)
+        .only("id", "receipt_code", "title", "status")
+    )
+    return alert_out(alert) | {
+        "places": [p.code for p in alert.places.all()],
+        "cases": [
+            {"id": c.pk, "receipt_code": c.receipt_code, "title": c.title, "status": c.status}
+            for c in visible[:500]
+        ],
+        "details": alert.details,
+    }
+
+
+class StepIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/alerts/{int:alert_id}/{step}",
+    response={200: AlertOut, 400: dict, 403: dict, 404: dict, 409: dict},
+)
+def step_alert(request, alert_id: int, step: str, payload: StepIn):
+    alert = selectors.get_alert_for_user(request.auth, alert_id)
+    return alert_out(
+        selectors.alerts_visible_to(request.auth).get(
+            pk=actions.alert_transition(
+                actor=request.auth, alert=alert, step=step, reason=payload.reason
+            ).pk
+        )
+    )
+
+
+@router.get(
+    "/attention", response=list[dict], summary="Open cases that may need attention (staff only)"
+)
+def attention(request):
+    if not perms.place_paths_with(request.auth, Cap.CASE_VIEW):
+        raise PermissionDenied()
+    from .attention import needs_attention, train_and_evaluate
+
+    model, _report, rates = train_and_evaluate()
+    return needs_attention(request.auth, model=model, rates=rates)

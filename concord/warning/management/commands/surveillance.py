@@ -71,7 +71,17 @@ class Command(BaseCommand):
         scan.add_argument("--seed", type=int, default=None)
         scan.add_argument("--output", required=True, help="JSON file to write")
 
+        sub.add_parser("run", help="Run the platform's scheduled early-warning pass now.")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "run":
+            from concord.warning.run import surveillance_run
+
+            run = surveillance_run()
+            self.stdout.write(
+                f"{run.series} series, {run.alerts_created} new alerts in {run.seconds} s"
+            )
+            return
         if options["action"] == "detect":
             self._detect(options)
         else:

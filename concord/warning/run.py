@@ -1,0 +1,273 @@
+"""The scheduled early-warning run: aggregate, detect, scan, and raise explainable alerts."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from datetime import date, timedelta
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from concord.accounts.models import Unit, UnitKind
+from concord.cases.models import Case
+from concord.places.models import Level, Place
+
+from .aggregate import week_start, weekly_counts
+from .algorithms.detectors import detect, min_history
+from .algorithms.stscan import scan
+from .models import Alert, SurveillanceRun
+
+DEFAULTS = {
+    "WEEKS": 104,  # history used by the weekly detectors
+    "LOOKBACK_WEEKS": 12,  # recent weeks evaluated on each run
+    "METHODS": ["ears-c2"],
+    "MIN_ALERT_COUNT": 5,  # an alarm on fewer cases than this is not worth an alert
+    "SCAN_DAYS": 90,
+    "SCAN_MIN_CASES": 30,
+    "SCAN_REPLICATIONS": 199,
+    "SCAN_P": 0.05,
+}
+
+
+def policy(name: str):
+    return getattr(settings, "WARNING", {}).get(name, DEFAULTS[name])
+
+
+def _governance_unit(place: Place, cache: dict) -> Unit | None:
+    """Return the governance centre at the place or the nearest one above it."""
+    if place.id in cache:
+        return cache[place.id]
+    units = {
+        u.place.path: u
+        for u in Unit.objects.filter(
+            kind=UnitKind.GOVERNANCE_CENTRE, is_active=True, place__path__in=place.ancestors_paths()
+        ).select_related("place")
+    }
+    found = next((units[p] for p in reversed(place.ancestors_paths()) if p in units), None)
+    cache[place.id] = found
+    return found
+
+
+def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
+    """Run every configured detector and the space-time scan; return the run record."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    run = SurveillanceRun.objects.create()
+    end = week_start(today) - timedelta(days=1)  # the last complete week (Sunday)
+    series = weekly_counts(end=end, weeks=policy("WEEKS"), min_total=policy("MIN_ALERT_COUNT"))
+    created = 0
+    places = {p.id: p for p in Place.objects.filter(id__in={k[0] for k in series.keys})}
+    unit_cache: dict = {}
+    n_weeks = len(series.weeks)
+    for method in policy("METHODS"):
+        start = max(min_history(method), n_weeks - policy("LOOKBACK_WEEKS"))
+        if start >= n_weeks or not series.keys:
+            continue
+        result = detect(method, series.counts, start=start)
+        rows, cols = np.nonzero(result.alarm)
+        for r, c in zip(rows, cols, strict=True):
+            observed = float(series.counts[r, start + c])
+            if observed < policy("MIN_ALERT_COUNT"):
+                continue
+            place_id, root = series.keys[r]
+            week = series.weeks[start + c]
+            created += _raise_alert(
+                method=method,
+                place=places[place_id],
+                root=root,
+                start=week,
+                end=week + timedelta(days=6),
+                observed=observed,
+                expected=_num(result.expected[r, c]),
+                threshold=_num(result.threshold[r, c]),
+                score=_num(result.score[r, c]),
+                unit_cache=unit_cache,
+                details={"weeks_of_history": int(start + c), "params": str(result.params)},
+            )
+    created += _scan(today, unit_cache)
+    run.finished_at = timezone.now()
+    run.series = len(series.keys)
+    run.alerts_created = created
+    run.seconds = round(time.monotonic() - started, 3)
+    run.save()
+    return run
+
+
+def _num(x) -> float | None:
+    x = float(x)
+    return None if math.isnan(x) else round(x, 6)
+
+
+def _raise_alert(
+    *,
+    method,
+    place,
+    root,
+    start,
+    end,
+    observed,
+    expected,
+    threshold,
+    score,
+    unit_cache,
+    details,
+    places=None,
+    p_value=None,
+    signature=None,
+) -> int:
+    signature = signature or f"{method}:{place.code}:{root}:{end.isoformat()}"
+    if Alert.objects.filter(signature=signature).exists():
+        return 0
+    unit = _governance_unit(place, unit_cache)
+    if unit is None:
+        return 0
+    members = Case.objects.filter(
+        place_path__startswith=place.path, created_at__date__gte=start, created_at__date__lte=end
+    )
+    if root:
+        members = members.filter(category_root=root)
+    if places:
+        members = members.filter(place__in=places)
+    with transaction.atomic():
+        alert, made = Alert.objects.get_or_create(
+            signature=signature,
+            defaults=dict(
+                method=method,
+                place=place,
+                category_root=root,
+                period_start=start,
+                period_end=end,
+                observed=observed,
+                expected=expected,
+                threshold=threshold,
+                score=score,
+                unit=unit,
+                details=details,
+                p_value=p_value,
+            ),
+        )
+        if not made:
+            return 0
+        alert.cases.set(list(members.values_list("pk", flat=True)[:2000]))
+        alert.places.set(places or [place])
+        from concord.cases.audit import append_event
+
+        append_event(
+            stream=f"alert:{alert.pk}",
+            kind="alert_raised",
+            data={
+                "method": method,
+                "place": place.code,
+                "category": root,
+                "observed": observed,
+                "expected": expected,
+                "threshold": threshold,
+                "period": [start.isoformat(), end.isoformat()],
+            },
+        )
+    from concord.accounts.models import Membership
+    from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+    from concord.notifications.actions import notify
+
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.ALERT_MANAGE in caps]
+    users = [
+        m.user
+        for m in Membership.objects.filter(
+            role__in=roles, place__path__in=place.ancestors_paths(), is_active=True
+        ).select_related("user")
+    ]
+    notify(
+        recipients=users,
+        kind="alert",
+        subject=f"Early warning: {place.localized_name()} {root}",
+        body=f"{method}: observed {observed:g}, expected {expected}, threshold {threshold}",
+        link=f"/staff/alerts/{alert.pk}",
+        dedupe_key=f"alert:{alert.pk}",
+    )
+    return 1
+
+
+def _km(lng: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Project degrees to a local plane in km (equirectangular; fine inside a county)."""
+    lat0 = np.radians(np.nanmean(lat))
+    return np.column_stack([np.radians(lng) * 6371.0 * np.cos(lat0), np.radians(lat) * 6371.0])
+
+
+def _scan(today: date, unit_cache: dict) -> int:
+    """Prospective space-time permutation scan over grids × days, per category group."""
+    days = policy("SCAN_DAYS")
+    first = today - timedelta(days=days)
+    grids = list(Place.objects.filter(level=Level.GRID).exclude(centroid_lng=None))
+    if len(grids) < 3:
+        return 0
+    gindex = {g.id: i for i, g in enumerate(grids)}
+    coords = _km(
+        np.array([g.centroid_lng for g in grids]), np.array([g.centroid_lat for g in grids])
+    )
+    rows = (
+        Case.objects.filter(
+            place__level=Level.GRID, created_at__date__gte=first, created_at__date__lt=today
+        )
+        .values_list("place_id", "category_root", "created_at__date")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_root: dict[str, list[tuple[int, int, int]]] = {}
+    for place_id, root, day, n in rows:
+        by_root.setdefault(root or "", []).append((gindex[place_id], (day - first).days, n))
+    created = 0
+    for root, recs in by_root.items():
+        arr = np.array(recs)
+        if arr[:, 2].sum() < policy("SCAN_MIN_CASES"):
+            continue
+        clusters = scan(
+            arr[:, 0],
+            arr[:, 1],
+            arr[:, 2],
+            coords,
+            start=0,
+            end=days - 1,
+            replications=policy("SCAN_REPLICATIONS"),
+            seed=0,
+            max_clusters=3,
+        )
+        for cl in clusters:
+            if cl.p_value is None or cl.p_value > policy("SCAN_P"):
+                continue
+            members = [grids[i] for i in cl.locations]
+            common = _common_place(members)
+            start = first + timedelta(days=cl.start)
+            end = first + timedelta(days=cl.end)
+            key = hashlib.sha256(",".join(sorted(g.code for g in members)).encode()).hexdigest()[:12]
+            created += _raise_alert(
+                method="stscan",
+                place=common,
+                root=root,
+                start=start,
+                end=end,
+                observed=float(cl.observed),
+                expected=round(cl.expected, 4),
+                threshold=None,
+                score=round(cl.llr, 4),
+                unit_cache=unit_cache,
+                places=members,
+                p_value=float(cl.p_value),
+                signature=f"stscan:{root}:{key}:{start.isoformat()}",
+                details={
+                    "radius_km": round(cl.radius, 3),
+                    "grids": [g.code for g in members],
+                    "recurrence_interval_days": _num(cl.recurrence_interval or float("nan")),
+                },
+            )
+    return created
+
+
+def _common_place(places: list[Place]) -> Place:
+    paths = [p.ancestors_paths() for p in places]
+    shared = [p for p in paths[0] if all(p in other for other in paths[1:])]
+    return Place.objects.get(path=shared[-1])
