@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeSmsGateway:
-    def __init__(self, *, fail_first: int = 0, status_on_fail: int = 503, token: str = "t0k"):
+    def __init__(self, *, fail_first: int = 0, status_on_fail: int = 503, token: str = "t0k"):  # noqa: S107 (a fake for tests)
         self.received: list[dict] = []
         self.fail_first = fail_first
         self.status_on_fail = status_on_fail
