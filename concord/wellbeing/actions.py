@@ -145,9 +145,9 @@ def team_for_place(place: Place) -> Unit | None:
 
 def team_counsellors(team_id: int):
     User = get_user_model()
-    ids = Membership.objects.filter(
-        unit_id=team_id, role=Role.COUNSELLOR, is_active=True
-    ).values("user_id")
+    ids = Membership.objects.filter(unit_id=team_id, role=Role.COUNSELLOR, is_active=True).values(
+        "user_id"
+    )
     return User.objects.filter(pk__in=ids, is_active=True)
 
 
@@ -278,9 +278,7 @@ def instructions_for(risk: str) -> list[str]:
     ]
 
 
-def _open(
-    *, case_id: int, source: str, actor, risk: str, trigger_note: str
-) -> Opened:
+def _open(*, case_id: int, source: str, actor, risk: str, trigger_note: str) -> Opened:
     """Open a referral for a case, or raise the risk of the one already open."""
     case = Case.objects.select_for_update().select_related("place").get(pk=case_id)
     existing = Referral.objects.select_for_update().filter(case=case, state="open").first()
@@ -462,9 +460,7 @@ def referral_assess(
         referral.counsellor = actor
     referral.save(update_fields=["risk_assessed", "counsellor"])
     _refresh_next_due(referral)
-    _record(
-        referral, "assessed", actor, assessment=assessment.pk, risk=risk, suggested=suggested
-    )
+    _record(referral, "assessed", actor, assessment=assessment.pk, risk=risk, suggested=suggested)
     if changed and risk == Risk.IMMINENT:
         _alert_first_responders(referral, reason=f"assessed-{assessment.pk}")
     return assessment
@@ -531,9 +527,7 @@ def referral_log_contact(
 
 
 @transaction.atomic
-def follow_up_schedule(
-    *, actor, referral: Referral, due_at: datetime, note: str = ""
-) -> FollowUp:
+def follow_up_schedule(*, actor, referral: Referral, due_at: datetime, note: str = "") -> FollowUp:
     """Add a follow-up with a clock (beyond the mandatory ones the policy schedules)."""
     referral = _lock(referral)
     require_team_counsellor(actor, referral)
@@ -557,9 +551,10 @@ def follow_up_complete(*, actor, follow_up: FollowUp, note: str = "") -> FollowU
     require_team_counsellor(actor, referral)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk, referral=referral)
     if follow_up.state not in (FollowUpState.SCHEDULED, FollowUpState.MISSED):
-        raise InvalidTransition(_("This follow-up is already %(state)s.") % {
-            "state": FollowUpState(follow_up.state).label
-        })
+        raise InvalidTransition(
+            _("This follow-up is already %(state)s.")
+            % {"state": FollowUpState(follow_up.state).label}
+        )
     now = timezone.now()
     late = follow_up.state == FollowUpState.MISSED or now > follow_up.due_at
     follow_up.state = FollowUpState.DONE
@@ -675,7 +670,8 @@ def wellbeing_tick(*, now: datetime | None = None) -> TickReport:
                 recipients,
                 referral=referral,
                 kind="wellbeing_contact_overdue",
-                subject=_("First contact overdue on referral %(ref)s") % {"ref": referral.reference},
+                subject=_("First contact overdue on referral %(ref)s")
+                % {"ref": referral.reference},
                 key=f"{pk}:contact-overdue",
             )
             report.contact_overdue += 1
@@ -712,9 +708,7 @@ def wellbeing_tick(*, now: datetime | None = None) -> TickReport:
 def _require_team_member(actor, team: Unit) -> None:
     if team.kind != UnitKind.COUNSELLING_TEAM:
         raise InvalidInput(_("This unit is not a counselling team."))
-    if not is_team_counsellor(actor, team_id=team.pk) and not perms.can(
-        actor, Cap.PLATFORM_ADMIN
-    ):
+    if not is_team_counsellor(actor, team_id=team.pk) and not perms.can(actor, Cap.PLATFORM_ADMIN):
         raise PermissionDenied()
 
 
@@ -807,8 +801,8 @@ def activity_record_participation(
     *, actor, activity: CommunityActivity, participants: int
 ) -> CommunityActivity:
     """Record how many people took part (a count only: no names are kept)."""
-    activity = CommunityActivity.objects.select_for_update().select_related("team").get(
-        pk=activity.pk
+    activity = (
+        CommunityActivity.objects.select_for_update().select_related("team").get(pk=activity.pk)
     )
     _require_team_member(actor, activity.team)
     if participants < 0:
@@ -906,9 +900,7 @@ EXPORT_COLUMNS = [
 def export_download(*, actor, export: ExportRequest) -> str:
     """Return the approved export as CSV, once, to the person who asked; log every read."""
     export = _lock_export(export)
-    if actor.pk != export.requested_by_id or not is_team_counsellor(
-        actor, team_id=export.team_id
-    ):
+    if actor.pk != export.requested_by_id or not is_team_counsellor(actor, team_id=export.team_id):
         raise PermissionDenied()
     if export.state != ExportState.APPROVED:
         raise InvalidTransition(_("The export is not approved or was already downloaded."))

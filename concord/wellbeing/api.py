@@ -198,7 +198,9 @@ def _referral_for_write(user, referral_id: int) -> Referral:
 
 @router.post("/referrals/{referral_id}/take")
 def take(request, referral_id: int):
-    actions.referral_take(actor=request.auth, referral=_referral_for_write(request.auth, referral_id))
+    actions.referral_take(
+        actor=request.auth, referral=_referral_for_write(request.auth, referral_id)
+    )
     return {"ok": True}
 
 

@@ -303,7 +303,9 @@ class DutyShift(models.Model):
         verbose_name = _("duty shift")
         verbose_name_plural = _("duty shifts")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_order")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="shift_order"
+            )
         ]
         indexes = [models.Index(fields=["team", "starts_at", "ends_at"])]
 

@@ -111,9 +111,7 @@ def referral_for_counsellor(user, referral_id: int, *, why: str) -> Referral:
     with transaction.atomic():
         # The row lock orders concurrent reads on the referral's audit stream.
         referral = (
-            Referral.objects.select_for_update()
-            .filter(_counsellor_q(user), pk=referral_id)
-            .first()
+            Referral.objects.select_for_update().filter(_counsellor_q(user), pk=referral_id).first()
         )
         if referral is None:
             raise NotFound()
@@ -243,7 +241,9 @@ def get_team(user, code: str) -> Unit:
 def duty_roster(team: Unit, *, days: int = 7) -> QuerySet[DutyShift]:
     now = timezone.now()
     return (
-        DutyShift.objects.filter(team=team, ends_at__gt=now, starts_at__lt=now + timedelta(days=days))
+        DutyShift.objects.filter(
+            team=team, ends_at__gt=now, starts_at__lt=now + timedelta(days=days)
+        )
         .select_related("counsellor")
         .order_by("starts_at")
     )
@@ -257,8 +257,8 @@ def partners_for(team: Unit) -> QuerySet[PartnerService]:
 
 
 def activities_for(team: Unit) -> QuerySet[CommunityActivity]:
-    return CommunityActivity.objects.filter(team=team).select_related("place").order_by(
-        "-starts_at"
+    return (
+        CommunityActivity.objects.filter(team=team).select_related("place").order_by("-starts_at")
     )
 
 

@@ -9,4 +9,7 @@ from .actions import wellbeing_tick
 def wellbeing_tick_task() -> dict[str, int]:
     """Run one pass of the referral clock job and return what it did."""
     report = wellbeing_tick()
-    return {"contact_overdue": report.contact_overdue, "follow_ups_missed": report.follow_ups_missed}
+    return {
+        "contact_overdue": report.contact_overdue,
+        "follow_ups_missed": report.follow_ups_missed,
+    }

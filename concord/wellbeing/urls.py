@@ -1,4 +1,18 @@
 """URLs of the wellbeing app (mounted by concord/urls.py)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "wellbeing"
-urlpatterns: list = []
+urlpatterns = [
+    path("hotline/", views.hotline, name="hotline"),
+    path("cases/<int:case_id>/crisis/", views.crisis, name="crisis"),
+    path("queue/", views.queue, name="queue"),
+    path("referrals/<int:referral_id>/", views.referral, name="referral"),
+    path("referrals/<int:referral_id>/<slug:step>/", views.referral_step, name="referral_step"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
+    path("network/", views.network, name="network"),
+    path("network/<str:code>/", views.team, name="team"),
+]

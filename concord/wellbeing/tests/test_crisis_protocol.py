@@ -63,7 +63,9 @@ def test_imminent_alerts_the_on_duty_counsellor_and_tells_the_staff_member_what_
 ):
     at("2026-03-02 21:00")
     DutyShift.objects.create(
-        team=team, counsellor=world.cora, starts_at=local("2026-03-02 18:00"),
+        team=team,
+        counsellor=world.cora,
+        starts_at=local("2026-03-02 18:00"),
         ends_at=local("2026-03-03 08:00"),
     )
     case = submit(world, text="邻里纠纷")
@@ -129,7 +131,11 @@ def test_assessment_sets_the_level_and_a_lower_choice_needs_a_reason(world, team
     assert "override_reason" in exc.value.fields
     a = wa.referral_assess(actor=world.cora, referral=referral, answers=answers, notes="n")
     referral.refresh_from_db()
-    assert (a.suggested_risk, referral.risk, referral.risk_assessed) == ("imminent", "imminent", True)
+    assert (a.suggested_risk, referral.risk, referral.risk_assessed) == (
+        "imminent",
+        "imminent",
+        True,
+    )
     assert referral.contact_due_at == local("2026-03-02 10:00")
     assert referral.counsellor == world.cora
 
