@@ -160,6 +160,13 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
+# Periodic jobs run by `concord worker`: (name, every N seconds, task).
+CONCORD_SCHEDULE = [
+    ("deadlines_tick", 300, "concord.channels.tasks.deadlines_tick_task"),
+    ("surveillance_run", 24 * 3600, "concord.warning.tasks.surveillance_run_task"),
+    ("triage_retrain", 7 * 24 * 3600, "concord.triage.tasks.retrain_task"),
+]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool(
     "CONCORD_SECURE_COOKIES", not DEBUG and bool(env_str("SECRET_KEY"))

@@ -74,3 +74,17 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'working' if self.is_working_day else 'holiday'}"
+
+
+class ScheduleEntry(models.Model):
+    """When a periodic job was last queued; workers claim a due job with a conditional update."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name
