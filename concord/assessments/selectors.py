@@ -207,6 +207,7 @@ def comment_follow_up(comment: Comment) -> dict:
         "assessment_id": assessment.pk,
         "stage": latest.stage if latest else assessment.stage,
         "outcome": assessment.outcome,
+        "outcome_label": assessment.get_outcome_display() if assessment.outcome else "",
         "response": mine["response"] if mine else "",
         "changed_decision": mine["changed_decision"] if mine else False,
         "all_responses": list(answers.values()),

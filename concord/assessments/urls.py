@@ -1,4 +1,16 @@
 """URLs of the assessments app (mounted by concord/urls.py)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "assessments"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.public_list, name="public_list"),
+    path("consultations/<int:assessment_id>", views.public_detail, name="public_detail"),
+    path("comments/", views.comment_lookup, name="comment_lookup"),
+    path("comments/<str:code>", views.comment_page, name="comment"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/<int:assessment_id>", views.staff_detail, name="staff_detail"),
+    path("staff/<int:assessment_id>/report-<str:lang>.pdf", views.staff_report, name="report"),
+]

@@ -63,7 +63,9 @@ def test_a_resettlement_decision_from_screening_to_report_to_decision(world, at,
         owner_unit=world.u_t1,
         places=[world.V11],
         affected_groups=["被征地农户", "租住户", "村小学生家长"],
-        documents=[{"title": "征收与安置补偿方案（征求意见稿）", "url": "https://example.org/a.pdf"}],
+        documents=[
+            {"title": "征收与安置补偿方案（征求意见稿）", "url": "https://example.org/a.pdf"}
+        ],
         timeline=[{"date": "2026-06-01", "step": "拟决策"}],
     )
     # Screening follows the list; an out-of-jurisdiction caseworker may not touch it.
@@ -179,9 +181,7 @@ def test_a_resettlement_decision_from_screening_to_report_to_decision(world, at,
 
     # Only a supervisor overrides, and only with a reason.
     with pytest.raises(PermissionDenied):
-        actions.assessment_override_level(
-            actor=world.alice, assessment=a, level="low", reason="x"
-        )
+        actions.assessment_override_level(actor=world.alice, assessment=a, level="low", reason="x")
     with pytest.raises(InvalidInput):
         actions.assessment_override_level(actor=world.sam, assessment=a, level="low", reason=" ")
     actions.assessment_override_level(
