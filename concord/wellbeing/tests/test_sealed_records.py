@@ -1,7 +1,6 @@
 """Sealed records: only counsellors of the responsible team read contents, and every read is
 logged; every other role gets nothing through the API, the pages, exports or the admin."""
 
-
 import pytest
 from django.contrib import admin
 from django.urls import reverse
