@@ -32,12 +32,12 @@ def test_each_message_is_in_the_recipients_language(people, django_capture_on_co
             recipients=[zh, en],
             kind="receipt",
             subject={"zh-hans": "已收到", "en": "Received"},
-            body=gettext_lazy("This field is required."),
+            body=gettext_lazy("Failed after retries"),
         )
     assert Notification.objects.get(recipient=zh).subject == "已收到"
     assert Notification.objects.get(recipient=en).subject == "Received"
-    assert Notification.objects.get(recipient=en).body == "This field is required."
-    assert Notification.objects.get(recipient=zh).body == "这个字段是必填项。"
+    assert Notification.objects.get(recipient=en).body == "Failed after retries"
+    assert Notification.objects.get(recipient=zh).body == "重试后仍失败"
     assert sorted(m.subject for m in mail.outbox) == ["Received", "已收到"]
 
 
