@@ -191,4 +191,7 @@ CONCORD = {
     "AUTO_ESCALATE_ON_BREACH": env_bool("CONCORD_AUTO_ESCALATE", True),
     "FEEDBACK_NO_ACTION": env_str("CONCORD_FEEDBACK_NO_ACTION", "reopen"),
     "TRANSFER_BOUNCE_LIMIT": 2,
+    # Personal data of cases finished this many days ago is erased by `concord retention apply`.
+    "RETENTION_DAYS": int(env_str("CONCORD_RETENTION_DAYS", str(3 * 365))),
 }
+CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from concord.core.fields import EncryptedTextField
 from concord.core.models import AppendOnlyModel, LocalizedNameMixin, TimeStampedModel
 from concord.places.models import Level
 
@@ -212,6 +213,7 @@ class Case(TimeStampedModel):
     responded_at = models.DateTimeField(null=True, blank=True)
     resolved_on_time = models.BooleanField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -253,11 +255,13 @@ class PartyRole(models.TextChoices):
 class Party(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("role"), max_length=16, choices=PartyRole.choices)
-    name = models.CharField(_("name"), max_length=120, blank=True)
+    # Personal data: encrypted at rest, masked by role when read (selectors.may_see_contacts).
+    name = EncryptedTextField(_("name"), max_chars=120, blank=True)
     is_organisation = models.BooleanField(_("organisation"), default=False)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = EncryptedTextField(_("phone"), max_chars=40, blank=True)
+    email = EncryptedTextField(_("email"), max_chars=254, blank=True)
+    address = EncryptedTextField(_("address"), max_chars=300, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("party")

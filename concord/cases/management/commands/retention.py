@@ -1,0 +1,25 @@
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from concord.cases.actions import case_erase_personal_data, cases_due_for_erasure
+
+
+class Command(BaseCommand):
+    help = "Erase personal data of cases finished longer ago than the retention period."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        apply = sub.add_parser("apply", help="Erase what is due.")
+        apply.add_argument("--days", type=int, default=None)
+
+    def handle(self, *args, **options):
+        days = (
+            options["days"] if options["days"] is not None else settings.CONCORD["RETENTION_DAYS"]
+        )
+        due = list(cases_due_for_erasure(days=days).values_list("pk", flat=True))
+        for pk in tqdm(due, unit="case", disable=not sys.stderr.isatty(), file=sys.stderr):
+            case_erase_personal_data(case=pk, reason=f"retention {days} days")
+        self.stdout.write(f"Erased personal data of {len(due)} cases.")
