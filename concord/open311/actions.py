@@ -11,8 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
@@ -51,7 +50,7 @@ MAX_MEDIA_URLS = 10
 class RateLimited(ConcordError):
     code = "rate_limited"
     status = 429
-    default_message = _lazy("Too many requests with this API key; wait a minute.")
+    default_message = gettext_lazy("Too many requests with this API key; wait a minute.")
 
 
 def _stream(key: ApiKey) -> str:

@@ -150,3 +150,13 @@ def test_xml_writer_escapes_text_drops_illegal_characters_and_writes_booleans():
     assert to_json([{"name": "噪音", "ok": False, "x": None}]) == (
         '[{"name": "噪音", "ok": false, "x": null}]'
     )
+
+
+def test_errors_speak_the_clients_language(db, client):
+    from concord.places.actions import place_upsert
+
+    place_upsert(code="C", level="county", name_zh="和平县", name_en="Heping County")
+    chinese = client.get("/open311/v2/services/NOPE.json", {"locale": "zh_CN"}).json()
+    assert chinese[0]["description"] == "未知的 service_code：NOPE。"
+    english = client.get("/open311/v2/services/NOPE.json", {"locale": "en"}).json()
+    assert english[0]["description"] == "Unknown service_code NOPE."
