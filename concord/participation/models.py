@@ -449,7 +449,9 @@ class ConventionVersion(models.Model):
     votes_for = models.PositiveIntegerField(default=0)
     votes_against = models.PositiveIntegerField(default=0)
     abstentions = models.PositiveIntegerField(default=0)
-    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    poll = models.ForeignKey(
+        Poll, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

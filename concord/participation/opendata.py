@@ -1,0 +1,363 @@
+"""The public dashboard's tables and their open-data forms (CSV, JSON, data dictionary).
+
+Every number comes from the staff selectors (`concord.cases.stats.breakdown`,
+`concord.channels.selectors.tier_metrics`, `concord.wellbeing.selectors.referral_counts`);
+this module only decides what may be shown:
+
+- the unit of publication is one complete calendar month, published once: overlapping or
+  open-ended periods would let a reader subtract two publications to recover small counts;
+- sealed and counselling cases are left out; sensitive cases (sensitive case or category:
+  family, medical, counselling, domestic violence …) count only in county-level tables;
+- no place finer than a grid; no case-level or personal field at all;
+- counts pass through `privacy.protect` (primary and exact complementary suppression), and a
+  rate or median is shown only when its base count is shown and at least the threshold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concord.cases.models import Case, Channel, Sensitivity
+from concord.cases.stats import Summary, breakdown
+from concord.channels.selectors import tier_metrics
+from concord.places.models import Level, Place
+
+from . import privacy
+from .actions import policy
+
+SENSITIVE_Q = (
+    ~Q(sensitivity=Sensitivity.NORMAL)
+    | Q(category__sensitivity=Sensitivity.SENSITIVE)
+    | Q(channel=Channel.COUNSELLING_REFERRAL)
+)
+UNCATEGORISED = "none"
+MEASURES = ("received", "resolved")
+CACHE_SECONDS = 600
+
+
+def canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def last_complete_month(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def county() -> Place:
+    return Place.objects.filter(level=Level.COUNTY, parent__isnull=True).order_by("pk").first()
+
+
+def public_cases(root: Place, start: date, end: date):
+    """Return the cases the public statistics count: not sealed, not counselling referrals."""
+    tz = timezone.get_current_timezone()
+    return Case.objects.filter(
+        place_path__startswith=root.path,
+        created_at__gte=datetime.combine(start, datetime.min.time(), tzinfo=tz),
+        created_at__lt=datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    ).exclude(Q(sensitivity=Sensitivity.SEALED) | Q(channel=Channel.COUNSELLING_REFERRAL))
+
+
+@dataclass
+class Cells:
+    """Counts with names, the relations between them, and cells never to be shown."""
+
+    keys: list[tuple] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+    hidden: list[bool] = field(default_factory=list)
+    relations: list[tuple[int, list[int]]] = field(default_factory=list)
+    index: dict[tuple, int] = field(default_factory=dict)
+
+    def add(self, key: tuple, value: int, *, hidden: bool = False) -> int:
+        if key in self.index:
+            return self.index[key]
+        self.index[key] = len(self.keys)
+        self.keys.append(key)
+        self.values.append(int(value))
+        self.hidden.append(hidden)
+        return self.index[key]
+
+    def relate(self, total: tuple, parts: list[tuple]) -> None:
+        """Add ``total = Σ parts``, with a hidden remainder when the parts fall short."""
+        t = self.index[total]
+        idx = [self.index[p] for p in parts]
+        rest = self.values[t] - sum(self.values[i] for i in idx)
+        if rest > 0:
+            idx.append(self.add(("rest", *total), rest, hidden=True))
+        if rest >= 0:
+            self.relations.append((t, idx))
+
+    def protect(self, threshold: int) -> dict[tuple, int | None]:
+        mask = privacy.protect(self.values, self.relations, threshold=threshold, hidden=self.hidden)
+        return {
+            k: (None if m else v)
+            for k, v, m, h in zip(self.keys, self.values, mask, self.hidden, strict=True)
+            if not h
+        }
+
+
+def _rates(s: Summary, shown: bool, threshold: int) -> dict:
+    if not shown:
+        return {
+            "median_days": None,
+            "on_time_share": None,
+            "response_rate": None,
+            "satisfaction_rate": None,
+        }
+    return {
+        "median_days": s.median_days if s.resolved >= threshold else None,
+        "on_time_share": privacy.share(s.on_time, s.resolved, threshold=threshold),
+        "response_rate": privacy.share(s.responded_in_time, s.received, threshold=threshold),
+        "satisfaction_rate": privacy.share(s.satisfied, s.ratings, threshold=threshold),
+    }
+
+
+def build_publication(month: date, root: Place | None = None) -> dict:
+    """Return the month's public tables (as plain data), every cell protected."""
+    root = root or county()
+    start, end = month_bounds(month)
+    threshold = policy()["min_cell"]
+    qs = public_cases(root, start, end)
+    open_qs = qs.exclude(SENSITIVE_Q)
+
+    overall = breakdown(qs, []).get((None,), Summary())
+    by_cat = {(k[0] or UNCATEGORISED): s for k, s in breakdown(qs, ["category"]).items()}
+    places = {p.pk: p for p in Place.objects.filter(path__startswith=root.path)}
+    by_place = breakdown(open_qs, ["place"])
+    towns = sorted((p for p in places.values() if p.level == Level.TOWN), key=lambda p: p.path)
+    town_cat: dict[str, dict[str, Summary]] = {}
+    town_all: dict[str, Summary] = {}
+    for t in towns:
+        tq = open_qs.filter(place_path__startswith=t.path)
+        town_cat[t.code] = {
+            (k[0] or UNCATEGORISED): s for k, s in breakdown(tq, ["category"]).items()
+        }
+        town_all[t.code] = breakdown(tq, []).get((None,), Summary())
+
+    # Counts per place at town, village and grid level (coarsened: nothing below a grid).
+    area: dict[int, dict[str, int]] = {
+        p.pk: {m: 0 for m in MEASURES} for p in places.values() if p.level != Level.COUNTY
+    }
+    by_path = {p.path: p for p in places.values()}
+    for (place_id,), s in by_place.items():
+        p = places.get(place_id)
+        if p is None:
+            continue
+        for depth in range(2, privacy.GRID_DEPTH + 1):
+            anc = by_path.get(privacy.coarsen_path(p.path, depth=depth))
+            if anc is not None and anc.pk in area and len(anc.path.split("/")) - 2 == depth:
+                area[anc.pk]["received"] += s.received
+                area[anc.pk]["resolved"] += s.resolved
+
+    cats = sorted(by_cat)
+    open_cats = sorted({c for t in town_cat.values() for c in t})
+    shown: dict[str, dict[tuple, int | None]] = {}
+    for m in MEASURES:
+        cells = Cells()
+        cells.add(("total",), getattr(overall, m))
+        for c in cats:
+            cells.add(("category", c), getattr(by_cat[c], m))
+        cells.relate(("total",), [("category", c) for c in cats])
+        for t in towns:
+            cells.add(("town", t.code), area[t.pk][m])
+            for c in open_cats:
+                s = town_cat[t.code].get(c)
+                cells.add(("town_category", t.code, c), getattr(s, m) if s else 0)
+            cells.relate(("town", t.code), [("town_category", t.code, c) for c in open_cats])
+        for c in open_cats:
+            cells.add(("category", c), 0)
+            cells.relate(("category", c), [("town_category", t.code, c) for t in towns])
+        for p in sorted(places.values(), key=lambda p: p.path):
+            if p.level in (Level.VILLAGE, Level.GRID):
+                cells.add((p.level, p.code), area[p.pk][m])
+        for p in places.values():
+            kids = [k for k in places.values() if k.parent_id == p.pk]
+            if p.level in (Level.TOWN, Level.VILLAGE) and kids:
+                total = ("town", p.code) if p.level == Level.TOWN else ("village", p.code)
+                cells.relate(total, [(k.level, k.code) for k in kids])
+        shown[m] = cells.protect(threshold)
+
+    def row(key: tuple, s: Summary | None) -> dict:
+        s = s or Summary()
+        received = shown["received"].get(key)
+        out = {"received": received, "resolved": shown["resolved"].get(key)}
+        out.update(_rates(s, received is not None, threshold))
+        return out
+
+    tables = {
+        "summary": [{"month": start.isoformat()[:7], **row(("total",), overall)}],
+        "by_category": [
+            {"category": c, "sensitive_included": True, **row(("category", c), by_cat.get(c))}
+            for c in cats
+        ],
+        "by_town_category": [
+            {
+                "town": t.code,
+                "category": c,
+                **row(("town_category", t.code, c), town_cat[t.code].get(c)),
+            }
+            for t in towns
+            for c in open_cats
+        ],
+        "by_town": [{"town": t.code, **row(("town", t.code), town_all[t.code])} for t in towns],
+        "map": [
+            {
+                "place": p.code,
+                "level": p.level,
+                "lat": round(p.centroid_lat, 4) if p.centroid_lat is not None else None,
+                "lng": round(p.centroid_lng, 4) if p.centroid_lng is not None else None,
+                "received": shown["received"].get((p.level, p.code)),
+                "resolved": shown["resolved"].get((p.level, p.code)),
+            }
+            for p in sorted(places.values(), key=lambda p: p.path)
+            if p.level in (Level.TOWN, Level.VILLAGE, Level.GRID)
+        ],
+        "tiers": _tiers(root, start, end, threshold),
+        "wellbeing_referrals": _wellbeing(root, start, end),
+    }
+    names = {p.code: {"zh": p.name_zh, "en": p.name_en or p.name_zh} for p in places.values()}
+    return {
+        "month": start.isoformat()[:7],
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "place": root.code,
+        "suppressed_below": threshold,
+        "licence": policy()["licence"],
+        "places": names,
+        "tables": tables,
+    }
+
+
+def _tiers(root: Place, start: date, end: date, threshold: int) -> list[dict]:
+    tm = tier_metrics(place=root, start=start, end=end)
+    parts = ["village", "town", "county", "pushed_upward"]
+    cells = Cells()
+    cells.add(("finished",), tm.finished)
+    for p in parts:
+        cells.add((p,), getattr(tm, p))
+    cells.relate(("finished",), [(p,) for p in parts])
+    shown = cells.protect(threshold)
+    out = {"finished": shown[("finished",)]}
+    for p in parts:
+        n = shown[(p,)]
+        out[p] = n
+        out[f"{p}_share"] = (
+            privacy.share(n, tm.finished, threshold=threshold) if n is not None else None
+        )
+    return [out]
+
+
+def _wellbeing(root: Place, start: date, end: date) -> list[dict]:
+    try:
+        from concord.wellbeing.selectors import referral_counts
+    except ImportError:
+        return []
+    counts = referral_counts(root, (start, end))
+    return [{"total": counts["total"], **{f"risk_{k}": v for k, v in counts["by_risk"].items()}}]
+
+
+def publication(month: date | None = None) -> dict:
+    """Return the (cached) publication for a complete month; the latest one by default."""
+    latest = last_complete_month()
+    month = (month or latest).replace(day=1)
+    if month > latest:
+        from concord.core.errors import InvalidInput
+
+        raise InvalidInput(_("Only complete months are published."))
+    key = f"participation:publication:{month.isoformat()}"
+    data = cache.get(key)
+    if data is None:
+        data = build_publication(month)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def publication_json(*, start: date, end: date) -> dict:
+    """Return the snapshot payload: the publications of every month from start to end."""
+    months, m = [], start.replace(day=1)
+    while m <= end:
+        months.append(build_publication(m))
+        m = (m + timedelta(days=32)).replace(day=1)
+    return {"months": months, "dictionary": dictionary()}
+
+
+def series(months: int = 12) -> list[dict]:
+    """Return each recent complete month's summary row, taken from its own publication."""
+    out, m = [], last_complete_month()
+    for _i in range(months):
+        out.append(publication(m)["tables"]["summary"][0])
+        m = (m - timedelta(days=1)).replace(day=1)
+    return list(reversed(out))
+
+
+def dictionary() -> dict:
+    """Return the data dictionary: what every table and column means."""
+    return {
+        "tables": {
+            "summary": _("Cases received in the month, county-wide."),
+            "by_category": _("By top-level category, county-wide; includes sensitive cases."),
+            "by_town_category": _("By town and top-level category; excludes sensitive cases."),
+            "by_town": _("By town; excludes sensitive cases."),
+            "map": _("By town, village and grid (never finer); excludes sensitive cases."),
+            "tiers": _("Where cases resolved in the month were finished (by level)."),
+            "wellbeing_referrals": _("Counselling referrals opened, county-wide."),
+        },
+        "columns": {
+            "month": _("Calendar month, YYYY-MM."),
+            "category": _("Top-level category code; 'none' means not yet categorised."),
+            "town": _("Town code (see 'places' for names)."),
+            "place": _("Place code (see 'places' for names)."),
+            "level": _("Place level: town, village or grid."),
+            "lat": _("Latitude of the place's centre (not of any case)."),
+            "lng": _("Longitude of the place's centre (not of any case)."),
+            "received": _("Cases received in the month."),
+            "resolved": _("Of those, cases resolved or closed."),
+            "median_days": _("Median days from receipt to resolution."),
+            "on_time_share": _("Share of resolved cases resolved within their handling clock."),
+            "response_rate": _("Share first answered by staff within 24 hours."),
+            "satisfaction_rate": _("Share of residents' ratings of 4 or 5 out of 5."),
+            "sensitive_included": _("Whether sensitive cases are counted in this row."),
+            "finished": _("Cases resolved in the month."),
+            "village": _("Finished at grid or village level."),
+            "town_share": _("Share finished at town level (and likewise for other levels)."),
+            "pushed_upward": _("Referred above the county."),
+            "total": _("Referrals opened in the month."),
+        },
+        "suppression": _(
+            "Empty means suppressed: a count below the threshold, or a count hidden so that a "
+            "suppressed count cannot be worked out from totals; rates need a base of at least the "
+            "threshold."
+        ),
+    }
+
+
+def table_csv(data: dict, table: str) -> str:
+    rows = data["tables"].get(table)
+    if rows is None:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    buf = io.StringIO()
+    columns = list(rows[0]) if rows else ["month"]
+    writer = csv.DictWriter(buf, fieldnames=["month", *[c for c in columns if c != "month"]])
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(
+            {"month": data["month"], **{k: ("" if v is None else v) for k, v in r.items()}}
+        )
+    return buf.getvalue()

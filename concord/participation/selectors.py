@@ -1,0 +1,113 @@
+"""Reads of public participation: what the public, authors and staff may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
+from concord.core.errors import Conflict, NotFound
+from concord.places.models import Place
+
+from .models import (
+    CensusEntry,
+    ConventionVersion,
+    Moderation,
+    Poll,
+    ResidentVerification,
+    Suggestion,
+    Vote,
+    VoteSource,
+)
+
+
+def suggestions_public() -> QuerySet[Suggestion]:
+    """Return published suggestions with their status and response (no author)."""
+    return (
+        Suggestion.objects.filter(moderation=Moderation.PUBLISHED)
+        .select_related("place", "unit")
+        .prefetch_related("similar")
+    )
+
+
+def suggestion_get(user, pk: int) -> Suggestion:
+    """Return a published suggestion, or the author's own (held or rejected) one."""
+    q = Q(moderation=Moderation.PUBLISHED)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(author=user)
+        q |= Q(place_path__startswith="/") & Q(pk__in=suggestions_to_moderate(user).values("pk"))
+    s = Suggestion.objects.filter(q, pk=pk).select_related("place", "unit").first()
+    if s is None:
+        raise NotFound()
+    return s
+
+
+def suggestions_to_moderate(user) -> QuerySet[Suggestion]:
+    return Suggestion.objects.filter(moderation=Moderation.HELD).filter(
+        perms.place_q(user, Cap.CASE_HANDLE, "place_path")
+    )
+
+
+def polls_public() -> QuerySet[Poll]:
+    return Poll.objects.select_related("place").prefetch_related("options")
+
+
+def poll_get(pk: int) -> Poll:
+    poll = polls_public().filter(pk=pk).first()
+    if poll is None:
+        raise NotFound()
+    return poll
+
+
+def poll_results(poll: Poll) -> dict:
+    """Return the tally with turnout; refused while the poll is open, for everyone."""
+    if timezone.now() < poll.closes_at:
+        raise Conflict(
+            f"Results are published when the poll closes ({poll.closes_at:%Y-%m-%d %H:%M})."
+        )
+    counted = Q(votes__source=VoteSource.ONLINE) | Q(votes__confirmed_at__isnull=False)
+    options = poll.options.annotate(n=Count("votes", filter=counted)).order_by("position")
+    ballots = Vote.objects.filter(poll=poll).filter(
+        Q(source=VoteSource.ONLINE) | Q(confirmed_at__isnull=False)
+    )
+    ballots_n = ballots.count()
+    electorate = _electorate(poll.place)
+    return {
+        "poll": poll.pk,
+        "question": poll.question,
+        "closed_at": poll.closes_at,
+        "options": [{"id": o.pk, "label": o.label, "votes": o.n} for o in options],
+        "ballots": ballots_n,
+        "paper_ballots": ballots.filter(source=VoteSource.PAPER).count(),
+        "unconfirmed_paper_ballots": Vote.objects.filter(
+            poll=poll, source=VoteSource.PAPER, confirmed_at__isnull=True
+        ).count(),
+        "electorate": electorate,
+        "turnout": round(ballots_n / electorate, 4) if electorate else None,
+    }
+
+
+def _electorate(place: Place) -> int:
+    """Return the residents entitled to vote: the census list if uploaded, else the verified."""
+    census = (
+        CensusEntry.objects.filter(place__path__startswith=place.path)
+        .values("identity_key")
+        .distinct()
+        .count()
+    )
+    if census:
+        return census
+    return (
+        ResidentVerification.objects.filter(place__path__startswith=place.path)
+        .values("identity_key")
+        .distinct()
+        .count()
+    )
+
+
+def conventions_public(place: Place | None = None) -> QuerySet[ConventionVersion]:
+    qs = ConventionVersion.objects.select_related("convention", "convention__place")
+    if place is not None:
+        qs = qs.filter(convention__place__path__startswith=place.path)
+    return qs.order_by("convention__place__path", "convention_id", "-number")
