@@ -10,12 +10,13 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
+from concord.accounts.api_auth import staff_auth
 from concord.core.errors import NotFound
 
 from . import actions, selectors
 from .models import Delivery
 
-router = Router(tags=["notifications"])
+router = Router(tags=["notifications"], auth=staff_auth)
 
 
 class NotificationOut(Schema):
