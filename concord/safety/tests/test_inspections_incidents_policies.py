@@ -202,3 +202,15 @@ def test_a_policy_needs_places_and_a_sane_period(world):
             effective_to=date(2026, 3, 1),
             **common,
         )
+
+
+def test_the_schedule_command_creates_due_inspections(plan, at):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    at("2026-01-20 09:00")
+    out = StringIO()
+    call_command("inspections", "schedule", stdout=out)
+    assert out.getvalue().strip() == "1 inspections scheduled"
+    assert Inspection.objects.get().due_on == date(2026, 1, 10)
