@@ -1,4 +1,29 @@
-"""URLs of the web app (mounted by concord/urls.py)."""
+"""URLs of the web app (mounted at / by concord/urls.py)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import dashboard, resident, staff
 
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", resident.home, name="home"),
+    path("file/", resident.file_case, name="file"),
+    path("file/assist/", resident.suggest, name="assist"),
+    path("receipt/", resident.receipt, name="receipt"),
+    path("track/", resident.track_lookup, name="track_lookup"),
+    path("track/<str:code>/<str:token>/", resident.track, name="track"),
+    path("places.geojson", resident.places_geojson, name="places_geojson"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="web/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("staff/", staff.queue, name="queue"),
+    path("staff/map/", staff.case_map, name="map"),
+    path("staff/inbox/", staff.inbox, name="inbox"),
+    path("staff/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("staff/cases/<int:case_id>/", staff.case_detail, name="case"),
+    path("staff/cases/<int:case_id>/<slug:action>/", staff.case_action, name="case_action"),
+]

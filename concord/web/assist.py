@@ -1,0 +1,53 @@
+"""Help while a resident types: category suggestions and the crisis check.
+
+Suggestions come from the triage classifier that is in use (trained once and cached per
+process by `concord.triage.engine`); when no model can be loaded the form simply shows none.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from concord.places.models import Place
+from concord.triage.algorithms.signals import is_crisis
+
+logger = logging.getLogger(__name__)
+
+WELLBEING_PANEL = "wellbeing/hotline_panel.html"
+OWN_PANEL = "web/hotline_panel.html"
+
+
+def category_suggestions(*, title: str, body: str, k: int = 3) -> list[dict]:
+    """Return up to k {code, name, confidence} suggestions; [] when there is no model."""
+    if not (title or "").strip() and not (body or "").strip():
+        return []
+    try:
+        from concord.triage.actions import suggest
+
+        suggestions, _version = suggest(title=title, body=body, k=k)
+    except Exception:  # a broken model must never stop a resident from filing
+        logger.exception("category suggestion failed")
+        return []
+    return suggestions
+
+
+def text_signals_crisis(*texts: str) -> bool:
+    return any(is_crisis(t) for t in texts if t)
+
+
+def hotline(place: Place | None) -> dict:
+    """Return the template and context of the hotline panel.
+
+    The wellbeing app's panel (with local services) is used when it is installed; otherwise
+    a minimal panel of this app with the national numbers.
+    """
+    try:
+        get_template(WELLBEING_PANEL)
+        from concord.wellbeing.selectors import hotline_context
+
+        return {"template": WELLBEING_PANEL, "hotline": hotline_context(place)}
+    except (TemplateDoesNotExist, ImportError):
+        return {"template": OWN_PANEL, "hotline": None}

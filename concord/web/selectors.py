@@ -1,0 +1,292 @@
+"""Reads behind the web pages, scoped through the cases selectors and permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from concord.accounts import permissions as perms
+from concord.accounts.models import Unit
+from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+from concord.cases import stats
+from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState, Event
+from concord.cases.selectors import CaseFilters, case_list, cases_visible_to
+from concord.channels.selectors import bounce_queue, tier_metrics
+from concord.places.models import Level, Place
+
+DUE_SOON_DAYS = 3
+LIVE = [ClockState.RUNNING, ClockState.PAUSED]
+
+
+def _live_clocks(today: date):
+    return Clock.objects.filter(case=OuterRef("pk"), state__in=LIVE)
+
+
+def due_soon_q(today: date) -> Q:
+    soon = _live_clocks(today).filter(
+        due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
+    )
+    return Q(Exists(soon))
+
+
+def breached_q(today: date) -> Q:
+    late = Clock.objects.filter(case=OuterRef("pk")).filter(
+        Q(state=ClockState.BREACHED) | Q(state__in=LIVE, due_on__lt=today)
+    )
+    return Q(Exists(late), status__in=list(OPEN_STATUSES))
+
+
+def with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with the due day of its earliest live clock (one subquery)."""
+    first = (
+        Clock.objects.filter(case=OuterRef("pk"), state__in=LIVE)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    return qs.annotate(next_due=Subquery(first))
+
+
+@dataclass
+class Queue:
+    cases: QuerySet[Case]
+    by_status: dict[str, int]
+    open_count: int
+    due_soon: int
+    breached: int
+    pending_transfers: list = field(default_factory=list)
+
+
+def staff_queue(user, *, scope: str, filters: CaseFilters, status: str, clock: str) -> Queue:
+    """Return the cases of a queue with its counts by state and clock.
+
+    `scope` is "unit" (the user's units), "mine" (assigned to the user) or "all".
+    `status` "" means open cases, "all" any status, otherwise one status.
+    """
+    today = timezone.localdate()
+    base = case_list(user, filters)
+    if scope == "mine":
+        base = base.filter(assignee=user)
+    elif scope == "unit":
+        base = base.filter(owner_unit_id__in=perms.unit_ids_with(user, Cap.CASE_HANDLE))
+    by_status = dict(
+        base.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    open_base = base.filter(status__in=list(OPEN_STATUSES))
+    clocks = open_base.order_by().aggregate(
+        due_soon=Count("pk", filter=due_soon_q(today)),
+        breached=Count("pk", filter=breached_q(today)),
+    )
+    if status == "":
+        cases = open_base
+    elif status == "all":
+        cases = base
+    else:
+        cases = base.filter(status=status)
+    if clock == "due_soon":
+        cases = cases.filter(due_soon_q(today))
+    elif clock == "breached":
+        cases = cases.filter(breached_q(today))
+    cases = with_next_due(cases.select_related("assignee"))
+    return Queue(
+        cases=cases,
+        by_status=by_status,
+        open_count=sum(n for s, n in by_status.items() if s in OPEN_STATUSES),
+        due_soon=clocks["due_soon"],
+        breached=clocks["breached"],
+    )
+
+
+def pending_transfers_for(user):
+    """Return transfers waiting for an answer from one of the user's units."""
+    from concord.cases.models import TransferRequest, TransferState
+
+    units = perms.unit_ids_with(user, Cap.CASE_HANDLE)
+    return (
+        TransferRequest.objects.filter(state=TransferState.PENDING, to_unit_id__in=units)
+        .select_related("case", "from_unit", "to_unit")
+        .order_by("objection_due", "pk")
+    )
+
+
+def case_page_data(user, case: Case) -> dict:
+    """Return what the staff case page shows besides the case itself (fixed query count)."""
+    from concord.cases.models import TransferRequest, TransferState
+    from concord.cases.selectors import mask_email, mask_phone, may_see_contacts
+
+    show_contacts = may_see_contacts(user, case)
+    parties = []
+    for p in case.parties.all():
+        parties.append(
+            {
+                "role": p.get_role_display(),
+                "name": p.name if show_contacts or not case.is_anonymous else "***",
+                "phone": p.phone if show_contacts else mask_phone(p.phone) if p.phone else "",
+                "email": p.email if show_contacts else mask_email(p.email) if p.email else "",
+                "address": p.address if show_contacts else "",
+            }
+        )
+    events = list(Event.objects.filter(case=case).select_related("actor").order_by("seq"))
+    clocks = list(case.clocks.order_by("state", "due_on"))
+    today = timezone.localdate()
+    for c in clocks:
+        c.days_left = (c.due_on - today).days
+        c.is_live = c.state in LIVE
+    pending = (
+        TransferRequest.objects.filter(case=case, state=TransferState.PENDING)
+        .select_related("to_unit", "from_unit")
+        .first()
+    )
+    handlers = []
+    if case.owner_unit_id:
+        from concord.accounts.models import Membership
+
+        handlers = list(
+            {
+                m.user_id: m.user
+                for m in Membership.objects.filter(
+                    unit_id=case.owner_unit_id, is_active=True
+                ).select_related("user")
+                if Cap.CASE_HANDLE in ROLE_CAPABILITIES.get(m.role, frozenset())
+            }.values()
+        )
+    return {
+        "parties": parties,
+        "show_contacts": show_contacts,
+        "events": events,
+        "clocks": clocks,
+        "pending_transfer": pending,
+        "may_answer_transfer": bool(
+            pending and perms.can(user, Cap.CASE_HANDLE, unit_id=pending.to_unit_id)
+        ),
+        "attachments": list(case.attachments.order_by("pk")),
+        "handlers": handlers,
+    }
+
+
+def map_data(user, *, limit: int = 3000) -> dict:
+    """Return GeoJSON of the user's places (towns and villages) and open cases with points."""
+    paths = perms.place_paths_with(user, Cap.CASE_VIEW)
+    place_q = Q(pk__in=[])
+    for p in paths:
+        place_q |= Q(path__startswith=p)
+    places = Place.objects.filter(place_q, level__in=[Level.COUNTY, Level.TOWN, Level.VILLAGE])
+    places = places.exclude(boundary=None).only("code", "level", "name_zh", "name_en", "boundary")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": p.boundary,
+            "properties": {"code": p.code, "name": p.localized_name(), "level": p.level},
+        }
+        for p in places
+    ]
+    points = (
+        cases_visible_to(user)
+        .filter(status__in=list(OPEN_STATUSES), lat__isnull=False)
+        .order_by("-created_at")
+        .values_list("pk", "receipt_code", "title", "status", "lat", "lng")[:limit]
+    )
+    return {
+        "places": {"type": "FeatureCollection", "features": features},
+        "cases": [
+            {"id": pk, "code": code, "title": title, "status": status, "lat": lat, "lng": lng}
+            for pk, code, title, status, lat, lng in points
+        ],
+    }
+
+
+# --- supervisor dashboard -------------------------------------------------------------------
+
+
+def stats_places(user) -> list[Place]:
+    """Return the places a user may see statistics of: the grants' places and their children."""
+    paths = perms.place_paths_with(user, Cap.STATS_VIEW)
+    if not paths:
+        return []
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(path=p) | Q(path__startswith=p, level__in=[Level.COUNTY, Level.TOWN])
+    return list(Place.objects.filter(q).order_by("path"))
+
+
+def stats_scope(user) -> QuerySet[Case]:
+    return Case.objects.filter(perms.place_q(user, Cap.STATS_VIEW, "place_path"))
+
+
+def tier_rows(place: Place, start: date, end: date) -> list[dict]:
+    """Return tier metrics of the place and of each place directly under it."""
+    rows = [tier_metrics(place=place, start=start, end=end)]
+    children = list(Place.objects.filter(parent=place).order_by("code"))
+    rows += [tier_metrics(place=c, start=start, end=end) for c in children]
+    names = {place.code: place.localized_name(), **{c.code: c.localized_name() for c in children}}
+    out = []
+    for m in rows:
+        d = m.as_dict()
+        d["name"] = names[m.place]
+        out.append(d)
+    return out
+
+
+def rates_by_unit(user, place: Place, start: date, end: date) -> list[dict]:
+    qs = stats_scope(user).filter(
+        place_path__startswith=place.path,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    )
+    table = stats.breakdown(qs, ["unit"])
+    units = {u.code: u for u in Unit.objects.filter(code__in=[k[0] for k in table])}
+    rows = []
+    for (code,), s in sorted(table.items(), key=lambda kv: -kv[1].received):
+        unit = units.get(code)
+        rows.append({"unit": unit.localized_name() if unit else code, **s.as_dict()})
+    return rows
+
+
+def trend(user, place: Place, end: date, months: int = 12) -> list[dict]:
+    start = (end.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    qs = stats_scope(user).filter(
+        place_path__startswith=place.path,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    )
+    table = stats.breakdown(qs, ["month"])
+    return [{"month": k[0], **s.as_dict()} for k, s in sorted(table.items()) if k[0]]
+
+
+def overdue_cases(user, place: Place, *, limit: int = 20) -> list[Case]:
+    if not perms.can(user, Cap.CASE_VIEW):
+        return []
+    today = timezone.localdate()
+    return list(
+        with_next_due(
+            cases_visible_to(user)
+            .filter(place_path__startswith=place.path)
+            .filter(breached_q(today))
+            .select_related("owner_unit", "place")
+        ).order_by("next_due", "pk")[:limit]
+    )
+
+
+def bounced(user, *, limit: int = 20) -> list[Case]:
+    return list(bounce_queue(user).order_by("pk")[:limit])
+
+
+def alerts(user, *, limit: int = 10) -> list:
+    if not perms.can(user, Cap.ALERT_MANAGE):
+        return []
+    try:
+        from concord.warning.selectors import alerts_visible_to
+    except ImportError:
+        return []
+    return list(alerts_visible_to(user).order_by("-period_end", "-pk")[:limit])
+
+
+def summary(user, place: Place, start: date, end: date) -> stats.Summary:
+    qs = stats_scope(user).filter(
+        place_path__startswith=place.path,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    )
+    return stats.summarize(qs)

@@ -1,0 +1,1 @@
+"""Views of the web app: residents' front door, staff workbench, supervisor dashboard."""

@@ -1,0 +1,457 @@
+"""The staff workbench: queues, the case page with its action forms, the map, the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from concord.accounts import permissions as perms
+from concord.accounts.models import User
+from concord.accounts.roles import Cap
+from concord.cases import actions as case_actions
+from concord.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    Category,
+    Clock,
+    Status,
+    TransferRequest,
+)
+from concord.cases.selectors import CaseFilters, get_case_for_user
+from concord.channels import actions as channel_actions
+from concord.channels import rules
+from concord.core.errors import ConcordError, InvalidInput, NotFound
+from concord.web import forms as web_forms
+from concord.web import selectors, wording
+
+PAGE_SIZE = 50
+
+
+def staff_required(view):
+    """Require login and some capability to see cases (or statistics)."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not (perms.can(request.user, Cap.CASE_VIEW) or perms.can(request.user, Cap.STATS_VIEW)):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_GET
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Show my queue or my unit's queue, with counts by state and clock, filters and search."""
+    if not perms.can(request.user, Cap.CASE_VIEW):
+        return redirect("web:dashboard")
+    form = web_forms.QueueFilterForm(request.GET or None)
+    d = form.cleaned_data if form.is_valid() else {}
+    scope = d.get("scope") or "unit"
+    filters = CaseFilters(
+        place=d.get("place") or None,
+        category=d.get("category") or None,
+        channel=d.get("channel") or None,
+        level=d.get("level") or None,
+        created_from=d.get("created_from"),
+        created_to=d.get("created_to"),
+        q=d.get("q") or None,
+    )
+    try:
+        q = selectors.staff_queue(
+            request.user,
+            scope=scope,
+            filters=filters,
+            status=d.get("status") or "",
+            clock=d.get("clock") or "",
+        )
+    except NotFound:
+        raise Http404() from None
+    page = Paginator(q.cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for case in page.object_list:
+        case.days_left = (case.next_due - today).days if case.next_due else None
+        case.days_late = -case.days_left if case.days_left is not None else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/staff/queue.html",
+        {
+            "form": form,
+            "scope": scope,
+            "queue": q,
+            "page": page,
+            "query": query.urlencode(),
+            "status_counts": [(Status(s).label, n) for s, n in sorted(q.by_status.items()) if n],
+            "transfers": list(selectors.pending_transfers_for(request.user)[:20]),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    form: type
+    run: Callable
+    states: frozenset[str] | None = None  # None: shown in any state
+    cap: str = Cap.CASE_HANDLE
+    mediation: bool = False
+
+
+def _assignee(user, case, d):
+    try:
+        assignee = User.objects.get(pk=int(d["assignee"]))
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise InvalidInput(_("Choose a staff member.")) from None
+    case_actions.case_assign(actor=user, case=case, assignee=assignee)
+
+
+def _merge(user, case, d):
+    into = selectors.cases_visible_to(user).filter(receipt_code=d["into"].strip().upper()).first()
+    if into is None:
+        raise InvalidInput(_("No case you may see has that receipt code."))
+    case_actions.case_merge(actor=user, case=case, into=into, note=d.get("note", ""))
+
+
+def _categorize(user, case, d):
+    category = Category.objects.filter(code=d["category"]).first()
+    if category is None:
+        raise InvalidInput(_("Unknown category."))
+    case_actions.case_categorize(
+        actor=user, case=case, category=category, reroute=d.get("reroute", False)
+    )
+
+
+def _extend(user, case, d):
+    clock = Clock.objects.filter(case=case, pk=d["clock"]).first()
+    if clock is None:
+        raise InvalidInput(_("Unknown clock."))
+    channel_actions.clock_extend(actor=user, clock=clock, days=d["days"], reason=d["reason"])
+
+
+def _answer_transfer(user, case, d):
+    transfer = TransferRequest.objects.filter(case=case, pk=d["transfer"]).first()
+    if transfer is None:
+        raise InvalidInput(_("Unknown transfer."))
+    if d["answer"] == "accept":
+        case_actions.case_transfer_accept(actor=user, transfer=transfer)
+    else:
+        case_actions.case_transfer_refuse(actor=user, transfer=transfer, reason=d.get("reason", ""))
+
+
+def _agreement(user, case, d):
+    channel_actions.mediation_record_agreement(
+        actor=user,
+        case=case,
+        parties=d["parties"],
+        facts=d["facts"],
+        issues=d["issues"],
+        responsibilities=d["responsibilities"],
+        terms=d["terms"],
+        performance_manner=d["performance_manner"],
+        performance_due=d["performance_due"],
+        signed_by=[s.strip() for s in d["signed_by"].splitlines() if s.strip()],
+        mediator_signed=d["mediator_signed"],
+        committee_sealed=d["committee_sealed"],
+    )
+
+
+HANDLE_FROM = frozenset(case_actions.HANDLE_FROM)
+WORKING = frozenset({Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED})
+ROUTABLE = frozenset(case_actions.OPEN_FOR_ROUTING)
+F = web_forms
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(
+        gettext_lazy("Accept"),
+        F.NoteForm,
+        lambda u, c, d: case_actions.case_accept(actor=u, case=c, note=d.get("note", "")),
+        HANDLE_FROM,
+    ),
+    "not_accept": Action(
+        gettext_lazy("Decline and redirect"),
+        F.NotAcceptForm,
+        lambda u, c, d: case_actions.case_not_accept(
+            actor=u, case=c, reason=d["reason"], route=d["route"]
+        ),
+        HANDLE_FROM,
+    ),
+    "assign": Action(gettext_lazy("Assign"), F.AssignForm, _assignee, WORKING),
+    "start": Action(
+        gettext_lazy("Start work"),
+        F.ConfirmForm,
+        lambda u, c, d: case_actions.case_start(actor=u, case=c),
+        frozenset({Status.ASSIGNED, Status.ACCEPTED, Status.REOPENED}),
+    ),
+    "pause": Action(
+        gettext_lazy("Pause"),
+        F.ReasonForm,
+        lambda u, c, d: case_actions.case_pause(actor=u, case=c, reason=d["reason"]),
+        frozenset({Status.IN_PROGRESS, Status.ASSIGNED, Status.ACCEPTED}),
+    ),
+    "resume": Action(
+        gettext_lazy("Resume"),
+        F.ConfirmForm,
+        lambda u, c, d: case_actions.case_resume(actor=u, case=c),
+        frozenset({Status.PAUSED}),
+    ),
+    "resolve": Action(
+        gettext_lazy("Resolve with a written answer"),
+        F.ResolveForm,
+        lambda u, c, d: case_actions.case_resolve(
+            actor=u, case=c, outcome=d["outcome"], text=d["text"]
+        ),
+        WORKING | {Status.IN_PROGRESS},
+    ),
+    "close": Action(
+        gettext_lazy("Close"),
+        F.NoteForm,
+        lambda u, c, d: case_actions.case_close(actor=u, case=c, note=d.get("note", "")),
+        frozenset({Status.RESOLVED}),
+    ),
+    "reopen": Action(
+        gettext_lazy("Reopen"),
+        F.ReasonForm,
+        lambda u, c, d: case_actions.case_reopen(actor=u, case=c, reason=d["reason"]),
+        frozenset({Status.RESOLVED, Status.CLOSED}),
+    ),
+    "withdraw": Action(
+        gettext_lazy("Record withdrawal"),
+        F.ReasonForm,
+        lambda u, c, d: case_actions.case_withdraw(actor=u, case=c, reason=d["reason"]),
+        ROUTABLE,
+    ),
+    "escalate": Action(
+        gettext_lazy("Escalate"),
+        F.EscalateForm,
+        lambda u, c, d: case_actions.case_escalate(
+            actor=u, case=c, reason_code=d["reason_code"], note=d["note"]
+        ),
+        ROUTABLE,
+        Cap.CASE_ESCALATE,
+    ),
+    "transfer": Action(
+        gettext_lazy("Request a transfer"),
+        F.TransferForm,
+        lambda u, c, d: case_actions.case_transfer_request(
+            actor=u, case=c, to_unit=d["to_unit"], reason=d["reason"]
+        ),
+        ROUTABLE,
+        Cap.CASE_ROUTE,
+    ),
+    "transfer_answer": Action(
+        gettext_lazy("Answer the transfer"), F.TransferAnswerForm, _answer_transfer, None
+    ),
+    "transfer_decide": Action(
+        gettext_lazy("Decide the owner"),
+        F.TransferDecideForm,
+        lambda u, c, d: case_actions.case_transfer_decide(
+            actor=u, case=c, to_unit=d["to_unit"], reason=d["reason"]
+        ),
+        None,
+        Cap.CASE_SUPERVISE,
+    ),
+    "merge": Action(
+        gettext_lazy("Merge into another case"), F.MergeForm, _merge, ROUTABLE, Cap.CASE_ROUTE
+    ),
+    "note": Action(
+        gettext_lazy("Add a note"),
+        F.AddNoteForm,
+        lambda u, c, d: case_actions.case_add_note(
+            actor=u, case=c, text=d["text"], public=d.get("public", False)
+        ),
+        None,
+        Cap.CASE_VIEW,
+    ),
+    "categorize": Action(
+        gettext_lazy("Set category"), F.CategorizeForm, _categorize, frozenset(OPEN_STATUSES)
+    ),
+    "enter_channel": Action(
+        gettext_lazy("Move to a channel"),
+        F.EnterChannelForm,
+        lambda u, c, d: channel_actions.case_enter_channel(
+            actor=u,
+            case=c,
+            channel=d["channel"],
+            knowledge_date=d.get("knowledge_date"),
+            note=d.get("note", ""),
+        ),
+        frozenset(OPEN_STATUSES),
+    ),
+    "session": Action(
+        gettext_lazy("Record a mediation session"),
+        F.SessionForm,
+        lambda u, c, d: channel_actions.mediation_record_session(
+            actor=u,
+            case=c,
+            held_at=d["held_at"],
+            location=d["location"],
+            participants=d["participants"],
+            notes=d.get("notes", ""),
+        ),
+        frozenset(OPEN_STATUSES),
+        Cap.MEDIATE,
+        True,
+    ),
+    "agreement": Action(
+        gettext_lazy("Record the mediation agreement"),
+        F.AgreementForm,
+        _agreement,
+        frozenset(OPEN_STATUSES),
+        Cap.MEDIATE,
+        True,
+    ),
+    "mediation_end": Action(
+        gettext_lazy("End mediation without agreement"),
+        F.MediationEndForm,
+        lambda u, c, d: channel_actions.mediation_end_unresolved(
+            actor=u,
+            case=c,
+            reason=d["reason"],
+            knowledge_date=d["knowledge_date"],
+            refused_by=d.get("refused_by", ""),
+        ),
+        frozenset(OPEN_STATUSES),
+        Cap.MEDIATE,
+        True,
+    ),
+    "extend": Action(
+        gettext_lazy("Extend a deadline"), F.ExtendClockForm, _extend, None, Cap.CASE_SUPERVISE
+    ),
+}
+
+
+def _offered_actions(user, case: Case, data: dict, bound: dict | None = None) -> list[dict]:
+    """Return the action forms that fit the case's state and the user's capabilities.
+
+    Permission is checked again by the action itself; this only hides forms that cannot work.
+    """
+    is_mediation = rules.get_channel(case.channel).is_mediation if case.channel else False
+    offered = []
+    for name, action in ACTIONS.items():
+        if action.states is not None and case.status not in action.states:
+            continue
+        if action.mediation and not is_mediation:
+            continue
+        if not perms.can(user, action.cap, place_path=case.place_path) and not perms.can(
+            user, Cap.CASE_SUPERVISE, place_path=case.place_path
+        ):
+            continue
+        if name == "transfer_answer" and not data["may_answer_transfer"]:
+            continue
+        if name == "transfer_decide" and not case.needs_ruling:
+            continue
+        if name == "transfer" and data["pending_transfer"]:
+            continue
+        if name == "extend" and not any(c.is_live for c in data["clocks"]):
+            continue
+        form = bound.get(name) if bound else None
+        if form is None:
+            form = action.form(prefix=name)
+        if name == "assign":
+            form.fields["assignee"].choices = [(u.pk, str(u)) for u in data["handlers"]]
+        if name == "transfer_answer" and data["pending_transfer"]:
+            form.initial["transfer"] = data["pending_transfer"].pk
+        offered.append({"name": name, "label": action.label, "form": form})
+    return offered
+
+
+def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
+    data = selectors.case_page_data(request.user, case)
+    language = request.LANGUAGE_CODE
+    for e in data["events"]:
+        e.label = wording.event_label(e)
+        e.text = wording.event_text(e, language)
+    for c in data["clocks"]:
+        c.label = wording.clock_label(c)
+    return {
+        "case": case,
+        **data,
+        "actions": _offered_actions(request.user, case, data, bound),
+        "open": case.status in OPEN_STATUSES,
+    }
+
+
+@require_GET
+@staff_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        case = get_case_for_user(request.user, case_id)
+    except NotFound:
+        raise Http404() from None
+    return render(request, "web/staff/case.html", _case_context(request, case))
+
+
+@require_POST
+@staff_required
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    """Run one action from the case page after its confirmation box was ticked."""
+    try:
+        case = get_case_for_user(request.user, case_id)
+    except NotFound:
+        raise Http404() from None
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404()
+    form = spec.form(request.POST, request.FILES, prefix=action)
+    if action == "assign":
+        data = selectors.case_page_data(request.user, case)
+        form.fields["assignee"].choices = [(u.pk, str(u)) for u in data["handlers"]]
+    if form.is_valid():
+        try:
+            spec.run(request.user, case, form.cleaned_data)
+        except ConcordError as exc:
+            for field, message in exc.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+            try:
+                get_case_for_user(request.user, case_id)
+            except NotFound:
+                return redirect("web:queue")
+            return redirect("web:case", case_id=case_id)
+    messages.error(request, _("The step was not recorded; see the form below."))
+    case = get_case_for_user(request.user, case_id)
+    context = _case_context(request, case, bound={action: form})
+    context["open_action"] = action
+    return render(request, "web/staff/case.html", context, status=400)
+
+
+@require_GET
+@staff_required
+def case_map(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    return render(
+        request,
+        "web/staff/map.html",
+        {
+            "map_data": selectors.map_data(request.user),
+            "tiles": getattr(settings, "CONCORD_MAP_TILES", ""),
+        },
+    )
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    from concord.notifications.selectors import inbox_for
+
+    items = list(inbox_for(request.user).select_related("case")[:50])
+    return render(request, "web/staff/inbox.html", {"items": items})

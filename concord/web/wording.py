@@ -1,0 +1,111 @@
+"""Plain words for residents: what a status means, what an event says, what a clock is."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from concord.cases.models import Clock, Event, Status
+from concord.channels import rules
+from concord.channels.actions import RESIDENT_DEADLINES
+from concord.web.guide import _pick
+
+STATUS_PLAIN = {
+    Status.SUBMITTED: _("We have received your matter and are deciding who handles it."),
+    Status.ACCEPTED: _("Your matter has been accepted by the unit that handles it."),
+    Status.NOT_ACCEPTED: _("This office cannot handle it; see below where to go instead."),
+    Status.ASSIGNED: _("A staff member has been given your matter."),
+    Status.IN_PROGRESS: _("Work on your matter is under way."),
+    Status.PAUSED: _("Work is paused while we wait for something; see the reason below."),
+    Status.ESCALATED: _("Your matter has been passed up to the next level."),
+    Status.TRANSFERRED: _("Your matter has moved to the unit responsible for it."),
+    Status.RESOLVED: _("We have answered. Please tell us whether it is resolved."),
+    Status.REOPENED: _("Your matter has been reopened and is being handled again."),
+    Status.CLOSED: _("Your matter is closed."),
+    Status.MERGED: _("Your matter is being handled together with a report of the same problem."),
+    Status.WITHDRAWN: _("You withdrew this matter."),
+}
+
+EVENT_PLAIN = {
+    "submitted": _("Received"),
+    "accepted": _("Accepted"),
+    "not_accepted": _("Not accepted here"),
+    "assigned": _("Assigned to a staff member"),
+    "work_started": _("Work started"),
+    "paused": _("Paused"),
+    "resumed": _("Resumed"),
+    "resolved": _("Answered"),
+    "closed": _("Closed"),
+    "reopened": _("Reopened"),
+    "withdrawn": _("Withdrawn"),
+    "escalated": _("Passed up a level"),
+    "transfer_requested": _("Transfer requested"),
+    "transfer_accepted": _("Moved to another unit"),
+    "transfer_refused": _("Transfer refused"),
+    "transfer_decided": _("Owner decided by a supervisor"),
+    "referred_upward": _("Referred above the county"),
+    "merged": _("Joined with a report of the same problem"),
+    "merged_in": _("Another report joined this case"),
+    "note": _("Note"),
+    "resident_information": _("You added information"),
+    "feedback": _("You rated the answer"),
+    "attachment_added": _("File added"),
+    "categorized": _("Category set"),
+    "urgency_changed": _("Urgency changed"),
+    "channel_entered": _("Moved to a resolution channel"),
+    "mediation_session": _("Mediation session held"),
+    "mediation_agreement": _("Mediation agreement signed"),
+    "mediation_failed": _("Mediation ended without agreement"),
+    "mediation_refused": _("A party refused mediation"),
+    "clock_started": _("A deadline started"),
+    "performance_followed_up": _("Performance of the agreement checked"),
+    "petition_registered": _("Registered as a letter or visit"),
+    "petition_accepted": _("Accepted as a letter or visit"),
+    "petition_replied": _("Written reply given"),
+    "petition_review_requested": _("Review requested"),
+    "petition_recheck_requested": _("Re-review requested"),
+    "petition_reviewed": _("Reviewed"),
+    "petition_final": _("Final decision on re-review"),
+    "repeat_petition": _("Same matter already being handled"),
+    "clock_extended": _("Deadline extended"),
+    "limitation_warning": _("Warning about a filing limit"),
+}
+
+# Which data field of an event carries text the resident should read.
+EVENT_TEXT_FIELDS = ("text", "reason", "route", "note", "notice", "comment", "terms", "location")
+
+
+def event_label(event: Event) -> str:
+    return str(EVENT_PLAIN.get(event.kind, event.kind.replace("_", " ").capitalize()))
+
+
+def event_text(event: Event, language: str | None = None) -> str:
+    data = event.data or {}
+    zh = not (language or "").startswith("en")
+    if data.get("notice_zh") or data.get("notice_en"):
+        return data.get("notice_zh" if zh else "notice_en") or ""
+    if data.get("message_zh") or data.get("message_en"):
+        return data.get("message_zh" if zh else "message_en") or ""
+    for key in EVENT_TEXT_FIELDS:
+        if data.get(key):
+            return str(data[key])
+    return ""
+
+
+def clock_label(clock: Clock) -> str:
+    """Return a readable name of a clock: the rule's label, or the handling clock."""
+    if ":" in clock.kind:
+        channel, kind = clock.kind.split(":", 1)
+        try:
+            rule = rules.get_channel(channel).clock(kind)
+        except rules.RulesError:
+            return clock.kind
+        return _pick(rule.label_zh, rule.label_en)
+    if clock.kind == "handle":
+        return str(_("Handling time"))
+    if clock.kind == "performance":
+        return str(_("Performing the agreement"))
+    return clock.kind.replace("_", " ")
+
+
+def clock_binds_resident(clock: Clock) -> bool:
+    return ":" in clock.kind and clock.kind.split(":", 1)[1] in RESIDENT_DEADLINES
