@@ -1,5 +1,335 @@
 """API of the participation app, mounted under /api/v1/participation/."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpResponse
+from ninja import Router, Schema
+
+from concord.accounts.api_auth import optional_auth
+from concord.core.errors import InvalidInput
+from concord.places.selectors import place_get
+
+from . import actions, opendata, selectors
+from .models import Volunteer
 
 router = Router(tags=["participation"])
+
+
+def _month(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise InvalidInput(fields={"month": "YYYY-MM"}) from None
+
+
+def _suggestion(s, *, own: bool = False) -> dict:
+    out = {
+        "id": s.pk,
+        "place": s.place.code,
+        "title": s.title,
+        "body": s.body,
+        "unit": s.unit.code,
+        "status": s.status,
+        "supports": s.support_count,
+        "threshold": s.threshold,
+        "response_due": s.response_due,
+        "response_overdue": s.response_overdue,
+        "response": s.response,
+        "responded_at": s.responded_at,
+        "similar": [o.pk for o in s.similar.all()],
+        "created_at": s.created_at,
+    }
+    if own:
+        out["moderation"] = s.moderation
+        out["moderation_reason"] = s.moderation_reason
+    return out
+
+
+# --- public statistics and open data ----------------------------------------------------------
+
+
+@router.get("/dashboard", auth=None)
+def dashboard(request, month: str | None = None):
+    return opendata.publication(_month(month))
+
+
+@router.get("/dashboard/series", auth=None)
+def dashboard_series(request):
+    return {"months": opendata.series()}
+
+
+@router.get("/open-data/dictionary", auth=None)
+def open_data_dictionary(request):
+    return {"licence": actions.policy()["licence"], **opendata.dictionary()}
+
+
+@router.get("/open-data/{table}.csv", auth=None)
+def open_data_csv(request, table: str, month: str | None = None):
+    data = opendata.publication(_month(month))
+    response = HttpResponse(opendata.table_csv(data, table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}-{data["month"]}.csv"'
+    response["X-Licence"] = data["licence"]
+    return response
+
+
+@router.get("/open-data/{table}.json", auth=None)
+def open_data_json(request, table: str, month: str | None = None):
+    data = opendata.publication(_month(month))
+    if table not in data["tables"]:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    return {
+        "month": data["month"],
+        "licence": data["licence"],
+        "suppressed_below": data["suppressed_below"],
+        "rows": data["tables"][table],
+    }
+
+
+# --- verification -----------------------------------------------------------------------------
+
+
+class PhoneIn(Schema):
+    place: str
+    phone: str
+
+
+class CodeIn(Schema):
+    code: str
+
+
+class CensusIn(Schema):
+    place: str
+    id_number: str
+
+
+@router.post("/verify/phone", auth=optional_auth)
+def verify_phone(request, payload: PhoneIn):
+    actions.verification_request_code(
+        actor=request.auth, place=place_get(code=payload.place), phone=payload.phone
+    )
+    return {"sent": True}
+
+
+@router.post("/verify/code", auth=optional_auth)
+def verify_code(request, payload: CodeIn):
+    v = actions.verification_confirm_code(actor=request.auth, code=payload.code)
+    return {"verified": True, "place": v.place.code, "method": v.method}
+
+
+@router.post("/verify/census", auth=optional_auth)
+def verify_census(request, payload: CensusIn):
+    v = actions.verification_by_census(
+        actor=request.auth, place=place_get(code=payload.place), id_number=payload.id_number
+    )
+    return {"verified": True, "place": v.place.code, "method": v.method}
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+
+class SuggestionIn(Schema):
+    place: str
+    title: str
+    body: str
+
+
+class TextIn(Schema):
+    text: str
+
+
+class ModerateIn(Schema):
+    publish: bool
+    reason: str
+
+
+@router.get("/suggestions", auth=optional_auth)
+def suggestion_list(request, status: str | None = None):
+    qs = selectors.suggestions_public()
+    if status:
+        qs = qs.filter(status=status)
+    return {"items": [_suggestion(s) for s in qs[:200]]}
+
+
+@router.post("/suggestions", auth=optional_auth)
+def suggestion_create(request, payload: SuggestionIn):
+    s = actions.suggestion_submit(
+        actor=request.auth,
+        place=place_get(code=payload.place),
+        title=payload.title,
+        body=payload.body,
+    )
+    return _suggestion(s, own=True)
+
+
+@router.get("/suggestions/{pk}", auth=optional_auth)
+def suggestion_detail(request, pk: int):
+    s = selectors.suggestion_get(request.auth, pk)
+    return _suggestion(s, own=getattr(request.auth, "pk", None) == s.author_id)
+
+
+@router.post("/suggestions/{pk}/support", auth=optional_auth)
+def suggestion_support(request, pk: int):
+    s = selectors.suggestion_get(request.auth, pk)
+    return _suggestion(actions.suggestion_support(actor=request.auth, suggestion=s))
+
+
+@router.post("/suggestions/{pk}/respond")
+def suggestion_respond(request, pk: int, payload: TextIn):
+    s = selectors.suggestion_get(request.auth, pk)
+    return _suggestion(
+        actions.suggestion_respond(actor=request.auth, suggestion=s, text=payload.text)
+    )
+
+
+@router.post("/suggestions/{pk}/moderate")
+def suggestion_moderate(request, pk: int, payload: ModerateIn):
+    s = selectors.suggestion_get(request.auth, pk)
+    s = actions.suggestion_moderate(
+        actor=request.auth, suggestion=s, publish=payload.publish, reason=payload.reason
+    )
+    return _suggestion(s, own=True)
+
+
+# --- polls ------------------------------------------------------------------------------------
+
+
+class PollIn(Schema):
+    place: str
+    question: str
+    options: list[str]
+    opens_at: datetime
+    closes_at: datetime
+    mode: str = "single"
+    max_choices: int = 1
+    methods: list[str] = []
+
+
+class VoteIn(Schema):
+    options: list[int]
+
+
+class PaperVoteIn(Schema):
+    phone: str
+    options: list[int]
+
+
+def _poll(p) -> dict:
+    return {
+        "id": p.pk,
+        "place": p.place.code,
+        "question": p.question,
+        "mode": p.mode,
+        "max_choices": p.max_choices,
+        "opens_at": p.opens_at,
+        "closes_at": p.closes_at,
+        "options": [{"id": o.pk, "label": o.label} for o in p.options.all()],
+    }
+
+
+@router.get("/polls", auth=None)
+def poll_list(request):
+    return {"items": [_poll(p) for p in selectors.polls_public()[:200]]}
+
+
+@router.post("/polls")
+def poll_create(request, payload: PollIn):
+    p = actions.poll_create(
+        actor=request.auth,
+        place=place_get(code=payload.place),
+        question=payload.question,
+        options=payload.options,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        mode=payload.mode,
+        max_choices=payload.max_choices,
+        methods=payload.methods,
+    )
+    return _poll(p)
+
+
+@router.get("/polls/{pk}", auth=None)
+def poll_detail(request, pk: int):
+    return _poll(selectors.poll_get(pk))
+
+
+@router.post("/polls/{pk}/vote", auth=optional_auth)
+def poll_vote(request, pk: int, payload: VoteIn):
+    actions.poll_vote(actor=request.auth, poll=selectors.poll_get(pk), option_ids=payload.options)
+    return {"recorded": True}
+
+
+@router.post("/polls/{pk}/paper-votes")
+def poll_paper_vote(request, pk: int, payload: PaperVoteIn):
+    v = actions.poll_enter_paper_vote(
+        actor=request.auth,
+        poll=selectors.poll_get(pk),
+        phone=payload.phone,
+        option_ids=payload.options,
+    )
+    return {"id": v.pk, "confirmed": False}
+
+
+@router.post("/polls/{pk}/paper-votes/{vote_id}/confirm")
+def poll_paper_confirm(request, pk: int, vote_id: int):
+    from .models import Vote
+
+    vote = Vote.objects.filter(poll_id=pk, pk=vote_id).select_related("poll").first()
+    if vote is None:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    actions.poll_confirm_paper_vote(actor=request.auth, vote=vote)
+    return {"id": vote.pk, "confirmed": True}
+
+
+@router.get("/polls/{pk}/results", auth=None)
+def poll_results(request, pk: int):
+    return selectors.poll_results(selectors.poll_get(pk))
+
+
+# --- volunteers and conventions ---------------------------------------------------------------
+
+
+@router.get("/conventions", auth=None)
+def convention_list(request, place: str | None = None):
+    root = place_get(code=place) if place else None
+    return {
+        "items": [
+            {
+                "convention": v.convention_id,
+                "place": v.convention.place.code,
+                "kind": v.convention.kind,
+                "title": v.convention.title,
+                "version": v.number,
+                "adopted_on": v.adopted_on,
+                "consultation": v.consultation,
+                "meeting_attendance": v.meeting_attendance,
+                "votes_for": v.votes_for,
+                "votes_against": v.votes_against,
+                "abstentions": v.abstentions,
+                "text": v.text,
+            }
+            for v in selectors.conventions_public(root)[:200]
+        ]
+    }
+
+
+@router.get("/volunteers/{pk}/hours")
+def volunteer_hours(request, pk: int):
+    v = Volunteer.objects.filter(pk=pk, user=request.auth).first()
+    if v is None:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    return {
+        "assignments": [
+            {"id": a.pk, "case": a.case_id, "event": a.event_name, "hours": str(a.hours)}
+            for a in v.assignments.all()
+        ]
+    }

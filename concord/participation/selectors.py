@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
@@ -36,7 +37,7 @@ def suggestion_get(user, pk: int) -> Suggestion:
     q = Q(moderation=Moderation.PUBLISHED)
     if getattr(user, "is_authenticated", False):
         q |= Q(author=user)
-        q |= Q(place_path__startswith="/") & Q(pk__in=suggestions_to_moderate(user).values("pk"))
+        q |= Q(pk__in=suggestions_to_moderate(user).values("pk"))
     s = Suggestion.objects.filter(q, pk=pk).select_related("place", "unit").first()
     if s is None:
         raise NotFound()
@@ -63,9 +64,7 @@ def poll_get(pk: int) -> Poll:
 def poll_results(poll: Poll) -> dict:
     """Return the tally with turnout; refused while the poll is open, for everyone."""
     if timezone.now() < poll.closes_at:
-        raise Conflict(
-            f"Results are published when the poll closes ({poll.closes_at:%Y-%m-%d %H:%M})."
-        )
+        raise Conflict(_("Results are published when the poll closes."))
     counted = Q(votes__source=VoteSource.ONLINE) | Q(votes__confirmed_at__isnull=False)
     options = poll.options.annotate(n=Count("votes", filter=counted)).order_by("position")
     ballots = Vote.objects.filter(poll=poll).filter(
