@@ -6,7 +6,7 @@ from datetime import date
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from concord.accounts.api_auth import optional_auth
@@ -257,7 +257,7 @@ def create_decision(request, payload: DecisionIn):
         is_investment=payload.is_investment,
         category_codes=payload.category_codes,
     )
-    return 201, decision_out(d)
+    return Status(201, decision_out(d))
 
 
 @router.get("/decisions/{int:decision_id}", response=_r())
@@ -303,7 +303,7 @@ def plan_assessment(request, decision_id: int, payload: PlanIn):
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
-    return 201, assessment_out(a)
+    return Status(201, assessment_out(a))
 
 
 # --- assessment ----------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def open_consultation(request, assessment_id: int, payload: ConsultationIn):
         introduction=payload.introduction,
         questions=payload.questions,
     )
-    return 201, consultation_out(c, staff=True)
+    return Status(201, consultation_out(c, staff=True))
 
 
 @router.post("/{int:assessment_id}/consultation/close", response=_r())
@@ -390,7 +390,7 @@ def record_comment(request, assessment_id: int, payload: StaffCommentIn):
         display_name=payload.display_name,
         place=place,
     )
-    return 201, comment_out(comment, staff=True)
+    return Status(201, comment_out(comment, staff=True))
 
 
 class ModerateIn(Schema):
@@ -423,7 +423,7 @@ def record_engagement(request, assessment_id: int, payload: EngagementIn):
     e = actions.engagement_record(
         actor=request.auth, assessment=_assessment(request, assessment_id), **payload.dict()
     )
-    return 201, {"id": e.pk, "kind": e.kind}
+    return Status(201, {"id": e.pk, "kind": e.kind})
 
 
 class PointIn(Schema):
@@ -445,7 +445,7 @@ def add_point(request, assessment_id: int, payload: PointIn):
     p = actions.risk_point_add(
         actor=request.auth, assessment=_assessment(request, assessment_id), **data
     )
-    return 201, point_out(p)
+    return Status(201, point_out(p))
 
 
 class PointChangeIn(Schema):
@@ -554,7 +554,7 @@ def add_task(request, assessment_id: int, payload: TaskIn):
         due_on=payload.due_on,
         risk_point=point,
     )
-    return 201, task_out(t)
+    return Status(201, task_out(t))
 
 
 class DoneIn(Schema):
@@ -595,7 +595,7 @@ def monitor(request, assessment_id: int, payload: MonitoringIn):
     a = _assessment(request, assessment_id)
     actions.monitoring_record(actor=request.auth, assessment=a, **payload.dict())
     latest = a.decision.assessments.order_by("-round").first()
-    return 201, {"assessment": latest.pk, "round": latest.round, "stage": latest.stage}
+    return Status(201, {"assessment": latest.pk, "round": latest.round, "stage": latest.stage})
 
 
 class ReassessIn(Schema):
@@ -607,7 +607,7 @@ def reassess(request, assessment_id: int, payload: ReassessIn):
     new = actions.assessment_reassess(
         actor=request.auth, assessment=_assessment(request, assessment_id), reason=payload.reason
     )
-    return 201, assessment_out(new)
+    return Status(201, assessment_out(new))
 
 
 # --- public consultation -------------------------------------------------------------------
@@ -665,11 +665,14 @@ def submit_comment(request, assessment_id: int, payload: CommentIn):
         display_name=payload.display_name,
         author=request.auth,
     )
-    return 201, {
-        "code": comment.code,
-        "token": token,
-        "follow_up_url": f"/assessments/comments/{comment.code}?token={token}",
-    }
+    return Status(
+        201,
+        {
+            "code": comment.code,
+            "token": token,
+            "follow_up_url": f"/assessments/comments/{comment.code}?token={token}",
+        },
+    )
 
 
 @router.get("/comments/{code}", auth=optional_auth, response=_r())
