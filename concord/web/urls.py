@@ -16,7 +16,7 @@ urlpatterns = [
     path("places.geojson", resident.places_geojson, name="places_geojson"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="web/login.html"),
+        auth_views.LoginView.as_view(template_name="web/login.html", next_page="/staff/"),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),

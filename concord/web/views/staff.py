@@ -53,11 +53,21 @@ def staff_required(view):
 
 
 @require_GET
-@staff_required
+@login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Show my queue or my unit's queue, with counts by state and clock, filters and search."""
-    if not perms.can(request.user, Cap.CASE_VIEW):
-        return redirect("web:dashboard")
+    """Show my queue or my unit's queue, with counts by state and clock, filters and search.
+
+    Staff who see no cases land on the page their role works from.
+    """
+    user = request.user
+    if not perms.can(user, Cap.CASE_VIEW):
+        if perms.can(user, Cap.STATS_VIEW):
+            return redirect("web:dashboard")
+        if perms.can(user, Cap.WELLBEING):
+            return redirect("wellbeing:queue")
+        if perms.can(user, Cap.PLATFORM_ADMIN) or user.is_staff:
+            return redirect("admin:index")
+        raise DjangoPermissionDenied
     form = web_forms.QueueFilterForm(request.GET or None)
     d = form.cleaned_data if form.is_valid() else {}
     scope = d.get("scope") or "unit"

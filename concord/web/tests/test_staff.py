@@ -1,0 +1,219 @@
+"""The staff workbench and the supervisor dashboard, through the Django test client."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from concord.cases import actions as case_actions
+from concord.cases.models import Category, Clock, Status, TransferRequest
+from concord.places.models import Place
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(world, *, title="邻居噪音", category="DP.02", place="V11", **kw):
+    return case_actions.case_submit(
+        kind="dispute",
+        title=title,
+        description="楼上每晚很吵。",
+        place=Place.objects.get(code=place) if place else None,
+        category=Category.objects.get(code=category),
+        parties=[{"role": "complainant", "name": "王芳", "phone": "13812345678"}],
+        contact_consent=True,
+        **kw,
+    ).case
+
+
+def act(client, case, action, **fields):
+    data = {f"{action}-{k}": v for k, v in fields.items()}
+    data[f"{action}-confirm"] = "on"
+    return client.post(f"/staff/cases/{case.pk}/{action}/", data)
+
+
+def test_login_page_and_redirect_to_the_queue(client, world):
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post(
+        "/accounts/login/", {"username": "alice", "password": "correct horse battery"}
+    )
+    assert response["Location"] == "/staff/"
+
+
+def test_staff_pages_need_login(client, world):
+    for url in ("/staff/", "/staff/dashboard/", "/staff/map/"):
+        assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_analyst_lands_on_the_dashboard_and_counsellor_on_counselling(client, world):
+    client.force_login(world.ana)
+    assert client.get("/staff/")["Location"] == "/staff/dashboard/"
+    client.force_login(world.cora)
+    assert client.get("/staff/")["Location"] == "/wellbeing/queue/"
+
+
+def test_queue_counts_and_filters(client, world, categories):
+    a = submit(world, title="噪音一")
+    submit(world, title="噪音二")
+    submit(world, title="西镇的事", place="V21")
+    Clock.objects.filter(case=a).update(due_on=timezone.localdate() - timedelta(days=2))
+    client.force_login(world.alice)
+    page = client.get("/staff/", {"scope": "all"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "噪音一" in page and "噪音二" in page
+    assert "西镇的事" not in page  # outside alice's jurisdiction
+    assert 'id="count-breached">1<' in page
+    searched = client.get("/staff/", {"scope": "all", "q": "噪音二"}).content.decode()
+    assert "噪音二" in searched and "噪音一" not in searched
+    late = client.get("/staff/", {"scope": "all", "clock": "breached"}).content.decode()
+    assert "噪音一" in late and "噪音二" not in late
+
+
+def test_queue_query_count_does_not_grow_with_cases(client, world, categories):
+    client.force_login(world.alice)
+    submit(world, title="第一件")
+    client.get("/staff/", {"scope": "all"})
+    with CaptureQueriesContext(connection) as few:
+        client.get("/staff/", {"scope": "all"})
+    for i in range(12):
+        submit(world, title=f"更多 {i}")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/staff/", {"scope": "all"})
+    assert len(many) == len(few)
+
+
+def test_case_page_masks_contacts_for_a_role_that_may_not_see_them(client, world, categories):
+    case = submit(world)
+    client.force_login(world.sam)  # supervisor: no party.contact capability
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "13812345678" not in page and "138****5678" in page
+    client.force_login(world.bob)  # the owning committee's mediator
+    assert "13812345678" in client.get(f"/staff/cases/{case.pk}/").content.decode()
+
+
+def test_case_outside_jurisdiction_is_not_found(client, world, categories):
+    case = submit(world)
+    client.force_login(world.carol)
+    assert client.get(f"/staff/cases/{case.pk}/").status_code == 404
+
+
+def test_action_needs_confirmation(client, world, categories):
+    case = submit(world)
+    client.force_login(world.bob)
+    response = client.post(f"/staff/cases/{case.pk}/accept/", {"accept-note": ""})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+
+
+def test_mediator_accepts_records_a_session_and_an_agreement(client, world, categories):
+    case = submit(world)
+    client.force_login(world.bob)
+    assert act(client, case, "accept").status_code == 302
+    act(
+        client,
+        case,
+        "session",
+        held_at="2026-03-03T10:00",
+        location="桃村调解室",
+        participants="王芳；李强",
+    )
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS and case.mediation_sessions.count() == 1
+    response = act(
+        client,
+        case,
+        "agreement",
+        parties="王芳；李强",
+        facts="装修噪音",
+        issues="施工时间",
+        responsibilities="李强",
+        terms="晚八点后停工",
+        performance_manner="自行履行",
+        performance_due="2026-04-01",
+        signed_by="王芳\n李强",
+        mediator_signed="on",
+        committee_sealed="on",
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED and case.outcome == "agreement"
+
+
+def test_refused_action_shows_the_reason_on_the_form(client, world, categories):
+    case = submit(world)
+    client.force_login(world.bob)
+    act(client, case, "accept")
+    response = act(client, case, "resolve", outcome="fixed", text="")
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+
+
+def test_caseworker_transfers_and_the_receiver_refuses(client, world, categories):
+    case = submit(world, category="CM01", place="T1")
+    assert case.owner_unit == world.u_t1
+    client.force_login(world.alice)
+    act(client, case, "transfer", to_unit=world.u_labour.pk, reason="属劳动监察")
+    transfer = TransferRequest.objects.get(case=case)
+    client.force_login(world.dora)
+    queue = client.get("/staff/").content.decode()
+    assert case.receipt_code in queue  # listed under transfers waiting for an answer
+    act(client, case, "transfer_answer", transfer=transfer.pk, answer="refuse", reason="不属本局")
+    transfer.refresh_from_db()
+    case.refresh_from_db()
+    assert transfer.state == "refused" and case.owner_unit == world.u_t1 and case.bounce_count == 1
+
+
+def test_dashboard_shows_tier_shares_rates_and_moves(client, world, categories):
+    client.force_login(world.zoe)
+    page = client.get("/staff/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Fengqiao" in page and 'id="chart-data"' in page
+    case = submit(world)
+    case_actions.case_accept(actor=world.bob, case=case)
+    case_actions.case_resolve(actor=world.bob, case=case, outcome="agreement", text="好")
+    page = client.get("/staff/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<td data-label="Village or grid" class="village-share">100.0% (1)</td>' in page
+
+
+def test_dashboard_query_count_is_fixed(client, world, categories):
+    client.force_login(world.zoe)
+    submit(world)
+    client.get("/staff/dashboard/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/staff/dashboard/")
+    for i in range(8):
+        c = submit(world, title=f"案 {i}")
+        case_actions.case_accept(actor=world.bob, case=c)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/staff/dashboard/")
+    assert len(many) == len(few)
+
+
+def test_dashboard_refuses_staff_without_statistics(client, world):
+    client.force_login(world.bob)
+    assert client.get("/staff/dashboard/").status_code == 403
+
+
+def test_map_carries_points_in_jurisdiction_only(client, world, categories):
+    submit(world, title="有坐标", place=None, lat=30.05, lng=120.05)
+    submit(world, title="西边", place=None, lat=30.05, lng=120.55)
+    client.force_login(world.alice)
+    page = client.get("/staff/map/").content.decode()
+    assert "有坐标" in page and "西边" not in page
+
+
+def test_every_page_has_the_language_switch(client, world, categories):
+    client.force_login(world.zoe)
+    for url in ("/", "/file/", "/track/", "/staff/", "/staff/dashboard/", "/staff/map/"):
+        assert 'name="language"' in client.get(url).content.decode(), url
+
+
+def test_no_inline_scripts_or_styles(client, world, categories):
+    client.force_login(world.zoe)
+    case = submit(world)
+    for url in ("/", "/file/", "/staff/", f"/staff/cases/{case.pk}/", "/staff/dashboard/"):
+        html = client.get(url).content.decode()
+        for tag in html.split("<script")[1:]:
+            head = tag.split(">", 1)[0]
+            assert "src=" in head or 'type="application/json"' in head, url
+        assert 'style="' not in html, url
