@@ -6,7 +6,9 @@ import functools
 import logging
 import re
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -43,7 +45,11 @@ def open311_endpoint(methods: tuple[str, ...], *, jurisdiction: bool = True):
         @csrf_exempt
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, fmt: str, **kwargs) -> HttpResponse:
-            locale = _param(request, "locale") or translation.get_language()
+            try:
+                locale = _param(request, "locale") or translation.get_language()
+            except (MultiPartParserError, SuspiciousOperation):
+                # A body Django cannot parse (broken multipart, too many fields, too large).
+                return error_response(fmt, 400, _("The request body could not be read."))
             with translation.override(selectors.language_of(locale)):
                 if request.method not in methods:
                     return error_response(

@@ -160,3 +160,13 @@ def test_errors_speak_the_clients_language(db, client):
     assert chinese[0]["description"] == "未知的 service_code：NOPE。"
     english = client.get("/open311/v2/services/NOPE.json", {"locale": "en"}).json()
     assert english[0]["description"] == "Unknown service_code NOPE."
+
+
+def test_an_unreadable_body_is_a_georeport_400(world, client):
+    response = client.post(
+        "/open311/v2/requests.xml",
+        data=b"--x\r\nbroken",
+        content_type="multipart/form-data; boundary=",
+    )
+    assert response.status_code == 400
+    assert parse_xml(response.content).find("error/code").text == "400"
