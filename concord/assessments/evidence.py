@@ -32,12 +32,34 @@ def _case_filter(decision: Decision) -> Q:
 
 
 def alerts_for_decision(decision: Decision, *, since: date) -> list[dict]:
-    """Return early-warning alerts in the affected places and categories.
+    """Return early-warning alerts since a day over the affected places and category groups.
 
-    The early-warning app has no Alert model yet, so there is nothing to pull; once it has one,
-    this is the one function to fill in (same places and categories as the cases).
+    An alert counts when its place lies in an affected place or covers one (a town-level
+    surge covers the village), and its category group is one the decision relates to.
     """
-    return []
+    from concord.warning.models import Alert
+
+    places = Q()
+    for place in decision.places.all():
+        places |= Q(place__path__startswith=place.path) | Q(place__path__in=place.ancestors_paths())
+    roots = sorted({code.split(".")[0] for code in decision.evidence_categories()})
+    qs = Alert.objects.filter(places, period_end__gte=since).select_related("place")
+    if roots:
+        qs = qs.filter(Q(category_root__in=roots) | Q(category_root=""))
+    return [
+        {
+            "id": a.pk,
+            "method": a.method,
+            "place": a.place.code,
+            "category_root": a.category_root,
+            "period_end": a.period_end.isoformat(),
+            "observed": a.observed,
+            "expected": a.expected,
+            "state": a.state,
+            "url": f"/api/v1/warning/alerts/{a.pk}",
+        }
+        for a in qs.order_by("-period_end", "-id")[:MAX_LISTED]
+    ]
 
 
 def platform_evidence(decision: Decision, *, today: date) -> dict:

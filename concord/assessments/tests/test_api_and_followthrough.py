@@ -216,3 +216,30 @@ def test_a_commenter_follows_up_with_the_receipt_and_token(world, api, at, plann
     assert r.status_code == 404
     r = api.anonymous().get(f"/assessments/comments/{receipt['code']}", token=receipt["token"])
     assert r.status_code == 200 and r.json()["body"] == "离学校太近，反对。"
+
+
+def test_alerts_in_the_affected_places_and_categories_are_evidence(world, at, planned):
+    from concord.assessments.evidence import platform_evidence
+    from concord.warning.models import Alert
+
+    decision = Assessment.objects.get(pk=planned).decision
+
+    def alert(sig, place, root):
+        return Alert.objects.create(
+            signature=sig,
+            method="ears_c2",
+            place=place,
+            category_root=root,
+            period_start=date(2026, 2, 20),
+            period_end=date(2026, 2, 27),
+            observed=9,
+            expected=2,
+            unit=world.u_t1,
+        )
+
+    inside = alert("a", world.V11, "CM04")  # environment: related to siting
+    covering = alert("b", world.T1, "CM04")  # a town alert covers the affected villages
+    alert("c", world.V21, "CM04")  # another town
+    alert("d", world.V11, "CM15")  # an unrelated category group
+    found = {a["id"] for a in platform_evidence(decision, today=date(2026, 3, 2))["alerts"]}
+    assert found == {inside.pk, covering.pk}
