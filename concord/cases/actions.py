@@ -264,18 +264,22 @@ def case_submit(
                 IdempotencyKey.objects.create(
                     scope=idempotency_scope, key=idempotency_key, fingerprint=fingerprint, case=case
                 )
-            _record(
-                case,
-                "submitted",
-                actor,
+            append_event(
+                stream=stream_for_case(case.pk),
+                kind="submitted",
+                actor=actor,
+                case=case,
+                new_stream=True,
                 public=True,
-                receipt=case.receipt_code,
-                intake_channel=intake_channel,
-                level=route.level,
-                channel=route.channel,
-                unit=route.unit.code,
-                route_reason=route.reason,
-                on_behalf_consent=on_behalf_consent or None,
+                data={
+                    "receipt": case.receipt_code,
+                    "intake_channel": intake_channel,
+                    "level": route.level,
+                    "channel": route.channel,
+                    "unit": route.unit.code,
+                    "route_reason": route.reason,
+                    "on_behalf_consent": on_behalf_consent or None,
+                },
             )
             _start_handling_clock(case, category)
     except IntegrityError:

@@ -257,7 +257,9 @@ def create_case(request: HttpRequest, payload: CaseIn):
         idempotency_key=key,
         idempotency_scope=_idempotency_scope(request, user),
     )
-    case = Case.objects.select_related("category", "place", "owner_unit").get(pk=submission.case.pk)
+    case = submission.case
+    if not submission.created:
+        case = Case.objects.select_related("category", "place", "owner_unit").get(pk=case.pk)
     body = case_out(case) | {
         "tracking_token": submission.token,
         "tracking_url": f"/track/{case.receipt_code}?token={submission.token}",

@@ -26,14 +26,21 @@ def append_event(
     case: Case | None = None,
     public: bool = False,
     data: dict[str, Any] | None = None,
+    new_stream: bool = False,
 ) -> Event:
     """Append one event to a stream, chaining it to the stream's last event.
+
+    `new_stream` says the caller just created the stream's owner, so there is no last event.
 
     Callers hold a lock on the stream's owner row (for a case: the case row), so reading the
     last event and inserting the next is race-free; the (stream, seq) unique constraint is the
     backstop if they do not.
     """
-    last = Event.objects.filter(stream=stream).order_by("-seq").values_list("seq", "hash").first()
+    last = (
+        None
+        if new_stream
+        else Event.objects.filter(stream=stream).order_by("-seq").values_list("seq", "hash").first()
+    )
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     # Store at microsecond precision exactly as hashed.
     now = timezone.now()

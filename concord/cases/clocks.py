@@ -34,11 +34,13 @@ def clock_start(
     grade: str = "",
     channel: str = "",
     resident_visible: bool = True,
+    replace: bool = True,
 ) -> Clock:
     """Start a clock (replacing a live clock of the same kind, which is cancelled)."""
-    Clock.objects.filter(
-        case=case, kind=kind, state__in=[ClockState.RUNNING, ClockState.PAUSED]
-    ).update(state=ClockState.CANCELLED)
+    if replace:
+        Clock.objects.filter(
+            case=case, kind=kind, state__in=[ClockState.RUNNING, ClockState.PAUSED]
+        ).update(state=ClockState.CANCELLED)
     clock = Clock(
         case=case,
         kind=kind,

@@ -1,6 +1,5 @@
 """The shared statistics on a hand-built fixture."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
