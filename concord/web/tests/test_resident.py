@@ -162,3 +162,9 @@ def test_grid_worker_files_for_a_resident_with_consent(client, world, categories
     file_case(client, place="G111", on_behalf_consent="居民口头同意，2026-03-02 现场")
     case = Case.objects.get()
     assert case.intake_channel == "grid_worker" and case.filed_by == world.grace
+
+
+def test_pages_are_translated_into_chinese(client, world, categories):
+    text = client.get("/", {"topic": "wages"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "遇到问题，寻求帮助" in text and "我们的建议" in text
+    assert "Get help with a problem" not in text
