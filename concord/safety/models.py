@@ -211,7 +211,7 @@ class InspectionPlan(models.Model):
 
 
 class InspectionState(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", _("Due for inspection")
     DONE = "done", _("Done")
 
 
@@ -219,7 +219,7 @@ class Inspection(models.Model):
     plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="inspections")
     site = models.ForeignKey(InspectionSite, on_delete=models.CASCADE, related_name="inspections")
     place_path = models.CharField(max_length=255, db_index=True, editable=False)
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(_("inspection due"))
     state = models.CharField(
         max_length=8, choices=InspectionState.choices, default=InspectionState.DUE
     )
@@ -284,7 +284,7 @@ class ResponsePlan(models.Model):
 class IncidentState(models.TextChoices):
     RESPONDING = "responding", _("Responding")
     CLOSED = "closed", _("Response ended")
-    REVIEWED = "reviewed", _("Reviewed")
+    REVIEWED = "reviewed", _("Review done")
 
 
 class Incident(models.Model):
@@ -292,7 +292,7 @@ class Incident(models.Model):
     incident_type = models.CharField(
         _("incident type"), max_length=24, choices=IncidentType.choices
     )
-    level = models.CharField(_("level"), max_length=24, choices=IncidentLevel.choices)
+    level = models.CharField(_("incident level"), max_length=24, choices=IncidentLevel.choices)
     places = models.ManyToManyField("places.Place", related_name="+")
     # The top place covering all affected places: scoping reads is then one prefix match.
     scope_path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -368,7 +368,7 @@ class PublicWarning(models.Model):
     instructions_zh = models.TextField(_("instructions (Chinese)"))
     instructions_en = models.TextField(_("instructions (English)"))
     places = models.ManyToManyField("places.Place", related_name="+")
-    starts_at = models.DateTimeField(_("from"))
+    starts_at = models.DateTimeField(_("in force from"))
     ends_at = models.DateTimeField(_("until"))
     incident = models.ForeignKey(
         Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="warnings"
@@ -412,7 +412,7 @@ class VulnerableHousehold(models.Model):
     address = models.CharField(_("address"), max_length=300)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     vulnerabilities = models.JSONField(_("needs"), default=list)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("household notes"), blank=True)
     consent_by = models.CharField(
         _("consent given by"), max_length=120, help_text=_("The person or their guardian.")
     )
