@@ -601,7 +601,7 @@ def volunteer_team_create(
             unit=unit,
             description=description,
         )
-        _record(f"team:{team.pk}", "team_created", actor, public=True, kind=kind)
+        _record(f"team:{team.pk}", "team_created", actor, public=True, team_kind=kind)
     return team
 
 

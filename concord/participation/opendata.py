@@ -268,7 +268,14 @@ def _wellbeing(root: Place, start: date, end: date) -> list[dict]:
     except ImportError:
         return []
     counts = referral_counts(root, (start, end))
-    return [{"total": counts["total"], **{f"risk_{k}": v for k, v in counts["by_risk"].items()}}]
+    threshold = policy()["min_cell"]
+
+    def strict(v: int | None) -> int | None:
+        # The wellbeing selector shows zeros; the public rule hides every count below 5.
+        return None if v is None or v < threshold else v
+
+    row = {"total": counts["total"], **{f"risk_{k}": v for k, v in counts["by_risk"].items()}}
+    return [{k: strict(v) for k, v in row.items()}]
 
 
 def publication(month: date | None = None) -> dict:

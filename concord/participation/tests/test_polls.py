@@ -13,16 +13,18 @@ from concord.participation import actions
 from concord.participation.models import PollMode, Vote
 from concord.testing import build_world
 
-
 SH = "+08:00"
 
 
 def make_poll(world, **kw):
     return actions.poll_create(
-        actor=world.alice, place=world.V11, question="文化广场建在哪里？",
+        actor=world.alice,
+        place=world.V11,
+        question="文化广场建在哪里？",
         options=["村委会旁", "小学旁", "河边"],
         opens_at=datetime.fromisoformat(f"2026-05-01T08:00{SH}"),
-        closes_at=datetime.fromisoformat(f"2026-05-08T20:00{SH}"), **kw,
+        closes_at=datetime.fromisoformat(f"2026-05-08T20:00{SH}"),
+        **kw,
     )
 
 
@@ -70,7 +72,9 @@ def test_re_verification_by_phone_code_does_not_give_a_second_vote(fake_sms, at)
     actions.poll_vote(actor=voter, poll=poll, option_ids=[option_ids(poll)[0]])
     twin = User.objects.create_user(username="twin", password="x")
     actions.verification_request_code(actor=twin, place=world.G111, phone="+86 139 0000 1111")
-    actions.verification_confirm_code(actor=twin, code=fake_sms.sent[-1]["text"].split("is ")[1][:6])
+    actions.verification_confirm_code(
+        actor=twin, code=fake_sms.sent[-1]["text"].split("is ")[1][:6]
+    )
     with pytest.raises(Conflict):
         actions.poll_vote(actor=twin, poll=poll, option_ids=[option_ids(poll)[1]])
     assert Vote.objects.filter(poll=poll).count() == 1
@@ -93,8 +97,9 @@ def test_concurrent_votes_by_one_resident_leave_one_vote(at):
     at("2026-05-02 09:00")
     poll = make_poll(world)
     voter = User.objects.create_user(username="v", password="x")
-    actions.verification_in_person(actor=world.grace, resident=voter, place=world.G111,
-                                   phone="13700000000")
+    actions.verification_in_person(
+        actor=world.grace, resident=voter, place=world.G111, phone="13700000000"
+    )
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
 
@@ -124,8 +129,9 @@ def test_unverified_or_out_of_area_residents_cannot_vote(world, at):
     with pytest.raises(PermissionDenied):
         actions.poll_vote(actor=world.resident, poll=poll, option_ids=[option_ids(poll)[0]])
     outsider = User.objects.create_user(username="o", password="x")
-    actions.verification_in_person(actor=world.carol, resident=outsider, place=world.V21,
-                                   phone="13600000000")
+    actions.verification_in_person(
+        actor=world.carol, resident=outsider, place=world.V21, phone="13600000000"
+    )
     with pytest.raises(PermissionDenied):
         actions.poll_vote(actor=outsider, poll=poll, option_ids=[option_ids(poll)[0]])
 
@@ -134,10 +140,14 @@ def test_unverified_or_out_of_area_residents_cannot_vote(world, at):
 def test_census_list_verification(world, at):
     at("2026-05-02 09:00")
     poll = make_poll(world, mode=PollMode.MULTIPLE, max_choices=2, methods=["census"])
-    n = actions.census_upload(actor=world.bob, place=world.V11, rows=[
-        {"id_number": "110101199001011234", "phone": "13500000001"},
-        {"id_number": "110101199001015678", "phone": "13500000002"},
-    ])
+    n = actions.census_upload(
+        actor=world.bob,
+        place=world.V11,
+        rows=[
+            {"id_number": "110101199001011234", "phone": "13500000001"},
+            {"id_number": "110101199001015678", "phone": "13500000002"},
+        ],
+    )
     assert n == 2
     voter = User.objects.create_user(username="v", password="x")
     with pytest.raises(InvalidInput):
@@ -148,13 +158,15 @@ def test_census_list_verification(world, at):
         actions.poll_vote(actor=voter, poll=poll, option_ids=[a, b, c])
     actions.poll_vote(actor=voter, poll=poll, option_ids=[a, b])
     # Paper ballots count once a second person confirms; their entrant cannot.
-    paper = actions.poll_enter_paper_vote(actor=world.alice, poll=poll, phone="13500000002",
-                                          option_ids=[c])
+    paper = actions.poll_enter_paper_vote(
+        actor=world.alice, poll=poll, phone="13500000002", option_ids=[c]
+    )
     with pytest.raises(PermissionDenied):
         actions.poll_confirm_paper_vote(actor=world.alice, vote=paper)
     with pytest.raises(Conflict):
-        actions.poll_enter_paper_vote(actor=world.bob, poll=poll, phone="13500000002",
-                                      option_ids=[a])
+        actions.poll_enter_paper_vote(
+            actor=world.bob, poll=poll, phone="13500000002", option_ids=[a]
+        )
     at("2026-05-09 09:00")
     from concord.participation.selectors import poll_results
 

@@ -83,10 +83,14 @@ def test_spam_is_held_with_the_reason_shown_to_the_author(world, api):
     # The author still sees it, with the reason; the moderator rejects it with a reason.
     mine = api.as_user(world.resident).get(f"/participation/suggestions/{body['id']}").json()
     assert mine["moderation_reason"] == body["moderation_reason"]
-    rejected = api.as_user(world.alice).post(
-        f"/participation/suggestions/{body['id']}/moderate",
-        {"publish": False, "reason": "广告"},
-    ).json()
+    rejected = (
+        api.as_user(world.alice)
+        .post(
+            f"/participation/suggestions/{body['id']}/moderate",
+            {"publish": False, "reason": "广告"},
+        )
+        .json()
+    )
     assert rejected["moderation"] == "rejected" and rejected["moderation_reason"] == "广告"
 
 
