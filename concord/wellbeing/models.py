@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from concord.core.models import LocalizedNameMixin
 
@@ -32,7 +33,7 @@ class Source(models.TextChoices):
 
 
 class ReferralState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("referral state", "Open")
     CLOSED = "closed", _("Closed")
 
 
@@ -121,7 +122,7 @@ class Assessment(models.Model):
     has_means = models.BooleanField(_("has the means"))
     act_in_progress = models.BooleanField(_("act in progress"))
     protective_factors = models.TextField(_("protective factors"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("assessment notes"), blank=True)
     suggested_risk = models.CharField(max_length=12, choices=Risk.choices)
     risk = models.CharField(_("risk level"), max_length=12, choices=Risk.choices)
     override_reason = models.TextField(_("reason for a lower level"), blank=True)
@@ -194,7 +195,7 @@ class FollowUp(models.Model):
     """A follow-up contact with a clock; missing it alerts the team lead."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="follow_ups")
-    due_at = models.DateTimeField(_("due"))
+    due_at = models.DateTimeField(_("due at"))
     mandatory = models.BooleanField(default=False)
     state = models.CharField(
         max_length=12, choices=FollowUpState.choices, default=FollowUpState.SCHEDULED
@@ -343,7 +344,7 @@ class CommunityActivity(models.Model):
 class ExportState(models.TextChoices):
     PENDING = "pending", _("Waiting for a second counsellor")
     APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", _("Refused by the second counsellor")
     DOWNLOADED = "downloaded", _("Downloaded")
 
 
@@ -351,8 +352,8 @@ class ExportRequest(models.Model):
     """An export of sealed referrals: one counsellor asks, a second approves."""
 
     team = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
-    date_from = models.DateField(_("from"))
-    date_to = models.DateField(_("to"))
+    date_from = models.DateField(_("first day of the export"))
+    date_to = models.DateField(_("last day of the export"))
     reason = models.TextField(_("reason"))
     state = models.CharField(max_length=12, choices=ExportState.choices, default="pending")
     requested_by = models.ForeignKey(
