@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
 from concord.cases.models import Case
 from concord.demo.generator import DEMO_PASSWORD, DemoExists, build_demo
+
+# Other apps' demo content, built on top of the county; each module has populate(seed, today).
+# extra_assessments joins once its events hash the same timestamps the database stores
+# (`concord audit verify` fails after it today).
+EXTRAS = ["extra_safety", "extra_wellbeing", "extra_open311"]
 
 
 class Command(BaseCommand):
@@ -26,19 +34,34 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds cases.",
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        parser.add_argument(
+            "--core-only",
+            action="store_true",
+            help="Build places, staff and cases only, without the other apps' demo content.",
+        )
 
     def handle(self, *args, **options):
         if options["if_empty"] and Case.objects.exists():
             self.stdout.write("Cases exist already; the demo was not built.")
             return
         started = time.perf_counter()
+        now = timezone.now()  # taken once: every part of the demo is relative to it
+        extras: dict[str, dict] = {}
         try:
-            summary = build_demo(
-                size=options["size"],
-                seed=options["seed"],
-                progress=not options["no_progress"] and options["verbosity"] > 0,
-                stream=sys.stderr,
-            )
+            with transaction.atomic():
+                summary = build_demo(
+                    size=options["size"],
+                    seed=options["seed"],
+                    now=now,
+                    progress=not options["no_progress"] and options["verbosity"] > 0,
+                    stream=sys.stderr,
+                )
+                if not options["core_only"]:
+                    for name in EXTRAS:
+                        module = importlib.import_module(f"concord.demo.{name}")
+                        extras[name] = module.populate(
+                            seed=options["seed"], today=timezone.localdate(now)
+                        )
         except DemoExists as exc:
             raise CommandError(f"{exc} Use a fresh database.") from exc
         elapsed = time.perf_counter() - started
@@ -53,6 +76,9 @@ class Command(BaseCommand):
                 f"{len(surge.place_codes)} grids, categories {', '.join(surge.category_codes)}"
             )
         self.stdout.write(f"  {len(summary.duplicate_pairs)} injected duplicate reports")
+        for name, made in extras.items():
+            details = ", ".join(f"{key}: {value}" for key, value in (made or {}).items())
+            self.stdout.write(f"  {name.removeprefix('extra_')}: {details}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for every account: {DEMO_PASSWORD}):")
         rows = [("username", "role", "unit", "place")] + [
