@@ -856,16 +856,17 @@ def convention_publish(
 
 
 def opendata_snapshot(*, month: date) -> OpenDataSnapshot:
-    """Store the published tables for the twelve months ending with `month` (idempotent)."""
+    """Store a complete month's published tables and data dictionary (idempotent)."""
     from . import opendata
 
     first = month.replace(day=1)
     existing = OpenDataSnapshot.objects.filter(month=first).first()
     if existing:
         return existing
-    end = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    start = (first - timedelta(days=335)).replace(day=1)
-    payload = opendata.publication_json(start=start, end=end)
+    payload = {
+        "publication": opendata.build_publication(first),
+        "dictionary": opendata.dictionary(),
+    }
     digest = hashlib.sha256(opendata.canonical(payload).encode()).hexdigest()
     with transaction.atomic():
         snap, _created = OpenDataSnapshot.objects.get_or_create(

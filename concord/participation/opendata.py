@@ -294,15 +294,6 @@ def publication(month: date | None = None) -> dict:
     return data
 
 
-def publication_json(*, start: date, end: date) -> dict:
-    """Return the snapshot payload: the publications of every month from start to end."""
-    months, m = [], start.replace(day=1)
-    while m <= end:
-        months.append(build_publication(m))
-        m = (m + timedelta(days=32)).replace(day=1)
-    return {"months": months, "dictionary": dictionary()}
-
-
 def series(months: int = 12) -> list[dict]:
     """Return each recent complete month's summary row, taken from its own publication."""
     out, m = [], last_complete_month()

@@ -1,4 +1,11 @@
 """URLs of the participation app (mounted by concord/urls.py)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "participation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("suggestions/", views.suggestions, name="suggestions"),
+]

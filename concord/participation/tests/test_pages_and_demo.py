@@ -1,0 +1,49 @@
+"""The public pages, the monthly snapshot and the demo content."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from concord.cases import actions as ca
+from concord.cases.models import Category
+from concord.demo.extra_participation import populate
+from concord.participation.models import OpenDataSnapshot, Suggestion, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_is_public_and_shows_no_small_counts(world, client, at):
+    at("2026-03-10 09:00")
+    for _ in range(3):
+        ca.case_submit(
+            kind="dispute",
+            title="邻里纠纷",
+            description="d",
+            place=world.V11,
+            category=Category.objects.get(code="DP.02"),
+        )
+    at("2026-04-02 09:00")
+    page = client.get("/participation/?month=2026-03")
+    assert page.status_code == 200
+    assert b"chart.umd.min.js" in page.content and b'id="map"' in page.content
+    assert b"<td>3</td>" not in page.content
+    assert client.get("/participation/suggestions/").status_code == 200
+
+
+def test_the_monthly_snapshot_is_stored_once(world, at, capsys):
+    at("2026-04-02 09:00")
+    call_command("opendata_snapshot", "--month", "2026-03")
+    call_command("opendata_snapshot", "--month", "2026-03")
+    snap = OpenDataSnapshot.objects.get()
+    assert snap.month == date(2026, 3, 1) and snap.licence
+    assert snap.payload["publication"]["month"] == "2026-03"
+    assert "columns" in snap.payload["dictionary"]
+
+
+def test_demo_participation_content_on_the_world(world, at):
+    at("2026-05-02 09:00")
+    made = populate(seed=1, today=date(2026, 5, 2))
+    assert made["suggestions"] >= 1 and made["polls"] >= 1
+    assert Suggestion.objects.filter(support_count__gte=3).exists()
+    assert Vote.objects.exists()
