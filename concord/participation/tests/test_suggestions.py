@@ -77,7 +77,8 @@ def test_spam_is_held_with_the_reason_shown_to_the_author(world, api):
     )
     body = response.json()
     assert response.status_code == 200 and body["moderation"] == Moderation.HELD
-    assert "advertising" in body["moderation_reason"] and "phone" in body["moderation_reason"]
+    assert str(actions.MODERATION_REASONS["spam"]) in body["moderation_reason"]
+    assert str(actions.MODERATION_REASONS["personal_data"]) in body["moderation_reason"]
     listed = api.anonymous().get("/participation/suggestions").json()["items"]
     assert body["id"] not in [i["id"] for i in listed]
     # The author still sees it, with the reason; the moderator rejects it with a reason.
