@@ -14,7 +14,57 @@ from concord.core.errors import ConcordError
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+ERROR_STATUSES = {
+    "400": "Invalid input or malformed JSON",
+    "401": "Not signed in",
+    "403": "Not allowed",
+    "404": "Not found (or not visible to you)",
+    "409": "Not allowed in the current state",
+    "413": "Upload too large",
+    "429": "Too many requests",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        }
+    },
+}
+
+
+class ConcordAPI(NinjaAPI):
+    """NinjaAPI that documents the one error shape on every operation."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = ConcordAPI(
     title="Concord API",
     version="1",
     urls_namespace="api",
@@ -107,6 +157,9 @@ def _register() -> None:
     api.add_router("/participation", participation_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/safety", safety_router)
+    from concord.notifications.api import router as notifications_router
+
+    api.add_router("/notifications", notifications_router)
 
 
 _register()

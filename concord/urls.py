@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from concord.api import api
 from concord.core import views as core_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Unknown API paths answer in the API's error shape, not with an HTML page.
+    re_path(r"^api/v1/", core_views.api_not_found),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

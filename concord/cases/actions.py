@@ -304,7 +304,26 @@ def _replay(scope: str, key: str, fingerprint: str) -> Submission | None:
     )
 
 
+# Narrow interfaces for apps built on cases (the arrow stays one-way: cases never imports them).
+# SUBMIT_HOOKS: callables(case_id) run on commit after intake (triage, crisis protocol).
+# TEXT_HOOKS: callables(case_id, text, actor_id) run on commit after a note or resident message.
+# CLOSE_GUARDS: callables(case) -> refusal message or None, checked before a case closes.
 SUBMIT_HOOKS: list = []
+TEXT_HOOKS: list = []
+CLOSE_GUARDS: list = []
+
+
+def _after_text(case: Case, text: str, actor) -> None:
+    actor_id = getattr(actor, "pk", None)
+    for hook in TEXT_HOOKS:
+        transaction.on_commit(lambda hook=hook: hook(case.pk, text, actor_id))
+
+
+def _check_close_guards(case: Case) -> None:
+    for guard in CLOSE_GUARDS:
+        refusal = guard(case)
+        if refusal:
+            raise InvalidTransition(refusal)
 
 
 def _after_submit(case: Case) -> None:
@@ -490,6 +509,7 @@ def case_close(*, actor, case: Case, note: str = "") -> Case:
     case = _lock(case)
     _require_handler(actor, case)
     _require_state(case, {Status.RESOLVED}, _("close"))
+    _check_close_guards(case)
     case.status = Status.CLOSED
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "closed_at", "updated_at"])
@@ -824,6 +844,7 @@ def case_add_note(*, actor, case: Case, text: str, public: bool = False) -> Case
         raise PermissionDenied()
     text = _require_text(text, "text", max_chars=10_000)
     _record(case, "note", actor, public=public, text=text)
+    _after_text(case, text, actor)
     return case
 
 
@@ -835,6 +856,7 @@ def case_add_information(*, case: Case, text: str, actor=None) -> Case:
         raise InvalidTransition(_("This case is finished; ask for a review instead."))
     text = _require_text(text, "text", max_chars=10_000)
     _record(case, "resident_information", actor, public=True, text=text)
+    _after_text(case, text, actor)
     return case
 
 
@@ -889,7 +911,8 @@ def case_feedback(
                 automatic=True,
                 note=_("The resident said the matter was not resolved."),
             )
-    elif case.status == Status.RESOLVED:
+    elif case.status == Status.RESOLVED and not any(guard(case) for guard in CLOSE_GUARDS):
+        # A case that still needs, e.g., its on-site verification stays resolved until then.
         case.status = Status.CLOSED
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "closed_at", "updated_at"])

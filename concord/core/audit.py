@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
@@ -39,8 +39,8 @@ def event_digest(
             "seq": seq,
             "kind": kind,
             "actor": actor_id,
-            # Microseconds are kept: both databases store them exactly.
-            "at": created_at.isoformat(timespec="microseconds"),
+            # In UTC, as both databases hand it back; microseconds are stored exactly.
+            "at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "public": public,
             "data": data,
         }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 import sqlite3
 import subprocess  # noqa: S404 (runs the PostgreSQL client tools with fixed arguments)
 from pathlib import Path

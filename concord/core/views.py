@@ -26,3 +26,11 @@ def healthz(request):
         status["tasks"] = f"error: {type(exc).__name__}"
         code = 503
     return JsonResponse(status, status=code)
+
+
+def api_not_found(request, *args, **kwargs):
+    from django.utils.translation import gettext as _
+
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}, status=404
+    )

@@ -1192,3 +1192,10 @@ def policy_question_answer(*, actor, question: PolicyQuestion, answer: str) -> P
             )
         )
     return question
+
+
+def close_guard(case: Case) -> str | None:
+    """Refuse closing a case that still needs a passed on-site verification (W5)."""
+    if may_close(case):
+        return None
+    return str(_("This case closes only after a passed on-site verification."))

@@ -953,3 +953,14 @@ def export_download(*, actor, export: ExportRequest) -> str:
     export.save(update_fields=["state", "downloaded_at"])
     append_event(stream=f"wellbeing-export:{export.pk}", kind="downloaded", actor=actor)
     return out.getvalue()
+
+
+def on_case_text(case_id: int, text: str, actor_id: int | None) -> None:
+    """Text hook: check a note or resident message for crisis signals after it is stored."""
+    from django.contrib.auth import get_user_model
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    check_text_for_crisis(case=case, text=text, actor=actor)

@@ -14,3 +14,10 @@ class WellbeingConfig(AppConfig):
         # Every submission is checked for crisis signals as soon as it is stored.
         if on_case_submitted not in SUBMIT_HOOKS:
             SUBMIT_HOOKS.append(on_case_submitted)
+        from concord.cases.actions import TEXT_HOOKS
+
+        from .actions import on_case_text
+
+        # Notes and residents' messages are checked too.
+        if on_case_text not in TEXT_HOOKS:
+            TEXT_HOOKS.append(on_case_text)

@@ -16,7 +16,13 @@ from concord.demo.generator import DEMO_PASSWORD, DemoExists, build_demo
 # Other apps' demo content, built on top of the county; each module has populate(seed, today).
 # extra_assessments joins once its events hash the same timestamps the database stores
 # (`concord audit verify` fails after it today).
-EXTRAS = ["extra_safety", "extra_wellbeing", "extra_open311"]
+EXTRAS = [
+    "extra_safety",
+    "extra_wellbeing",
+    "extra_open311",
+    "extra_assessments",
+    "extra_participation",
+]
 
 
 class Command(BaseCommand):

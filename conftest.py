@@ -62,3 +62,10 @@ def at():
     yield travel
     for t in travellers:
         t.stop()
+
+
+@pytest.fixture
+def django_db_serialized_rollback() -> bool:
+    """Transactional tests (live servers, threads) restore the migrated seed data
+    (categories, decision types, Open311 attributes …) that the flush after each one removes."""
+    return True
