@@ -56,5 +56,16 @@ class ConcordAuth(HttpBearer):
         return row.user if row else None
 
 
+class OptionalAuth:
+    """Like ConcordAuth, but anonymous callers pass; declares no security in the OpenAPI
+    document, because the operation is open to everyone (residents submit and track)."""
+
+    def __init__(self):
+        self._resolver = ConcordAuth(required=False)
+
+    def __call__(self, request: HttpRequest):
+        return self._resolver(request)
+
+
 staff_auth = ConcordAuth(required=True)
-optional_auth = ConcordAuth(required=False)
+optional_auth = OptionalAuth()

@@ -70,7 +70,7 @@ def test_a_surge_raises_an_explained_alert_with_its_cases_once(world, api):
     assert surveillance_run(today=today).alerts_created == 0
 
     body = api.as_user(world.ana).get(f"/warning/alerts/{alert.pk}").json()
-    assert "observed 15" in body["explanation"] and "threshold" in body["explanation"]
+    assert "15" in body["explanation"] and "ears-c2" in body["explanation"]
     assert body["cases"] == []  # analysts see aggregates, not cases
     body = api.as_user(world.sam).get(f"/warning/alerts/{alert.pk}").json()
     assert len(body["cases"]) == 15
