@@ -256,17 +256,34 @@ def trend(user, place: Place, end: date, months: int = 12) -> list[dict]:
 
 
 def overdue_cases(user, place: Place, *, limit: int = 20) -> list[Case]:
+    """Return open cases with a breached or overdue clock, the longest overdue first.
+
+    Starts from the clocks (indexed by state and due day) so that only the first few
+    overdue clocks are read, not every open case of the county.
+    """
     if not perms.can(user, Cap.CASE_VIEW):
         return []
     today = timezone.localdate()
-    return list(
-        with_next_due(
-            cases_visible_to(user)
-            .filter(place_path__startswith=place.path)
-            .filter(breached_q(today))
-            .select_related("owner_unit", "place")
-        ).order_by("next_due", "pk")[:limit]
+    visible = cases_visible_to(user).filter(
+        place_path__startswith=place.path, status__in=list(OPEN_STATUSES)
     )
+    rows = (
+        Clock.objects.filter(Q(state=ClockState.BREACHED) | Q(state__in=LIVE, due_on__lt=today))
+        .filter(case__in=visible.values("pk"))
+        .order_by("due_on", "case_id")
+        .values_list("case_id", "due_on")[: limit * 5]
+    )
+    first_due: dict[int, date] = {}
+    for case_id, due_on in rows:
+        first_due.setdefault(case_id, due_on)
+    ids = list(first_due)[:limit]
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("owner_unit")}
+    out = []
+    for pk in ids:
+        case = cases[pk]
+        case.next_due = first_due[pk]
+        out.append(case)
+    return out
 
 
 def bounced(user, *, limit: int = 20) -> list[Case]:
@@ -290,3 +307,37 @@ def summary(user, place: Place, start: date, end: date) -> stats.Summary:
         created_at__date__lte=end,
     )
     return stats.summarize(qs)
+
+
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def dashboard_aggregates(user, place: Place, start: date, end: date) -> tuple:
+    """Return (tier rows, unit rates, monthly trend, summary) for the dashboard.
+
+    These aggregates scan every case of the period, so they are cached; the key carries the
+    latest change to any case under the place, so a new resolution or rating shows at once.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+    from django.db.models import Max
+    from django.utils.translation import get_language
+
+    latest = Case.objects.filter(place_path__startswith=place.path).aggregate(
+        latest=Max("updated_at")
+    )["latest"]
+    scope = sorted(perms.place_paths_with(user, Cap.STATS_VIEW))
+    raw = repr((scope, place.path, start, end, latest, get_language()))
+    key = "web:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    value = (
+        tier_rows(place, start, end),
+        rates_by_unit(user, place, start, end),
+        trend(user, place, end),
+        summary(user, place, start, end),
+    )
+    cache.set(key, value, DASHBOARD_CACHE_SECONDS)
+    return value

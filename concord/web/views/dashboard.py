@@ -36,9 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start = d.get("start") or end - timedelta(days=DEFAULT_DAYS)
     if start > end:
         start, end = end, start
-    tiers = selectors.tier_rows(place, start, end)
-    units = selectors.rates_by_unit(user, place, start, end)
-    trend = selectors.trend(user, place, end)
+    tiers, units, trend, summary = selectors.dashboard_aggregates(user, place, start, end)
     chart = {
         "tiers": {
             "labels": [t["name"] for t in tiers],
@@ -66,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "tiers": tiers,
             "units": units,
             "trend": trend,
-            "summary": selectors.summary(user, place, start, end),
+            "summary": summary,
             "overdue": selectors.overdue_cases(user, place),
             "bounced": selectors.bounced(user),
             "alerts": selectors.alerts(user),
