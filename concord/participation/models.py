@@ -308,7 +308,7 @@ class VolunteerAssignment(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    event_name = models.CharField(_("event"), max_length=200, blank=True)
+    event_name = models.CharField(_("activity"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=120, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
