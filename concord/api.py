@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -123,6 +124,22 @@ def _http_error(request, exc: HttpError):
             request, error_body("malformed", _("The request body is not valid JSON.")), status=400
         )
     return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    # An id or number too large for the database (SQLite raises OverflowError).
+    return api.create_response(
+        request, error_body("invalid", _("A number in the request is out of range.")), status=400
+    )
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc):
+    # The same on PostgreSQL (numeric value out of range and similar).
+    return api.create_response(
+        request, error_body("invalid", _("A value in the request is out of range.")), status=400
+    )
 
 
 @api.exception_handler(Http404)

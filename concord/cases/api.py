@@ -284,7 +284,7 @@ def list_cases(
     created_to: date | None = None,
     q: str | None = Query(None, max_length=200),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     filters = selectors.CaseFilters(
         status=status.split(",") if status else None,

@@ -60,7 +60,8 @@ class HazardOut(Schema):
 @router.post("/hazards", response={201: HazardOut}, auth=optional_auth)
 def hazard_create(request, payload: HazardIn):
     data = payload.dict()
-    place = place_get(code=data.pop("place")) if payload.place else None
+    code = data.pop("place")
+    place = place_get(code=code) if code else None
     sub = actions.hazard_report(actor=request.auth, place=place, **data)
     return 201, {"case_id": sub.case.pk, "receipt_code": sub.case.receipt_code, "token": sub.token}
 

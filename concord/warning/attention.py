@@ -132,8 +132,13 @@ def train_and_evaluate(
         np.array([c.escalation_count > 0 for c in train]),
     )
     x_test, y_test = _features(test, rates, now), np.array([c.escalation_count > 0 for c in test])
-    model = alg.fit(x_train, y_train)
-    p_model = model.probability(x_test)
+    if len(set(y_train.tolist())) < 2:
+        # Not enough history to learn from: every signal counts equally until there is.
+        n = len(alg.FEATURES)
+        model = alg.AttentionModel(mean=np.zeros(n), scale=np.ones(n), coef=np.ones(n), intercept=-3.0)
+    else:
+        model = alg.fit(x_train, y_train)
+    p_model = model.probability(x_test) if len(test) else np.zeros(0)
     p_base = x_test[:, alg.FEATURES.index("category_base_rate")]
     report = AttentionReport(
         train=len(train),

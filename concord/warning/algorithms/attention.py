@@ -82,6 +82,8 @@ class Evaluation:
 
 def evaluate(p: np.ndarray, y: np.ndarray, bins: int = 5) -> Evaluation:
     p, y = np.asarray(p, float), np.asarray(y, int)
+    if len(y) == 0:
+        return Evaluation(n=0, base_rate=0.0, auroc=None, aupr=None, brier=0.0, calibration=[])
     both = len(set(y.tolist())) == 2
     edges = np.quantile(p, np.linspace(0, 1, bins + 1))
     which = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, bins - 1)
