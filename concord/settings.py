@@ -169,6 +169,8 @@ CONCORD_SCHEDULE = [
     ("mitigation_tick", 3600, "concord.assessments.tasks.mitigation_tick"),
     ("deliveries_retry", 60, "concord.notifications.tasks.deliveries_retry"),
     ("inspections_schedule", 3600, "concord.safety.tasks.inspections_schedule"),
+    ("suggestion_clocks", 3600, "concord.participation.tasks.suggestion_clocks"),
+    ("opendata_snapshot", 24 * 3600, "concord.participation.tasks.monthly_snapshot"),
 ]
 
 SESSION_COOKIE_HTTPONLY = True

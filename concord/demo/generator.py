@@ -735,6 +735,12 @@ class _CaseWriter:
             events.append(event)
         last_at = planned.steps[-1].at
         planned_status = status
+        on_time = None
+        if resolved_at is not None:
+            start = planned.created_at.astimezone(TZ).date()
+            due = self.cal.add_calendar_days(start, category.handling_days)
+            on_time = resolved_at.astimezone(TZ).date() <= due
+        responded_at = accepted_at or (closed_at if planned_status == "not_accepted" else None)
         return Case(
             id=case_id,
             receipt_code=receipt,
@@ -744,6 +750,9 @@ class _CaseWriter:
             description=planned.description,
             language=planned.language,
             category=category,
+            category_root=category.code.split(".")[0],
+            responded_at=responded_at,
+            resolved_on_time=on_time,
             place=grid,
             place_path=grid.path,
             lat=planned.lat,

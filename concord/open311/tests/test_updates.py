@@ -71,6 +71,8 @@ def test_staff_actions_flow_back_as_updates_with_their_statuses(geo, post_reques
 
 def test_clients_post_updates_that_become_resident_information(geo, post_request, api_key, world):
     from concord.cases.actions import case_accept, case_close, case_resolve
+    from concord.core.errors import InvalidTransition
+    from concord.safety.actions import case_verify_on_site
     from concord.cases.models import Case
 
     receipt = post_request(
@@ -116,7 +118,23 @@ def test_clients_post_updates_that_become_resident_information(geo, post_request
     assert post(description=" ").status_code == 400
     case_accept(actor=world.alice, case=case)
     case_resolve(actor=world.alice, case=case, outcome="fixed", text="已处理")
-    case_close(actor=world.alice, case=case)
+    # Service-dispatch cases close through the on-site verification (W5), not a plain close.
+    with pytest.raises(InvalidTransition):
+        case_close(actor=world.alice, case=case)
+    case_verify_on_site(actor=world.alice, case=case, passed=True, note="现场复核，水质恢复",
+                        photo=_png(), lat=30.05, lng=120.05)
+    case.refresh_from_db()
+    assert case.status == "closed"
     finished = post()
     assert finished.status_code == 400
     assert parse_xml(finished.content).find("error/code").text == "400"
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (40, 120, 200)).save(buf, format="PNG")
+    return buf.getvalue()
