@@ -202,7 +202,7 @@ def public_requests(root: Place) -> QuerySet[Case]:
             place_path__startswith=root.path,
             receipt_code__isnull=False,
         )
-        .select_related("category", "owner_unit", "open311_request")
+        .select_related("category", "owner_unit", "place", "open311_request")
         .prefetch_related(LIVE_VISIBLE_CLOCKS)
     )
 

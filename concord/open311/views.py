@@ -176,11 +176,13 @@ def request_row(case: Case) -> dict:
         "requested_datetime": case.created_at,
         "updated_datetime": case.updated_at,
         "expected_datetime": expected,
-        "address": case.address,
+        # Privacy: locations are published coarsened to the case's grid (its centroid and name),
+        # never the resident's exact point or street address.
+        "address": case.place.localized_name(),
         "address_id": meta.address_id if meta else "",
         "zipcode": meta.zipcode if meta else "",
-        "lat": case.lat,
-        "long": case.lng,
+        "lat": case.place.centroid_lat,
+        "long": case.place.centroid_lng,
         "media_url": meta.media_urls[0] if meta and meta.media_urls else None,
     }
 
