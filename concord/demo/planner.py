@@ -541,6 +541,9 @@ def _duplicate_of(rng, original: PlannedCase, categories, by_code) -> PlannedCas
     prefix = rng.choice(REPEAT_PREFIXES) if original.language != "en" else ""
     dup.description = prefix + body.format(**slots)
     dup.created_at = original.created_at + timedelta(hours=rng.uniform(2, 72))
+    # The same matter is at the same spot: a second reporter's map click lands within ~100 m.
+    dup.lat = original.lat + rng.uniform(-0.0008, 0.0008)
+    dup.lng = original.lng + rng.uniform(-0.0008, 0.0008)
     return dup
 
 
