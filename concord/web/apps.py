@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class WebConfig(AppConfig):
     name = "concord.web"
-    verbose_name = _("Web")
+    verbose_name = _("Web pages")

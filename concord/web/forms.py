@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from concord.accounts.models import Unit
 from concord.cases.models import Category, Channel, Kind, Level, Outcome, ResolvedAnswer, Status
@@ -171,7 +172,7 @@ class QueueFilterForm(forms.Form):
             ("all", _("All I may see")),
         ],
     )
-    place = forms.ChoiceField(label=_("Place"), required=False)
+    place = forms.ChoiceField(label=pgettext_lazy("web", "Place"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("Any"))] + list(Channel.choices)
@@ -354,6 +355,6 @@ class AttachForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    place = forms.ChoiceField(label=_("Place"), required=False)
+    place = forms.ChoiceField(label=pgettext_lazy("web", "Place"), required=False)
     start = _date(_("From"), required=False)
     end = _date(_("Until"), required=False)

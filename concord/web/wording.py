@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from concord.cases.models import Clock, Event, Status
 from concord.channels import rules
@@ -26,16 +27,16 @@ STATUS_PLAIN = {
 }
 
 EVENT_PLAIN = {
-    "submitted": _("Received"),
+    "submitted": pgettext_lazy("web", "Received"),
     "accepted": _("Accepted"),
     "not_accepted": _("Not accepted here"),
     "assigned": _("Assigned to a staff member"),
     "work_started": _("Work started"),
-    "paused": _("Paused"),
+    "paused": pgettext_lazy("web", "Paused"),
     "resumed": _("Resumed"),
     "resolved": _("Answered"),
     "closed": _("Closed"),
-    "reopened": _("Reopened"),
+    "reopened": pgettext_lazy("web", "Reopened"),
     "withdrawn": _("Withdrawn"),
     "escalated": _("Passed up a level"),
     "transfer_requested": _("Transfer requested"),
