@@ -8,7 +8,7 @@ PORT ?= 8000
 SIZE ?= small
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint clean serve messages frontend
+.PHONY: demo test install lint clean serve messages frontend fonts browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,17 @@ $(FRONTEND_STAMP): package.json package-lock.json scripts/build_static.py
 
 frontend: $(FRONTEND_STAMP)
 
-demo: install frontend
+# Debian packages: Noto CJK fonts so that Chinese PDFs render (demo and tests), and Chromium for
+# the browser tests. Installed only when missing; apt needs root (or sudo).
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); fi
+
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { $(call APT_INSTALL,fonts-noto-cjk fontconfig); }
+
+browser:
+	@[ -x /usr/bin/chromium ] || { $(call APT_INSTALL,chromium chromium-driver); }
+
+demo: install frontend fonts
 	$(BIN)/concord migrate --no-input
 	$(BIN)/concord demo --size $(SIZE) --if-empty
 	$(BIN)/concord serve --host $(HOST) --port $(PORT)
@@ -38,7 +48,7 @@ demo: install frontend
 serve: install
 	$(BIN)/concord serve --host $(HOST) --port $(PORT)
 
-test: install frontend
+test: install frontend fonts browser
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install

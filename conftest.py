@@ -13,12 +13,13 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run PostgreSQL-only tests only where DATABASE_URL points at PostgreSQL (CI does both)."""
-    if _on_postgres():
-        return
+    """Run PostgreSQL-only tests where DATABASE_URL points at PostgreSQL and Redis tests where
+    REDIS_URL_FOR_TESTS is set (CI sets both on its PostgreSQL run, so there they must pass)."""
+    needs = {"postgres": _on_postgres(), "redis": bool(os.environ.get("REDIS_URL_FOR_TESTS"))}
     kept, dropped = [], []
     for item in items:
-        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+        missing = [m for m, ok in needs.items() if not ok and item.get_closest_marker(m)]
+        (dropped if missing else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
@@ -62,10 +63,3 @@ def at():
     yield travel
     for t in travellers:
         t.stop()
-
-
-@pytest.fixture
-def django_db_serialized_rollback() -> bool:
-    """Transactional tests (live servers, threads) restore the migrated seed data
-    (categories, decision types, Open311 attributes …) that the flush after each one removes."""
-    return True

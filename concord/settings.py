@@ -156,9 +156,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 if REDIS_URL:
+    # Scale-out: tasks go to Redis and any number of `concord worker` processes run them.
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS.append("django_rq")
 
 # Periodic jobs run by `concord worker`: (name, every N seconds, task).
 CONCORD_SCHEDULE = [
@@ -201,3 +203,5 @@ CONCORD = {
     "RETENTION_DAYS": int(env_str("CONCORD_RETENTION_DAYS", str(3 * 365))),
 }
 CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY")
+# Map tiles URL template (e.g. an internal tile server); empty: boundaries draw without tiles.
+CONCORD_MAP_TILES = env_str("CONCORD_MAP_TILES")
