@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from concord.core.errors import NotFound
 
@@ -16,7 +17,7 @@ def place_get(*, code: str) -> Place:
     try:
         return Place.objects.get(code=code)
     except Place.DoesNotExist as exc:
-        raise NotFound(f"Unknown place {code!r}.") from exc
+        raise NotFound(_("Unknown place %(code)s.") % {"code": code}) from exc
 
 
 def place_subtree(place: Place) -> QuerySet[Place]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit, UnitKind
 from concord.cases.models import Case
@@ -184,8 +185,14 @@ def _raise_alert(
     notify(
         recipients=users,
         kind="alert",
-        subject=f"Early warning: {place.localized_name()} {root}",
-        body=f"{method}: observed {observed:g}, expected {expected}, threshold {threshold}",
+        subject=_("Early warning: %(place)s") % {"place": place.localized_name()},
+        body=_("%(method)s: observed %(observed)s, expected %(expected)s, threshold %(threshold)s")
+        % {
+            "method": method,
+            "observed": f"{observed:g}",
+            "expected": expected,
+            "threshold": threshold,
+        },
         link=f"/staff/alerts/{alert.pk}",
         dedupe_key=f"alert:{alert.pk}",
     )
@@ -243,7 +250,9 @@ def _scan(today: date, unit_cache: dict) -> int:
             common = _common_place(members)
             start = first + timedelta(days=cl.start)
             end = first + timedelta(days=cl.end)
-            key = hashlib.sha256(",".join(sorted(g.code for g in members)).encode()).hexdigest()[:12]
+            key = hashlib.sha256(",".join(sorted(g.code for g in members)).encode()).hexdigest()[
+                :12
+            ]
             created += _raise_alert(
                 method="stscan",
                 place=common,
