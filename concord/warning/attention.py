@@ -135,7 +135,9 @@ def train_and_evaluate(
     if len(set(y_train.tolist())) < 2:
         # Not enough history to learn from: every signal counts equally until there is.
         n = len(alg.FEATURES)
-        model = alg.AttentionModel(mean=np.zeros(n), scale=np.ones(n), coef=np.ones(n), intercept=-3.0)
+        model = alg.AttentionModel(
+            mean=np.zeros(n), scale=np.ones(n), coef=np.ones(n), intercept=-3.0
+        )
     else:
         model = alg.fit(x_train, y_train)
     p_model = model.probability(x_test) if len(test) else np.zeros(0)
