@@ -177,3 +177,23 @@ def set_category(request, case_id: int, payload: CategoryIn):
 
     Suggestion.objects.filter(case=case).update(needs_human=False)
     return _out(case)
+
+
+class RouteOut(Schema):
+    level: str
+    channel: str
+    unit_code: str
+    unit_name: str
+    reason: str
+    learned: bool
+
+
+@router.get(
+    "/cases/{int:case_id}/route",
+    response={200: RouteOut, 404: dict},
+    summary="Where this case should go, and why",
+)
+def case_route(request, case_id: int):
+    from .routing import suggest_route
+
+    return suggest_route(_case(request, case_id)).__dict__

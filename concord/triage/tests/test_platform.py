@@ -160,3 +160,32 @@ def test_retraining_keeps_the_better_model_and_records_the_version(world):
     assert (active.version != before) == result["replaced"]
     if result["replaced"]:
         assert result["new_macro_f1"] >= (result["old_macro_f1"] or 0)
+
+
+def test_routing_suggestion_learns_where_staff_actually_sent_similar_cases(world, api):
+    wages = Category.objects.get(code="CM15.03")
+
+    def new():
+        return ca.case_submit(
+            kind="service_request",
+            title="拖欠工资",
+            description="d",
+            place=world.V11,
+            category=wages,
+        ).case
+
+    first = new()
+    body = api.as_user(world.alice).get(f"/triage/cases/{first.pk}/route").json()
+    assert not body["learned"] and body["unit_code"] == first.owner_unit.code
+    for _ in range(10):
+        case = new()
+        transfer = ca.case_transfer_request(
+            actor=world.zoe, case=case, to_unit=world.u_labour, reason="人社局负责"
+        )
+        case = ca.case_transfer_accept(actor=world.dora, transfer=transfer)
+        case = ca.case_accept(actor=world.dora, case=case)
+        case = ca.case_start(actor=world.dora, case=case)
+        ca.case_resolve(actor=world.dora, case=case, outcome="fixed", text="已督促支付")
+    body = api.get(f"/triage/cases/{first.pk}/route").json()
+    assert body["learned"] and body["unit_code"] == "LB-C"
+    assert "10" in body["reason"]
