@@ -32,10 +32,28 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def ensure_seed_data() -> None:
+    """Reload the data migrations seed (a transactional test's flush removes it)."""
+    from concord.cases.models import Category
+
+    if Category.objects.exists():
+        return
+    from concord.assessments.models import DecisionType
+    from concord.assessments.seed import load_decision_types
+    from concord.cases.seed import load_categories
+    from concord.open311.models import AttributeValue, ServiceAttribute
+    from concord.open311.seed import load_default_attributes
+
+    load_categories(Category)
+    load_decision_types(DecisionType)
+    load_default_attributes(ServiceAttribute, AttributeValue)
+
+
 @pytest.fixture
 def world(db):
     from concord.testing import build_world
 
+    ensure_seed_data()
     return build_world()
 
 

@@ -11,7 +11,7 @@ from concord.core.errors import ConcordError
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_accepts_one_wins_and_the_other_is_refused(world):
     case = ca.case_submit(kind="dispute", title="t", description="d", place=world.V11,
                           category=Category.objects.get(code="DP.02")).case
@@ -38,7 +38,7 @@ def test_two_concurrent_accepts_one_wins_and_the_other_is_refused(world):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_with_one_idempotency_key_make_one_case(world):
     from concord.cases.models import Case
 

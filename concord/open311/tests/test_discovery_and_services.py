@@ -8,7 +8,7 @@ from georeport import GeoReport
 
 from .conftest import check_schema, parse_xml
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_discovery_names_the_v2_endpoint_in_both_formats(live_server, world):

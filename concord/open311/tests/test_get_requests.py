@@ -8,7 +8,7 @@ from georeport import GeoReport
 
 from .conftest import check_schema, parse_xml
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 IN_PEACH_GRID = {"lat": "30.05", "long": "120.05"}
 

@@ -7,7 +7,7 @@ import requests
 
 from .conftest import check_schema, parse_xml
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_staff_actions_flow_back_as_updates_with_their_statuses(geo, post_request, world, at):
