@@ -23,7 +23,7 @@ import numpy as np
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 
-from .models import Case, Feedback, Status
+from .models import Case, Status
 
 RESPONSE_HOURS = 24
 FINISHED = [Status.RESOLVED, Status.CLOSED]
@@ -116,15 +116,25 @@ def breakdown(qs: QuerySet[Case], keys: list[str]) -> dict[tuple[Hashable, ...],
     fields = fields or ["_all"]
     present = present or [lambda v: None]
     late = F("created_at") + timedelta(hours=RESPONSE_HOURS)
+    # One grouped query for the cases and their ratings: cases are counted distinct because the
+    # join with feedback repeats a case that was rated twice (after a reopening).
     for row in base.values(*fields).annotate(
-        received=Count("pk"),
-        resolved=Count("pk", filter=Q(status__in=FINISHED)),
-        on_time=Count("pk", filter=Q(status__in=FINISHED, resolved_on_time=True)),
-        responded_in_time=Count("pk", filter=Q(responded_at__isnull=False, responded_at__lte=late)),
+        received=Count("pk", distinct=True),
+        resolved=Count("pk", distinct=True, filter=Q(status__in=FINISHED)),
+        on_time=Count("pk", distinct=True, filter=Q(status__in=FINISHED, resolved_on_time=True)),
+        responded_in_time=Count(
+            "pk", distinct=True, filter=Q(responded_at__isnull=False, responded_at__lte=late)
+        ),
+        ratings=Count("feedback"),
+        rated_resolved=Count("feedback", filter=Q(feedback__resolved="yes")),
+        satisfied=Count("feedback", filter=Q(feedback__satisfaction__gte=4)),
+        satisfaction_sum=Sum("feedback__satisfaction"),
     ):
         s = out[key_of(row)]
         s.received, s.resolved = row["received"], row["resolved"]
         s.on_time, s.responded_in_time = row["on_time"], row["responded_in_time"]
+        s.ratings, s.rated_resolved = row["ratings"], row["rated_resolved"]
+        s.satisfied, s.satisfaction_sum = row["satisfied"], row["satisfaction_sum"] or 0
 
     durations: dict[tuple, list[float]] = defaultdict(list)
     for row in base.filter(status__in=FINISHED, resolved_at__isnull=False).values(
@@ -134,20 +144,6 @@ def breakdown(qs: QuerySet[Case], keys: list[str]) -> dict[tuple[Hashable, ...],
     for key, secs in durations.items():
         out[key].median_days = round(float(np.median(secs)) / 86400, 2)
 
-    fb_fields = [f"case__{f}" for f in fields]
-    fb = Feedback.objects.filter(case__in=qs.order_by().values("pk")).annotate(case___all=Value(1))
-    if "month" in keys:
-        fb = fb.annotate(case__month=TruncMonth("case__created_at"))
-    for row in fb.values(*fb_fields).annotate(
-        ratings=Count("pk"),
-        rated_resolved=Count("pk", filter=Q(resolved="yes")),
-        satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
-        satisfaction_sum=Sum("satisfaction"),
-    ):
-        key = tuple(p(row[f"case__{f}"]) for f, p in zip(fields, present, strict=True))
-        s = out[key]
-        s.ratings, s.rated_resolved = row["ratings"], row["rated_resolved"]
-        s.satisfied, s.satisfaction_sum = row["satisfied"], row["satisfaction_sum"] or 0
     return dict(out)
 
 
