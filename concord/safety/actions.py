@@ -1157,7 +1157,9 @@ def policy_question_ask(
 def policy_question_answer(*, actor, question: PolicyQuestion, answer: str) -> PolicyQuestion:
     """Answer a question publicly; the asker is told (a written answer is a statutory notice)."""
     question = (
-        PolicyQuestion.objects.select_for_update()
+        # Lock only the question's own row: PostgreSQL refuses FOR UPDATE across the nullable
+        # side of the outer join that select_related makes for `asked_by`.
+        PolicyQuestion.objects.select_for_update(of=("self",))
         .select_related("notice__issuing_unit__place", "asked_by")
         .get(pk=question.pk)
     )
