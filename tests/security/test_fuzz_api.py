@@ -6,8 +6,8 @@ to the WSGI app as a supervisor with a bearer token, so that protected operation
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi import checks
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi import checks
 
 from concord.wsgi import application
 

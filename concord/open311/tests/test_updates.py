@@ -71,9 +71,9 @@ def test_staff_actions_flow_back_as_updates_with_their_statuses(geo, post_reques
 
 def test_clients_post_updates_that_become_resident_information(geo, post_request, api_key, world):
     from concord.cases.actions import case_accept, case_close, case_resolve
+    from concord.cases.models import Case
     from concord.core.errors import InvalidTransition
     from concord.safety.actions import case_verify_on_site
-    from concord.cases.models import Case
 
     receipt = post_request(
         service_code="CM04.02.010", description="河水发黑", lat="30.05", long="120.05"
