@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' own static files (no CDN: Concord works offline)
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "concord.core",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "concord.urls"
@@ -175,10 +178,42 @@ CONCORD_SCHEDULE = [
     ("opendata_snapshot", 24 * 3600, "concord.participation.tasks.monthly_snapshot"),
 ]
 
+# Content-Security-Policy: no inline scripts or styles anywhere; map tiles only from the
+# configured tile server.
+def _csp_directives() -> dict:
+    from csp.constants import NONE, SELF
+
+    tiles = env_str("CONCORD_MAP_TILES")
+    tile_origin = "/".join(tiles.split("/")[:3]) if tiles.startswith("http") else None
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"] + ([tile_origin] if tile_origin else []),
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+
+
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives()}
+
+# Behind HTTPS (production): redirect, HSTS and secure cookies. `concord check --deploy` is
+# clean with CONCORD_HTTPS=1, CONCORD_DEBUG unset and a strong SECRET_KEY.
+CONCORD_HTTPS = env_bool("CONCORD_HTTPS", False)
+if CONCORD_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool(
-    "CONCORD_SECURE_COOKIES", not DEBUG and bool(env_str("SECRET_KEY"))
-)
+SESSION_COOKIE_SECURE = env_bool("CONCORD_SECURE_COOKIES", CONCORD_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -130,6 +130,9 @@ def _rates(s: Summary, shown: bool, threshold: int) -> dict:
 def build_publication(month: date, root: Place | None = None) -> dict:
     """Return the month's public tables (as plain data), every cell protected."""
     root = root or county()
+    if root is None:
+        # A fresh installation without places yet: publish empty tables, not an error.
+        root = Place(code="", level=Level.COUNTY, name_zh="", path="/-none-/")
     start, end = month_bounds(month)
     threshold = policy()["min_cell"]
     qs = public_cases(root, start, end)
