@@ -30,6 +30,8 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test client shares one address; the rate-limit tests switch the limit on.
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_RATE_PER_MINUTE": 0}
 
 
 def ensure_seed_data() -> None:

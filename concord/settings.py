@@ -161,6 +161,10 @@ REDIS_URL = env_str("REDIS_URL")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 if REDIS_URL:
+    # Shared cache (rate limits, dashboard aggregates) across workers and machines.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+if REDIS_URL:
     # Scale-out: tasks go to Redis and any number of `concord worker` processes run them.
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS.append("django_rq")
@@ -236,7 +240,10 @@ CONCORD = {
     "TRANSFER_BOUNCE_LIMIT": 2,
     # Personal data of cases finished this many days ago is erased by `concord retention apply`.
     "RETENTION_DAYS": int(env_str("CONCORD_RETENTION_DAYS", str(3 * 365))),
+    # Anonymous submissions and tracking lookups per client address per minute (0: no limit).
+    "PUBLIC_RATE_PER_MINUTE": int(env_str("CONCORD_PUBLIC_RATE_PER_MINUTE", "60")),
 }
+CONCORD_TRUST_X_FORWARDED_FOR = env_bool("CONCORD_TRUST_X_FORWARDED_FOR", False)
 CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY")
 # Map tiles URL template (e.g. an internal tile server); empty: boundaries draw without tiles.
 CONCORD_MAP_TILES = env_str("CONCORD_MAP_TILES")

@@ -51,6 +51,8 @@ class Server:
             "SECRET_KEY": "durability-test-key",
             "CONCORD_ALLOWED_HOSTS": "127.0.0.1",
             "CONCORD_SECURE_COOKIES": "0",
+            # Many clients on one address on purpose: no per-address limit here.
+            "CONCORD_PUBLIC_RATE_PER_MINUTE": "0",
         }
         self.workers, self.threads = workers, threads
         self.proc: subprocess.Popen | None = None

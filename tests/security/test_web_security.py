@@ -75,3 +75,22 @@ def test_hostile_text_is_stored_exactly_and_rendered_escaped(world, api, client,
         assert "<script>alert" not in html and "onerror=alert(1)>" not in html
         if payload == XSS:
             assert "&lt;script&gt;alert" in html
+
+
+@pytest.mark.django_db
+def test_anonymous_submissions_and_tracking_lookups_are_rate_limited(world, api, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_RATE_PER_MINUTE": 3}
+    body = {"kind": "dispute", "title": "t", "description": "d", "place": "V11"}
+    codes = [api.post("/cases", body).status_code for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    refused = api.post("/cases", body).json()
+    assert refused["error"]["code"] == "rate_limited"
+    lookups = [api.get("/cases/track/C-2026-000001", token="guess").status_code for _ in range(4)]
+    assert lookups == [404, 404, 404, 429]
+    # Signed-in staff are not limited by this.
+    api.as_user(world.alice)
+    assert api.post("/cases", body).status_code == 201
+    cache.clear()
