@@ -1201,3 +1201,25 @@ def close_guard(case: Case) -> str | None:
     if may_close(case):
         return None
     return str(_("This case closes only after a passed on-site verification."))
+
+
+@transaction.atomic
+def resident_profile_update(
+    *,
+    actor,
+    place: Place,
+    address: str = "",
+    language: str | None = None,
+    email: bool | None = None,
+    sms: bool | None = None,
+    phone: str | None = None,
+    opted_out: bool | None = None,
+) -> ResidentProfile:
+    """Set the acting resident's place with their language and channels, all or nothing."""
+    from concord.notifications.actions import preference_set
+
+    profile = resident_profile_set(actor=actor, place=place, address=address)
+    preference_set(
+        actor=actor, email=email, sms=sms, opted_out=opted_out, language=language, phone=phone
+    )
+    return profile

@@ -7,17 +7,18 @@ import binascii
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit
 from concord.cases.selectors import get_case_for_user
 from concord.core.errors import InvalidInput, NotFound
+from concord.notifications.selectors import preference_for
 from concord.places.models import Place
 from concord.places.selectors import place_get
 
 from . import actions, selectors
-from .models import Inspection, PolicyQuestion, RectificationOrder
+from .models import Inspection, PolicyQuestion, RectificationOrder, ResidentProfile
 
 router = Router(tags=["safety"])
 
@@ -404,3 +405,347 @@ def policy_answer(request, question_id: int, payload: AnswerIn):
         raise NotFound()
     q = actions.policy_question_answer(actor=request.auth, question=question, answer=payload.answer)
     return {"id": q.pk, "question": q.text, "answer": q.answer, "answered_at": q.answered_at}
+
+
+# --- resident profile ----------------------------------------------------------------------
+
+
+class ProfileIn(Schema):
+    place: str
+    address: str = Field("", max_length=300)
+    language: str | None = None
+    email: bool | None = None
+    sms: bool | None = None
+    phone: str | None = Field(None, max_length=32)
+    opted_out: bool | None = None
+
+
+class ProfileOut(Schema):
+    place: str | None
+    address: str
+    language: str
+    email: bool
+    sms: bool
+    phone: str
+    opted_out: bool
+
+
+def _profile_out(user) -> dict:
+    profile = ResidentProfile.objects.select_related("place").filter(user=user).first()
+    pref = preference_for(user)
+    return {
+        "place": profile.place.code if profile else None,
+        "address": profile.address if profile else "",
+        "language": pref.language,
+        "email": pref.email,
+        "sms": pref.sms,
+        "phone": pref.phone,
+        "opted_out": pref.opted_out,
+    }
+
+
+@router.get("/me/profile", response=ProfileOut)
+def profile_get(request):
+    """The signed-in resident's own profile: where they live, language and channels."""
+    return _profile_out(request.auth)
+
+
+@router.post("/me/profile", response=ProfileOut)
+def profile_put(request, payload: ProfileIn):
+    data = payload.dict()
+    data["place"] = place_get(code=data["place"])
+    actions.resident_profile_update(actor=request.auth, **data)
+    return _profile_out(request.auth)
+
+
+# --- vulnerable households -----------------------------------------------------------------
+
+
+class HouseholdIn(Schema):
+    place: str
+    label: str = Field(max_length=120)
+    address: str = Field(max_length=300)
+    vulnerabilities: list[str]
+    consent_by: str = Field(max_length=120)
+    consent_on: date
+    phone: str = Field("", max_length=32)
+    notes: str = Field("", max_length=5000)
+
+
+class HouseholdOut(Schema):
+    id: int
+    place: str
+    label: str
+    address: str
+    phone: str
+    vulnerabilities: list[str]
+    consent_by: str
+    consent_on: date
+
+
+def _household_out(h) -> dict:
+    return {
+        "id": h.pk,
+        "place": h.place.code,
+        "label": h.label,
+        "address": h.address,
+        "phone": h.phone,
+        "vulnerabilities": h.vulnerabilities,
+        "consent_by": h.consent_by,
+        "consent_on": h.consent_on,
+    }
+
+
+@router.post("/households", response={201: HouseholdOut})
+def household_create(request, payload: HouseholdIn):
+    data = payload.dict()
+    data["place"] = place_get(code=data["place"])
+    return 201, _household_out(actions.household_record(actor=request.auth, **data))
+
+
+@router.get("/households", response=list[HouseholdOut])
+def households(request):
+    """The vulnerable households in the grid worker's own grid."""
+    return [_household_out(h) for h in selectors.households_for(request.auth)[:1000]]
+
+
+# --- inspection sites and plans ------------------------------------------------------------
+
+
+class SiteIn(Schema):
+    name: str = Field(max_length=200)
+    kind: str
+    place: str
+    address: str = Field("", max_length=300)
+    responsible_party: str = Field("", max_length=200)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    kind: str
+    place: str
+    address: str
+    responsible_party: str
+
+
+def _site_out(s) -> dict:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "kind": s.kind,
+        "place": s.place.code,
+        "address": s.address,
+        "responsible_party": s.responsible_party,
+    }
+
+
+@router.post("/sites", response={201: SiteOut})
+def site_create(request, payload: SiteIn):
+    data = payload.dict()
+    data["place"] = place_get(code=data["place"])
+    return 201, _site_out(actions.site_register(actor=request.auth, **data))
+
+
+@router.get("/sites", response=list[SiteOut])
+def sites(request):
+    return [_site_out(s) for s in selectors.sites_for(request.auth)[:1000]]
+
+
+class PlanIn(Schema):
+    supervising_unit: str
+    interval_days: int = Field(ge=1, le=366)
+    starts_on: date
+    checklist: list[str] = Field(max_length=100)
+
+
+class PlanOut(Schema):
+    id: int
+    site_id: int
+    supervising_unit: str
+    interval_days: int
+    starts_on: date
+    checklist: list[str]
+
+
+@router.post("/sites/{site_id}/plans", response={201: PlanOut})
+def plan_create(request, site_id: int, payload: PlanIn):
+    data = payload.dict()
+    data["supervising_unit"] = _unit(data["supervising_unit"])
+    site = selectors.get_site_for_user(request.auth, site_id)
+    plan = actions.inspection_plan_create(actor=request.auth, site=site, **data)
+    return 201, {
+        "id": plan.pk,
+        "site_id": site.pk,
+        "supervising_unit": plan.supervising_unit.code,
+        "interval_days": plan.interval_days,
+        "starts_on": plan.starts_on,
+        "checklist": plan.checklist,
+    }
+
+
+# --- emergency incidents -------------------------------------------------------------------
+
+_COUNT = Field(0, ge=0, le=10_000_000)
+
+
+class IncidentIn(Schema):
+    title: str = Field(max_length=200)
+    incident_type: str
+    level: str
+    places: list[str] = Field(max_length=200)
+    occurred_at: datetime
+    description: str = Field("", max_length=20_000)
+    response_team: str | None = None
+    deaths: int = _COUNT
+    injured: int = _COUNT
+    missing: int = _COUNT
+    displaced: int = _COUNT
+    needs: str = Field("", max_length=10_000)
+
+
+class TimelineOut(Schema):
+    at: datetime
+    text: str
+    checklist_item: str
+
+
+class IncidentSummaryOut(Schema):
+    id: int
+    title: str
+    incident_type: str
+    level: str
+    state: str
+    occurred_at: datetime
+
+
+class IncidentOut(IncidentSummaryOut):
+    places: list[str]
+    description: str
+    response_team: str | None
+    plan: str | None
+    checklist: list[str]
+    checklist_done: list[str]
+    deaths: int
+    injured: int
+    missing: int
+    displaced: int
+    needs: str
+    cases: list[str]
+    timeline: list[TimelineOut]
+    review: str
+    lessons: str
+
+
+def _incident_summary(i) -> dict:
+    return {f: getattr(i, f) for f in IncidentSummaryOut.model_fields if f != "id"} | {"id": i.pk}
+
+
+def _incident_out(user, incident_id: int) -> dict:
+    i = selectors.get_incident_for_user(user, incident_id)
+    return _incident_summary(i) | {
+        "places": [p.code for p in i.places.all()],
+        "description": i.description,
+        "response_team": i.response_team.code if i.response_team else None,
+        "plan": i.plan.title if i.plan else None,
+        "checklist": i.plan.checklist if i.plan else [],
+        "checklist_done": i.checklist_done,
+        "deaths": i.deaths,
+        "injured": i.injured,
+        "missing": i.missing,
+        "displaced": i.displaced,
+        "needs": i.needs,
+        "cases": [c.receipt_code for c in i.cases.all()],
+        "timeline": [
+            {"at": a.at, "text": a.text, "checklist_item": a.checklist_item}
+            for a in sorted(i.timeline.all(), key=lambda a: (a.at, a.pk))
+        ],
+        "review": i.review,
+        "lessons": i.lessons,
+    }
+
+
+@router.post("/incidents", response={201: IncidentOut})
+def incident_create(request, payload: IncidentIn):
+    data = payload.dict()
+    data["places"] = _places(data["places"])
+    team = data.pop("response_team")
+    incident = actions.incident_record(
+        actor=request.auth, response_team=_unit(team) if team else None, **data
+    )
+    return 201, _incident_out(request.auth, incident.pk)
+
+
+@router.get("/incidents", response=list[IncidentSummaryOut])
+def incidents(request):
+    return [_incident_summary(i) for i in selectors.incidents_for(request.auth)[:500]]
+
+
+@router.get("/incidents/{incident_id}", response=IncidentOut)
+def incident(request, incident_id: int):
+    return _incident_out(request.auth, incident_id)
+
+
+class IncidentActionIn(Schema):
+    text: str = Field(max_length=10_000)
+    checklist_item: str = Field("", max_length=200)
+    at: datetime | None = None
+
+
+@router.post("/incidents/{incident_id}/actions", response={201: IncidentOut})
+def incident_action(request, incident_id: int, payload: IncidentActionIn):
+    incident = selectors.get_incident_for_user(request.auth, incident_id)
+    actions.incident_log_action(actor=request.auth, incident=incident, **payload.dict())
+    return 201, _incident_out(request.auth, incident_id)
+
+
+class FiguresIn(Schema):
+    deaths: int = _COUNT
+    injured: int = _COUNT
+    missing: int = _COUNT
+    displaced: int = _COUNT
+    needs: str = Field("", max_length=10_000)
+
+
+@router.post("/incidents/{incident_id}/figures", response=IncidentOut)
+def incident_figures(request, incident_id: int, payload: FiguresIn):
+    incident = selectors.get_incident_for_user(request.auth, incident_id)
+    actions.incident_update_figures(actor=request.auth, incident=incident, **payload.dict())
+    return _incident_out(request.auth, incident_id)
+
+
+class LinkIn(Schema):
+    case_id: int
+
+
+@router.post("/incidents/{incident_id}/cases", response=IncidentOut)
+def incident_link(request, incident_id: int, payload: LinkIn):
+    incident = selectors.get_incident_for_user(request.auth, incident_id)
+    case = get_case_for_user(request.auth, payload.case_id)
+    actions.incident_link_case(actor=request.auth, incident=incident, case=case)
+    return _incident_out(request.auth, incident_id)
+
+
+class CloseIn(Schema):
+    note: str = Field("", max_length=10_000)
+
+
+@router.post("/incidents/{incident_id}/close", response=IncidentOut)
+def incident_close(request, incident_id: int, payload: CloseIn):
+    incident = selectors.get_incident_for_user(request.auth, incident_id)
+    actions.incident_close(actor=request.auth, incident=incident, note=payload.note)
+    return _incident_out(request.auth, incident_id)
+
+
+class ReviewIn(Schema):
+    review: str = Field(max_length=20_000)
+    lessons: str = Field(max_length=20_000)
+
+
+@router.post("/incidents/{incident_id}/review", response=IncidentOut)
+def incident_review(request, incident_id: int, payload: ReviewIn):
+    incident = selectors.get_incident_for_user(request.auth, incident_id)
+    actions.incident_review(actor=request.auth, incident=incident, **payload.dict())
+    return _incident_out(request.auth, incident_id)

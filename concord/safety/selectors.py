@@ -14,12 +14,16 @@ from concord.core.errors import NotFound
 
 from .models import (
     CheckStatus,
+    Hazard,
     Incident,
     Inspection,
+    InspectionSite,
     InspectionState,
     PolicyNotice,
     PolicyQuestion,
     PublicWarning,
+    Verification,
+    VulnerableHousehold,
     WarningCheck,
     WarningState,
 )
@@ -226,3 +230,57 @@ def policy_question_themes(
             )
         )
     return sorted(themes, key=lambda t: (-t.count, t.question_ids[0]))
+
+
+def households_for(user) -> QuerySet[VulnerableHousehold]:
+    """Return the active vulnerable households in the user's grid (where they may file cases)."""
+    return (
+        VulnerableHousehold.objects.filter(perms.place_q(user, Cap.CASE_FILE, "place_path"))
+        .filter(is_active=True)
+        .select_related("place")
+        .order_by("place_path", "label", "id")
+    )
+
+
+def sites_for(user) -> QuerySet[InspectionSite]:
+    return (
+        InspectionSite.objects.filter(_staff_q(user)).select_related("place").order_by("name", "id")
+    )
+
+
+def get_site_for_user(user, site_id: int) -> InspectionSite:
+    site = sites_for(user).filter(pk=site_id).first()
+    if site is None:
+        raise NotFound()
+    return site
+
+
+def hazards_for(user) -> QuerySet[Hazard]:
+    """Return the hazards whose cases the user may see, newest first."""
+    from concord.cases.selectors import cases_visible_to
+
+    return (
+        Hazard.objects.filter(case__in=cases_visible_to(user))
+        .select_related("case", "supervising_unit", "site")
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_hazard_for_user(user, case_id: int) -> Hazard:
+    hazard = (
+        hazards_for(user)
+        .prefetch_related("case__rectification_orders__supervising_unit")
+        .filter(case_id=case_id)
+        .first()
+    )
+    if hazard is None:
+        raise NotFound()
+    return hazard
+
+
+def verifications_of(case_id: int) -> QuerySet[Verification]:
+    return (
+        Verification.objects.filter(case_id=case_id)
+        .select_related("verifier")
+        .order_by("-created_at", "-id")
+    )
