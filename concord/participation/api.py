@@ -333,3 +333,251 @@ def volunteer_hours(request, pk: int):
             for a in v.assignments.all()
         ]
     }
+
+
+# --- staff: volunteer teams, social organisations, conventions ----------------------------------
+
+
+def _unit(code: str):
+    from concord.accounts.models import Unit
+
+    unit = Unit.objects.filter(code=code).select_related("place").first()
+    if unit is None:
+        raise InvalidInput(fields={"unit": "unknown unit"})
+    return unit
+
+
+def _staff_case(user, case_id: int):
+    from concord.cases.selectors import get_case_for_user
+
+    return get_case_for_user(user, case_id)
+
+
+class TeamIn(Schema):
+    unit: str
+    place: str
+    name: str
+    kind: str
+    description: str = ""
+
+
+class AssignIn(Schema):
+    volunteer: int
+    case: int | None = None
+    event_name: str = ""
+    role: str = ""
+
+
+class HoursIn(Schema):
+    day: date
+    hours: float
+
+
+class OrganisationIn(Schema):
+    unit: str
+    registration_number: str
+    services: list[str]
+    registered_on: date
+
+
+class OrganisationCaseIn(Schema):
+    case: int
+    service: str
+    contract: int | None = None
+
+
+class ConventionIn(Schema):
+    place: str
+    kind: str
+    title: str
+    text: str
+    adopted_on: date
+    consultation: str
+    meeting_attendance: int = 0
+    votes_for: int = 0
+    votes_against: int = 0
+    abstentions: int = 0
+    poll: int | None = None
+
+
+class VersionIn(Schema):
+    text: str
+    adopted_on: date
+    consultation: str
+    meeting_attendance: int = 0
+    votes_for: int = 0
+    votes_against: int = 0
+    abstentions: int = 0
+    poll: int | None = None
+
+
+def _version(v) -> dict:
+    return {
+        "convention": v.convention_id,
+        "version": v.number,
+        "title": v.convention.title,
+        "adopted_on": v.adopted_on,
+    }
+
+
+@router.post("/teams")
+def team_create(request, payload: TeamIn):
+    team = actions.volunteer_team_create(
+        actor=request.auth,
+        unit=_unit(payload.unit),
+        place=place_get(code=payload.place),
+        name=payload.name,
+        kind=payload.kind,
+        description=payload.description[:5000],
+    )
+    return {"id": team.pk, "name": team.name, "kind": team.kind, "place": team.place.code}
+
+
+@router.get("/teams/{pk}/volunteers")
+def team_volunteers(request, pk: int):
+    team = selectors.team_for_staff(request.auth, pk)
+    return {
+        "items": [
+            {
+                "id": v.pk,
+                "name": v.user.get_full_name() or v.user.username,
+                "skills": v.skills,
+                "availability": v.availability,
+                "active": v.is_active,
+            }
+            for v in team.volunteers.select_related("user")
+        ]
+    }
+
+
+@router.post("/teams/{pk}/assignments")
+def team_assign(request, pk: int, payload: AssignIn):
+    team = selectors.team_for_staff(request.auth, pk, for_case=payload.case is not None)
+    volunteer = team.volunteers.filter(pk=payload.volunteer).select_related("team__place").first()
+    if volunteer is None:
+        raise InvalidInput(fields={"volunteer": "not in this team"})
+    case = _staff_case(request.auth, payload.case) if payload.case is not None else None
+    a = actions.volunteer_assign(
+        actor=request.auth,
+        volunteer=volunteer,
+        case=case,
+        event_name=payload.event_name,
+        role=payload.role,
+    )
+    return {"id": a.pk, "volunteer": volunteer.pk, "case": a.case_id, "event": a.event_name}
+
+
+@router.post("/assignments/{pk}/hours")
+def assignment_hours(request, pk: int, payload: HoursIn):
+    a = selectors.assignment_for_staff(request.auth, pk)
+    if not -1e6 < payload.hours < 1e6:
+        raise InvalidInput(fields={"hours": "out of range"})
+    entry = actions.volunteer_record_hours(
+        actor=request.auth, assignment=a, day=payload.day, hours=payload.hours
+    )
+    a.refresh_from_db(fields=["hours"])
+    return {"id": entry.pk, "day": entry.day, "hours": str(entry.hours), "total": str(a.hours)}
+
+
+@router.post("/organisations")
+def organisation_register(request, payload: OrganisationIn):
+    org = actions.organisation_register(
+        actor=request.auth,
+        unit=_unit(payload.unit),
+        registration_number=payload.registration_number,
+        services=[s[:200] for s in payload.services[:50]],
+        registered_on=payload.registered_on,
+    )
+    return {"id": org.pk, "unit": org.unit.code, "services": org.services}
+
+
+@router.post("/organisations/{pk}/cases")
+def organisation_link_case(request, pk: int, payload: OrganisationCaseIn):
+    from .models import ServiceContract, SocialOrganisation
+
+    org = SocialOrganisation.objects.filter(pk=pk).select_related("unit").first()
+    if org is None:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    contract = None
+    if payload.contract is not None:
+        contract = ServiceContract.objects.filter(pk=payload.contract).first()
+        if contract is None:
+            raise InvalidInput(fields={"contract": "unknown contract"})
+    link = actions.organisation_link_case(
+        actor=request.auth,
+        organisation=org,
+        case=_staff_case(request.auth, payload.case),
+        service=payload.service,
+        contract=contract,
+    )
+    return {"id": link.pk, "organisation": org.pk, "case": link.case_id, "service": link.service}
+
+
+def _counts(payload) -> dict:
+    counts = {
+        "meeting_attendance": payload.meeting_attendance,
+        "votes_for": payload.votes_for,
+        "votes_against": payload.votes_against,
+        "abstentions": payload.abstentions,
+    }
+    bad = {k: "0 to 1000000" for k, n in counts.items() if not 0 <= n <= 1_000_000}
+    if bad:
+        raise InvalidInput(fields=bad)
+    return counts
+
+
+def _adopting_poll(pk: int | None):
+    if pk is None:
+        return None
+    from .models import Poll
+
+    poll = Poll.objects.filter(pk=pk).first()
+    if poll is None:
+        raise InvalidInput(fields={"poll": "unknown poll"})
+    return poll
+
+
+@router.post("/conventions")
+def convention_create(request, payload: ConventionIn):
+    from .models import ConventionKind
+
+    if payload.kind not in ConventionKind.values:
+        raise InvalidInput(fields={"kind": "unknown kind"})
+    v = actions.convention_publish(
+        actor=request.auth,
+        place=place_get(code=payload.place),
+        kind=payload.kind,
+        title=payload.title,
+        text=payload.text,
+        adopted_on=payload.adopted_on,
+        consultation=payload.consultation,
+        poll=_adopting_poll(payload.poll),
+        **_counts(payload),
+    )
+    return _version(v)
+
+
+@router.post("/conventions/{pk}/versions")
+def convention_version(request, pk: int, payload: VersionIn):
+    from .models import Convention
+
+    convention = Convention.objects.filter(pk=pk).select_related("place").first()
+    if convention is None:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    v = actions.convention_publish(
+        actor=request.auth,
+        place=convention.place,
+        kind=convention.kind,
+        title=convention.title,
+        text=payload.text,
+        adopted_on=payload.adopted_on,
+        consultation=payload.consultation,
+        poll=_adopting_poll(payload.poll),
+        convention=convention,
+        **_counts(payload),
+    )
+    return _version(v)

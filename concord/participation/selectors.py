@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,11 +13,14 @@ from concord.places.models import Place
 
 from .models import (
     CensusEntry,
+    Convention,
     ConventionVersion,
     Moderation,
     Poll,
     ResidentVerification,
     Suggestion,
+    VolunteerAssignment,
+    VolunteerTeam,
     Vote,
     VoteSource,
 )
@@ -110,3 +113,52 @@ def conventions_public(place: Place | None = None) -> QuerySet[ConventionVersion
     if place is not None:
         qs = qs.filter(convention__place__path__startswith=place.path)
     return qs.order_by("convention__place__path", "convention_id", "-number")
+
+
+def teams_public() -> QuerySet[VolunteerTeam]:
+    """Return the volunteer teams with their place and how many active volunteers they have."""
+    return VolunteerTeam.objects.select_related("place", "unit").annotate(
+        members=Count("volunteers", filter=Q(volunteers__is_active=True))
+    )
+
+
+def team_for_staff(user, pk: int, *, for_case: bool = False) -> VolunteerTeam:
+    """Return a team the user manages, or NotFound. For a case assignment the case's own
+    permissions decide (the action checks them), so any team may be drawn on."""
+    team = VolunteerTeam.objects.select_related("place").filter(pk=pk).first()
+    if team is None or not (
+        for_case or perms.can(user, Cap.CASE_HANDLE, place_path=team.place.path)
+    ):
+        raise NotFound()
+    return team
+
+
+def assignment_for_staff(user, pk: int) -> VolunteerAssignment:
+    a = VolunteerAssignment.objects.select_related("volunteer__team__place").filter(pk=pk).first()
+    if a is None or not (
+        a.assigned_by_id == getattr(user, "pk", None)
+        or perms.can(user, Cap.CASE_HANDLE, place_path=a.volunteer.team.place.path)
+    ):
+        raise NotFound()
+    return a
+
+
+def conventions_with_versions(place: Place | None = None) -> QuerySet[Convention]:
+    qs = Convention.objects.select_related("place").prefetch_related("versions")
+    if place is not None:
+        qs = qs.filter(place__path__startswith=place.path)
+    return qs
+
+
+def convention_get(pk: int) -> Convention:
+    c = (
+        Convention.objects.select_related("place")
+        .prefetch_related(
+            Prefetch("versions", queryset=ConventionVersion.objects.select_related("poll"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if c is None:
+        raise NotFound()
+    return c

@@ -1,13 +1,21 @@
-"""Public pages: the dashboard (no login) and the suggestions board."""
+"""Public pages: the dashboard, suggestions, polls, conventions and volunteer teams (no login
+needed to read; signing in is needed to verify, vote or sign up)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from . import opendata, selectors
+from concord.core.errors import ConcordError, NotFound
+from concord.places.models import Place
+
+from . import actions, opendata, selectors
+from .models import VerificationMethod
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -32,3 +40,132 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def suggestions(request: HttpRequest) -> HttpResponse:
     items = selectors.suggestions_public()[:100]
     return render(request, "participation/suggestions.html", {"items": items})
+
+
+def polls(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.polls_public()[:200])
+    return render(request, "participation/polls.html", {"items": items, "now": timezone.now()})
+
+
+def _poll_or_404(pk: int):
+    try:
+        return selectors.poll_get(pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _poll_post(request: HttpRequest, poll) -> None:
+    """Carry out one step of verifying or voting; refusals become messages on the page."""
+    step = request.POST.get("step", "")
+    user = request.user
+    if step == "phone":
+        actions.verification_request_code(
+            actor=user, place=poll.place, phone=request.POST.get("phone", "")
+        )
+        messages.success(request, _("A code was sent to your phone."))
+    elif step == "code":
+        actions.verification_confirm_code(actor=user, code=request.POST.get("code", ""))
+        messages.success(request, _("You are verified as a resident."))
+    elif step == "census":
+        actions.verification_by_census(
+            actor=user, place=poll.place, id_number=request.POST.get("id_number", "")
+        )
+        messages.success(request, _("You are verified as a resident."))
+    elif step == "vote":
+        choices = [c for c in request.POST.getlist("option") if c.isdigit()]
+        actions.poll_vote(actor=user, poll=poll, option_ids=[int(c) for c in choices])
+        messages.success(request, _("Your vote was recorded. Thank you."))
+    else:
+        messages.error(request, _("Unknown step."))
+
+
+def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = _poll_or_404(pk)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            messages.error(request, _("Sign in to verify and vote."))
+        else:
+            try:
+                _poll_post(request, poll)
+            except ConcordError as exc:
+                text = exc.message
+                if exc.fields:
+                    text = " ".join([text, *(str(v) for v in exc.fields.values())])
+                messages.error(request, text)
+        return redirect("participation:poll", pk=poll.pk)
+    now = timezone.now()
+    verification = actions.verification_for(request.user, poll.place, poll.methods or None)
+    methods = poll.methods or VerificationMethod.values
+    return render(
+        request,
+        "participation/poll.html",
+        {
+            "poll": poll,
+            "is_open": poll.opens_at <= now < poll.closes_at,
+            "is_closed": now >= poll.closes_at,
+            "verification": verification,
+            "offers_phone": VerificationMethod.PHONE_CODE in methods,
+            "offers_census": VerificationMethod.CENSUS in methods,
+            "offers_in_person": VerificationMethod.IN_PERSON in methods,
+            "multiple": poll.max_choices > 1,
+        },
+    )
+
+
+def poll_results(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = _poll_or_404(pk)
+    try:
+        results = selectors.poll_results(poll)
+    except ConcordError as exc:
+        return render(
+            request, "participation/poll_results.html", {"poll": poll, "hidden": exc.message}
+        )
+    return render(request, "participation/poll_results.html", {"poll": poll, "results": results})
+
+
+def conventions(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("place", "")
+    place = Place.objects.filter(code=code).first() if code else None
+    items = list(selectors.conventions_with_versions(place))
+    return render(request, "participation/conventions.html", {"items": items, "place": place})
+
+
+def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        convention = selectors.convention_get(pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    versions = list(convention.versions.all())
+    return render(
+        request,
+        "participation/convention.html",
+        {
+            "convention": convention,
+            "versions": versions,
+            "current": versions[0] if versions else None,
+        },
+    )
+
+
+def volunteers(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            messages.error(request, _("Sign in to join a volunteer team."))
+            return redirect("participation:volunteers")
+        team = selectors.teams_public().filter(pk=request.POST.get("team", "") or 0).first()
+        if team is None:
+            messages.error(request, _("Choose a team."))
+            return redirect("participation:volunteers")
+        try:
+            actions.volunteer_sign_up(
+                actor=request.user,
+                team=team,
+                skills=request.POST.get("skills", "").replace("，", ",").split(","),
+                availability=request.POST.get("availability", ""),
+            )
+            messages.success(request, _("Thank you for joining %(team)s.") % {"team": team.name})
+        except ConcordError as exc:
+            messages.error(request, exc.message)
+        return redirect("participation:volunteers")
+    teams = list(selectors.teams_public())
+    return render(request, "participation/volunteers.html", {"teams": teams})
