@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
-from concord.core.errors import ConcordError, NotFound
+from concord.cases.models import Status
+from concord.core.errors import ConcordError, InvalidInput, NotFound
 from concord.notifications import selectors as notification_selectors
 
 from . import actions, selectors
@@ -112,3 +113,118 @@ def policy_detail(request, notice_id: int):
         return redirect("safety:policy", notice_id=notice.pk)
     answers = selectors.policy_answers_public(notice)
     return render(request, "safety/policy.html", {"notice": notice, "answers": answers})
+
+
+# --- incidents and hazards (staff) ---------------------------------------------------------
+
+
+@login_required
+def incident_list(request):
+    _require_staff(request.user)
+    incidents = list(selectors.incidents_for(request.user)[:200])
+    return render(request, "safety/incidents.html", {"incidents": incidents})
+
+
+def _incident_post(request, incident) -> None:
+    """Apply one of the incident page's forms (a timeline step, ending the response, review)."""
+    op = request.POST.get("op", "")
+    if op == "action":
+        actions.incident_log_action(
+            actor=request.user,
+            incident=incident,
+            text=request.POST.get("text", ""),
+            checklist_item=request.POST.get("checklist_item", ""),
+        )
+    elif op == "close":
+        actions.incident_close(
+            actor=request.user, incident=incident, note=request.POST.get("note", "")
+        )
+    elif op == "review":
+        actions.incident_review(
+            actor=request.user,
+            incident=incident,
+            review=request.POST.get("review", ""),
+            lessons=request.POST.get("lessons", ""),
+        )
+    else:
+        raise InvalidInput(_("Unknown request."))
+
+
+@login_required
+def incident_detail(request, incident_id: int):
+    _require_staff(request.user)
+    try:
+        incident = selectors.get_incident_for_user(request.user, incident_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        try:
+            _incident_post(request, incident)
+            messages.success(request, _("Saved."))
+        except ConcordError as exc:
+            messages.error(request, exc.message)
+        return redirect("safety:incident", incident_id=incident.pk)
+    timeline = sorted(incident.timeline.all(), key=lambda a: (a.at, a.pk))
+    checklist = [
+        (item, item in incident.checklist_done)
+        for item in (incident.plan.checklist if incident.plan else [])
+    ]
+    cases = list(incident.cases.order_by("id"))
+    return render(
+        request,
+        "safety/incident.html",
+        {"incident": incident, "timeline": timeline, "checklist": checklist, "cases": cases},
+    )
+
+
+@login_required
+def hazard_list(request):
+    _require_staff(request.user)
+    hazards = list(selectors.hazards_for(request.user)[:200])
+    return render(request, "safety/hazards.html", {"hazards": hazards})
+
+
+@login_required
+def hazard_detail(request, case_id: int):
+    _require_staff(request.user)
+    try:
+        hazard = selectors.get_hazard_for_user(request.user, case_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        upload = request.FILES.get("photo")
+        try:
+            actions.case_verify_on_site(
+                actor=request.user,
+                case=hazard.case,
+                passed=request.POST.get("passed") == "yes",
+                note=request.POST.get("note", ""),
+                photo=upload.read() if upload else None,
+                photo_name=upload.name if upload else "verification.jpg",
+                lat=_float(request.POST.get("lat")),
+                lng=_float(request.POST.get("lng")),
+            )
+            messages.success(request, _("Saved."))
+        except ConcordError as exc:
+            messages.error(request, exc.message)
+        return redirect("safety:hazard", case_id=hazard.case_id)
+    return render(
+        request,
+        "safety/hazard.html",
+        {
+            "hazard": hazard,
+            "case": hazard.case,
+            "orders": list(hazard.case.rectification_orders.all()),
+            "verifications": list(selectors.verifications_of(hazard.case_id)),
+            "may_verify": hazard.case.status == Status.RESOLVED,
+        },
+    )
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float(value) if value else None
+    except ValueError:
+        return None
+    # NaN and infinities are not locations.
+    return number if number is not None and abs(number) <= 180 else None
