@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from concord.accounts.models import Unit
 from concord.cases.models import Category, Channel, Kind, Level, Outcome, ResolvedAnswer, Status
 from concord.channels import rules
+from concord.channels.models import Opinion, Performance, PetitionType
 from concord.places.models import Place
 
 
@@ -358,3 +359,42 @@ class DashboardForm(forms.Form):
     place = forms.ChoiceField(label=pgettext_lazy("web", "Place"), required=False)
     start = _date(_("From"), required=False)
     end = _date(_("Until"), required=False)
+
+
+class PetitionRegisterForm(ConfirmForm):
+    matter_key = forms.CharField(
+        label=_("Matter (the same key links repeat petitions)"), max_length=200
+    )
+    received_on = _date(_("Received on (blank: today)"), required=False)
+
+
+class PetitionAcceptForm(ConfirmForm):
+    petition_type = forms.ChoiceField(label=_("Petition type"), choices=PetitionType.choices)
+
+
+class PetitionReplyForm(ConfirmForm):
+    opinion = forms.ChoiceField(label=_("Opinion"), choices=Opinion.choices)
+    text = _text(_("Written handling opinion"), rows=4, max_length=10_000)
+    legal_basis = _text(_("Legal basis"), max_length=2000)
+
+
+class PetitionReviewDecideForm(ConfirmForm):
+    text = _text(_("Written review opinion"), rows=4, max_length=10_000)
+
+
+class ReferUpwardForm(ConfirmForm):
+    body = forms.CharField(label=_("Body above the county"), max_length=200)
+    reason = _text(_("Why it goes above the county"), max_length=2000)
+
+
+class PerformanceForm(ConfirmForm):
+    performance = forms.ChoiceField(
+        label=_("Performance of the agreement"),
+        choices=[(v, label) for v, label in Performance.choices if v != Performance.PENDING],
+    )
+    note = _text(_("Note (optional)"), required=False)
+
+
+class StaffAttachForm(ConfirmForm):
+    file = forms.FileField(label=_("File"))
+    public = forms.BooleanField(label=_("The resident may see it"), required=False)

@@ -115,6 +115,7 @@ def case_page_data(user, case: Case) -> dict:
     """Return what the staff case page shows besides the case itself (fixed query count)."""
     from concord.cases.models import TransferRequest, TransferState
     from concord.cases.selectors import mask_email, mask_phone, may_see_contacts
+    from concord.channels.models import MediationAgreement, Petition
 
     show_contacts = may_see_contacts(user, case)
     parties = []
@@ -163,6 +164,8 @@ def case_page_data(user, case: Case) -> dict:
         ),
         "attachments": list(case.attachments.order_by("pk")),
         "handlers": handlers,
+        "petition": Petition.objects.filter(case=case).first(),
+        "agreement": MediationAgreement.objects.filter(case=case).only("pk", "performance").first(),
     }
 
 

@@ -31,6 +31,7 @@ from concord.cases.models import (
 from concord.cases.selectors import CaseFilters, get_case_for_user
 from concord.channels import actions as channel_actions
 from concord.channels import rules
+from concord.channels.models import PetitionStage
 from concord.core.errors import ConcordError, InvalidInput, NotFound
 from concord.web import forms as web_forms
 from concord.web import selectors, wording
@@ -178,6 +179,36 @@ def _agreement(user, case, d):
         mediator_signed=d["mediator_signed"],
         committee_sealed=d["committee_sealed"],
     )
+
+
+def _petition_register(user, case, d):
+    carrier = channel_actions.petition_register(
+        actor=user, case=case, matter_key=d["matter_key"], received_on=d.get("received_on")
+    )
+    if carrier.pk != case.pk:
+        raise _Moved(carrier.pk)
+
+
+def _review_decide(user, case, d):
+    stage = getattr(getattr(case, "petition", None), "stage", "")
+    channel_actions.petition_review_decide(
+        actor=user, case=case, text=d["text"], recheck=stage == PetitionStage.RECHECK_REQUESTED
+    )
+
+
+def _attach(user, case, d):
+    upload = d["file"]
+    case_actions.case_attach(
+        actor=user, case=case, data=upload.read(), name=upload.name, public=d.get("public", False)
+    )
+
+
+class _Moved(Exception):
+    """The step left the case under another one (a repeat petition merged into the pending)."""
+
+    def __init__(self, case_id: int):
+        super().__init__(case_id)
+        self.case_id = case_id
 
 
 HANDLE_FROM = frozenset(case_actions.HANDLE_FROM)
@@ -342,6 +373,55 @@ ACTIONS: dict[str, Action] = {
     "extend": Action(
         gettext_lazy("Extend a deadline"), F.ExtendClockForm, _extend, None, Cap.CASE_SUPERVISE
     ),
+    "performance": Action(
+        gettext_lazy("Follow up the agreement's performance"),
+        F.PerformanceForm,
+        lambda u, c, d: channel_actions.mediation_record_performance(
+            actor=u, case=c, performance=d["performance"], note=d.get("note", "")
+        ),
+        None,
+        Cap.MEDIATE,
+    ),
+    "petition_register": Action(
+        gettext_lazy("Register as a petition"),
+        F.PetitionRegisterForm,
+        _petition_register,
+        frozenset(OPEN_STATUSES),
+    ),
+    "petition_accept": Action(
+        gettext_lazy("Accept the petition"),
+        F.PetitionAcceptForm,
+        lambda u, c, d: channel_actions.petition_accept(
+            actor=u, case=c, petition_type=d["petition_type"]
+        ),
+    ),
+    "petition_reply": Action(
+        gettext_lazy("Issue the handling opinion"),
+        F.PetitionReplyForm,
+        lambda u, c, d: channel_actions.petition_reply(
+            actor=u, case=c, opinion=d["opinion"], text=d["text"], legal_basis=d["legal_basis"]
+        ),
+    ),
+    "petition_review": Action(
+        gettext_lazy("Decide the review request"), F.PetitionReviewDecideForm, _review_decide
+    ),
+    "refer_upward": Action(
+        gettext_lazy("Refer above the county"),
+        F.ReferUpwardForm,
+        lambda u, c, d: case_actions.case_refer_upward(
+            actor=u, case=c, body=d["body"], reason=d["reason"]
+        ),
+        ROUTABLE,
+        Cap.CASE_ROUTE,
+    ),
+    "attach": Action(gettext_lazy("Attach a file"), F.StaffAttachForm, _attach),
+}
+
+# Which petition stages each petition step is offered in (信访工作条例).
+PETITION_STAGES: dict[str, frozenset[str]] = {
+    "petition_accept": frozenset({PetitionStage.RECEIVED}),
+    "petition_reply": frozenset({PetitionStage.HANDLING, PetitionStage.ACCEPTED}),
+    "petition_review": frozenset({PetitionStage.REVIEW_REQUESTED, PetitionStage.RECHECK_REQUESTED}),
 }
 
 
@@ -368,6 +448,17 @@ def _offered_actions(user, case: Case, data: dict, bound: dict | None = None) ->
         if name == "transfer" and data["pending_transfer"]:
             continue
         if name == "extend" and not any(c.is_live for c in data["clocks"]):
+            continue
+        petition = data["petition"]
+        if name == "petition_register" and petition is not None:
+            continue
+        if name in PETITION_STAGES and (
+            petition is None or petition.stage not in PETITION_STAGES[name]
+        ):
+            continue
+        if name == "performance" and data["agreement"] is None:
+            continue
+        if name == "refer_upward" and case.level != "county":
             continue
         form = bound.get(name) if bound else None
         if form is None:
@@ -424,6 +515,9 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     if form.is_valid():
         try:
             spec.run(request.user, case, form.cleaned_data)
+        except _Moved as moved:
+            messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+            return redirect("web:case", case_id=moved.case_id)
         except ConcordError as exc:
             for field, message in exc.fields.items():
                 form.add_error(field if field in form.fields else None, message)
