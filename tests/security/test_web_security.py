@@ -94,3 +94,20 @@ def test_anonymous_submissions_and_tracking_lookups_are_rate_limited(world, api,
     api.as_user(world.alice)
     assert api.post("/cases", body).status_code == 201
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_the_account_out_for_a_while(world, client):
+    for _ in range(4):
+        response = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+        assert response.status_code == 200  # the form again, with an error
+    fifth = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    assert fifth.status_code == 429  # the fifth failure locks the account out
+    locked = client.post(
+        "/accounts/login/", {"username": "alice", "password": "correct horse battery"}
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not affected.
+    ok = client.post("/accounts/login/", {"username": "bob", "password": "correct horse battery"})
+    assert ok.status_code == 302
