@@ -130,6 +130,29 @@ def verify_census(request, payload: CensusIn):
     return {"verified": True, "place": v.place.code, "method": v.method}
 
 
+class InPersonIn(Schema):
+    resident: str
+    place: str
+    phone: str
+
+
+@router.post("/verify/in-person")
+def verify_in_person(request, payload: InPersonIn):
+    """Record a grid worker's face-to-face check of a resident (named by user name)."""
+    from concord.accounts.models import User
+
+    resident = User.objects.filter(username=payload.resident, is_active=True).first()
+    if resident is None:
+        raise InvalidInput(fields={"resident": "unknown user"})
+    v = actions.verification_in_person(
+        actor=request.auth,
+        resident=resident,
+        place=place_get(code=payload.place),
+        phone=payload.phone,
+    )
+    return {"verified": True, "place": v.place.code, "method": v.method}
+
+
 # --- suggestions ------------------------------------------------------------------------------
 
 

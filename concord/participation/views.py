@@ -47,6 +47,12 @@ def polls(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/polls.html", {"items": items, "now": timezone.now()})
 
 
+def _as_id(value: str) -> int | None:
+    """Return a form value as a row id, or None if it cannot be one."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+
+
 def _poll_or_404(pk: int):
     try:
         return selectors.poll_get(pk)
@@ -72,8 +78,8 @@ def _poll_post(request: HttpRequest, poll) -> None:
         )
         messages.success(request, _("You are verified as a resident."))
     elif step == "vote":
-        choices = [c for c in request.POST.getlist("option") if c.isdigit()]
-        actions.poll_vote(actor=user, poll=poll, option_ids=[int(c) for c in choices])
+        choices = [_as_id(c) for c in request.POST.getlist("option")]
+        actions.poll_vote(actor=user, poll=poll, option_ids=[c for c in choices if c])
         messages.success(request, _("Your vote was recorded. Thank you."))
     else:
         messages.error(request, _("Unknown step."))
@@ -152,7 +158,10 @@ def volunteers(request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             messages.error(request, _("Sign in to join a volunteer team."))
             return redirect("participation:volunteers")
-        team = selectors.teams_public().filter(pk=request.POST.get("team", "") or 0).first()
+        chosen = request.POST.get("team", "")
+        team = (
+            selectors.teams_public().filter(pk=_as_id(chosen)).first() if _as_id(chosen) else None
+        )
         if team is None:
             messages.error(request, _("Choose a team."))
             return redirect("participation:volunteers")

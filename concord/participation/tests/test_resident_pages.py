@@ -34,10 +34,15 @@ def shown_messages(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-def test_the_polls_list_and_a_poll_page_are_public(world, client, at):
+def test_the_polls_list_and_a_poll_page_are_public(
+    world, client, at, django_assert_max_num_queries
+):
     at("2026-05-02 09:00")
     poll = make_poll(world)
-    listing = client.get("/participation/polls/")
+    for i in range(3):
+        make_poll(world, description=str(i))
+    with django_assert_max_num_queries(6):
+        listing = client.get("/participation/polls/")
     assert listing.status_code == 200 and "文化广场建在哪里？" in listing.content.decode()
     page = client.get(f"/participation/polls/{poll.pk}/")
     assert page.status_code == 200
@@ -88,6 +93,10 @@ def test_a_resident_verifies_by_phone_and_votes_once_through_the_page(
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert any("already been recorded" in m for m in shown_messages(r))
+    r = client.post(
+        f"/participation/polls/{poll.pk}/", {"step": "vote", "option": ["²", "9" * 40]}, follow=True
+    )
+    assert r.status_code == 200
     vote = Vote.objects.get(poll=poll)
     assert list(vote.options.all()) == [first]
 
@@ -199,6 +208,9 @@ def test_volunteer_teams_list_and_sign_up(world, client, django_assert_max_num_q
     client.post("/participation/volunteers/", {"team": team.pk, "skills": "调解"})
     assert not Volunteer.objects.exists()
     client.force_login(world.resident)
+    for bad in ["", "abc", "²", "9" * 40]:
+        assert client.post("/participation/volunteers/", {"team": bad}).status_code == 302
+    assert not Volunteer.objects.exists()
     assert 'name="team"' in client.get("/participation/volunteers/").content.decode()
     client.post(
         "/participation/volunteers/",

@@ -10,6 +10,7 @@ from concord.participation.models import (
     Convention,
     HoursEntry,
     OrganisationCase,
+    ResidentVerification,
     TeamKind,
     VolunteerAssignment,
     VolunteerTeam,
@@ -159,3 +160,18 @@ def test_conventions_are_published_and_versioned_by_staff(world, api):
         api.as_user(world.bob).post("/participation/conventions/9999/versions", version).status_code
         == 404
     )
+
+
+def test_a_grid_worker_verifies_a_resident_in_person_and_others_are_refused(world, api):
+    body = {"resident": "resident", "place": "G111", "phone": "13800009999"}
+    assert api.anonymous().post("/participation/verify/in-person", body).status_code == 401
+    assert api.as_user(world.carol).post("/participation/verify/in-person", body).status_code == 403
+    assert (
+        api.as_user(world.grace)
+        .post("/participation/verify/in-person", {**body, "resident": "nobody"})
+        .status_code
+        == 400
+    )
+    r = api.as_user(world.grace).post("/participation/verify/in-person", body)
+    assert r.status_code == 200 and r.json()["method"] == "in_person"
+    assert ResidentVerification.objects.get().user == world.resident
