@@ -99,8 +99,14 @@ def _annotate(qs: QuerySet[Case], keys: list[str]) -> QuerySet:
     return qs
 
 
-def breakdown(qs: QuerySet[Case], keys: list[str]) -> dict[tuple[Hashable, ...], Summary]:
-    """Return a Summary per combination of `keys`: month, unit, category, place, level."""
+def breakdown(
+    qs: QuerySet[Case], keys: list[str], *, median: bool = True
+) -> dict[tuple[Hashable, ...], Summary]:
+    """Return a Summary per combination of `keys`: month, unit, category, place, level.
+
+    The median days to resolve needs every resolved case's dates; callers that do not show it
+    pass `median=False` and get `median_days=None` without that fetch.
+    """
     unknown = set(keys) - set(KEYS)
     if unknown:
         raise ValueError(f"unknown breakdown keys: {sorted(unknown)}")
@@ -135,6 +141,8 @@ def breakdown(qs: QuerySet[Case], keys: list[str]) -> dict[tuple[Hashable, ...],
         s.on_time, s.responded_in_time = row["on_time"], row["responded_in_time"]
         s.ratings, s.rated_resolved = row["ratings"], row["rated_resolved"]
         s.satisfied, s.satisfaction_sum = row["satisfied"], row["satisfaction_sum"] or 0
+    if not median:
+        return dict(out)
 
     durations: dict[tuple, list[float]] = defaultdict(list)
     for row in base.filter(status__in=FINISHED, resolved_at__isnull=False).values(
@@ -147,6 +155,6 @@ def breakdown(qs: QuerySet[Case], keys: list[str]) -> dict[tuple[Hashable, ...],
     return dict(out)
 
 
-def summarize(qs: QuerySet[Case]) -> Summary:
+def summarize(qs: QuerySet[Case], *, median: bool = True) -> Summary:
     """Return one Summary for the whole queryset."""
-    return breakdown(qs, []).get((None,), Summary())
+    return breakdown(qs, [], median=median).get((None,), Summary())

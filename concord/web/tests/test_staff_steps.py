@@ -162,3 +162,20 @@ def test_outsider_cannot_attach(client, world, categories):
     )
     assert response.status_code == 404
     assert not Case.objects.get(pk=case.pk).attachments.exists()
+
+
+def test_dashboard_statistics_skip_the_median_but_keep_the_counts(world, categories):
+    from concord.cases import stats
+    from concord.cases.models import Case as CaseModel
+
+    for i in range(3):
+        case = submit(world, title=f"噪音 {i}")
+        case_actions.case_accept(actor=world.bob, case=case)
+        if i:
+            case_actions.case_resolve(actor=world.bob, case=case, outcome="agreement", text="好")
+    full = stats.summarize(CaseModel.objects.all())
+    lean = stats.summarize(CaseModel.objects.all(), median=False)
+    assert full.median_days is not None and lean.median_days is None
+    assert (lean.received, lean.resolved, lean.response_rate) == (3, 2, full.response_rate)
+    by_month = stats.breakdown(CaseModel.objects.all(), ["month"], median=False)
+    assert [s.received for s in by_month.values()] == [3]
