@@ -32,6 +32,8 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every test client shares one address; the rate-limit tests switch the limit on.
     settings.CONCORD = {**settings.CONCORD, "PUBLIC_RATE_PER_MINUTE": 0}
+    # Staff two-factor sign-in has its own tests; elsewhere tests sign staff in directly.
+    settings.CONCORD_REQUIRE_STAFF_2FA = False
 
 
 def ensure_seed_data() -> None:

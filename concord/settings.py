@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' own static files (no CDN: Concord works offline)
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "concord.core",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "concord.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -228,6 +232,9 @@ if CONCORD_HTTPS:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+# Staff (anyone with a role membership) must confirm a TOTP code after the password before any
+# staff page or session-authenticated API call. On by default behind HTTPS (production).
+CONCORD_REQUIRE_STAFF_2FA = env_bool("CONCORD_REQUIRE_STAFF_2FA", CONCORD_HTTPS)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CONCORD_SECURE_COOKIES", CONCORD_HTTPS)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from concord.api import api
+from concord.accounts import views as accounts_views
 from concord.core import views as core_views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     re_path(r"^api/v1/", core_views.api_not_found),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/2fa/", accounts_views.second_factor, name="second_factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("concord.open311.urls")),
     path("wellbeing/", include("concord.wellbeing.urls")),

@@ -38,6 +38,10 @@ class ConcordAuth(HttpBearer):
             return user
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            from .twofactor import needs_second_factor
+
+            if needs_second_factor(request):
+                raise AuthenticationError(401, _("Confirm your two-step sign-in first."))
             if request.method in UNSAFE and check_csrf(request) is not None:
                 raise AuthenticationError(
                     403, _("CSRF check failed; reload the page and try again.")

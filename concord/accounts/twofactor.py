@@ -1,0 +1,35 @@
+"""TOTP two-factor authentication for staff (django-otp)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from .permissions import grants
+
+STAFF_PREFIXES = (
+    "/staff/",
+    "/admin/",
+    "/wellbeing/cases/",
+    "/wellbeing/queue/",
+    "/wellbeing/referrals/",
+    "/wellbeing/exports/",
+    "/wellbeing/network/",
+    "/assessments/staff/",
+    "/safety/warnings/",
+    "/safety/checks/",
+)
+
+
+def is_staff_user(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or grants(user)))
+
+
+def needs_second_factor(request) -> bool:
+    """Return True when this signed-in staff member has not confirmed a TOTP code yet."""
+    if not getattr(settings, "CONCORD_REQUIRE_STAFF_2FA", False):
+        return False
+    user = getattr(request, "user", None)
+    if not is_staff_user(user):
+        return False
+    verified = getattr(user, "is_verified", None)
+    return not (verified and verified())

@@ -1,0 +1,65 @@
+"""Staff confirm a TOTP code after their password before any staff page or session API call."""
+
+import time
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def required(settings):
+    settings.CONCORD_REQUIRE_STAFF_2FA = True
+
+
+def code_for(device) -> str:
+    return (
+        f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):06d}"
+    )
+
+
+def test_staff_enrol_an_authenticator_then_reach_their_pages(world, client, required):
+    client.force_login(world.alice)
+    first = client.get("/staff/")
+    assert first.status_code == 302 and first["Location"].startswith("/accounts/2fa/")
+    assert client.get("/api/v1/cases").status_code == 401  # the session API waits too
+    page = client.get(first["Location"])
+    assert page.status_code == 200 and b"otpauth://" in page.content
+    device = TOTPDevice.objects.get(user=world.alice)
+    wrong = client.post(
+        first["Location"], {"token": "000000" if code_for(device) != "000000" else "111111"}
+    )
+    assert wrong.status_code == 200 and not TOTPDevice.objects.get(pk=device.pk).confirmed
+    time.sleep(1.1)  # django-otp throttles a device for a second after a wrong code
+    done = client.post(first["Location"], {"token": code_for(device)})
+    assert done.status_code == 302 and done["Location"] == "/staff/"
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert client.get("/staff/").status_code == 200
+    assert client.get("/api/v1/cases").status_code == 200
+
+
+def test_a_second_sign_in_asks_for_a_fresh_code_not_a_new_enrolment(world, client, required):
+    device = TOTPDevice.objects.create(user=world.bob, name="phone", confirmed=True)
+    client.force_login(world.bob)
+    page = client.get("/accounts/2fa/?next=/staff/")
+    assert b"otpauth://" not in page.content
+    assert (
+        client.post("/accounts/2fa/?next=/staff/", {"token": code_for(device)}).status_code == 302
+    )
+    assert client.get("/staff/").status_code == 200
+
+
+def test_residents_and_api_tokens_are_not_asked_for_a_second_factor(world, client, api, required):
+    client.force_login(world.resident)
+    assert client.get("/").status_code == 200
+    assert client.get("/track/").status_code == 200
+    assert api.as_user(world.alice).get("/cases").status_code == 200  # apps use tokens
+
+
+def test_an_unsafe_next_url_is_ignored(world, client, required):
+    device = TOTPDevice.objects.create(user=world.bob, name="phone", confirmed=True)
+    client.force_login(world.bob)
+    done = client.post("/accounts/2fa/?next=https://evil.example/", {"token": code_for(device)})
+    assert done["Location"] == "/staff/"
