@@ -179,3 +179,17 @@ def test_dashboard_statistics_skip_the_median_but_keep_the_counts(world, categor
     assert (lean.received, lean.resolved, lean.response_rate) == (3, 2, full.response_rate)
     by_month = stats.breakdown(CaseModel.objects.all(), ["month"], median=False)
     assert [s.received for s in by_month.values()] == [3]
+
+
+def test_fast_select_writes_what_the_template_select_writes():
+    import re
+
+    from django import forms
+
+    from concord.web.forms import FastSelect
+
+    choices = [("", "—"), ("a&b", "<A>"), ("乡镇", (("t1", "东镇"), ("t2", "西镇")))]
+    for value in ("a&b", "t2", None):
+        fast = FastSelect(choices=choices).render("unit", value, attrs={"id": "id_unit"})
+        slow = forms.Select(choices=choices).render("unit", value, attrs={"id": "id_unit"})
+        assert fast == re.sub(r">\s+<", "><", slow.strip())
