@@ -37,6 +37,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "CONCORD_DATA_DIR": str(tmp_path),
     }
     env.pop("CONCORD_DEBUG", None)
+    # The browser tests set this for their live server; a deployment never does.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     run = subprocess.run(
         [sys.executable, "-m", "concord.cli", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
