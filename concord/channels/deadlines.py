@@ -60,6 +60,22 @@ def owners_and_supervisors(case: Case, *, supervisors: bool = True):
     return list(qs.distinct())
 
 
+def clock_label(clock: Clock) -> str:
+    """Return the clock's name in the active language (never its internal code)."""
+    from django.utils.translation import get_language
+
+    from . import rules
+
+    if ":" in clock.kind:
+        channel, kind = clock.kind.split(":", 1)
+        try:
+            rule = rules.get_channel(channel).clock(kind)
+        except rules.RulesError:
+            return clock.kind
+        return rule.label_en if (get_language() or "").startswith("en") else rule.label_zh
+    return str(_("Handling time")) if clock.kind == "handle" else clock.kind
+
+
 def escalates(clock: Clock) -> bool:
     return clock.kind == "handle" or clock.kind.endswith(ESCALATING_KINDS_SUFFIX)
 
@@ -87,7 +103,7 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
                 kind="clock_due_soon",
                 subject=_("Deadline soon: %(code)s") % {"code": case.receipt_code},
                 body=_("%(kind)s is due on %(due)s (%(basis)s).")
-                % {"kind": clock.kind, "due": clock.due_on, "basis": clock.basis},
+                % {"kind": clock_label(clock), "due": clock.due_on, "basis": clock.basis},
                 case=case,
                 dedupe_key=f"due-soon:{clock.pk}:{clock.due_on}",
                 link=f"/staff/cases/{case.pk}",
@@ -128,7 +144,7 @@ def _breach(clock: Clock, report: TickReport) -> None:
             kind="clock_breached",
             subject=_("Deadline passed: %(code)s") % {"code": case.receipt_code},
             body=_("%(kind)s was due on %(due)s (%(basis)s).")
-            % {"kind": clock.kind, "due": clock.due_on, "basis": clock.basis},
+            % {"kind": clock_label(clock), "due": clock.due_on, "basis": clock.basis},
             case=case,
             dedupe_key=f"breached:{clock.pk}",
             link=f"/staff/cases/{case.pk}",
@@ -146,7 +162,7 @@ def _breach(clock: Clock, report: TickReport) -> None:
                 automatic=True,
                 reason_code="clock_breached",
                 note=_("%(kind)s passed its deadline of %(due)s.")
-                % {"kind": clock.kind, "due": clock.due_on},
+                % {"kind": clock_label(clock), "due": clock.due_on},
             )
             report.escalated += 1
 

@@ -125,6 +125,17 @@ def triage_case(case_id: int) -> Suggestion | None:
     return suggestion
 
 
+@transaction.atomic
+def triage_correct_category(*, actor, case: Case, category: Category, reroute: bool = True) -> Case:
+    """Record a staff correction: the category changes (audited by the case action), the case
+    leaves the human triage queue, and the correction feeds the next training run."""
+    case = case_actions.case_categorize(
+        actor=actor, case=case, category=category, reroute=reroute, source="staff"
+    )
+    Suggestion.objects.filter(case=case).update(needs_human=False)
+    return case
+
+
 def raise_urgency(case: Case, signals: list[dict]) -> None:
     order = [Urgency.NORMAL, Urgency.URGENT, Urgency.EMERGENCY]
     wanted = case.urgency

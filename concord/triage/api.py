@@ -167,15 +167,12 @@ def set_category(request, case_id: int, payload: CategoryIn):
     category = Category.objects.filter(code=payload.category, is_active=True).first()
     if category is None:
         raise InvalidInput(_("Unknown category."), fields={"category": _("Unknown category.")})
-    case = case_actions.case_categorize(
+    case = actions.triage_correct_category(
         actor=request.auth,
         case=_case(request, case_id),
         category=category,
         reroute=payload.reroute,
     )
-    from .models import Suggestion
-
-    Suggestion.objects.filter(case=case).update(needs_human=False)
     return _out(case)
 
 

@@ -32,7 +32,9 @@ def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(wo
     at("2026-03-31 08:00")
     report = deadlines_tick()
     assert report.due_soon == 1 and report.breached == 0
-    assert Notification.objects.filter(recipient=world.bob, kind="clock_due_soon").count() == 1
+    notice = Notification.objects.get(recipient=world.bob, kind="clock_due_soon")
+    # The clock is named in words (办理期限 / Handling time), never by its internal code.
+    assert "办理期限" in notice.body and "handle" not in notice.body
     assert deadlines_tick().due_soon == 0
 
     at("2026-04-02 08:00")
