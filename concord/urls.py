@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from concord.api import api
 from concord.accounts import views as accounts_views
+from concord.api import api
 from concord.core import views as core_views
 
 urlpatterns = [
