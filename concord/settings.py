@@ -179,8 +179,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 if REDIS_URL:
     # Shared cache (rate limits, dashboard aggregates) across workers and machines.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 if REDIS_URL:
     # Scale-out: tasks go to Redis and any number of `concord worker` processes run them.
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
@@ -198,6 +199,7 @@ CONCORD_SCHEDULE = [
     ("suggestion_clocks", 3600, "concord.participation.tasks.suggestion_clocks"),
     ("opendata_snapshot", 24 * 3600, "concord.participation.tasks.monthly_snapshot"),
 ]
+
 
 # Content-Security-Policy: no inline scripts or styles anywhere; map tiles only from the
 # configured tile server.
@@ -262,6 +264,8 @@ CONCORD = {
     "RETENTION_DAYS": int(env_str("CONCORD_RETENTION_DAYS", str(3 * 365))),
     # Anonymous submissions and tracking lookups per client address per minute (0: no limit).
     "PUBLIC_RATE_PER_MINUTE": int(env_str("CONCORD_PUBLIC_RATE_PER_MINUTE", "60")),
+    # How long a process may reuse places, units and categories it has read (concord.core.refcache).
+    "REFERENCE_CACHE_SECONDS": int(env_str("CONCORD_REFERENCE_CACHE_SECONDS", "60")),
 }
 CONCORD_TRUST_X_FORWARDED_FOR = env_bool("CONCORD_TRUST_X_FORWARDED_FOR", False)
 CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY")

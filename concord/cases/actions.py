@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,6 +120,15 @@ def category_root(category: Category | None) -> str:
     return category.code.split(".")[0] if category else ""
 
 
+def _next_case_id() -> int | None:
+    """On PostgreSQL, take the next case id up front so the receipt code is in the INSERT."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+        return cursor.fetchone()[0]
+
+
 def _fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
@@ -214,14 +223,13 @@ def case_submit(
             "lng": lng,
         }
     )
-    if idempotency_key:
-        existing = _replay(idempotency_scope, idempotency_key, fingerprint)
-        if existing:
-            return existing
+    # No pre-read of the idempotency key: the (scope, key) unique constraint decides, and a
+    # repeated key lands in the IntegrityError branch below, which returns the first case.
     try:
         with transaction.atomic():
             route = route_case(place=place, category=category, kind=kind)
-            case = Case.objects.create(
+            case = Case(
+                id=_next_case_id(),
                 token_salt=tokens.new_salt(),
                 kind=kind,
                 title=title,
@@ -246,8 +254,14 @@ def case_submit(
                 contact_consent=contact_consent,
                 is_anonymous=is_anonymous,
             )
-            case.receipt_code = tokens.receipt_code(timezone.localdate().year, case.pk)
-            case.save(update_fields=["receipt_code"])
+            year = timezone.localdate().year
+            if case.id is not None:
+                case.receipt_code = tokens.receipt_code(year, case.id)
+                case.save(force_insert=True)
+            else:  # SQLite: the id is known only after the INSERT
+                case.save(force_insert=True)
+                case.receipt_code = tokens.receipt_code(year, case.pk)
+                case.save(update_fields=["receipt_code"])
             Party.objects.bulk_create(
                 Party(
                     case=case,
@@ -281,9 +295,10 @@ def case_submit(
                     "on_behalf_consent": on_behalf_consent or None,
                 },
             )
-            _start_handling_clock(case, category)
+            # A new case has no clock to replace; the response shows this one without a query.
+            case.live_clocks = [_start_handling_clock(case, category, replace=False)]
     except IntegrityError:
-        # A concurrent request with the same key won the race: return its case.
+        # The key was used before (a retry), or a concurrent request with it won: its case.
         if idempotency_key:
             existing = _replay(idempotency_scope, idempotency_key, fingerprint)
             if existing:
@@ -305,7 +320,8 @@ def _replay(scope: str, key: str, fingerprint: str) -> Submission | None:
 
 
 # Narrow interfaces for apps built on cases (the arrow stays one-way: cases never imports them).
-# SUBMIT_HOOKS: callables(case_id) run on commit after intake (triage, crisis protocol).
+# SUBMIT_HOOKS: callables(case) run on commit after intake (triage, crisis protocol); the case
+# is the stored one, in memory, so a hook that needs only its text costs no query.
 # TEXT_HOOKS: callables(case_id, text, actor_id) run on commit after a note or resident message.
 # CLOSE_GUARDS: callables(case) -> refusal message or None, checked before a case closes.
 SUBMIT_HOOKS: list = []
@@ -329,18 +345,19 @@ def _check_close_guards(case: Case) -> None:
 def _after_submit(case: Case) -> None:
     """Run registered post-intake hooks (triage, crisis protocol) after commit."""
     for hook in SUBMIT_HOOKS:
-        transaction.on_commit(lambda hook=hook: hook(case.pk))
+        transaction.on_commit(lambda hook=hook: hook(case))
 
 
-def _start_handling_clock(case: Case, category: Category | None) -> None:
+def _start_handling_clock(case: Case, category: Category | None, *, replace: bool = True):
     days = category.handling_days if category else 15
-    clock_start(
+    return clock_start(
         case=case,
         kind="handle",
         amount=days,
         unit="calendar_days",
         basis=_("Policy: handling time for this category (%(days)d days)") % {"days": days},
         grade="C",
+        replace=replace,
     )
 
 

@@ -15,6 +15,7 @@ from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit, User
 from concord.core.errors import InvalidInput, NotFound
 from concord.core.ratelimit import check_rate
+from concord.core.refcache import remembered
 from concord.places.models import Place
 
 from . import actions, selectors
@@ -229,12 +230,15 @@ def create_case(request: HttpRequest, payload: CaseIn):
         check_rate(request, "submit")
     place = None
     if payload.place:
-        place = Place.objects.filter(code=payload.place).first()
+        place = remembered(("place", payload.place), Place.objects.filter(code=payload.place).first)
         if place is None:
             raise InvalidInput(_("Unknown place."), fields={"place": _("Unknown place.")})
     category = None
     if payload.category:
-        category = Category.objects.filter(code=payload.category, is_active=True).first()
+        category = remembered(
+            ("category", payload.category),
+            Category.objects.filter(code=payload.category, is_active=True).first,
+        )
         if category is None:
             raise InvalidInput(_("Unknown category."), fields={"category": _("Unknown category.")})
     key = request.headers.get("Idempotency-Key", "").strip() or None

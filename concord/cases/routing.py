@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit, UnitKind
 from concord.core.errors import ConcordError
+from concord.core.refcache import remembered
 from concord.places.models import LEVEL_ORDER, Level, Place
 from concord.places.selectors import place_ancestors
 
@@ -59,8 +60,18 @@ def unit_for(*, place: Place, level: str, channel: str) -> Unit:
     """Return the unit that owns a case at `level` above `place` in `channel`.
 
     Walks up from the target level until some unit of a fitting kind exists, so a case always
-    gets an owner even where the tree is not fully staffed.
+    gets an owner even where the tree is not fully staffed. Memoised per process (refcache).
     """
+    unit = remembered(
+        ("unit_for", place.pk, level, channel),
+        lambda: _find_unit(place=place, level=level, channel=channel),
+    )
+    if unit is None:
+        raise NoUnitConfigured(_("No unit is configured to receive cases here."))
+    return unit
+
+
+def _find_unit(*, place: Place, level: str, channel: str) -> Unit | None:
     chain = [
         p
         for p in place_ancestors(place)
@@ -76,7 +87,7 @@ def unit_for(*, place: Place, level: str, channel: str) -> Unit:
             for u in here:
                 if u.kind == kind:
                     return u
-    raise NoUnitConfigured(_("No unit is configured to receive cases here."))
+    return None
 
 
 def route_case(*, place: Place, category: Category | None, kind: str) -> Route:

@@ -17,6 +17,6 @@ def retrain_task() -> dict:
     return triage_retrain()
 
 
-def enqueue_triage(case_id: int) -> None:
+def enqueue_triage(case) -> None:
     """Intake hook: triage the new case in the background."""
-    triage_case_task.enqueue(case_id)
+    triage_case_task.enqueue(case.pk)

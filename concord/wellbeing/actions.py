@@ -331,16 +331,18 @@ def _signal_note(text: str) -> str | None:
     return None
 
 
-def on_case_submitted(case_id: int) -> Referral | None:
-    """Intake hook: open a referral at once when a submission carries a crisis signal."""
+def on_case_submitted(case: Case) -> Referral | None:
+    """Intake hook: open a referral at once when a submission carries a crisis signal.
+
+    The text is scanned in memory; only a submission with a signal touches the database.
+    """
     try:
-        case = Case.objects.only("title", "description").get(pk=case_id)
         note = _signal_note(f"{case.title}\n{case.description}")
         if note is None:
             return None
         with transaction.atomic():
             opened = _open(
-                case_id=case_id,
+                case_id=case.pk,
                 source=Source.INTAKE_SIGNAL,
                 actor=None,
                 risk=policy()["signal_risk"],
@@ -350,7 +352,7 @@ def on_case_submitted(case_id: int) -> Referral | None:
     except Exception:
         # A hook runs after the case is stored; a failure here must be loud but must not undo
         # the resident's submission.
-        logger.exception("wellbeing: could not open a referral for case %s", case_id)
+        logger.exception("wellbeing: could not open a referral for case %s", case.pk)
         return None
 
 
