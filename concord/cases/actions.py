@@ -297,6 +297,7 @@ def case_submit(
             )
             # A new case has no clock to replace; the response shows this one without a query.
             case.live_clocks = [_start_handling_clock(case, category, replace=False)]
+            _after_submit(case)
     except IntegrityError:
         # The key was used before (a retry), or a concurrent request with it won: its case.
         if idempotency_key:
@@ -304,7 +305,6 @@ def case_submit(
             if existing:
                 return existing
         raise
-    _after_submit(case)
     return Submission(case=case, token=tokens.tracking_token(case.token_salt), created=True)
 
 
@@ -320,8 +320,10 @@ def _replay(scope: str, key: str, fingerprint: str) -> Submission | None:
 
 
 # Narrow interfaces for apps built on cases (the arrow stays one-way: cases never imports them).
-# SUBMIT_HOOKS: callables(case) run on commit after intake (triage, crisis protocol); the case
-# is the stored one, in memory, so a hook that needs only its text costs no query.
+# SUBMIT_HOOKS: callables(case) called inside the intake transaction (triage, crisis protocol);
+# the case is in memory, so a hook that needs only its text costs no query. A hook defers its
+# work to the commit (transaction.on_commit, core.tasks.enqueue_with_transaction) and must not
+# raise: nothing may undo the resident's submission.
 # TEXT_HOOKS: callables(case_id, text, actor_id) run on commit after a note or resident message.
 # CLOSE_GUARDS: callables(case) -> refusal message or None, checked before a case closes.
 SUBMIT_HOOKS: list = []
@@ -343,9 +345,9 @@ def _check_close_guards(case: Case) -> None:
 
 
 def _after_submit(case: Case) -> None:
-    """Run registered post-intake hooks (triage, crisis protocol) after commit."""
+    """Call the registered intake hooks (triage, crisis protocol); they act on commit."""
     for hook in SUBMIT_HOOKS:
-        transaction.on_commit(lambda hook=hook: hook(case))
+        hook(case)
 
 
 def _start_handling_clock(case: Case, category: Category | None, *, replace: bool = True):

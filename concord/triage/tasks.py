@@ -18,5 +18,7 @@ def retrain_task() -> dict:
 
 
 def enqueue_triage(case) -> None:
-    """Intake hook: triage the new case in the background."""
-    triage_case_task.enqueue(case.pk)
+    """Intake hook: triage the new case in the background, once its submission commits."""
+    from concord.core.tasks import enqueue_with_transaction
+
+    enqueue_with_transaction(triage_case_task, case.pk)

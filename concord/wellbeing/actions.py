@@ -331,18 +331,26 @@ def _signal_note(text: str) -> str | None:
     return None
 
 
-def on_case_submitted(case: Case) -> Referral | None:
-    """Intake hook: open a referral at once when a submission carries a crisis signal.
+def on_case_submitted(case: Case) -> None:
+    """Intake hook: when a submission carries a crisis signal, open a referral once it commits.
 
     The text is scanned in memory; only a submission with a signal touches the database.
     """
     try:
         note = _signal_note(f"{case.title}\n{case.description}")
-        if note is None:
-            return None
+    except Exception:  # a broken scan must be loud but must not refuse the submission
+        logger.exception("wellbeing: could not scan case %s for crisis signals", case.pk)
+        return
+    if note is not None:
+        transaction.on_commit(lambda: open_intake_referral(case.pk, note))
+
+
+def open_intake_referral(case_id: int, note: str) -> Referral | None:
+    """Open the referral for a submission whose text carried a crisis signal."""
+    try:
         with transaction.atomic():
             opened = _open(
-                case_id=case.pk,
+                case_id=case_id,
                 source=Source.INTAKE_SIGNAL,
                 actor=None,
                 risk=policy()["signal_risk"],
@@ -350,9 +358,9 @@ def on_case_submitted(case: Case) -> Referral | None:
             )
         return opened.referral
     except Exception:
-        # A hook runs after the case is stored; a failure here must be loud but must not undo
+        # The hook runs after the case is stored; a failure here must be loud but must not undo
         # the resident's submission.
-        logger.exception("wellbeing: could not open a referral for case %s", case.pk)
+        logger.exception("wellbeing: could not open a referral for case %s", case_id)
         return None
 
 

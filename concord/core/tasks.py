@@ -1,0 +1,23 @@
+"""Enqueue background work tied to the transaction that asks for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+
+
+def enqueue_with_transaction(task, *args: Any) -> None:
+    """Enqueue `task(*args)` so that it exists exactly when the current transaction commits.
+
+    With the database task backend the task row is written inside the transaction: it commits or
+    rolls back with the change that asked for it (a crash right after the commit cannot lose it)
+    and costs no second commit. Other backends (RQ) cannot join the transaction and are sent on
+    commit.
+    """
+    from django_tasks_db import DatabaseBackend
+
+    if connection.in_atomic_block and isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
