@@ -1,0 +1,108 @@
+"""Rate limits on everything an anonymous visitor can call (concord.web.ratelimit)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from concord.api import api as ninja_api
+from concord.web.ratelimit import ASSIST_FACTOR
+
+from .test_least_privilege import page_routes, rule_for
+
+
+@pytest.fixture
+def limit(settings):
+    cache.clear()
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_RATE_PER_MINUTE": 2}
+    yield 2
+    cache.clear()
+
+
+def public_writes() -> list[tuple[str, str]]:
+    schema = ninja_api.get_openapi_schema()
+    return [
+        (method.upper(), "/api/v1" + path if not path.startswith("/api/v1") else path)
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+        if method.upper() in {"POST", "PUT", "PATCH", "DELETE"} and "security" not in op
+    ]
+
+
+@pytest.mark.django_db
+def test_every_anonymous_api_write_is_limited_per_address(world, client, limit):
+    writes = public_writes()
+    assert len(writes) >= 10
+    for method, path in writes:
+        cache.clear()
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        factor = ASSIST_FACTOR if re.search(r"/(suggest|similar|wellbeing/check)$", url) else 1
+        for _ in range(limit * factor):
+            answer = client.generic(method, url, data="{}", content_type="application/json")
+            assert answer.status_code != 429, f"{method} {url} refused too early"
+        refused = client.generic(method, url, data="{}", content_type="application/json")
+        assert refused.status_code == 429, f"{method} {url} is not rate-limited"
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert refused["Retry-After"] == "60"
+
+
+@pytest.mark.django_db
+def test_every_public_page_limits_anonymous_posts(world, client, limit):
+    checked = 0
+    for route in page_routes():
+        path = route.lstrip("^").rstrip("$")
+        if rule_for("PAGE", path) != "public" or path.startswith(
+            ("accounts/login", "i18n/", "open311/", "file/assist/")
+        ):
+            continue
+        cache.clear()
+        url = "/" + re.sub(r"<[^>]+>", "1", path)
+        for _ in range(limit):
+            client.post(url, {"x": "y"})
+        assert client.post(url, {"x": "y"}).status_code == 429, url
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.django_db
+def test_a_refused_web_form_gives_back_what_the_resident_wrote(world, client, limit):
+    form = {"kind": "dispute", "title": "邻居漏水", "description": "楼上漏水三个月 <b>没人管</b>"}
+    for _ in range(limit):
+        client.post("/file/", form)
+    refused = client.post("/file/", form)
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert 'name="description" value="楼上漏水三个月 &lt;b&gt;没人管&lt;/b&gt;"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert "110" in page
+
+
+@pytest.mark.django_db
+def test_tracking_lookups_are_limited_by_get_too(world, client, limit):
+    codes = [client.get("/track/C-2026-000001/guess/").status_code for _ in range(limit + 1)]
+    assert codes[-1] == 429 and 429 not in codes[:-1]
+
+
+@pytest.mark.django_db
+def test_staff_and_sign_in_are_not_limited_here(world, client, limit):
+    for _ in range(limit + 1):
+        assert (
+            client.post("/accounts/login/", {"username": "x", "password": "y"}).status_code != 429
+        )
+    client.force_login(world.alice)
+    body = {"kind": "dispute", "title": "t", "description": "d", "place": "V11"}
+    for _ in range(limit + 1):
+        answer = client.post("/api/v1/cases", body, content_type="application/json")
+        assert answer.status_code == 201
+
+
+@pytest.mark.django_db
+def test_switched_off_with_a_zero_limit(world, client, settings):
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_RATE_PER_MINUTE": 0}
+    body = {"kind": "dispute", "title": "t", "description": "d", "place": "V11"}
+    for _ in range(5):
+        assert (
+            client.post("/api/v1/cases", body, content_type="application/json").status_code == 201
+        )
