@@ -13,11 +13,12 @@ def enqueue_with_transaction(task, *args: Any) -> None:
     With the database task backend the task row is written inside the transaction: it commits or
     rolls back with the change that asked for it (a crash right after the commit cannot lose it)
     and costs no second commit. Other backends (RQ) cannot join the transaction and are sent on
-    commit.
+    commit; a queue that is down then is logged, never turned into an error for a change that is
+    already committed.
     """
     from django_tasks_db import DatabaseBackend
 
     if connection.in_atomic_block and isinstance(task.get_backend(), DatabaseBackend):
         task.enqueue(*args)
     else:
-        transaction.on_commit(lambda: task.enqueue(*args))
+        transaction.on_commit(lambda: task.enqueue(*args), robust=True)

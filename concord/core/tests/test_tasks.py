@@ -45,3 +45,19 @@ def test_other_backends_are_sent_only_on_commit(settings):
         enqueue_with_transaction(triage_case_task, 2)
         assert default_task_backend.results == []
     assert [r.args for r in default_task_backend.results] == [[2]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_that_is_down_after_the_commit_does_not_fail_the_committed_change(
+    settings, monkeypatch, caplog
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks.backends.dummy import DummyBackend
+
+    def down(*args, **kwargs):
+        raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr(DummyBackend, "enqueue", down)
+    with transaction.atomic():
+        enqueue_with_transaction(triage_case_task, 3)
+    assert "queue unreachable" in caplog.text
