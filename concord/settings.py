@@ -193,6 +193,7 @@ CONCORD_SCHEDULE = [
     ("deadlines_tick", 300, "concord.channels.tasks.deadlines_tick_task"),
     ("surveillance_run", 24 * 3600, "concord.warning.tasks.surveillance_run_task"),
     ("triage_retrain", 7 * 24 * 3600, "concord.triage.tasks.retrain_task"),
+    ("triage_sweep", 600, "concord.triage.tasks.triage_sweep_task"),
     ("wellbeing_tick", 300, "concord.wellbeing.tasks.wellbeing_tick_task"),
     ("mitigation_tick", 3600, "concord.assessments.tasks.mitigation_tick"),
     ("deliveries_retry", 60, "concord.notifications.tasks.deliveries_retry"),

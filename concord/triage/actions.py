@@ -136,6 +136,29 @@ def triage_correct_category(*, actor, case: Case, category: Category, reroute: b
     return case
 
 
+def triage_missed(
+    *, days: int = 7, grace: timedelta = timedelta(minutes=2), limit: int = 500
+) -> int:
+    """Triage the last `days` of cases that have no triage yet; return how many were triaged.
+
+    Intake queues triage on commit; this periodic pass catches any case whose task was lost
+    (a queue that was down), leaving `grace` for queued tasks to run first.
+    """
+    now = timezone.now()
+    missed = list(
+        Case.objects.filter(
+            triage__isnull=True,
+            created_at__gte=now - timedelta(days=days),
+            created_at__lte=now - grace,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for case_id in missed:
+        triage_case(case_id)
+    return len(missed)
+
+
 def raise_urgency(case: Case, signals: list[dict]) -> None:
     order = [Urgency.NORMAL, Urgency.URGENT, Urgency.EMERGENCY]
     wanted = case.urgency

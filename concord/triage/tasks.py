@@ -11,6 +11,14 @@ def triage_case_task(case_id: int) -> None:
 
 
 @task()
+def triage_sweep_task() -> int:
+    """Triage recent cases that have no triage yet (a queue that was down when they came in)."""
+    from .actions import triage_missed
+
+    return triage_missed()
+
+
+@task()
 def retrain_task() -> dict:
     from .actions import triage_retrain
 

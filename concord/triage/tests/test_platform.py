@@ -189,3 +189,16 @@ def test_routing_suggestion_learns_where_staff_actually_sent_similar_cases(world
     body = api.get(f"/triage/cases/{first.pk}/route").json()
     assert body["learned"] and body["unit_code"] == "LB-C"
     assert "10" in body["reason"]
+
+
+def test_the_sweep_triages_cases_whose_queued_task_was_lost(world, at, settings):
+    # A queue that accepts nothing: intake's triage task is lost.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    at("2026-09-01 09:00")
+    lost = ca.case_submit(kind="grievance", title=WAGES[0], description=WAGES[1], place=world.V11)
+    assert not Suggestion.objects.filter(case=lost.case).exists()
+    assert ta.triage_missed() == 0  # queued tasks get a grace period first
+    at("2026-09-01 09:05")
+    assert ta.triage_missed() == 1
+    assert Suggestion.objects.get(case=lost.case).categories[0][0] == "CM15"
+    assert ta.triage_missed() == 0
