@@ -126,7 +126,7 @@ class TriageOut(Schema):
 def case_triage(request, case_id: int):
     case = _case(request, case_id)
     s = getattr(case, "triage", None)
-    incident = selectors.incident_of(case)
+    incident = selectors.incident_of(request.auth, case)
     return {
         "model_version": s.model_version if s else "",
         "categories": s.categories if s else [],
@@ -142,7 +142,7 @@ def case_triage(request, case_id: int):
                 "title": d.other.title,
                 "score": d.score,
             }
-            for d in selectors.duplicates_of(case)
+            for d in selectors.duplicates_of(request.auth, case)
         ],
         "incident": {
             "id": incident.pk,

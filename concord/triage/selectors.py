@@ -20,10 +20,26 @@ def triage_queue(user) -> QuerySet[Case]:
     )
 
 
-def duplicates_of(case: Case) -> QuerySet[DuplicateCandidate]:
-    return DuplicateCandidate.objects.filter(case=case).select_related("other").order_by("-score")
+def duplicates_of(user, case: Case) -> QuerySet[DuplicateCandidate]:
+    """Return the likely duplicates of a case that the reader may see.
+
+    Duplicates are looked for among all nearby open cases, sensitive ones included; one that the
+    reader may not open must not give its title or receipt code away here either.
+    """
+    return (
+        DuplicateCandidate.objects.filter(case=case, other__in=cases_visible_to(user).values("pk"))
+        .select_related("other")
+        .order_by("-score")
+    )
 
 
-def incident_of(case: Case):
+def incident_of(user, case: Case):
+    """Return the incident a case belongs to; its title (its lead case's) only if the reader may
+    see that case, else blank."""
     link = IncidentMember.objects.filter(case=case).select_related("incident").first()
-    return link.incident if link else None
+    if link is None:
+        return None
+    incident = link.incident
+    if not cases_visible_to(user).filter(pk=incident.lead_case_id).exists():
+        incident.title = ""
+    return incident

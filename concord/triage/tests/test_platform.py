@@ -99,8 +99,8 @@ def test_duplicates_are_found_and_many_reports_form_a_collective_incident(world)
     other = submit(world, "路灯不亮", "村口路灯坏了一个月。", kind="service_request")
     from concord.triage.selectors import duplicates_of
 
-    assert [d.other_id for d in duplicates_of(second)] == [first.pk]
-    assert not duplicates_of(other).exists()
+    assert [d.other_id for d in duplicates_of(world.zoe, second)] == [first.pk]
+    assert not duplicates_of(world.zoe, other).exists()
     for i in range(3):
         submit(
             world,
@@ -110,6 +110,34 @@ def test_duplicates_are_found_and_many_reports_form_a_collective_incident(world)
         )
     incident = Incident.objects.get()
     assert incident.collective and incident.members.count() == 5 and incident.lead_case == first
+
+
+def test_the_triage_view_names_no_duplicate_or_incident_lead_the_reader_may_not_see(world, api):
+    body = "幸福路工地项目部拖欠我们工人三个月工资，要求支付。"
+    sensitive = submit(
+        world,
+        "张三家幸福路工地拖欠工资",
+        body,
+        place=world.G111,
+        kind="dispute",
+        category=Category.objects.get(code="DP.01"),
+    )
+    reports = [
+        submit(world, f"幸福路工地拖欠工资{i}", body, place=world.G111, kind="dispute")
+        for i in range(4)
+    ]
+    assert sensitive.sensitivity == "sensitive"
+    assert all(r.sensitivity == "normal" for r in reports)
+    path = f"/triage/cases/{reports[-1].pk}"
+    # Grace (G111's grid worker) may see the ordinary reports but not the sensitive dispute.
+    assert api.as_user(world.grace).get(f"/cases/{sensitive.pk}").status_code == 404
+    seen = api.get(path).json()
+    assert sensitive.receipt_code not in str(seen) and "张三" not in str(seen)
+    assert len(seen["duplicates"]) == 3 and seen["incident"]["title"] == ""
+    # Bob's committee owns the dispute: he sees it among the duplicates and as the lead.
+    seen = api.as_user(world.bob).get(path).json()
+    assert sensitive.receipt_code in [d["receipt_code"] for d in seen["duplicates"]]
+    assert seen["incident"]["title"] == "张三家幸福路工地拖欠工资"
 
 
 def test_a_resident_of_a_merged_case_sees_the_surviving_cases_updates(world, api):
