@@ -7,11 +7,13 @@ import logging
 import re
 
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from concord.cases.models import Case
 from concord.core.errors import ConcordError
@@ -69,6 +71,7 @@ def open311_endpoint(methods: tuple[str, ...], *, jurisdiction: bool = True):
                     headers = {"Retry-After": "60"} if error.status == 429 else None
                     return error_response(fmt, _status_for(error), error.message, headers=headers)
 
+        wrapper.methods = methods  # read by the OpenAPI completeness test
         return wrapper
 
     return decorate
@@ -95,7 +98,20 @@ def discovery(request: HttpRequest, *, fmt: str, root) -> HttpResponse:
             }
         ],
     }
-    return respond(fmt, "discovery", body)
+    response = respond(fmt, "discovery", body)
+    # RFC 8631: where a client finds the machine-readable description of these endpoints.
+    response["Link"] = (
+        f'<{request.build_absolute_uri(reverse("open311:openapi"))}>; rel="service-desc"'
+    )
+    return response
+
+
+@require_safe
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    """Serve the OpenAPI 3.1 document of the GeoReport v2 endpoints."""
+    from .openapi import openapi_document  # it reads this module's constants
+
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 
 
 @open311_endpoint(("GET", "HEAD"))
