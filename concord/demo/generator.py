@@ -527,6 +527,43 @@ def _write_staff(county, places, units, rng: random.Random):
 HANDLER_ROLES = {Role.GRID_WORKER, Role.MEDIATOR, Role.CASEWORKER, Role.DEPARTMENT_OFFICER}
 
 
+class Directory:
+    """Who owns and handles a demo case: owning units by route, handlers, the town router."""
+
+    def __init__(self, *, places: dict[str, Place], units: dict[str, Unit], staff) -> None:
+        self.places = places
+        self.units = units
+        self.staff = staff
+        self.route_cache: dict[tuple[str, str, str], Unit] = {}
+        self.handler_cache: dict[tuple[str, str], list[_Staff]] = {}
+
+    def route(self, grid: Place, level: str, channel: str) -> Unit:
+        anchor_path = grid.ancestors_paths()[["county", "town", "village", "grid"].index(level)]
+        anchor_code = anchor_path.strip("/").split("/")[-1]
+        key = (anchor_code, level, channel)
+        if key not in self.route_cache:
+            self.route_cache[key] = unit_for(
+                place=self.places[anchor_code], level=level, channel=channel
+            )
+        return self.route_cache[key]
+
+    def handlers(self, unit: Unit, grid: Place) -> list[_Staff]:
+        key = (unit.code, grid.path)
+        if key not in self.handler_cache:
+            pool = [
+                s
+                for s in self.staff.get(unit.code, [])
+                if s.role in HANDLER_ROLES and grid.path.startswith(s.place.path)
+            ]
+            self.handler_cache[key] = pool or [s for s in self.staff.get(unit.code, [])]
+        return self.handler_cache[key]
+
+    def router(self, grid: Place) -> User:
+        """Return a caseworker who may transfer and merge cases in the grid's town."""
+        town_code = grid.ancestors_paths()[1].strip("/").split("/")[-1]
+        return self.staff[f"GC-{town_code}"][0].user
+
+
 class _CaseWriter:
     """Turn planned cases into rows, resolving units and people, batch by batch."""
 
@@ -534,6 +571,7 @@ class _CaseWriter:
         self.places = places
         self.units = units
         self.staff = staff
+        self.directory = Directory(places=places, units=units, staff=staff)
         self.now = now
         self.rng = random.Random(f"writer:{seed}")
         self.cal = default_calendar()
@@ -542,7 +580,6 @@ class _CaseWriter:
         self.next_transfer_id = (
             TransferRequest.objects.order_by("-id").values_list("id", flat=True).first() or 0
         ) + 1
-        self.route_cache: dict[tuple[str, str, str], Unit] = {}
         # Receipts of every planned case up front: an original's "merged_in" event names a
         # duplicate that is written after it.
         self.receipts = {
@@ -555,27 +592,13 @@ class _CaseWriter:
     # people and units ----------------------------------------------------------------------
 
     def _route(self, grid: Place, level: str, channel: str) -> Unit:
-        anchor_path = grid.ancestors_paths()[["county", "town", "village", "grid"].index(level)]
-        anchor_code = anchor_path.strip("/").split("/")[-1]
-        key = (anchor_code, level, channel)
-        if key not in self.route_cache:
-            self.route_cache[key] = unit_for(
-                place=self.places[anchor_code], level=level, channel=channel
-            )
-        return self.route_cache[key]
+        return self.directory.route(grid, level, channel)
 
     def _handlers(self, unit: Unit, grid: Place) -> list[_Staff]:
-        pool = [
-            s
-            for s in self.staff.get(unit.code, [])
-            if s.role in HANDLER_ROLES and grid.path.startswith(s.place.path)
-        ]
-        return pool or [s for s in self.staff.get(unit.code, [])]
+        return self.directory.handlers(unit, grid)
 
     def _router(self, grid: Place) -> User:
-        """Return a caseworker who may transfer and merge cases in the grid's town."""
-        town_code = grid.ancestors_paths()[1].strip("/").split("/")[-1]
-        return self.staff[f"GC-{town_code}"][0].user
+        return self.directory.router(grid)
 
     # writing -------------------------------------------------------------------------------
 
