@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -141,8 +141,8 @@ def parse_w3c_datetime(value: str) -> datetime | None:
 
 
 def date_window(start: str | None, end: str | None) -> tuple[datetime, datetime]:
-    """Return the [start, end] of a query: the last 90 days by default, never more than 90."""
-    parsed = {}
+    """Return the [start, end] of a query in UTC: the last 90 days by default, never more."""
+    parsed: dict[str, datetime] = {}
     for name, raw in (("start_date", start), ("end_date", end)):
         if raw:
             value = parse_w3c_datetime(raw)
@@ -153,17 +153,13 @@ def date_window(start: str | None, end: str | None) -> tuple[datetime, datetime]
                     fields={name: "format"},
                 )
             parsed[name] = value
-    if "start_date" in parsed and "end_date" in parsed:
-        lo, hi = parsed["start_date"], parsed["end_date"]
-    elif "start_date" in parsed:
-        lo = parsed["start_date"]
-        hi = lo + WINDOW
-    elif "end_date" in parsed:
-        hi = parsed["end_date"]
-        lo = hi - WINDOW
-    else:
-        hi = timezone.now()
-        lo = hi - WINDOW
+    try:
+        lo, hi = _window(parsed.get("start_date"), parsed.get("end_date"))
+    except OverflowError:
+        raise InvalidInput(
+            _("start_date or end_date is too far in the past or the future."),
+            fields=dict.fromkeys(parsed, "range"),
+        ) from None
     if lo > hi:
         raise InvalidInput(_("start_date is after end_date."), fields={"start_date": "order"})
     if hi - lo > WINDOW:
@@ -172,6 +168,21 @@ def date_window(start: str | None, end: str | None) -> tuple[datetime, datetime]
             fields={"end_date": "range"},
         )
     return lo, hi
+
+
+def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    # In UTC: W3C offsets run to ±23:59, PostgreSQL takes no more than ±15:59. Near the ends
+    # of the calendar (years 1 and 9999) the conversion or the 90 days raise OverflowError.
+    if start is not None:
+        start = start.astimezone(UTC)
+    if end is not None:
+        end = end.astimezone(UTC)
+    if start is not None and end is not None:
+        return start, end
+    if start is not None:
+        return start, start + WINDOW
+    end = end or timezone.now()
+    return end - WINDOW, end
 
 
 def split_list(value: str | None) -> list[str]:

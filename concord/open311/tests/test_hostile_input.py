@@ -1,0 +1,33 @@
+"""Input the Open311 fuzzer (tests/security/test_fuzz_open311.py) found crashing the server.
+
+Each is answered with a GeoReport error (or a plain answer), never a 500, on SQLite and on
+PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import check_schema
+
+EDGE_DATES = [
+    # W3C allows offsets to ±23:59; PostgreSQL refused anything past ±15:59.
+    ({"start_date": "2026-03-01T00:00:00+21:54"}, 200),
+    # The 90-day window ran off the end of the calendar ...
+    ({"start_date": "9999-12-31T00:00:00Z"}, 400),
+    ({"end_date": "0001-01-01T00:00:00Z"}, 400),
+    # ... and so did converting the first day of year 1 east of Greenwich to UTC.
+    ({"start_date": "0001-01-01T00:00:00+08:00", "end_date": "0001-01-02T00:00:00+08:00"}, 400),
+]
+
+
+@pytest.mark.parametrize("resource", ["requests", "servicerequestupdates"])
+@pytest.mark.parametrize(("query", "status"), EDGE_DATES)
+def test_dates_at_the_edges_of_the_calendar_and_of_time_zones(
+    world, client, resource, query, status
+):
+    response = client.get(f"/open311/v2/{resource}.json", {"locale": "en", **query})
+    assert response.status_code == status, response.content
+    if status == 400:
+        check_schema("errors", response.json())
+        assert "too far in the past or the future" in response.json()[0]["description"]
