@@ -51,6 +51,14 @@ def second_factor(request):
     if not device.confirmed:
         from base64 import b32encode
 
+        import segno
+        from django.utils.safestring import mark_safe
+
         context["secret"] = b32encode(device.bin_key).decode()
         context["config_url"] = device.config_url
+        # The QR code is drawn here as SVG markup (no script, no external image): segno writes
+        # only the path of the modules, from the device's own URL.
+        context["qr_svg"] = mark_safe(  # noqa: S308
+            segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False)
+        )
     return render(request, "accounts/second_factor.html", context)

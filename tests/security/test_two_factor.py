@@ -63,3 +63,14 @@ def test_an_unsafe_next_url_is_ignored(world, client, required):
     client.force_login(world.bob)
     done = client.post("/accounts/2fa/?next=https://evil.example/", {"token": code_for(device)})
     assert done["Location"] == "/staff/"
+
+
+def test_enrolment_shows_the_key_as_a_scannable_qr_code_without_script(world, client, required):
+    import segno
+
+    client.force_login(world.alice)
+    page = client.get("/accounts/2fa/").content.decode()
+    device = TOTPDevice.objects.get(user=world.alice)
+    # The drawn code is exactly the QR code of this device's otpauth URL (which a phone scans).
+    assert segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False) in page
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
