@@ -40,6 +40,12 @@ def _param(request: HttpRequest, name: str) -> str:
     return (value if value is not None else request.GET.get(name, "")).strip()
 
 
+def _has_nul(request: HttpRequest, path_values) -> bool:
+    forms = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    values = [*path_values, *(v for form in forms for name in form for v in form.getlist(name))]
+    return any("\x00" in value for value in values)
+
+
 def open311_endpoint(methods: tuple[str, ...], *, jurisdiction: bool = True):
     """Wrap a view: allowed methods, the client's locale, jurisdiction and GeoReport errors."""
 
@@ -60,6 +66,9 @@ def open311_endpoint(methods: tuple[str, ...], *, jurisdiction: bool = True):
                         _("Method %(method)s is not allowed here.") % {"method": request.method},
                         headers={"Allow": ", ".join(methods)},
                     )
+                if _has_nul(request, kwargs.values()):
+                    # PostgreSQL text cannot hold NUL, and no GeoReport field has a use for one.
+                    return error_response(fmt, 400, _("The request contains a NUL character."))
                 try:
                     root = (
                         selectors.jurisdiction_resolve(_param(request, "jurisdiction_id"))

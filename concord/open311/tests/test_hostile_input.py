@@ -31,3 +31,28 @@ def test_dates_at_the_edges_of_the_calendar_and_of_time_zones(
     if status == 400:
         check_schema("errors", response.json())
         assert "too far in the past or the future" in response.json()[0]["description"]
+
+
+NUL_REQUESTS = [
+    ("get", "/open311/v2/services.json", {"jurisdiction_id": "C\x00"}),
+    ("get", "/open311/v2/services/CM04.02.010%00.json", {}),
+    ("get", "/open311/v2/requests.json", {"service_request_id": "C-2026-000001\x00"}),
+    ("get", "/open311/v2/requests.json", {"service_code": "CM04.02.010\x00"}),
+    ("get", "/open311/v2/requests/C-2026%00.json", {}),
+    ("get", "/open311/v2/tokens/%00.xml", {}),
+    ("get", "/open311/v2/servicerequestupdates.json", {"service_request_id": "\x00"}),
+    ("post", "/open311/v2/requests.json", {"service_code": "CM04.02.010", "email": "a\x00b"}),
+    ("post", "/open311/v2/servicerequestupdates.json", {"service_request_id": "C\x00"}),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "data"), NUL_REQUESTS)
+def test_a_nul_character_anywhere_is_refused(world, client, api_key, method, url, data):
+    # PostgreSQL cannot store or even compare text with NUL in it (psycopg raises DataError).
+    if method == "post":
+        data = {"api_key": api_key, "lat": "30.05", "long": "120.05", **data}
+    response = getattr(client, method)(url, {"locale": "en", **data})
+    assert response.status_code == 400, response.content
+    if url.endswith(".json"):
+        check_schema("errors", response.json())
+        assert response.json()[0]["description"] == "The request contains a NUL character."
