@@ -21,5 +21,6 @@ urlpatterns = [
     re_path(r"^v2/tokens/(?P<token>[^/]+)" + FMT, views.token_detail, name="token"),
     re_path(r"^v2/servicerequestupdates" + FMT, views.updates_collection, name="updates"),
     re_path(r"^openapi\.json$", views.openapi_json, name="openapi"),
-    re_path(r"^(?P<path>.*)$", views.not_found, name="not_found"),
+    # [\s\S], not ".": a path may hold a newline (%0A), and Django matches the whole path.
+    re_path(r"^(?P<path>[\s\S]*)$", views.not_found, name="not_found"),
 ]

@@ -56,3 +56,11 @@ def test_a_nul_character_anywhere_is_refused(world, client, api_key, method, url
     if url.endswith(".json"):
         check_schema("errors", response.json())
         assert response.json()[0]["description"] == "The request contains a NUL character."
+
+
+@pytest.mark.parametrize("path", ["v2/tokens/abc.json%0A", "v2/requests.%0Ajson", "%0A"])
+def test_a_path_with_a_newline_gets_a_georeport_404_not_an_html_page(client, db, path):
+    response = client.get(f"/open311/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    assert b"<errors><error><code>404</code>" in response.content
