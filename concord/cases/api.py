@@ -108,6 +108,8 @@ class SubmissionOut(CaseOut):
 
 class CaseListOut(Schema):
     count: int
+    # True when more cases match than LIST_COUNT_CAP: `count` is then that cap, not the total.
+    count_capped: bool = False
     limit: int
     offset: int
     items: list[CaseOut]
@@ -274,6 +276,11 @@ def create_case(request: HttpRequest, payload: CaseIn):
 # --- staff reads ---------------------------------------------------------------------------
 
 
+# Counting every match over a million-case history costs a full scan; beyond this many the
+# list reports the cap and `count_capped` (page on with offset, or narrow the filters).
+LIST_COUNT_CAP = 10_000
+
+
 @router.get("", response=CaseListOut, summary="List cases in my jurisdiction")
 def list_cases(
     request: HttpRequest,
@@ -304,8 +311,10 @@ def list_cases(
     )
     qs = selectors.case_list(request.auth, filters)
     items = list(qs.prefetch_related(LIVE_CLOCKS)[offset : offset + limit])
+    count, capped = selectors.count_up_to(qs, LIST_COUNT_CAP)
     return {
-        "count": qs.count(),
+        "count": count,
+        "count_capped": capped,
         "limit": limit,
         "offset": offset,
         "items": [case_out(c) for c in items],

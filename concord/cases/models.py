@@ -225,6 +225,15 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "place_path"]),
             models.Index(fields=["owner_unit", "status"]),
             models.Index(fields=["category", "created_at"]),
+            # Open work is a few percent of all cases: queues list, count and group it, newest
+            # first, without touching the closed history (see docs/PERFORMANCE.md).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_open_newest",
+            ),
+            # Dashboards key their cache on the latest change under a place.
+            models.Index(fields=["updated_at"], name="case_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -121,6 +121,38 @@ def test_staff_list_is_scoped_and_runs_a_constant_number_of_queries(world, api):
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 
+def test_the_list_count_stops_at_a_cap_and_says_so(world, api, monkeypatch):
+    from concord.cases import api as cases_api
+
+    for i in range(4):
+        api.post("/cases", {**GOOD, "title": f"case {i}"})
+    api.as_user(world.zoe)
+    exact = api.get("/cases").json()
+    assert (exact["count"], exact["count_capped"]) == (4, False)
+    monkeypatch.setattr(cases_api, "LIST_COUNT_CAP", 3)
+    capped = api.get("/cases", limit=2, offset=2).json()
+    assert (capped["count"], capped["count_capped"]) == (3, True)
+    assert len(capped["items"]) == 2
+
+
+def test_filing_dates_are_local_days(world, api):
+    import time_machine
+
+    # 23:30 in Shanghai on 3 March is 15:30 UTC the same day; 00:30 on 4 March is 16:30 UTC
+    # on 3 March: the local day decides.
+    for at, title in (("2026-03-03T15:30:00Z", "late on the 3rd"), ("2026-03-03T16:30Z", "4th")):
+        with time_machine.travel(at, tick=False):
+            api.post("/cases", {**GOOD, "title": title})
+    api.as_user(world.zoe)
+
+    def titles(**days):
+        return {c["title"] for c in api.get("/cases", **days).json()["items"]}
+
+    assert titles(created_from="2026-03-03", created_to="2026-03-03") == {"late on the 3rd"}
+    assert titles(created_from="2026-03-04") == {"4th"}
+    assert titles(created_to="2026-03-02") == set()
+
+
 def test_list_filters(world, api):
     api.post("/cases", GOOD)
     api.post("/cases", {**GOOD, "place": "V12", "kind": "service_request", "category": None})

@@ -70,6 +70,30 @@ def test_queue_counts_and_filters(client, world, categories):
     assert "噪音一" in late and "噪音二" not in late
 
 
+def test_queue_counts_open_cases_by_state_and_caps_the_count_of_a_long_history(
+    client, world, categories, monkeypatch
+):
+    from concord.web.views import staff
+
+    cases = [submit(world, title=f"第{i}件") for i in range(5)]
+    case_actions.case_withdraw(case=cases[0], reason="已自行解决", by_resident=True)
+    client.force_login(world.alice)
+    page = client.get("/staff/", {"scope": "all"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="count-open">4<' in page
+    assert "<li>Submitted: 4</li>" in page and "<li>Withdrawn:" not in page  # open work only
+    assert "4 cases" in page
+    monkeypatch.setattr(staff, "QUEUE_COUNT_CAP", 3)
+    every = client.get(
+        "/staff/", {"scope": "all", "status": "all"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "More than 3 cases; narrow the filters" in every
+    assert every.count("/staff/cases/") == 3  # pages reach the newest cases up to the cap
+    chinese = client.get(
+        "/staff/", {"scope": "all", "status": "all"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "超过3件" in chinese.content.decode()
+
+
 def test_queue_query_count_does_not_grow_with_cases(client, world, categories):
     client.force_login(world.alice)
     submit(world, title="第一件")

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +29,7 @@ from concord.cases.models import (
     Status,
     TransferRequest,
 )
-from concord.cases.selectors import CaseFilters, get_case_for_user
+from concord.cases.selectors import CaseFilters, count_up_to, get_case_for_user
 from concord.channels import actions as channel_actions
 from concord.channels import rules
 from concord.channels.models import PetitionStage
@@ -37,6 +38,22 @@ from concord.web import forms as web_forms
 from concord.web import selectors, wording
 
 PAGE_SIZE = 50
+# A queue counts at most this many cases (200 pages); past it the caption says "more than".
+QUEUE_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at a cap, so paging a million-case history stays cheap."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap or QUEUE_COUNT_CAP
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n, self.capped = count_up_to(self.object_list, self.cap)
+        return n
 
 
 def staff_required(view):
@@ -91,7 +108,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     except NotFound:
         raise Http404() from None
-    page = Paginator(q.cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(q.cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for case in page.object_list:
         case.days_left = (case.next_due - today).days if case.next_due else None
