@@ -177,6 +177,7 @@ def test_anonymous_callers_are_refused_everywhere_but_public_operations(world, c
 #   is not what this matrix checks; the app's own tests check the transitions.
 # - POST to a page: allowed cells must succeed (below 400, and the step is on the audit chain);
 #   refused cells write nothing (pages show a refused step as a form error, 400, or redirect).
+# - The visitor who is not signed in may also be refused with 401 or a redirect to sign in.
 # Each request runs in a savepoint that is rolled back, so every cell sees the same objects.
 
 # The fixture world's personas (concord/testing.py), and a visitor who is not signed in.
@@ -369,7 +370,8 @@ LINK_ORGANISATION = {
 }
 OWN = {"the_residents": who("resident"), "someone_elses": NOBODY}
 # Notifications: the recipient's own inbox. Failed deliveries: every supervisor and
-# administrator, whatever the place (deliveries have no place of their own).
+# administrator, whatever the place (deliveries have no place of their own; note that the list
+# shows each message's subject, counselling notices included).
 READ_NOTIFICATION = {"to_alice": who("alice"), "to_carol": who("carol")}
 WATCH_DELIVERIES = dict.fromkeys(("to_alice", "to_carol"), who("sam", "zoe", "adam"))
 # Resident tracking and other secret-token reads: the token decides, not who is signed in.
@@ -568,7 +570,7 @@ OBJECTS: list[Row] = [
     Row("GET", r"open311/^v2/services/(?P<code>[^/]+)\.(?P<fmt>json|xml)$", mo.open311_services, {"public_service": EVERYONE, "internal_category": NOBODY}),
     Row("GET", r"open311/^v2/requests/(?P<request_id>[^/]+)\.(?P<fmt>json|xml)$", mo.open311_requests, {"public_request": EVERYONE, "sensitive_case": NOBODY}),
     Row("GET", r"open311/^v2/tokens/(?P<token>[^/]+)\.(?P<fmt>json|xml)$", mo.open311_tokens, {"issued_token": EVERYONE, "unknown_token": NOBODY}),
-    Row("GET", "open311/^(?P<path>.*)$", mo.nothing, {"any_path": NOBODY}),
+    Row("GET", r"open311/^(?P<path>[\s\S]*)$", mo.nothing, {"any_path": NOBODY}),
 ]
 # fmt: on
 
