@@ -36,7 +36,8 @@ COMPONENTS = {
 }
 
 ERRORS = {
-    400: "Invalid input, an unreadable body, or no jurisdiction_id where several are served.",
+    400: "Invalid input (a NUL character anywhere, too), an unreadable body, or no "
+    "jurisdiction_id where several are served.",
     403: "The api_key is missing, unknown or revoked.",
     404: "Unknown jurisdiction_id, service_code, service_request_id or token, or no such path.",
     429: "This api_key is over its requests per minute.",
@@ -220,7 +221,7 @@ def _paths() -> dict:
                 "The GeoReport v2 endpoint of this server, its formats and whom to ask for a key.",
                 [fmt, locale],
                 _ok("The discovery document.", "Discovery"),
-                (404,),
+                (400, 404),
             )
         },
         f"{v2}/services.{{format}}": {
