@@ -234,6 +234,8 @@ class Case(TimeStampedModel):
             ),
             # Dashboards key their cache on the latest change under a place.
             models.Index(fields=["updated_at"], name="case_updated_at"),
+            # Tier metrics count the cases resolved in a period.
+            models.Index(fields=["resolved_at"], name="case_resolved_at"),
         ]
         constraints = [
             models.CheckConstraint(

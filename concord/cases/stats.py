@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 import numpy as np
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 
 from .models import Case, Status
@@ -145,10 +145,14 @@ def breakdown(
         return dict(out)
 
     durations: dict[tuple, list[float]] = defaultdict(list)
-    for row in base.filter(status__in=FINISHED, resolved_at__isnull=False).values(
-        *fields, "created_at", "resolved_at"
+    # The database subtracts: one interval per case reads faster than two timestamps.
+    took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+    for row in (
+        base.filter(status__in=FINISHED, resolved_at__isnull=False)
+        .annotate(_took=took)
+        .values(*fields, "_took")
     ):
-        durations[key_of(row)].append((row["resolved_at"] - row["created_at"]).total_seconds())
+        durations[key_of(row)].append(row["_took"].total_seconds())
     for key, secs in durations.items():
         out[key].median_days = round(float(np.median(secs)) / 86400, 2)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases.models import Case, Event, Status
-from concord.cases.selectors import cases_visible_to
+from concord.cases.selectors import cases_visible_to, local_midnight
 from concord.places.models import Place
 
 FINISHED = [Status.RESOLVED, Status.CLOSED]
@@ -53,24 +53,48 @@ def tier_metrics(*, place: Place, start: date, end: date) -> TierMetrics:
     A case counts at the level it was resolved at; one referred above the county counts as
     pushed upward. Withdrawn, merged and redirected cases are left out.
     """
-    referred = Event.objects.filter(case=OuterRef("pk"), kind="referred_upward")
-    row = (
+    return tier_metrics_of([place], start=start, end=end)[0]
+
+
+def tier_metrics_of(places: list[Place], *, start: date, end: date) -> list[TierMetrics]:
+    """Return `tier_metrics` for each of `places` with one grouped query.
+
+    Counts are grouped by the case's place and summed up the tree in Python, so a place and its
+    dozen children cost one scan of the period's resolutions, not thirteen.
+    """
+    if not places:
+        return []
+    referred = Event.objects.filter(kind="referred_upward").values("case_id")
+    root = min((p.path for p in places), key=len)
+    for p in places:  # the longest path every place shares
+        while not p.path.startswith(root):
+            root = root[: root.rstrip("/").rfind("/") + 1]
+    rows = (
         Case.objects.filter(
-            place_path__startswith=place.path,
+            place_path__startswith=root,
             status__in=FINISHED,
-            resolved_at__date__gte=start,
-            resolved_at__date__lte=end,
+            # Local days as a resolved_at range the index serves (not resolved_at__date).
+            resolved_at__gte=local_midnight(start),
+            resolved_at__lt=local_midnight(end + timedelta(days=1)),
         )
-        .annotate(up=Exists(referred))
-        .aggregate(
+        .order_by()
+        .values("place_path")
+        .annotate(
             finished=Count("pk"),
             village=Count("pk", filter=Q(level__in=["grid", "village"])),
             town=Count("pk", filter=Q(level="town")),
-            county=Count("pk", filter=Q(level="county", up=False)),
-            pushed_upward=Count("pk", filter=Q(up=True)),
+            county=Count("pk", filter=Q(level="county") & ~Q(pk__in=referred)),
+            pushed_upward=Count("pk", filter=Q(pk__in=referred)),
         )
     )
-    return TierMetrics(place=place.code, start=start, end=end, **row)
+    names = ("finished", "village", "town", "county", "pushed_upward")
+    totals = {p.path: dict.fromkeys(names, 0) for p in places}
+    for row in rows:
+        for path, total in totals.items():
+            if row["place_path"].startswith(path):
+                for n in names:
+                    total[n] += row[n]
+    return [TierMetrics(place=p.code, start=start, end=end, **totals[p.path]) for p in places]
 
 
 def bounce_queue(user):

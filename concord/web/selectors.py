@@ -14,7 +14,7 @@ from concord.accounts.roles import ROLE_CAPABILITIES, Cap
 from concord.cases import stats
 from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState, Event
 from concord.cases.selectors import CaseFilters, case_list, cases_visible_to
-from concord.channels.selectors import bounce_queue, tier_metrics
+from concord.channels.selectors import bounce_queue, tier_metrics_of
 from concord.places.models import Level, Place
 
 DUE_SOON_DAYS = 3
@@ -230,9 +230,8 @@ def stats_scope(user) -> QuerySet[Case]:
 
 def tier_rows(place: Place, start: date, end: date) -> list[dict]:
     """Return tier metrics of the place and of each place directly under it."""
-    rows = [tier_metrics(place=place, start=start, end=end)]
     children = list(Place.objects.filter(parent=place).order_by("code"))
-    rows += [tier_metrics(place=c, start=start, end=end) for c in children]
+    rows = tier_metrics_of([place, *children], start=start, end=end)
     names = {place.code: place.localized_name(), **{c.code: c.localized_name() for c in children}}
     out = []
     for m in rows:

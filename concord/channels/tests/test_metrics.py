@@ -6,7 +6,7 @@ import pytest
 
 from concord.cases import actions as ca
 from concord.cases.models import Category
-from concord.channels.selectors import tier_metrics
+from concord.channels.selectors import tier_metrics, tier_metrics_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,12 @@ def finish(world, case, actor):
 def test_tier_shares_count_where_cases_finished(world, at, api):
     at("2026-06-01 09:00")
     noise = Category.objects.get(code="DP.02")
+
     def new(place=world.V11):
         return ca.case_submit(
             kind="dispute", title="t", description="d", place=place, category=noise
         ).case
+
     for _ in range(3):
         finish(world, new(), world.bob)  # village
     town = ca.case_escalate(
@@ -47,6 +49,12 @@ def test_tier_shares_count_where_cases_finished(world, at, api):
     assert m.as_dict()["village_share"] == 0.6
     t1 = tier_metrics(place=world.T2, start=date(2026, 6, 1), end=date(2026, 6, 30))
     assert t1.finished == 0 and t1.as_dict()["village_share"] is None
+    # Several places in one grouped query agree with one query each.
+    june = {"start": date(2026, 6, 1), "end": date(2026, 6, 30)}
+    places = [world.C, world.T1, world.T2, world.V11]
+    assert tier_metrics_of(places, **june) == [tier_metrics(place=p, **june) for p in places]
+    assert tier_metrics_of([world.V11], **june)[0].village == 3
+    assert tier_metrics(place=world.C, start=date(2026, 7, 1), end=date(2026, 7, 31)).finished == 0
 
     r = api.as_user(world.ana).get(
         "/metrics/tiers", place="C", start="2026-06-01", end="2026-06-30"
