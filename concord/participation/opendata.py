@@ -141,7 +141,10 @@ def build_publication(month: date, root: Place | None = None) -> dict:
     overall = breakdown(qs, []).get((None,), Summary())
     by_cat = {(k[0] or UNCATEGORISED): s for k, s in breakdown(qs, ["category"]).items()}
     places = {p.pk: p for p in Place.objects.filter(path__startswith=root.path)}
-    by_place = breakdown(open_qs, ["place"])
+    children: dict[int, list[Place]] = {}
+    for p in places.values():
+        children.setdefault(p.parent_id, []).append(p)
+    by_place = breakdown(open_qs, ["place"], median=False)  # only counts go on the map
     towns = sorted((p for p in places.values() if p.level == Level.TOWN), key=lambda p: p.path)
     town_cat: dict[str, dict[str, Summary]] = {}
     town_all: dict[str, Summary] = {}
@@ -189,7 +192,7 @@ def build_publication(month: date, root: Place | None = None) -> dict:
             if p.level in (Level.VILLAGE, Level.GRID):
                 cells.add((p.level, p.code), area[p.pk][m])
         for p in places.values():
-            kids = [k for k in places.values() if k.parent_id == p.pk]
+            kids = children.get(p.pk, [])
             if p.level in (Level.TOWN, Level.VILLAGE) and kids:
                 total = ("town", p.code) if p.level == Level.TOWN else ("village", p.code)
                 cells.relate(total, [(k.level, k.code) for k in kids])
@@ -282,7 +285,14 @@ def _wellbeing(root: Place, start: date, end: date) -> list[dict]:
 
 
 def publication(month: date | None = None) -> dict:
-    """Return the (cached) publication for a complete month; the latest one by default."""
+    """Return the publication for a complete month; the latest one by default.
+
+    A month with an open-data snapshot (stored once, soon after the month ends) is published
+    as the snapshot has it: one month is then one set of figures, never two versions a reader
+    could subtract, and nothing is recounted. Months without one are built and cached.
+    """
+    from .models import OpenDataSnapshot
+
     latest = last_complete_month()
     month = (month or latest).replace(day=1)
     if month > latest:
@@ -292,18 +302,39 @@ def publication(month: date | None = None) -> dict:
     key = f"participation:publication:{month.isoformat()}"
     data = cache.get(key)
     if data is None:
-        data = build_publication(month)
+        stored = (
+            OpenDataSnapshot.objects.filter(month=month)
+            .values_list("payload__publication", flat=True)
+            .first()
+        )
+        data = stored or build_publication(month)
         cache.set(key, data, CACHE_SECONDS)
     return data
 
 
 def series(months: int = 12) -> list[dict]:
     """Return each recent complete month's summary row, taken from its own publication."""
-    out, m = [], last_complete_month()
+    from .models import OpenDataSnapshot
+
+    wanted, m = [], last_complete_month()
     for _i in range(months):
-        out.append(publication(m)["tables"]["summary"][0])
+        wanted.append(m)
         m = (m - timedelta(days=1)).replace(day=1)
-    return list(reversed(out))
+    key = "participation:series:" + ",".join(m.isoformat() for m in wanted)
+    rows = cache.get(key)
+    if rows is None:
+        # Snapshotted months give their summary row straight from the stored JSON.
+        stored = dict(
+            OpenDataSnapshot.objects.filter(month__in=wanted).values_list(
+                "month", "payload__publication__tables__summary"
+            )
+        )
+        rows = [
+            stored[m][0] if stored.get(m) else publication(m)["tables"]["summary"][0]
+            for m in reversed(wanted)
+        ]
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
 
 
 def dictionary() -> dict:

@@ -41,6 +41,36 @@ def test_the_monthly_snapshot_is_stored_once(world, at, capsys):
     assert "columns" in snap.payload["dictionary"]
 
 
+def test_a_snapshotted_month_is_published_as_stored_and_never_recounted(world, at):
+    from django.core.cache import cache
+
+    from concord.participation import opendata
+
+    def file_cases(n):
+        for _ in range(n):
+            ca.case_submit(
+                kind="dispute",
+                title="邻里纠纷",
+                description="d",
+                place=world.V11,
+                category=Category.objects.get(code="DP.02"),
+            )
+
+    at("2026-03-10 09:00")
+    file_cases(6)
+    at("2026-04-02 09:00")
+    call_command("opendata_snapshot", "--month", "2026-03")
+    at("2026-03-20 09:00")
+    file_cases(4)  # a late correction of March after its publication
+    at("2026-04-03 09:00")
+    cache.clear()
+    published = opendata.publication(date(2026, 3, 1))
+    assert published["tables"]["summary"][0]["received"] == 6
+    assert opendata.build_publication(date(2026, 3, 1))["tables"]["summary"][0]["received"] == 10
+    assert opendata.series()[-1] == published["tables"]["summary"][0]
+    assert opendata.series()[-2]["month"] == "2026-02"  # built, no snapshot
+
+
 def test_demo_participation_content_on_the_world(world, at):
     at("2026-05-02 09:00")
     made = populate(seed=1, today=date(2026, 5, 2))
