@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit, UnitKind
 from concord.cases.models import Case
+from concord.cases.selectors import local_midnight
 from concord.places.models import Level, Place
 
 from .aggregate import week_start, weekly_counts
@@ -128,7 +129,9 @@ def _raise_alert(
     if unit is None:
         return 0
     members = Case.objects.filter(
-        place_path__startswith=place.path, created_at__date__gte=start, created_at__date__lte=end
+        place_path__startswith=place.path,
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
     )
     if root:
         members = members.filter(category_root=root)
@@ -218,7 +221,9 @@ def _scan(today: date, unit_cache: dict) -> int:
     )
     rows = (
         Case.objects.filter(
-            place__level=Level.GRID, created_at__date__gte=first, created_at__date__lt=today
+            place__level=Level.GRID,
+            created_at__gte=local_midnight(first),
+            created_at__lt=local_midnight(today),
         )
         .values_list("place_id", "category_root", "created_at__date")
         .annotate(n=Count("pk"))

@@ -13,7 +13,7 @@ from concord.accounts.models import Unit
 from concord.accounts.roles import ROLE_CAPABILITIES, Cap
 from concord.cases import stats
 from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState, Event
-from concord.cases.selectors import CaseFilters, case_list, cases_visible_to
+from concord.cases.selectors import CaseFilters, case_list, cases_visible_to, local_midnight
 from concord.channels.selectors import bounce_queue, tier_metrics_of
 from concord.places.models import Level, Place
 
@@ -244,8 +244,8 @@ def tier_rows(place: Place, start: date, end: date) -> list[dict]:
 def rates_by_unit(user, place: Place, start: date, end: date) -> list[dict]:
     qs = stats_scope(user).filter(
         place_path__startswith=place.path,
-        created_at__date__gte=start,
-        created_at__date__lte=end,
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
     )
     # The dashboard shows no median: skip fetching every resolved case's dates.
     table = stats.breakdown(qs, ["unit"], median=False)
@@ -261,8 +261,8 @@ def trend(user, place: Place, end: date, months: int = 12) -> list[dict]:
     start = (end.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
     qs = stats_scope(user).filter(
         place_path__startswith=place.path,
-        created_at__date__gte=start,
-        created_at__date__lte=end,
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
     )
     table = stats.breakdown(qs, ["month"], median=False)
     return [{"month": k[0], **s.as_dict()} for k, s in sorted(table.items()) if k[0]]
@@ -271,32 +271,27 @@ def trend(user, place: Place, end: date, months: int = 12) -> list[dict]:
 def overdue_cases(user, place: Place, *, limit: int = 20) -> list[Case]:
     """Return open cases with a breached or overdue clock, the longest overdue first.
 
-    Starts from the clocks (indexed by state and due day) so that only the first few
-    overdue clocks are read, not every open case of the county.
+    Starts from the open cases (a few percent of a county's history, in their own index) and
+    looks up each one's earliest overdue clock: breached clocks of long-closed cases pile up
+    over the years and are never read.
     """
     if not perms.can(user, Cap.CASE_VIEW):
         return []
     today = timezone.localdate()
-    visible = cases_visible_to(user).filter(
-        place_path__startswith=place.path, status__in=list(OPEN_STATUSES)
+    first_overdue = (
+        Clock.objects.filter(case=OuterRef("pk"))
+        .filter(Q(state=ClockState.BREACHED) | Q(state__in=LIVE, due_on__lt=today))
+        .order_by("due_on")
+        .values("due_on")[:1]
     )
-    rows = (
-        Clock.objects.filter(Q(state=ClockState.BREACHED) | Q(state__in=LIVE, due_on__lt=today))
-        .filter(case__in=visible.values("pk"))
-        .order_by("due_on", "case_id")
-        .values_list("case_id", "due_on")[: limit * 5]
+    return list(
+        cases_visible_to(user)
+        .filter(place_path__startswith=place.path, status__in=sorted(OPEN_STATUSES))
+        .annotate(next_due=Subquery(first_overdue))
+        .filter(next_due__isnull=False)
+        .select_related("owner_unit")
+        .order_by("next_due", "pk")[:limit]
     )
-    first_due: dict[int, date] = {}
-    for case_id, due_on in rows:
-        first_due.setdefault(case_id, due_on)
-    ids = list(first_due)[:limit]
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("owner_unit")}
-    out = []
-    for pk in ids:
-        case = cases[pk]
-        case.next_due = first_due[pk]
-        out.append(case)
-    return out
 
 
 def bounced(user, *, limit: int = 20) -> list[Case]:
@@ -316,8 +311,8 @@ def alerts(user, *, limit: int = 10) -> list:
 def summary(user, place: Place, start: date, end: date) -> stats.Summary:
     qs = stats_scope(user).filter(
         place_path__startswith=place.path,
-        created_at__date__gte=start,
-        created_at__date__lte=end,
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
     )
     return stats.summarize(qs, median=False)
 
