@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -128,6 +129,75 @@ def drive(port: int, seconds: float, clients: int, threads: int = 2) -> dict[str
     }
 
 
+class CpuMeter:
+    """CPU seconds used by the server's processes and by PostgreSQL's backends for its database.
+
+    Read from /proc every half second while a run lasts, so the figure per submission does not
+    depend on what else the machine is doing (unlike throughput on shared cores).
+    """
+
+    def __init__(self, server_pgid: int, url: str):
+        self.pgid, self.url = server_pgid, url
+        self.db = url.rsplit("/", 1)[1]
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.kind: dict[int, str] = {}
+        self._stop = threading.Event()
+
+    @staticmethod
+    def _cpu(pid: int) -> tuple[int, float] | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # After the command: state ppid pgrp ... utime (11) stime (12), in clock ticks.
+        return int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _sample(self, conn, *, start: bool) -> None:
+        pids = {
+            pid: "postgres"
+            for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.db],
+            )
+        }
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                read = self._cpu(int(entry.name))
+                if read and read[0] == self.pgid:
+                    pids[int(entry.name)] = "app"
+        for pid, kind in pids.items():
+            read = self._cpu(pid)
+            if read is None:
+                continue
+            self.kind[pid] = kind
+            self.first.setdefault(pid, read[1] if start else 0.0)
+            self.last[pid] = read[1]
+
+    def __enter__(self):
+        import psycopg
+
+        self.conn = psycopg.connect(self.url, autocommit=True)
+        self._sample(self.conn, start=True)
+
+        def loop():
+            while not self._stop.wait(0.5):
+                self._sample(self.conn, start=False)
+
+        self.thread = threading.Thread(target=loop, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.thread.join()
+        self._sample(self.conn, start=False)
+        self.conn.close()
+
+    def seconds(self, kind: str) -> float:
+        return sum(self.last[p] - self.first[p] for p in self.last if self.kind[p] == kind)
+
+
 def stored_cases(url: str) -> int:
     import psycopg
 
@@ -156,7 +226,10 @@ def main() -> None:
         try:
             receipts = drive(server.port, 5, levels[0])["accepted"]  # warm-up
             for clients in levels:
-                run = drive(server.port, args.seconds, clients)
+                with CpuMeter(server.proc.pid, url) as cpu:
+                    run = drive(server.port, args.seconds, clients)
+                run["app_cpu_ms"] = cpu.seconds("app") * 1000 / max(run["accepted"], 1)
+                run["db_cpu_ms"] = cpu.seconds("postgres") * 1000 / max(run["accepted"], 1)
                 receipts += run["accepted"]
                 rows.append((clients, run))
         finally:
@@ -165,13 +238,18 @@ def main() -> None:
         load = os.getloadavg()[0]
     print(f"pgbench single-row inserts/s: {baseline:.0f}   (load average at the end: {load:.1f})")
     print(f"gunicorn: {args.workers} workers x {args.threads} threads; {args.seconds} s per row")
-    print("clients  accepted/s   p50 ms   p99 ms  mean ms  refused  errors")
+    print("CPU per submission: the server's processes (app) and PostgreSQL's backends (db)")
+    print("clients  accepted/s   p50 ms   p99 ms  mean ms  refused  errors  app cpu ms  db cpu ms")
     for clients, run in rows:
         print(
             f"{clients:7d}  {run['accepted'] / run['seconds']:10.1f} {run['p50_ms']:8.1f} "
             f"{run['p99_ms']:8.1f} {run['mean_ms']:8.1f} "
-            f"{run['rejected']:8.0f} {run['errors']:7.0f}"
+            f"{run['rejected']:8.0f} {run['errors']:7.0f} "
+            f"{run['app_cpu_ms']:11.2f} {run['db_cpu_ms']:10.2f}"
         )
+    best = min(rows, key=lambda r: r[1]["app_cpu_ms"] + r[1]["db_cpu_ms"])[1]
+    per = best["app_cpu_ms"] + best["db_cpu_ms"]
+    print(f"ceiling on two idle cores at {per:.2f} CPU ms per submission: {2000 / per:.0f}/s")
     # Requests still in flight when wrk stops are stored but not counted: stored >= receipts.
     print(f"cases stored / receipts given: {stored} / {receipts:.0f}")
     if stored < receipts:
