@@ -17,18 +17,7 @@ EXAMPLES_PER_OPERATION = 15
 COUNTS: dict[str, int] = {}
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Requests here run inside the test's transaction; Django would close that connection at
-    the end of every request (as its own test client also prevents)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 
 @pytest.fixture
