@@ -121,8 +121,15 @@ def test_clients_post_updates_that_become_resident_information(geo, post_request
     # Service-dispatch cases close through the on-site verification (W5), not a plain close.
     with pytest.raises(InvalidTransition):
         case_close(actor=world.alice, case=case)
-    case_verify_on_site(actor=world.alice, case=case, passed=True, note="现场复核，水质恢复",
-                        photo=_png(), lat=30.05, lng=120.05)
+    case_verify_on_site(
+        actor=world.alice,
+        case=case,
+        passed=True,
+        note="现场复核，水质恢复",
+        photo=_png(),
+        lat=30.05,
+        lng=120.05,
+    )
     case.refresh_from_db()
     assert case.status == "closed"
     finished = post()
