@@ -82,7 +82,11 @@ def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
         from concord.places.selectors import place_get
 
         qs = qs.filter(place_path__startswith=place_get(code=filters.place).path)
-    if filters.category:
+    if filters.category and "." not in filters.category:
+        # A top-level category and everything under it is exactly its denormalised root: an
+        # indexed column of the case, no join with the category tree.
+        qs = qs.filter(category_root=filters.category)
+    elif filters.category:
         qs = qs.filter(
             Q(category__code=filters.category)
             | Q(category__code__startswith=filters.category + ".")

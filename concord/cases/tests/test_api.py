@@ -161,6 +161,9 @@ def test_list_filters(world, api):
     assert api.get("/cases", kind="dispute").json()["count"] == 1
     assert api.get("/cases", status="submitted,accepted").json()["count"] == 2
     assert api.get("/cases", category="DP").json()["count"] == 1
+    assert api.get("/cases", category="DP.02").json()["count"] == 1
+    assert api.get("/cases", category="DP.03").json()["count"] == 0
+    assert api.get("/cases", category="D").json()["count"] == 0  # a prefix is not a category
     r = api.get("/cases", limit=0)
     assert r.status_code == 400
 
