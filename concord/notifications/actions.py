@@ -3,7 +3,8 @@
 `notify(...)` puts the message in each recipient's inbox at once, in the recipient's language,
 and queues one delivery per extra medium the recipient chose. A task worker sends deliveries;
 a failed send is retried with growing delays and, when it still fails, is marked failed, shown
-to staff and announced in the administrators' inboxes. Nothing is dropped silently.
+to those who answer for it (selectors.py says who) and announced in their inboxes. Nothing is
+dropped silently, and a sealed (counselling) notice's failure reaches only its team.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 
 from .gateways import GatewayError, send_email, sms_gateway
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, Medium, Notification, Preference
+from .selectors import deliveries_watched_by, sealed_failures_known_to
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ def notify(
     body: Localized = "",
     link: str = "",
     case=None,
+    place=None,
+    sealed_team=None,
     dedupe_key: str = "",
     statutory: bool = False,
     urgent: bool = False,
@@ -87,6 +90,8 @@ def notify(
 
     A repeated dedupe key is skipped. People who opted out get only statutory notices. Urgent
     notices (public-safety warnings) also go by text message to anyone with a known phone.
+    `place` is the place the notice is about (default: the case's place). A notice with a
+    `sealed_team` (counselling) is sealed: if a delivery of it fails, only that team sees it.
     Return the number of inbox messages created.
     """
     users = list({u.pk: u for u in recipients}.values())
@@ -120,6 +125,9 @@ def notify(
             link=link[:300],
             language=language,
             case=case,
+            place_id=place.pk if place is not None else getattr(case, "place_id", None),
+            sealed=sealed_team is not None,
+            team=sealed_team,
             dedupe_key=dedupe_key,
             statutory=statutory,
         )
@@ -251,46 +259,93 @@ def _attempt_failed(delivery: Delivery, number: int, error: str, *, retryable: b
     return DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING
 
 
-def _announce_failure(delivery_id: int) -> None:
-    """Tell the platform administrators in their inboxes (which cannot fail) about a failure."""
+def _holders(cap: str, *, unit_id: int | None = None) -> list:
+    """Return the active people whose role carries `cap` (in the unit, if given)."""
+    from django.contrib.auth import get_user_model
+
     from concord.accounts.models import Membership
     from concord.accounts.roles import ROLE_CAPABILITIES
 
-    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.PLATFORM_ADMIN in caps]
-    from django.contrib.auth import get_user_model
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if cap in caps]
+    members = Membership.objects.filter(role__in=roles, is_active=True, unit__is_active=True)
+    if unit_id is not None:
+        members = members.filter(unit_id=unit_id)
+    return list(get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True))
 
-    admins = get_user_model().objects.filter(
-        pk__in=Membership.objects.filter(role__in=roles, is_active=True).values("user_id"),
-        is_active=True,
-    )
+
+def _announce_failure(delivery_id: int) -> None:
+    """Tell those who answer for a failed delivery, in their inboxes (which cannot fail).
+
+    An ordinary notice's failure goes to the platform administrators who may see it, with its
+    subject. A sealed notice's failure goes in full to its counselling team only; the
+    administrators learn that a sealed notice failed, without its subject, body or recipient.
+    """
     delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    note = delivery.notification
+    medium = Medium(delivery.medium)
 
-    def subject(language: str) -> str:
+    def full_subject(language: str) -> str:
         with translation.override(language):
-            return _("A %(medium)s message could not be delivered") % {
-                "medium": Medium(delivery.medium).label
-            }
+            return _("A %(medium)s message could not be delivered") % {"medium": medium.label}
 
-    def body(language: str) -> str:
+    def full_body(language: str) -> str:
         with translation.override(language):
             return _("“%(subject)s” failed after %(n)d attempts: %(error)s") % {
-                "subject": delivery.notification.subject,
+                "subject": note.subject,
                 "n": delivery.attempts,
                 "error": delivery.last_error[:300],
             }
 
-    # In-app only: announcing a failed email by email could fail the same way.
-    rows = [
-        Notification(
-            recipient=admin,
+    def sealed_subject(language: str) -> str:
+        with translation.override(language):
+            return _("A sealed notice could not be delivered")
+
+    def sealed_body(language: str) -> str:
+        with translation.override(language):
+            return _(
+                "A sealed notice of a counselling team (%(medium)s) failed after %(n)d "
+                "attempts. The team has been told; its contents are not shown here."
+            ) % {"medium": medium.label, "n": delivery.attempts}
+
+    def row(person, subject, body, **extra) -> Notification:
+        return Notification(
+            recipient=person,
             kind="delivery_failed",
-            subject=subject(admin.language)[:200],
-            body=body(admin.language),
-            language=admin.language,
+            subject=subject(person.language)[:200],
+            body=body(person.language),
+            language=person.language,
             dedupe_key=f"delivery-failed:{delivery_id}",
+            **extra,
         )
-        for admin in admins
-    ]
+
+    admins = _holders(Cap.PLATFORM_ADMIN)
+    if note.sealed:
+        team = _holders(Cap.WELLBEING, unit_id=note.team_id) if note.team_id else []
+        in_team = {person.pk for person in team}
+        rows = [
+            row(
+                p,
+                full_subject,
+                full_body,
+                sealed=True,
+                team_id=note.team_id,
+                link="/wellbeing/queue/",
+            )
+            for p in team
+        ]
+        rows += [
+            row(admin, sealed_subject, sealed_body)
+            for admin in admins
+            if admin.pk not in in_team
+            and sealed_failures_known_to(admin).filter(pk=delivery_id).exists()
+        ]
+    else:
+        rows = [
+            row(admin, full_subject, full_body)
+            for admin in admins
+            if deliveries_watched_by(admin).filter(pk=delivery_id).exists()
+        ]
+    # In-app only: announcing a failed email by email could fail the same way.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
@@ -318,17 +373,16 @@ def deliveries_retry_due(*, limit: int = 500) -> int:
 # --- staff and residents -------------------------------------------------------------------
 
 
-def may_watch_deliveries(user) -> bool:
-    return any(
-        Cap.PLATFORM_ADMIN in g.caps or Cap.CASE_SUPERVISE in g.caps for g in perms.grants(user)
-    )
+def _require_watcher(actor, delivery: Delivery) -> None:
+    """Refuse anyone who does not answer for the delivery, without saying that it exists."""
+    if not deliveries_watched_by(actor).filter(pk=delivery.pk).exists():
+        raise NotFound()
 
 
 @transaction.atomic
 def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
     """Put a failed delivery back in the queue (after staff fixed the address or gateway)."""
-    if not may_watch_deliveries(actor):
-        raise PermissionDenied(_("Only supervisors and administrators may retry deliveries."))
+    _require_watcher(actor, delivery)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.FAILED:
         raise InvalidInput(_("Only failed deliveries can be retried."))
@@ -344,8 +398,7 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
 @transaction.atomic
 def delivery_acknowledge(*, actor, delivery: Delivery) -> Delivery:
     """Mark a failed delivery as dealt with (the person was told another way)."""
-    if not may_watch_deliveries(actor):
-        raise PermissionDenied(_("Only supervisors and administrators may do this."))
+    _require_watcher(actor, delivery)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.FAILED:
         raise InvalidInput(_("Only failed deliveries can be acknowledged."))

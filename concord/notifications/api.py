@@ -61,6 +61,9 @@ class DeliveryOut(Schema):
     subject: str
     recipient: str
     created_at: datetime
+    # A sealed (counselling) notice: its team sees it in full; an administrator sees only that
+    # it failed (subject, recipient, address and error empty) and cannot retry it.
+    sealed: bool = False
 
 
 def _pref(p) -> dict:
@@ -104,12 +107,34 @@ def _delivery_out(d: Delivery) -> dict:
         "subject": d.notification.subject,
         "recipient": str(d.notification.recipient),
         "created_at": d.created_at,
+        "sealed": d.notification.sealed,
+    }
+
+
+def _sealed_failure_out(row: dict) -> dict:
+    return {
+        **row,
+        "address": "",
+        "last_error": "",
+        "subject": "",
+        "recipient": "",
+        "sealed": True,
     }
 
 
 @router.get("/failed", response=list[DeliveryOut])
 def failed(request):
-    return [_delivery_out(d) for d in selectors.failed_deliveries_for(request.auth)[:500]]
+    """Failed deliveries the caller answers for; to administrators also each sealed
+    (counselling) notice that failed, with nothing of the notice."""
+    rows = [_delivery_out(d) for d in selectors.failed_deliveries_for(request.auth)[:500]]
+    shown = {r["id"] for r in rows}
+    rows += [
+        _sealed_failure_out(r)
+        for r in selectors.sealed_failures_for(request.auth)
+        if r["id"] not in shown
+    ]
+    rows.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    return rows[:500]
 
 
 def _failed_delivery(user, delivery_id: int) -> Delivery:

@@ -20,6 +20,20 @@ class Notification(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # The place the notice is about (its case's place unless the sender names one). It decides
+    # which supervisors answer for the notice when a delivery of it fails; without it, the
+    # places where the recipient works decide.
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A sealed notice (a counselling referral, an export of sealed records) belongs to one
+    # counselling team: only that team may read it in a failed-delivery list. Supervisors must
+    # not even learn that a referral exists; administrators learn only that a sealed notice
+    # failed. Set by the sender (the wellbeing app), never guessed from the kind.
+    sealed = models.BooleanField(_("sealed"), default=False)
+    team = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The sender's key stops a repeated job from sending the same notice twice.
     dedupe_key = models.CharField(max_length=120, blank=True)
     statutory = models.BooleanField(default=False)

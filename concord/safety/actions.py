@@ -993,11 +993,14 @@ def warning_deliver(*, warning_id: int) -> int:
         "en": f"{warning.instructions_en}\n({period})",
     }
     urgent = warning.colour in URGENT_COLOURS
+    # The notices are about the warned area: supervisors over it see any that fail to arrive.
+    area = Place.objects.filter(path=_common_path(paths)).first()
     sent = notify(
         recipients=residents,
         kind="warning",
         subject=subject,
         body=body,
+        place=area,
         link=f"/safety/warnings/{warning.pk}/",
         dedupe_key=f"warning:{warning.pk}",
         statutory=urgent,
@@ -1013,6 +1016,7 @@ def warning_deliver(*, warning_id: int) -> int:
             "en": "Check on each household on your list and mark it reached, needs help or "
             "not reached.",
         },
+        place=area,
         link=f"/safety/warnings/{warning.pk}/checklist/",
         dedupe_key=f"warning-staff:{warning.pk}",
         statutory=True,

@@ -37,7 +37,12 @@ def dashboard(request):
     ]
     failed = []
     if notification_selectors.may_watch_deliveries(request.user):
-        failed = list(notification_selectors.failed_deliveries_for(request.user)[:50])
+        # Sealed (counselling) notices are listed for their team on its queue, not here.
+        failed = list(
+            notification_selectors.failed_deliveries_for(request.user).filter(
+                notification__sealed=False
+            )[:50]
+        )
     return render(
         request,
         "safety/dashboard.html",

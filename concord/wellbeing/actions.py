@@ -170,9 +170,14 @@ def team_lead(team_id: int):
 
 
 def _alert(recipients, *, referral: Referral, kind: str, subject: str, key: str) -> None:
-    """Notify on commit with the reference and a link only: notices carry no contents."""
+    """Notify on commit with the reference and a link only: notices carry no contents.
+
+    The notices are sealed to the referral's team: if one cannot be delivered, only the team
+    hears of it with its subject (supervisors must not learn that the referral exists).
+    """
     recipients = list(recipients)
     link = f"/wellbeing/referrals/{referral.pk}/"
+    team = referral.team
 
     def send():
         notify(
@@ -181,6 +186,7 @@ def _alert(recipients, *, referral: Referral, kind: str, subject: str, key: str)
             subject=subject,
             body=_("Open the referral in the counselling queue."),
             link=link,
+            sealed_team=team,
             dedupe_key=f"wellbeing:{key}",
         )
 
@@ -854,6 +860,7 @@ def export_request(
             kind="wellbeing_export_request",
             subject=_("An export of sealed referrals needs a second approval"),
             link="/wellbeing/exports/",
+            sealed_team=team,
             dedupe_key=f"wellbeing:export:{export.pk}",
         )
     )

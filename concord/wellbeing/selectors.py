@@ -95,6 +95,18 @@ def may_counsel(user) -> bool:
     return bool(perms.unit_ids_with(user, Cap.WELLBEING))
 
 
+def team_notices_failed(user) -> list:
+    """Return the sealed notices of the user's teams that could not be delivered (the team
+    answers for them: nobody else sees them)."""
+    from concord.notifications.selectors import failed_deliveries_for
+
+    if not may_counsel(user):
+        return []
+    return list(
+        failed_deliveries_for(user).filter(notification__sealed=True).order_by("-created_at")[:50]
+    )
+
+
 def referral_for_counsellor(user, referral_id: int, *, why: str) -> Referral:
     """Return a referral with its contents, for a counsellor of its team, and log the read.
 

@@ -146,7 +146,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wellbeing/queue.html",
-        {"rows": rows, "now": now, "policy": policy_lines(), "reasons": READ_REASONS},
+        {
+            "rows": rows,
+            "now": now,
+            "policy": policy_lines(),
+            "reasons": READ_REASONS,
+            "failed": selectors.team_notices_failed(request.user),
+        },
     )
 
 

@@ -652,13 +652,19 @@ def notifications(w) -> dict:
 
 
 def failed_deliveries(w) -> dict:
-    """A text message to alice (T1) and one to carol (T2) that the gateway refused."""
+    """Text messages the gateway refused: an ordinary notice to alice (T1) and one to carol
+    (T2), and the crisis alerts of a referral of cora's county team (to cora) and of one of the
+    West Town team (to wes), which are sealed to their teams."""
+    from django.test import TestCase
+
     from concord.notifications import actions
     from concord.notifications.gateways import GatewayError
     from concord.notifications.models import Delivery
+    from concord.wellbeing.actions import case_mark_crisis
 
-    out = {}
+    _west_team(w)
     refusing = mock.Mock(**{"send.side_effect": GatewayError("refused", retryable=False)})
+    out = {}
     for variant, user, phone in [
         ("to_alice", w.alice, "13800000011"),
         ("to_carol", w.carol, "13800000012"),
@@ -668,6 +674,21 @@ def failed_deliveries(w) -> dict:
         delivery = Delivery.objects.get(notification__recipient=user, medium="sms")
         with mock.patch.object(actions, "sms_gateway", return_value=refusing):
             actions.delivery_attempt(delivery_id=delivery.pk)
+        out[variant] = {"delivery_id": delivery.pk}
+    for variant, place, pressed_by, counsellor, phone in [
+        ("sealed_own_team", w.G111, w.grace, w.cora, "13800000013"),
+        ("sealed_other_team", w.V21, w.carol, w.wes, "13800000014"),
+    ]:
+        actions.preference_set(actor=counsellor, sms=True, phone=phone)
+        case = _case(place).case
+        # The alert is sent when the referral commits, and fails at once.
+        with (
+            mock.patch.object(actions, "sms_gateway", return_value=refusing),
+            TestCase.captureOnCommitCallbacks(execute=True),
+        ):
+            case_mark_crisis(actor=pressed_by, case=case, risk="imminent", reason="说想轻生")
+        delivery = Delivery.objects.get(notification__recipient=counsellor, medium="sms")
+        assert delivery.status == "failed" and delivery.notification.sealed, variant
         out[variant] = {"delivery_id": delivery.pk}
     return out
 

@@ -369,11 +369,18 @@ LINK_ORGANISATION = {
     "ordinary_outside": who("carol"),
 }
 OWN = {"the_residents": who("resident"), "someone_elses": NOBODY}
-# Notifications: the recipient's own inbox. Failed deliveries: every supervisor and
-# administrator, whatever the place (deliveries have no place of their own; note that the list
-# shows each message's subject, counselling notices included).
+# Notifications: the recipient's own inbox. Failed deliveries (the list shows each message's
+# subject): supervisors and administrators over the place the notice is about (its case's
+# place; without one, where its recipient works: alice in T1, carol in T2). A sealed counselling
+# notice only to its counselling team: supervisors must not learn that a referral exists, and
+# administrators see only that a sealed notice failed, not which (they cannot retry it).
 READ_NOTIFICATION = {"to_alice": who("alice"), "to_carol": who("carol")}
-WATCH_DELIVERIES = dict.fromkeys(("to_alice", "to_carol"), who("sam", "zoe", "adam"))
+WATCH_DELIVERIES = {
+    "to_alice": who("sam", "zoe", "adam"),
+    "to_carol": who("zoe", "adam"),
+    "sealed_own_team": who("cora"),
+    "sealed_other_team": NOBODY,
+}
 # Resident tracking and other secret-token reads: the token decides, not who is signed in.
 BY_TOKEN = {"right_token": EVERYONE, "wrong_token": NOBODY}
 PUBLIC = {"inside": EVERYONE, "outside": EVERYONE}

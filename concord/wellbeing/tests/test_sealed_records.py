@@ -160,6 +160,26 @@ def test_export_needs_a_second_counsellor_and_logs_every_referral_read(world, ap
     assert cora.get(f"/wellbeing/exports/{export_id}/download").status_code == 409
 
 
+def test_every_notice_about_a_referral_or_an_export_is_sealed_to_the_team(world, referral, at):
+    """A notice that cannot be delivered is shown only to those who answer for it: sealed
+    notices to their counselling team, never to supervisors or administrators."""
+    from concord.notifications.models import Notification
+
+    wa.export_request(
+        actor=world.cora,
+        team=world.u_counselling,
+        date_from=referral.opened_at.date(),
+        date_to=referral.opened_at.date(),
+        reason="年度督导",
+    )
+    at("2026-03-09 09:00")
+    wa.wellbeing_tick()
+    notices = Notification.objects.filter(kind__startswith="wellbeing")
+    kinds = set(notices.values_list("kind", flat=True))
+    assert {"wellbeing_high", "wellbeing_export_request", "wellbeing_follow_up_missed"} <= kinds
+    assert set(notices.values_list("sealed", "team")) == {(True, world.u_counselling.pk)}
+
+
 def test_counts_are_suppressed_below_five(world, api, team, at):
     at("2026-03-02 09:00")
     for i in range(6):

@@ -1,0 +1,240 @@
+"""Who sees a failed delivery: supervisors and administrators over the place the notice is
+about, and for a sealed (counselling) notice its team alone; nobody's failure goes unseen."""
+
+import importlib
+from unittest import mock
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from concord.accounts.models import ApiToken
+from concord.cases import actions as case_actions
+from concord.core.errors import NotFound
+from concord.notifications import actions, selectors
+from concord.notifications.gateways import GatewayError
+from concord.notifications.models import Delivery, Notification
+
+
+class Api:
+    """The mounted API at /api/v1/notifications, with its error handlers."""
+
+    def __init__(self):
+        self.client = Client()
+
+    def get(self, path: str, *, headers: dict):
+        return self.client.get("/api/v1/notifications" + path, headers=headers)
+
+    def post(self, path: str, *, headers: dict):
+        return self.client.post(
+            "/api/v1/notifications" + path, {}, content_type="application/json", headers=headers
+        )
+
+
+api = Api()
+
+
+def _as(user) -> dict:
+    _row, token = ApiToken.issue(user=user, name="test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def refusing(django_capture_on_commit_callbacks):
+    """Run `send()` with a gateway that refuses every text message; return the failed ones."""
+    gateway = mock.Mock(**{"send.side_effect": GatewayError("refused", retryable=False)})
+
+    def run(send) -> list[Delivery]:
+        before = set(Delivery.objects.values_list("pk", flat=True))
+        with (
+            mock.patch.object(actions, "sms_gateway", return_value=gateway),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            send()
+        return list(Delivery.objects.filter(medium="sms", status="failed").exclude(pk__in=before))
+
+    return run
+
+
+def _texts(*people) -> None:
+    for n, person in enumerate(people):
+        actions.preference_set(actor=person, sms=True, phone=f"1380000{n:04d}")
+
+
+def _sees(user, delivery) -> bool:
+    return selectors.failed_deliveries_for(user).filter(pk=delivery.pk).exists()
+
+
+def test_a_notice_about_a_case_is_watched_over_the_case_place(world, refusing):
+    _texts(world.zoe, world.grace)
+    west = case_actions.case_submit(
+        kind="service_request", title="路灯", description="不亮", place=world.V21
+    ).case
+    east = case_actions.case_submit(
+        kind="service_request", title="路灯", description="不亮", place=world.G111
+    ).case
+    (to_zoe,) = refusing(
+        lambda: actions.notify(
+            recipients=[world.zoe], kind="k", subject="西", case=west, urgent=True
+        )
+    )
+    (to_grace,) = refusing(
+        lambda: actions.notify(
+            recipients=[world.grace], kind="k", subject="东", case=east, urgent=True
+        )
+    )
+    assert to_zoe.notification.place == world.V21
+    # Sam supervises East Town: a West Town case's notice is not his, even to a county person.
+    assert not _sees(world.sam, to_zoe) and _sees(world.sam, to_grace)
+    assert _sees(world.zoe, to_zoe) and _sees(world.zoe, to_grace)
+    assert _sees(world.adam, to_zoe) and _sees(world.adam, to_grace)
+
+
+def test_a_notice_without_a_place_belongs_where_its_recipient_works(world, refusing):
+    _texts(world.alice, world.carol)
+    (to_alice,) = refusing(
+        lambda: actions.notify(recipients=[world.alice], kind="k", subject="甲", urgent=True)
+    )
+    (to_carol,) = refusing(
+        lambda: actions.notify(recipients=[world.carol], kind="k", subject="乙", urgent=True)
+    )
+    assert _sees(world.sam, to_alice) and not _sees(world.sam, to_carol)
+    assert {d["subject"] for d in api.get("/failed", headers=_as(world.sam)).json()} == {"甲"}
+    assert {d["subject"] for d in api.get("/failed", headers=_as(world.zoe)).json()} == {"甲", "乙"}
+    with pytest.raises(NotFound):
+        actions.delivery_acknowledge(actor=world.sam, delivery=to_carol)
+    assert api.post(f"/failed/{to_carol.pk}/retry", headers=_as(world.sam)).status_code == 404
+    actions.delivery_acknowledge(actor=world.sam, delivery=to_alice)
+
+
+def test_a_residents_notice_without_a_place_is_watched_by_the_administrators(world, refusing):
+    _texts(world.resident)
+    (failed,) = refusing(
+        lambda: actions.notify(recipients=[world.resident], kind="k", subject="x", urgent=True)
+    )
+    assert _sees(world.adam, failed)
+    assert not _sees(world.zoe, failed) and not _sees(world.sam, failed)
+    assert Notification.objects.filter(recipient=world.adam, kind="delivery_failed").exists()
+
+
+def test_a_notice_about_a_place_is_watched_by_the_supervisors_over_it(world, refusing):
+    _texts(world.resident)
+    (failed,) = refusing(
+        lambda: actions.notify(
+            recipients=[world.resident],
+            kind="warning",
+            subject="暴雨",
+            place=world.V11,
+            urgent=True,
+        )
+    )
+    assert _sees(world.sam, failed) and _sees(world.zoe, failed) and _sees(world.adam, failed)
+
+
+def test_nobody_else_watches_deliveries(world, refusing):
+    from concord.core.errors import PermissionDenied
+
+    for persona in ("alice", "grace", "carol", "ana", "resident"):
+        with pytest.raises(PermissionDenied):
+            selectors.failed_deliveries_for(getattr(world, persona))
+        assert api.get("/failed", headers=_as(getattr(world, persona))).status_code == 403
+
+
+# --- sealed notices ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def crisis_alert(world, refusing):
+    """Grace presses crisis on a G111 case; the text message alerting cora is refused."""
+    from concord.wellbeing import actions as wellbeing
+
+    _texts(world.cora)
+    case = case_actions.case_submit(
+        kind="help_request", title="求助", description="想找人聊聊", place=world.G111
+    ).case
+    made = {}
+
+    def press():
+        made["referral"] = wellbeing.case_mark_crisis(
+            actor=world.grace, case=case, risk="imminent", reason="说想轻生"
+        ).referral
+
+    (failed,) = refusing(press)
+    return failed, made["referral"]
+
+
+def test_a_failed_counselling_notice_is_sealed_to_its_team(world, crisis_alert):
+    failed, referral = crisis_alert
+    note = failed.notification
+    assert note.recipient == world.cora and referral.reference in note.subject
+    assert note.sealed and note.team == world.u_counselling
+    assert _sees(world.cora, failed)
+    (row,) = api.get("/failed", headers=_as(world.cora)).json()
+    assert row["sealed"] and referral.reference in row["subject"]
+    # Supervisors must not learn that the referral exists: not in their list, not by id.
+    for supervisor in (world.sam, world.zoe):
+        assert not _sees(supervisor, failed)
+        answer = api.get("/failed", headers=_as(supervisor))
+        assert answer.json() == [] and referral.reference not in answer.content.decode()
+        with pytest.raises(NotFound):
+            actions.delivery_retry(actor=supervisor, delivery=failed)
+    actions.delivery_acknowledge(actor=world.cora, delivery=failed)
+
+
+def test_the_administrator_learns_only_that_a_sealed_notice_failed(world, crisis_alert):
+    failed, referral = crisis_alert
+    assert not _sees(world.adam, failed)
+    answer = api.get("/failed", headers=_as(world.adam))
+    (row,) = answer.json()
+    assert row["id"] == failed.pk and row["sealed"] and row["medium"] == "sms"
+    assert row["subject"] == row["recipient"] == row["address"] == row["last_error"] == ""
+    body = answer.content.decode()
+    assert referral.reference not in body and "Cora" not in body
+    assert api.post(f"/failed/{failed.pk}/retry", headers=_as(world.adam)).status_code == 404
+    (notice,) = Notification.objects.filter(recipient=world.adam, kind="delivery_failed")
+    assert referral.reference not in notice.subject + notice.body
+    assert "Cora" not in notice.body and notice.link == ""
+    # The team is told in full, in a notice sealed to it.
+    (told,) = Notification.objects.filter(recipient=world.cora, kind="delivery_failed")
+    assert referral.reference in told.body and told.sealed and told.team == world.u_counselling
+
+
+def test_the_team_sees_its_failed_notices_on_its_queue_and_the_safety_page_does_not(
+    world, crisis_alert
+):
+    failed, referral = crisis_alert
+    web = Client()
+    web.force_login(world.cora)
+    page = web.get("/wellbeing/queue/").content.decode()
+    assert referral.reference in page
+    web.force_login(world.zoe)
+    assert referral.reference not in web.get("/safety/").content.decode()
+
+
+def test_old_counselling_notices_are_sealed_and_old_announcements_redacted(world, refusing):
+    """The migration that added the flag seals the wellbeing app's earlier notices to the
+    recipient's team and takes their subjects out of administrators' failure notices."""
+    _texts(world.cora)
+    (failed,) = refusing(
+        lambda: actions.notify(
+            recipients=[world.cora], kind="wellbeing_imminent", subject="IMMINENT R-1", urgent=True
+        )
+    )
+    # As the code before the flag left them: unsealed, and the subject in the admin's inbox.
+    Notification.objects.filter(kind="delivery_failed").delete()
+    Notification.objects.create(
+        recipient=world.adam,
+        kind="delivery_failed",
+        subject="A message could not be delivered",
+        body="“IMMINENT R-1” failed",
+        dedupe_key=f"delivery-failed:{failed.pk}",
+    )
+    migration = importlib.import_module(
+        "concord.notifications.migrations.0003_notification_place_sealed_team"
+    )
+    migration.place_seal_and_redact(apps, None)
+    failed.notification.refresh_from_db()
+    assert failed.notification.sealed and failed.notification.team == world.u_counselling
+    notice = Notification.objects.get(recipient=world.adam, kind="delivery_failed")
+    assert "R-1" not in notice.subject + notice.body
+    assert not _sees(world.zoe, failed) and _sees(world.cora, failed)
