@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/2fa/", accounts_views.second_factor, name="second_factor"),
+    path("accounts/2fa/qr.svg", accounts_views.second_factor_qr, name="second_factor_qr"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("concord.open311.urls")),
     path("wellbeing/", include("concord.wellbeing.urls")),

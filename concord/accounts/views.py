@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -51,14 +52,23 @@ def second_factor(request):
     if not device.confirmed:
         from base64 import b32encode
 
-        import segno
-        from django.utils.safestring import mark_safe
-
         context["secret"] = b32encode(device.bin_key).decode()
         context["config_url"] = device.config_url
-        # The QR code is drawn here as SVG markup (no script, no external image): segno writes
-        # only the path of the modules, from the device's own URL.
-        context["qr_svg"] = mark_safe(  # noqa: S308
-            segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False)
-        )
     return render(request, "accounts/second_factor.html", context)
+
+
+@login_required
+def second_factor_qr(request):
+    """The QR code of the signed-in user's unconfirmed authenticator key, as an SVG image."""
+    import io
+
+    import segno
+
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise Http404
+    out = io.BytesIO()
+    segno.make(device.config_url, error="m").save(out, kind="svg", scale=4)
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"  # it carries the secret key
+    return response

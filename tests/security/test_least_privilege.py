@@ -81,7 +81,7 @@ POLICY: list[tuple[str, str, str]] = [
     ),
     (
         "PAGE",
-        r"^(accounts/2fa/|staff/.*|wellbeing/(cases|queue|referrals|exports|network)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
+        r"^(accounts/2fa/(qr\.svg)?|staff/.*|wellbeing/(cases|queue|referrals|exports|network)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
         "staff",
     ),
     ("PAGE", r"^admin/.*$", "admin"),

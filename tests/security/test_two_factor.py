@@ -65,12 +65,24 @@ def test_an_unsafe_next_url_is_ignored(world, client, required):
     assert done["Location"] == "/staff/"
 
 
-def test_enrolment_shows_the_key_as_a_scannable_qr_code_without_script(world, client, required):
+def test_enrolment_shows_the_key_as_a_scannable_qr_code(world, client, required):
+    import io
+
     import segno
 
     client.force_login(world.alice)
     page = client.get("/accounts/2fa/").content.decode()
+    assert '<img class="qr" src="/accounts/2fa/qr.svg"' in page
     device = TOTPDevice.objects.get(user=world.alice)
-    # The drawn code is exactly the QR code of this device's otpauth URL (which a phone scans).
-    assert segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False) in page
-    assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    qr = client.get("/accounts/2fa/qr.svg")
+    assert qr["Content-Type"] == "image/svg+xml" and qr["Cache-Control"] == "no-store"
+    # The image is exactly the QR code of this device's otpauth URL (which a phone scans).
+    expected = io.BytesIO()
+    segno.make(device.config_url, error="m").save(expected, kind="svg", scale=4)
+    assert qr.content == expected.getvalue()
+    # Once confirmed, the key is no longer shown to anyone, the user included.
+    device.confirmed = True
+    device.save()
+    assert client.get("/accounts/2fa/qr.svg").status_code == 404
+    client.logout()
+    assert client.get("/accounts/2fa/qr.svg").status_code == 302
