@@ -746,8 +746,9 @@ def assessment_issue_report(*, actor, assessment: Assessment, contingency_plan: 
             raise InvalidInput(msg, fields={"risk_points": msg})
         _recompute(assessment)
         assessment.contingency_plan = contingency_plan
+        # The snapshot lists only cases the issuer may see; each reader sees fewer if need be.
         assessment.evidence_snapshot = platform_evidence(
-            assessment.decision, today=timezone.localdate()
+            assessment.decision, today=timezone.localdate(), reader=actor
         )
         assessment.reported_at = timezone.now()
         assessment.stage = Stage.REPORTED

@@ -16,7 +16,7 @@ from concord.places.models import Place
 
 from . import actions, selectors
 from .documents import LANGUAGES, report_pdf
-from .evidence import platform_evidence
+from .evidence import evidence_for, platform_evidence
 from .models import Assessment, Comment, Consultation, DecisionType, MitigationTask, RiskPoint
 
 router = Router(tags=["assessments"])
@@ -101,7 +101,8 @@ def consultation_out(c: Consultation | None, *, staff: bool = False) -> dict | N
     }
 
 
-def assessment_out(a: Assessment) -> dict:
+def assessment_out(a: Assessment, *, reader) -> dict:
+    """Return the assessment as `reader` sees it (the evidence's case lines depend on them)."""
     a = selectors.assessment_detail(a)
     return {
         "id": a.pk,
@@ -120,7 +121,7 @@ def assessment_out(a: Assessment) -> dict:
         "override_level": a.override_level,
         "override_reason": a.override_reason,
         "contingency_plan": a.contingency_plan,
-        "evidence": a.evidence_snapshot,
+        "evidence": evidence_for(a.evidence_snapshot, reader=reader),
         "reported_at": a.reported_at.isoformat() if a.reported_at else None,
         "outcome": a.outcome,
         "decided_on": a.decided_on.isoformat() if a.decided_on else None,
@@ -303,7 +304,7 @@ def plan_assessment(request, decision_id: int, payload: PlanIn):
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
-    return Status(201, assessment_out(a))
+    return Status(201, assessment_out(a, reader=request.auth))
 
 
 # --- assessment ----------------------------------------------------------------------------
@@ -311,14 +312,15 @@ def plan_assessment(request, decision_id: int, payload: PlanIn):
 
 @router.get("/{int:assessment_id}", response=_r())
 def get_assessment(request, assessment_id: int):
-    return assessment_out(_assessment(request, assessment_id))
+    return assessment_out(_assessment(request, assessment_id), reader=request.auth)
 
 
 @router.get("/{int:assessment_id}/evidence", response=_r())
 def live_evidence(request, assessment_id: int):
-    """Evidence as of now (the report keeps the snapshot taken when it was issued)."""
+    """Evidence as of now, as the caller may see it: suppressed counts for everyone, lines of
+    the cases the caller may see (the report keeps the snapshot taken when it was issued)."""
     a = _assessment(request, assessment_id)
-    return platform_evidence(a.decision, today=timezone.localdate())
+    return platform_evidence(a.decision, today=timezone.localdate(), reader=request.auth)
 
 
 class ConsultationIn(Schema):
@@ -346,7 +348,8 @@ def close_consultation(request, assessment_id: int):
     return assessment_out(
         actions.consultation_close(
             actor=request.auth, assessment=_assessment(request, assessment_id)
-        )
+        ),
+        reader=request.auth,
     )
 
 
@@ -485,7 +488,8 @@ def override_level(request, assessment_id: int, payload: OverrideIn):
             assessment=_assessment(request, assessment_id),
             level=payload.level,
             reason=payload.reason,
-        )
+        ),
+        reader=request.auth,
     )
 
 
@@ -500,7 +504,8 @@ def issue_report(request, assessment_id: int, payload: ReportIn):
             actor=request.auth,
             assessment=_assessment(request, assessment_id),
             contingency_plan=payload.contingency_plan,
-        )
+        ),
+        reader=request.auth,
     )
 
 
@@ -510,7 +515,9 @@ def download_report(request, assessment_id: int, lang: str = "zh-hans"):
     if lang not in LANGUAGES:
         raise InvalidInput(fields={"lang": "Use zh-hans or en."})
     a = _assessment(request, assessment_id)
-    response = HttpResponse(report_pdf(a, language=lang), content_type="application/pdf")
+    response = HttpResponse(
+        report_pdf(a, language=lang, reader=request.auth), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="assessment-{a.pk}-{lang}.pdf"'
     return response
 
@@ -527,7 +534,8 @@ def decide(request, assessment_id: int, payload: DecideIn):
     return assessment_out(
         actions.assessment_decide(
             actor=request.auth, assessment=_assessment(request, assessment_id), **payload.dict()
-        )
+        ),
+        reader=request.auth,
     )
 
 
@@ -607,7 +615,7 @@ def reassess(request, assessment_id: int, payload: ReassessIn):
     new = actions.assessment_reassess(
         actor=request.auth, assessment=_assessment(request, assessment_id), reason=payload.reason
     )
-    return Status(201, assessment_out(new))
+    return Status(201, assessment_out(new, reader=request.auth))
 
 
 # --- public consultation -------------------------------------------------------------------

@@ -1,24 +1,41 @@
 """Evidence from the platform for an assessment: cases, alerts, tier and satisfaction figures.
 
-Counts cover every case in the affected places and related categories; the listed cases leave
-out sensitive and sealed ones, whose contents are not for a report that the deciding body and
-the public may read.
+Everyone who may see the assessment (analysts included: they see aggregates only) sees counts
+of the cases in the affected places and related categories (open now; filed in the last six
+months, in all and by category, place and month) with small counts suppressed as the public
+statistics suppress them (primary and exact complementary suppression below
+CONCORD["PUBLIC_MIN_CELL"]). Sealed cases and counselling referrals are not counted.
+
+Case-level lines (receipt codes and titles) are shown only to readers who may see those very
+cases (`cases_visible_to`), and only ordinary ones: sensitive and sealed contents are not for a
+report that the deciding body reads. The report's snapshot keeps the lines its issuer could
+see; every reader, and every PDF, gets only the lines the reader or generating user may see.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncMonth
 
-from concord.cases.models import OPEN_STATUSES, Case, Feedback, Sensitivity
+from concord.cases.models import OPEN_STATUSES, Case, Channel, Feedback, Sensitivity
+from concord.cases.selectors import cases_visible_to, local_midnight
 from concord.channels.selectors import tier_metrics
+from concord.participation import privacy
 
 from .models import Decision
 
 RECENT_DAYS = 180
 SATISFACTION_DAYS = 365
 MAX_LISTED = 25
+TOP_CATEGORIES = 10
+
+
+def min_cell() -> int:
+    """Return the smallest count that may be shown (the public statistics' threshold)."""
+    return int(getattr(settings, "CONCORD", {}).get("PUBLIC_MIN_CELL", 5))
 
 
 def _case_filter(decision: Decision) -> Q:
@@ -29,6 +46,15 @@ def _case_filter(decision: Decision) -> Q:
     for code in decision.evidence_categories():
         categories |= Q(category__code=code) | Q(category__code__startswith=code + ".")
     return places & categories if categories else places
+
+
+def evidence_cases(decision: Decision):
+    """Return the cases the evidence counts: in the affected places and related categories,
+    without sealed cases and counselling referrals (these reach no statistics but the
+    counselling team's own)."""
+    return Case.objects.filter(_case_filter(decision)).exclude(
+        Q(sensitivity=Sensitivity.SEALED) | Q(channel=Channel.COUNSELLING_REFERRAL)
+    )
 
 
 def alerts_for_decision(decision: Decision, *, since: date) -> list[dict]:
@@ -62,79 +88,235 @@ def alerts_for_decision(decision: Decision, *, since: date) -> list[dict]:
     ]
 
 
-def platform_evidence(decision: Decision, *, today: date) -> dict:
-    """Return open and recent cases, alerts, tier and satisfaction figures for the decision."""
-    since = today - timedelta(days=RECENT_DAYS)
-    base = Case.objects.filter(_case_filter(decision))
-    open_q = Q(status__in=list(OPEN_STATUSES))
-    recent_q = Q(created_at__date__gte=since)
-    counts = base.aggregate(
-        open=Count("pk", filter=open_q),
-        recent=Count("pk", filter=recent_q),
+class _Cells:
+    """Counts, the relations between them (``total = Σ parts``) and cells never shown."""
+
+    def __init__(self) -> None:
+        self.values: list[int] = []
+        self.hidden: list[bool] = []
+        self.relations: list[tuple[int, list[int]]] = []
+
+    def add(self, value: int, *, hidden: bool = False) -> int:
+        self.values.append(int(value))
+        self.hidden.append(hidden)
+        return len(self.values) - 1
+
+    def relate(self, total: int, parts: list[int]) -> None:
+        self.relations.append((total, parts))
+
+    def shown(self, threshold: int) -> list[int | None]:
+        mask = privacy.protect(self.values, self.relations, threshold=threshold, hidden=self.hidden)
+        return [None if m else v for v, m in zip(self.values, mask, strict=True)]
+
+
+def _disjoint(paths: list[str]) -> bool:
+    return not any(a != b and b.startswith(a) for a in paths for b in paths)
+
+
+def _months(since: date, today: date, found) -> list[str]:
+    """Return the months ("YYYY-MM") from the one of `since` to the one of `today`, and any
+    other month a count was found in."""
+    keys, first = set(found), since.replace(day=1)
+    while first <= today:
+        keys.add(first.isoformat()[:7])
+        first = (first + timedelta(days=32)).replace(day=1)
+    return sorted(keys)
+
+
+def _counts(decision: Decision, base, *, since: date, today: date, threshold: int) -> dict:
+    """Return the suppressed counts: cases open now, and cases filed since `since` in all and
+    by category, by affected place and by month.
+
+    The breakdowns all split the one published total of recent cases, so the relations between
+    the cells are exact (``recent = Σ categories = Σ places = Σ months``) and a suppressed
+    cell cannot be had by subtraction.
+    """
+    places = list(decision.places.all().order_by("path"))
+    recent = base.filter(created_at__gte=local_midnight(since))
+    totals = base.aggregate(
+        open=Count("pk", filter=Q(status__in=list(OPEN_STATUSES))),
+        recent=Count("pk", filter=Q(created_at__gte=local_midnight(since))),
     )
-    by_category = list(
-        base.filter(open_q | recent_q)
-        .values("category__code", "category__name_zh", "category__name_en")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "category__code")[:10]
-    )
-    listed = (
-        base.filter(open_q | recent_q)
-        .filter(sensitivity=Sensitivity.NORMAL)
-        .select_related("category", "place")
-        .order_by("-created_at", "-id")[:MAX_LISTED]
-    )
-    items = [
-        {
-            "id": c.pk,
-            "receipt": c.receipt_code,
-            "title": c.title,
-            "status": c.status,
-            "open": c.is_open,
-            "category": c.category.code if c.category else "",
-            "place": c.place.code,
-            "created": c.created_at.date().isoformat(),
-            "url": f"/staff/cases/{c.pk}",
+    in_place = recent.aggregate(
+        **{
+            f"p{i}": Count("pk", filter=Q(place_path__startswith=p.path))
+            for i, p in enumerate(places)
         }
-        for c in listed
-    ]
-    tiers = []
-    feedback_since = today - timedelta(days=SATISFACTION_DAYS)
-    for place in decision.places.all().order_by("path"):
-        tm = tier_metrics(place=place, start=feedback_since, end=today).as_dict()
-        fb = Feedback.objects.filter(
-            case__place_path__startswith=place.path, created_at__date__gte=feedback_since
-        ).aggregate(n=Count("pk"), mean=Avg("satisfaction"))
-        tiers.append(
-            {
-                "place": place.code,
-                "name_zh": place.name_zh,
-                "name_en": place.name_en,
-                "finished": tm["finished"],
-                "village_share": tm["village_share"],
-                "town_share": tm["town_share"],
-                "county_share": tm["county_share"],
-                "pushed_upward_share": tm["pushed_upward_share"],
-                "ratings": fb["n"],
-                "satisfaction": round(fb["mean"], 2) if fb["mean"] is not None else None,
-            }
-        )
+    )
+    categories = list(
+        recent.values("category__code", "category__name_zh", "category__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__code")
+    )
+    months = {
+        row["month"].date().isoformat()[:7]: row["n"]
+        for row in recent.annotate(month=TruncMonth("created_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+    }
+    month_keys = _months(since, today, months)
+
+    cells = _Cells()
+    n_open = cells.add(totals["open"])
+    n_recent = cells.add(totals["recent"])
+    top = [cells.add(r["n"]) for r in categories[:TOP_CATEGORIES]]
+    rest = sum(r["n"] for r in categories[TOP_CATEGORIES:])
+    cells.relate(n_recent, top + ([cells.add(rest, hidden=True)] if rest else []))
+    by_place = [cells.add(in_place[f"p{i}"]) for i in range(len(places))]
+    if _disjoint([p.path for p in places]):
+        cells.relate(n_recent, by_place)
+    by_month = [cells.add(months.get(k, 0)) for k in month_keys]
+    cells.relate(n_recent, by_month)
+    shown = cells.shown(threshold)
     return {
-        "as_of": today.isoformat(),
-        "since": since.isoformat(),
-        "categories": decision.evidence_categories(),
-        "open_cases": counts["open"],
-        "recent_cases": counts["recent"],
+        "open_cases": shown[n_open],
+        "recent_cases": shown[n_recent],
         "by_category": [
             {
                 "code": r["category__code"] or "",
                 "name_zh": r["category__name_zh"] or "",
                 "name_en": r["category__name_en"] or "",
-                "count": r["n"],
+                "count": shown[i],
             }
-            for r in by_category
+            for r, i in zip(categories, top, strict=False)
         ],
-        "cases": items,
+        "by_place": [
+            {"place": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "count": shown[i]}
+            for p, i in zip(places, by_place, strict=True)
+        ],
+        "by_month": [
+            {"month": k, "count": shown[i]} for k, i in zip(month_keys, by_month, strict=True)
+        ],
+    }
+
+
+def _tiers(decision: Decision, *, today: date, threshold: int) -> list[dict]:
+    """Return where cases finished and how residents rated them, per affected place; a count
+    below the threshold, and any share or mean taken over it, is not shown."""
+    out = []
+    since = today - timedelta(days=SATISFACTION_DAYS)
+    for place in decision.places.all().order_by("path"):
+        tm = tier_metrics(place=place, start=since, end=today).as_dict()
+        fb = Feedback.objects.filter(
+            case__place_path__startswith=place.path, created_at__gte=local_midnight(since)
+        ).aggregate(n=Count("pk"), mean=Avg("satisfaction"))
+        finished = tm["finished"] >= threshold
+        rated = fb["n"] >= threshold
+        out.append(
+            {
+                "place": place.code,
+                "name_zh": place.name_zh,
+                "name_en": place.name_en,
+                "finished": tm["finished"] if finished else None,
+                **{
+                    key: tm[key] if finished else None
+                    for key in (
+                        "village_share",
+                        "town_share",
+                        "county_share",
+                        "pushed_upward_share",
+                    )
+                },
+                "ratings": fb["n"] if rated else None,
+                "satisfaction": round(fb["mean"], 2) if rated and fb["mean"] is not None else None,
+            }
+        )
+    return out
+
+
+def _case_line(c: Case) -> dict:
+    return {
+        "id": c.pk,
+        "receipt": c.receipt_code,
+        "title": c.title,
+        "status": c.status,
+        "open": c.is_open,
+        "category": c.category.code if c.category else "",
+        "place": c.place.code,
+        "created": c.created_at.date().isoformat(),
+        "url": f"/staff/cases/{c.pk}",
+    }
+
+
+def platform_evidence(decision: Decision, *, today: date, reader) -> dict:
+    """Return the evidence for the decision as `reader` may see it: suppressed counts, alerts,
+    tier and satisfaction figures, and lines of the ordinary cases the reader may see."""
+    threshold = min_cell()
+    since = today - timedelta(days=RECENT_DAYS)
+    base = evidence_cases(decision)
+    listed = (
+        base.filter(Q(status__in=list(OPEN_STATUSES)) | Q(created_at__gte=local_midnight(since)))
+        .filter(sensitivity=Sensitivity.NORMAL, pk__in=cases_visible_to(reader).values("pk"))
+        .select_related("category", "place")
+        .order_by("-created_at", "-id")[:MAX_LISTED]
+    )
+    return {
+        "as_of": today.isoformat(),
+        "since": since.isoformat(),
+        "categories": decision.evidence_categories(),
+        "suppressed_below": threshold,
+        **_counts(decision, base, since=since, today=today, threshold=threshold),
+        "cases": [_case_line(c) for c in listed],
         "alerts": alerts_for_decision(decision, since=since),
-        "places": tiers,
+        "places": _tiers(decision, today=today, threshold=threshold),
+    }
+
+
+def evidence_for(evidence: dict | None, *, reader) -> dict:
+    """Return stored evidence (a report's snapshot) as `reader` may see it.
+
+    Case lines are kept only for cases that are still ordinary and that the reader may see now.
+    A snapshot taken before counts were suppressed gets its small counts suppressed here.
+    """
+    if not evidence:
+        return {}
+    out = dict(evidence)
+    lines = evidence.get("cases") or []
+    ids = [line.get("id") for line in lines]
+    visible = set(
+        cases_visible_to(reader)
+        .filter(pk__in=ids, sensitivity=Sensitivity.NORMAL)
+        .values_list("pk", flat=True)
+    )
+    out["cases"] = [line for line in lines if line.get("id") in visible]
+    if "suppressed_below" not in evidence:
+        out.update(_suppress_old(evidence, threshold=min_cell()))
+    return out
+
+
+def _suppress_old(evidence: dict, *, threshold: int) -> dict:
+    """Suppress the counts of a snapshot taken before suppression: each small count is hidden.
+
+    Its published counts have no relation a reader could subtract along (the categories were the
+    ten largest of a total that was never shown), so hiding the small ones is enough.
+    """
+
+    def cell(n):
+        return n if n is not None and n >= threshold else None
+
+    places = []
+    for p in evidence.get("places", []):
+        finished = cell(p.get("finished"))
+        ratings = cell(p.get("ratings"))
+        places.append(
+            {
+                **p,
+                "finished": finished,
+                **{
+                    k: (p.get(k) if finished is not None else None)
+                    for k in ("village_share", "town_share", "county_share", "pushed_upward_share")
+                },
+                "ratings": ratings,
+                "satisfaction": p.get("satisfaction") if ratings is not None else None,
+            }
+        )
+    return {
+        "suppressed_below": threshold,
+        "open_cases": cell(evidence.get("open_cases")),
+        "recent_cases": cell(evidence.get("recent_cases")),
+        "by_category": [
+            {**r, "count": cell(r.get("count"))} for r in evidence.get("by_category", [])
+        ],
+        "places": places,
     }

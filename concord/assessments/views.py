@@ -59,7 +59,9 @@ def staff_report(request: HttpRequest, assessment_id: int, lang: str) -> HttpRes
         a = selectors.get_assessment_for_user(request.user, assessment_id)
     except NotFound as exc:
         raise Http404 from exc
-    response = HttpResponse(report_pdf(a, language=lang), content_type="application/pdf")
+    response = HttpResponse(
+        report_pdf(a, language=lang, reader=request.user), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="assessment-{a.pk}-{lang}.pdf"'
     return response
 

@@ -530,6 +530,58 @@ def assessments(w) -> dict:
     return out
 
 
+def reported_assessments(w) -> dict:
+    """Siting decisions like those of `assessments` (T1's for V11 by alice, T2's for V21 by
+    carol) whose reports are issued, each with an ordinary environmental case in its village
+    among the report's evidence. The consultations ran last month."""
+    from concord.assessments import actions
+    from concord.assessments.models import DecisionType
+
+    dtype = DecisionType.objects.get(code="facility_siting")
+    out = {}
+    for variant, staff, leader, team, unit, place in [
+        ("inside", w.alice, w.sam, [w.alice], w.u_t1, w.V11),
+        ("outside", w.carol, w.carol, [], w.u_t2, w.V21),
+    ]:
+        case = _case(place, "CM04.01.002", title="转运站附近空气异味").case
+        decision = actions.decision_create(
+            actor=staff,
+            title="垃圾转运站选址",
+            description="拟建转运站",
+            decision_type=dtype,
+            owner_unit=unit,
+            places=[place],
+        )
+        actions.decision_screen(actor=staff, decision=decision)
+        assessment = actions.assessment_plan(
+            actor=staff,
+            decision=decision,
+            leader=leader,
+            team=team,
+            method="full",
+            starts_on=TODAY() - timedelta(days=40),
+            ends_on=TODAY() + timedelta(days=20),
+        )
+        actions.consultation_open(
+            actor=staff, assessment=assessment, opens_on=TODAY() - timedelta(days=30)
+        )
+        actions.consultation_close(actor=staff, assessment=assessment)
+        actions.risk_point_add(
+            actor=staff,
+            assessment=assessment,
+            dimension="controllability",
+            title="居民反对",
+            likelihood=2,
+            impact=3,
+            mitigation="公示补偿方案",
+        )
+        actions.assessment_issue_report(
+            actor=staff, assessment=assessment, contingency_plan="现场工作组值守"
+        )
+        out[variant] = {"assessment_id": assessment.pk, "receipt": case.receipt_code, "lang": "en"}
+    return out
+
+
 def comments_by_token(w) -> dict:
     made = assessments(w)["inside"]
     return {

@@ -313,6 +313,13 @@ SEE_ASSESSMENT = {
     "inside": who("alice", "bob", "dora", "sam", "zoe", "ana"),
     "outside": who("carol", "dora", "zoe", "ana"),
 }
+# The evidence of a reported assessment (mo.reported_assessments) names a case only to those
+# who may see that case (an ordinary one in V11 / V21), wherever it is shown: the assessment, the
+# live evidence and the PDF report. The analyst gets the counts only (suppressed when small).
+SEE_EVIDENCE_CASES = {
+    "inside": who("alice", "bob", "dora", "sam", "zoe"),
+    "outside": who("carol", "dora", "zoe"),
+}
 MANAGE_ASSESSMENT = {"inside": who("alice", "sam", "zoe"), "outside": who("carol", "zoe")}
 REVIEW_ASSESSMENT = SUPERVISE_PLACE  # sign-off: supervisors over the owner unit
 # A mitigation task for the county labour bureau: the assessment's managers and that bureau.
@@ -397,6 +404,10 @@ def _count_shows(response, params) -> bool:
 
 def _list_shows(response, params) -> bool:
     return bool(response.json())
+
+
+def _names_the_case(response, params) -> bool:
+    return params["receipt"].encode() in response.content
 
 
 def _names_the_duplicate(response, params) -> bool:
@@ -503,6 +514,8 @@ OBJECTS: list[Row] = [
     Row("POST", "/api/v1/assessments/decisions/{decision_id}/assessments", mo.assessments, MANAGE_ASSESSMENT, lambda p: {"leader": p["sam"], "starts_on": "2026-01-01", "ends_on": "2026-03-01"}),
     Row("GET", "/api/v1/assessments/{assessment_id}", mo.assessments, SEE_ASSESSMENT),
     Row("GET", "/api/v1/assessments/{assessment_id}/evidence", mo.assessments, SEE_ASSESSMENT),
+    Row("GET", "/api/v1/assessments/{assessment_id}", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
+    Row("GET", "/api/v1/assessments/{assessment_id}/evidence", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
     Row("POST", "/api/v1/assessments/{assessment_id}/consultation", mo.assessments, MANAGE_ASSESSMENT, {"opens_on": "2026-01-01"}),
     Row("POST", "/api/v1/assessments/{assessment_id}/consultation/close", mo.assessments, MANAGE_ASSESSMENT),
     Row("POST", "/api/v1/assessments/{assessment_id}/consultation/summarise", mo.assessments, MANAGE_ASSESSMENT),
@@ -515,6 +528,7 @@ OBJECTS: list[Row] = [
     Row("POST", "/api/v1/assessments/{assessment_id}/override", mo.assessments, REVIEW_ASSESSMENT, {"level": "low", "reason": "r"}),
     Row("POST", "/api/v1/assessments/{assessment_id}/report", mo.assessments, MANAGE_ASSESSMENT, {"contingency_plan": "p"}),
     Row("GET", "/api/v1/assessments/{assessment_id}/report.pdf", mo.assessments, SEE_ASSESSMENT),
+    Row("GET", "/api/v1/assessments/{assessment_id}/report.pdf", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
     Row("POST", "/api/v1/assessments/{assessment_id}/decide", mo.assessments, REVIEW_ASSESSMENT, {"outcome": "postpone", "decided_on": "2026-01-01", "body": "b", "minutes": "m"}),
     Row("POST", "/api/v1/assessments/{assessment_id}/tasks", mo.assessments, MANAGE_ASSESSMENT, {"title": "t", "owner_unit": "LB-C", "due_on": SOON}),
     Row("POST", "/api/v1/assessments/tasks/{task_id}/complete", mo.assessments, COMPLETE_TASK, {"note": "已公示"}),
@@ -559,6 +573,7 @@ OBJECTS: list[Row] = [
     Row("POST", "wellbeing/network/<str:code>/", mo.counselling_teams, CHANGE_TEAM, lambda p: {"form": "participation", "activity": p["activity_id"], "participants": "12"}),
     Row("GET", "assessments/staff/<int:assessment_id>", mo.assessments, SEE_ASSESSMENT),
     Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.assessments, SEE_ASSESSMENT),
+    Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
     Row("GET", "safety/warnings/<int:warning_id>/checklist/", mo.warnings, FILE_IN_PLACE, shows=_shows("张奶奶")),
     Row("GET", "safety/warnings/<int:warning_id>/count.json", mo.warnings, COUNT_IN_PLACE, shows=_count_shows),
     Row("POST", "safety/checks/<int:check_id>/", mo.warnings, FILE_IN_PLACE, {"status": "reached"}),
@@ -694,11 +709,21 @@ def _row_id(row: Row) -> str:
 @pytest.fixture
 def quick(monkeypatch, caplog):
     """Who may fetch a PDF or a theme summary is the question here, not how they are made:
-    stand in for the renderers and the theme classifier, and keep refusals out of the log."""
+    stand in for the renderers and the theme classifier, and keep refusals out of the log.
+    The assessment report's stand-in is its HTML, so rows can check which cases it names."""
+    from concord.assessments.documents import report_html
+
     caplog.set_level(logging.ERROR, logger="django.request")
     pdf = lambda *args, **kwargs: b"%PDF-1.7 stand-in"  # noqa: E731
-    monkeypatch.setattr("concord.assessments.api.report_pdf", pdf)
-    monkeypatch.setattr("concord.assessments.views.report_pdf", pdf)
+
+    def report(assessment, *, reader, language="zh-hans") -> bytes:
+        return (
+            b"%PDF-1.7 stand-in\n"
+            + report_html(assessment, reader=reader, language=language).encode()
+        )
+
+    monkeypatch.setattr("concord.assessments.api.report_pdf", report)
+    monkeypatch.setattr("concord.assessments.views.report_pdf", report)
     monkeypatch.setattr("concord.channels.documents.agreement_pdf", pdf)
     monkeypatch.setattr(
         "concord.assessments.actions.classify_texts", lambda texts: [("", 0.0) for _t in texts]

@@ -241,5 +241,6 @@ def test_alerts_in_the_affected_places_and_categories_are_evidence(world, at, pl
     covering = alert("b", world.T1, "CM04")  # a town alert covers the affected villages
     alert("c", world.V21, "CM04")  # another town
     alert("d", world.V11, "CM15")  # an unrelated category group
-    found = {a["id"] for a in platform_evidence(decision, today=date(2026, 3, 2))["alerts"]}
+    evidence = platform_evidence(decision, today=date(2026, 3, 2), reader=world.sam)
+    found = {a["id"] for a in evidence["alerts"]}
     assert found == {inside.pk, covering.pk}

@@ -62,9 +62,9 @@ def _font_names(pdf: bytes) -> set[str]:
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_report_renders_chinese_text_with_an_embedded_cjk_font(demo, language):
+def test_the_report_renders_chinese_text_with_an_embedded_cjk_font(world, demo, language):
     a = Assessment.objects.get(pk=demo["finished"])
-    pdf = report_pdf(a, language=language)
+    pdf = report_pdf(a, language=language, reader=world.zoe)
     doc = pdfium.PdfDocument(pdf)
     page = doc[0]
     text = page.get_textpage().get_text_range()
