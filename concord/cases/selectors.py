@@ -105,7 +105,11 @@ def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
     if filters.created_to:
         qs = qs.filter(created_at__lt=local_midnight(filters.created_to + timedelta(days=1)))
     if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(receipt_code__iexact=filters.q.strip()))
+        # A term without upper or lower case (Chinese, digits) matches the same either way;
+        # a plain LIKE then spares upper-casing every title it reads.
+        uncased = filters.q.upper() == filters.q.lower()
+        title = Q(title__contains=filters.q) if uncased else Q(title__icontains=filters.q)
+        qs = qs.filter(title | Q(receipt_code__iexact=filters.q.strip()))
     return qs.order_by("-created_at", "-id")
 
 
