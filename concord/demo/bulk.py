@@ -362,7 +362,7 @@ class _Sink:
             else:
                 marks = ", ".join(["%s"] * len(table.fields))
                 # Table and column names come from the models, quoted; values are parameters.
-                sql = f"INSERT INTO {name} ({columns}) VALUES ({marks})"  # noqa: S608
+                sql = f"INSERT INTO {name} ({columns}) VALUES ({marks})"  # noqa: S608 # nosec B608
                 cursor.executemany(sql, rows)
 
     def _adapter(self, field: models.Field):
