@@ -38,8 +38,10 @@ from concord.web import forms as web_forms
 from concord.web import selectors, wording
 
 PAGE_SIZE = 50
-# A queue counts at most this many cases (200 pages); past it the caption says "more than".
-QUEUE_COUNT_CAP = 10_000
+# A queue counts at most this many cases (40 pages); past it the caption says "more than".
+# Counting reads every matching row: a town's whole history is some 100,000 of them, and
+# nobody pages through more than a few dozen pages of a queue.
+QUEUE_COUNT_CAP = 2_000
 
 
 class CappedPaginator(Paginator):
