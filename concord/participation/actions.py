@@ -855,6 +855,37 @@ def convention_publish(
 # --- open data ---------------------------------------------------------------------------------
 
 
+SNAPSHOT_BACKFILL_MONTHS = 24
+
+
+def opendata_snapshots_due(*, today: date | None = None) -> list[date]:
+    """Store the snapshot of the last complete month and of any of the 23 before it that has
+    cases but no snapshot yet; return the months stored now.
+
+    Run hourly by the worker, so a finished month is published from its snapshot within the
+    hour, and months from before snapshots were taken are filled in once.
+    """
+    from . import opendata
+
+    last = opendata.last_complete_month(today)
+    first_case = Case.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if first_case is None:
+        return []
+    start = timezone.localtime(first_case).date().replace(day=1)
+    months = []
+    month = last
+    for _step in range(SNAPSHOT_BACKFILL_MONTHS):
+        if month < start:
+            break
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    stored = set(OpenDataSnapshot.objects.filter(month__in=months).values_list("month", flat=True))
+    missing = [m for m in months if m not in stored]
+    for m in missing:
+        opendata_snapshot(month=m)
+    return missing
+
+
 def opendata_snapshot(*, month: date) -> OpenDataSnapshot:
     """Store a complete month's published tables and data dictionary (idempotent)."""
     from . import opendata

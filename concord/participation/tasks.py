@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import actions, opendata
+from . import actions
 
 
 @task()
-def monthly_snapshot() -> str:
-    """Store the open-data snapshot of the last complete month (idempotent)."""
-    return str(actions.opendata_snapshot(month=opendata.last_complete_month()))
+def monthly_snapshot() -> list[str]:
+    """Store the open-data snapshots that are due: the last complete month and any gaps."""
+    return [m.isoformat() for m in actions.opendata_snapshots_due()]
 
 
 @task()

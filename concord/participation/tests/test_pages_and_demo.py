@@ -77,3 +77,26 @@ def test_demo_participation_content_on_the_world(world, at):
     assert made["suggestions"] >= 1 and made["polls"] >= 1
     assert Suggestion.objects.filter(support_count__gte=3).exists()
     assert Vote.objects.exists()
+
+
+def test_the_hourly_job_stores_the_finished_month_and_fills_gaps_once(world, at):
+    from concord.participation.tasks import monthly_snapshot
+
+    def file_case():
+        ca.case_submit(kind="dispute", title="邻里纠纷", description="d", place=world.V11)
+
+    at("2026-01-20 09:00")
+    file_case()
+    at("2026-03-15 09:00")
+    file_case()
+    at("2026-04-01 01:00")
+    # January to March: the months since the first case, none stored yet.
+    assert monthly_snapshot.call() == ["2026-03-01", "2026-02-01", "2026-01-01"]
+    assert monthly_snapshot.call() == []
+    assert sorted(OpenDataSnapshot.objects.values_list("month", flat=True)) == [
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    ]
+    at("2026-05-01 00:30")
+    assert monthly_snapshot.call() == ["2026-04-01"]
