@@ -47,28 +47,19 @@ def append_event(
     # Round-trip through canonical JSON so what is hashed is exactly what is stored.
     data = json.loads(canonical_json(data or {}))
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
-    digest = event_digest(
-        prev_hash=prev_hash,
+    event = build_event(
         stream=stream,
         seq=seq,
+        prev_hash=prev_hash,
         kind=kind,
-        actor_id=actor_id,
         created_at=now,
+        case_id=case.pk if case is not None else None,
+        actor_id=actor_id,
         public=public,
         data=data,
     )
-    event = Event(
-        stream=stream,
-        seq=seq,
-        case=case,
-        kind=kind,
-        actor_id=actor_id,
-        created_at=now,
-        public=public,
-        data=data,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    if case is not None:
+        event.case = case  # keep the loaded case on the event (no query to reach it)
     event.save()
     return event
 
