@@ -42,6 +42,7 @@ from concord.cases.routing import unit_for
 from concord.cases.seed import read_category_rows
 from concord.core.audit import GENESIS
 from concord.core.calendar import default_calendar
+from concord.core.refcache import forget
 from concord.places.geometry import bbox_and_centroid, parse_boundary
 from concord.places.models import Level, Place
 
@@ -430,7 +431,9 @@ def _write_units(county: geography.CountyPlan, places: dict[str, Place]) -> dict
                 channels=["service_dispatch"],
             )
         )
-    return {u.code: u for u in Unit.objects.bulk_create(rows)}
+    units = {u.code: u for u in Unit.objects.bulk_create(rows)}
+    forget()  # bulk_create sends no save signals: drop any routing this process memoised
+    return units
 
 
 def _dept_code(key: str, county_code: str) -> str:
