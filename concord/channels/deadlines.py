@@ -73,7 +73,11 @@ def clock_label(clock: Clock) -> str:
         except rules.RulesError:
             return clock.kind
         return rule.label_en if (get_language() or "").startswith("en") else rule.label_zh
-    return str(_("Handling time")) if clock.kind == "handle" else clock.kind
+    if clock.kind == "handle":
+        return str(_("Handling time"))
+    if clock.kind == "performance":
+        return str(_("Performing the agreement"))
+    return clock.kind.replace("_", " ")
 
 
 def escalates(clock: Clock) -> bool:

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from concord.cases.models import Clock, Event, Status
-from concord.channels import rules
 from concord.channels.actions import RESIDENT_DEADLINES
-from concord.web.guide import _pick
+from concord.channels.deadlines import clock_label  # noqa: F401 -- re-exported for pages
 
 STATUS_PLAIN = {
     Status.SUBMITTED: _("We have received your matter and are deciding who handles it."),
@@ -92,20 +91,6 @@ def event_text(event: Event, language: str | None = None) -> str:
     return ""
 
 
-def clock_label(clock: Clock) -> str:
-    """Return a readable name of a clock: the rule's label, or the handling clock."""
-    if ":" in clock.kind:
-        channel, kind = clock.kind.split(":", 1)
-        try:
-            rule = rules.get_channel(channel).clock(kind)
-        except rules.RulesError:
-            return clock.kind
-        return _pick(rule.label_zh, rule.label_en)
-    if clock.kind == "handle":
-        return str(_("Handling time"))
-    if clock.kind == "performance":
-        return str(_("Performing the agreement"))
-    return clock.kind.replace("_", " ")
 
 
 def clock_binds_resident(clock: Clock) -> bool:

@@ -107,3 +107,17 @@ def test_feedback_no_can_escalate_by_setting(world, settings):
     ca.case_feedback(case=case, resolved="no", satisfaction=2)
     case.refresh_from_db()
     assert case.level == "town" and case.status == "escalated"
+
+
+def test_every_kind_of_clock_is_named_in_words():
+    from django.utils import translation
+
+    from concord.cases.models import Clock
+    from concord.channels.deadlines import clock_label
+
+    with translation.override("zh-hans"):
+        assert clock_label(Clock(kind="performance")) == "协议履行"
+        assert clock_label(Clock(kind="handle")) == "办理期限"
+    with translation.override("en"):
+        assert clock_label(Clock(kind="performance")) == "Performing the agreement"
+        assert clock_label(Clock(kind="odd_kind")) == "odd kind"
