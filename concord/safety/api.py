@@ -657,7 +657,7 @@ def _incident_out(user, incident_id: int) -> dict:
         "missing": i.missing,
         "displaced": i.displaced,
         "needs": i.needs,
-        "cases": [c.receipt_code for c in i.cases.all()],
+        "cases": [c.receipt_code for c in selectors.incident_cases_for(user, i)],
         "timeline": [
             {"at": a.at, "text": a.text, "checklist_item": a.checklist_item}
             for a in sorted(i.timeline.all(), key=lambda a: (a.at, a.pk))

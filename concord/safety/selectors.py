@@ -284,3 +284,10 @@ def verifications_of(case_id: int) -> QuerySet[Verification]:
         .select_related("verifier")
         .order_by("-created_at", "-id")
     )
+
+
+def incident_cases_for(user, incident):
+    """The cases linked to an incident that this reader may see (the rest are not named)."""
+    from concord.cases.selectors import cases_visible_to
+
+    return incident.cases.filter(pk__in=cases_visible_to(user).values("pk")).order_by("id")

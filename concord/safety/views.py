@@ -174,7 +174,7 @@ def incident_detail(request, incident_id: int):
         (item, item in incident.checklist_done)
         for item in (incident.plan.checklist if incident.plan else [])
     ]
-    cases = list(incident.cases.order_by("id"))
+    cases = list(selectors.incident_cases_for(request.user, incident))
     return render(
         request,
         "safety/incident.html",

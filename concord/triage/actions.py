@@ -154,9 +154,14 @@ def triage_missed(
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    done = 0
     for case_id in missed:
-        triage_case(case_id)
-    return len(missed)
+        try:
+            triage_case(case_id)
+            done += 1
+        except Exception:  # one broken case must not stall the sweep for the ones after it
+            logger.exception("triage sweep: case %s failed", case_id)
+    return done
 
 
 def raise_urgency(case: Case, signals: list[dict]) -> None:

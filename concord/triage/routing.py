@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit
-from concord.cases.models import Case, Status
+from concord.cases.models import Case, Channel, Sensitivity, Status
 from concord.cases.routing import route_case
 
 MIN_CASES = 10
@@ -48,6 +48,9 @@ def suggest_route(case: Case, *, days: int = 365) -> RouteSuggestion:
             created_at__gte=timezone.now() - timedelta(days=days),
         )
         .exclude(pk=case.pk)
+        # Sealed counselling cases never inform routing advice that other readers see.
+        .exclude(Q(sensitivity=Sensitivity.SEALED) | Q(channel=Channel.COUNSELLING_REFERRAL))
+        .filter(owner_unit__is_active=True)
         .values("owner_unit")
         .annotate(n=Count("pk"))
         .order_by("-n")

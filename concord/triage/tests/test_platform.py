@@ -230,3 +230,21 @@ def test_the_sweep_triages_cases_whose_queued_task_was_lost(world, at, settings)
     assert ta.triage_missed() == 1
     assert Suggestion.objects.get(case=lost.case).categories[0][0] == "CM15"
     assert ta.triage_missed() == 0
+
+
+def test_one_failing_case_does_not_stall_the_sweep(world, at, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    at("2026-09-01 09:00")
+    broken = ca.case_submit(kind="grievance", title=WAGES[0], description=WAGES[1], place=world.V11)
+    fine = ca.case_submit(kind="grievance", title=WAGES[0], description=WAGES[1], place=world.V12)
+    real = ta.triage_case
+
+    def triage(case_id):
+        if case_id == broken.case.pk:
+            raise RuntimeError("corrupt case")
+        return real(case_id)
+
+    monkeypatch.setattr(ta, "triage_case", triage)
+    at("2026-09-01 09:05")
+    assert ta.triage_missed() == 1
+    assert Suggestion.objects.filter(case=fine.case).exists()
