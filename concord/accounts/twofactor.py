@@ -17,6 +17,8 @@ STAFF_PREFIXES = (
     "/assessments/staff/",
     "/safety/warnings/",
     "/safety/checks/",
+    "/safety/incidents/",
+    "/safety/hazards/",
 )
 
 

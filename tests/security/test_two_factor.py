@@ -86,3 +86,22 @@ def test_enrolment_shows_the_key_as_a_scannable_qr_code(world, client, required)
     assert client.get("/accounts/2fa/qr.svg").status_code == 404
     client.logout()
     assert client.get("/accounts/2fa/qr.svg").status_code == 302
+
+
+def test_every_staff_page_waits_for_the_second_factor(world, client, required):
+    import re
+
+    from .test_least_privilege import page_routes, rule_for
+
+    client.force_login(world.sam)
+    checked = 0
+    for route in page_routes():
+        path = route.lstrip("^").rstrip("$")
+        if rule_for("PAGE", path) != "staff" or path.startswith("accounts/2fa/"):
+            continue
+        url = "/" + re.sub(r"<[^>]+>", "1", path)
+        answer = client.get(url)
+        assert answer.status_code == 302, url
+        assert answer["Location"].startswith("/accounts/2fa/"), url
+        checked += 1
+    assert checked > 20
