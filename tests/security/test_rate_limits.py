@@ -106,3 +106,18 @@ def test_switched_off_with_a_zero_limit(world, client, settings):
         assert (
             client.post("/api/v1/cases", body, content_type="application/json").status_code == 201
         )
+
+
+@pytest.mark.django_db
+def test_a_made_up_authorization_header_does_not_lift_the_limit(world, client, limit):
+    from concord.accounts.models import ApiToken
+
+    bogus = {"Authorization": "Bearer made-up"}
+    codes = [client.get("/track/C-2026-000001/guess/", headers=bogus).status_code for _ in range(3)]
+    assert codes[-1] == 429
+    token = ApiToken.issue(user=world.alice, name="app")[1]
+    real = {"Authorization": f"Bearer {token}"}
+    body = {"kind": "dispute", "title": "t", "description": "d", "place": "V11"}
+    for _ in range(limit + 1):
+        answer = client.post("/api/v1/cases", body, content_type="application/json", headers=real)
+        assert answer.status_code == 201
