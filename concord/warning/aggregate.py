@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import Count
@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractIsoYear, ExtractWeek
 from django.utils import timezone
 
 from concord.cases.models import Case
+from concord.cases.selectors import local_midnight
 from concord.places.models import Place
 
 
@@ -39,8 +40,8 @@ def weekly_counts(*, end: date, weeks: int, min_total: int = 1) -> Series:
     """
     first = week_start(end) - timedelta(weeks=weeks - 1)
     tz = timezone.get_current_timezone()
-    since = datetime.combine(first, time.min, tzinfo=tz)
-    until = datetime.combine(first + timedelta(weeks=weeks), time.min, tzinfo=tz)
+    since = local_midnight(first)
+    until = local_midnight(first + timedelta(weeks=weeks))
     rows = list(
         Case.objects.filter(created_at__gte=since, created_at__lt=until)
         .annotate(

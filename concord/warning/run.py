@@ -188,7 +188,8 @@ def _raise_alert(
     notify(
         recipients=users,
         kind="alert",
-        subject=_("Early warning: %(place)s") % {"place": place.localized_name()},
+        subject=_("Early warning: %(place)s, %(category)s")
+        % {"place": place.localized_name(), "category": _category_name(root)},
         body=_("%(method)s: observed %(observed)s, expected %(expected)s, threshold %(threshold)s")
         % {
             "method": method,
@@ -285,3 +286,11 @@ def _common_place(places: list[Place]) -> Place:
     paths = [p.ancestors_paths() for p in places]
     shared = [p for p in paths[0] if all(p in other for other in paths[1:])]
     return Place.objects.get(path=shared[-1])
+
+
+def _category_name(root: str) -> str:
+    """Name an alert's category group for people (every category when the group is empty)."""
+    from concord.cases.models import Category
+
+    category = Category.objects.filter(code=root).first() if root else None
+    return category.localized_name() if category else str(_("all categories"))

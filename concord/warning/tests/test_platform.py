@@ -68,6 +68,17 @@ def test_a_surge_raises_an_explained_alert_with_its_cases_once(world, api):
     )
     # A second run raises nothing new.
     assert surveillance_run(today=today).alerts_created == 0
+    # The notice names the place and the category group, so two alerts can be told apart.
+    from concord.cases.models import Category
+    from concord.notifications.models import Notification
+
+    subjects = set(
+        Notification.objects.filter(dedupe_key=f"alert:{alert.pk}").values_list(
+            "subject", flat=True
+        )
+    )
+    name = Category.objects.get(code="CM04").localized_name()
+    assert subjects and all(world.V11.localized_name() in s and name in s for s in subjects)
 
     body = api.as_user(world.ana).get(f"/warning/alerts/{alert.pk}").json()
     assert "15" in body["explanation"] and "ears-c2" in body["explanation"]
