@@ -18,6 +18,10 @@ SEALED_FAILED = {
     ),
 }
 
+# How the wellbeing app's notices name what they are about.
+REFERRAL_LINK = "/wellbeing/referrals/"
+EXPORT_KEY = "wellbeing:export:"
+
 
 def place_seal_and_redact(apps, schema_editor):
     """Give old notices the place of their case; seal the counselling notices (the wellbeing
@@ -30,9 +34,32 @@ def place_seal_and_redact(apps, schema_editor):
     Notification.objects.filter(case__isnull=False).update(
         place_id=Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("place_id")[:1])
     )
+    Referral = apps.get_model("wellbeing", "Referral")
+    ExportRequest = apps.get_model("wellbeing", "ExportRequest")
+
+    def team_named_by(row) -> int | None:
+        """Return the team of the referral or export the notice is about, if it names one."""
+        link = row.link or ""
+        if link.startswith(REFERRAL_LINK) and link.endswith("/"):
+            pk = link[len(REFERRAL_LINK) : -1]
+            if pk.isdigit():
+                return Referral.objects.filter(pk=int(pk)).values_list("team_id", flat=True).first()
+        key = row.dedupe_key or ""
+        if key.startswith(EXPORT_KEY):
+            pk = key[len(EXPORT_KEY) :]
+            if pk.isdigit():
+                return (
+                    ExportRequest.objects.filter(pk=int(pk))
+                    .values_list("team_id", flat=True)
+                    .first()
+                )
+        return None
+
     sealed = Notification.objects.filter(kind__startswith="wellbeing")
     for row in sealed.iterator():
-        team_id = (
+        # The notice's own referral or export says its team; failing that (the referral or
+        # export is gone, or the notice names neither), guess the recipient's counselling team.
+        team_id = team_named_by(row) or (
             Membership.objects.filter(
                 user_id=row.recipient_id, role="counsellor", unit__kind="counselling_team"
             )
@@ -72,6 +99,7 @@ class Migration(migrations.Migration):
         ('accounts', '0001_initial'),
         ('notifications', '0002_notification_language_delivery_deliveryattempt_and_more'),
         ('places', '0001_initial'),
+        ('wellbeing', '0002_labels'),
     ]
 
     operations = [

@@ -238,3 +238,52 @@ def test_old_counselling_notices_are_sealed_and_old_announcements_redacted(world
     notice = Notification.objects.get(recipient=world.adam, kind="delivery_failed")
     assert "R-1" not in notice.subject + notice.body
     assert not _sees(world.zoe, failed) and _sees(world.cora, failed)
+
+
+def test_old_counselling_notices_take_the_team_of_their_referral_or_export(world, crisis_alert):
+    """A counsellor in two teams: the migration seals each old notice to the team of the
+    referral or export it is about, and guesses the recipient's team only for the rest."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from concord.accounts.models import Membership, Unit
+    from concord.accounts.roles import Role
+    from concord.wellbeing.models import ExportRequest, Referral
+
+    _failed, referral = crisis_alert
+    east = Unit.objects.create(
+        code="CT-T1", kind="counselling_team", place=world.T1, name_zh="东镇心理服务队"
+    )
+    # Cora's first membership stays the county team, so the old guess would pick it.
+    Membership.objects.create(user=world.cora, unit=east, role=Role.COUNSELLOR, place=world.T1)
+    Referral.objects.filter(pk=referral.pk).update(team=east)
+    export = ExportRequest.objects.create(
+        team=east,
+        date_from=date(2026, 1, 1),
+        date_to=date(2026, 1, 31),
+        reason="审计",
+        requested_by=world.cora,
+        requested_at=timezone.now(),
+    )
+
+    def old(kind, **fields) -> Notification:
+        return Notification.objects.create(recipient=world.cora, kind=kind, subject=kind, **fields)
+
+    about_referral = old("wellbeing_imminent", link=f"/wellbeing/referrals/{referral.pk}/")
+    about_export = old(
+        "wellbeing_export_request",
+        link="/wellbeing/exports/",
+        dedupe_key=f"wellbeing:export:{export.pk}",
+    )
+    about_nothing = old("wellbeing_digest", link="/wellbeing/queue/")
+    gone = old("wellbeing_imminent", link="/wellbeing/referrals/999999/")
+    migration = importlib.import_module(
+        "concord.notifications.migrations.0003_notification_place_sealed_team"
+    )
+    migration.place_seal_and_redact(apps, None)
+    for row in (about_referral, about_export, about_nothing, gone):
+        row.refresh_from_db()
+        assert row.sealed
+    assert about_referral.team == east and about_export.team == east
+    assert about_nothing.team == world.u_counselling and gone.team == world.u_counselling
