@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
-from concord.cases.models import OPEN_STATUSES, Case, Channel, Feedback, Sensitivity
-from concord.cases.selectors import cases_visible_to, local_midnight
+from concord.cases.models import OPEN_STATUSES, Case, Feedback, Sensitivity
+from concord.cases.selectors import UNCOUNTED_Q, cases_visible_to, local_midnight
 from concord.channels.selectors import tier_metrics
-from concord.participation import privacy
+from concord.participation.actions import policy
+from concord.participation.opendata import Cells
 
 from .models import Decision
 
@@ -35,7 +35,7 @@ TOP_CATEGORIES = 10
 
 def min_cell() -> int:
     """Return the smallest count that may be shown (the public statistics' threshold)."""
-    return int(getattr(settings, "CONCORD", {}).get("PUBLIC_MIN_CELL", 5))
+    return policy()["min_cell"]
 
 
 def _case_filter(decision: Decision) -> Q:
@@ -52,9 +52,7 @@ def evidence_cases(decision: Decision):
     """Return the cases the evidence counts: in the affected places and related categories,
     without sealed cases and counselling referrals (these reach no statistics but the
     counselling team's own)."""
-    return Case.objects.filter(_case_filter(decision)).exclude(
-        Q(sensitivity=Sensitivity.SEALED) | Q(channel=Channel.COUNSELLING_REFERRAL)
-    )
+    return Case.objects.filter(_case_filter(decision)).exclude(UNCOUNTED_Q)
 
 
 def alerts_for_decision(decision: Decision, *, since: date) -> list[dict]:
@@ -86,27 +84,6 @@ def alerts_for_decision(decision: Decision, *, since: date) -> list[dict]:
         }
         for a in qs.order_by("-period_end", "-id")[:MAX_LISTED]
     ]
-
-
-class _Cells:
-    """Counts, the relations between them (``total = Σ parts``) and cells never shown."""
-
-    def __init__(self) -> None:
-        self.values: list[int] = []
-        self.hidden: list[bool] = []
-        self.relations: list[tuple[int, list[int]]] = []
-
-    def add(self, value: int, *, hidden: bool = False) -> int:
-        self.values.append(int(value))
-        self.hidden.append(hidden)
-        return len(self.values) - 1
-
-    def relate(self, total: int, parts: list[int]) -> None:
-        self.relations.append((total, parts))
-
-    def shown(self, threshold: int) -> list[int | None]:
-        mask = privacy.protect(self.values, self.relations, threshold=threshold, hidden=self.hidden)
-        return [None if m else v for v, m in zip(self.values, mask, strict=True)]
 
 
 def _disjoint(paths: list[str]) -> bool:
@@ -157,37 +134,40 @@ def _counts(decision: Decision, base, *, since: date, today: date, threshold: in
     }
     month_keys = _months(since, today, months)
 
-    cells = _Cells()
-    n_open = cells.add(totals["open"])
-    n_recent = cells.add(totals["recent"])
-    top = [cells.add(r["n"]) for r in categories[:TOP_CATEGORIES]]
-    rest = sum(r["n"] for r in categories[TOP_CATEGORIES:])
-    cells.relate(n_recent, top + ([cells.add(rest, hidden=True)] if rest else []))
-    by_place = [cells.add(in_place[f"p{i}"]) for i in range(len(places))]
+    # The categories beyond the top ones go into a hidden remainder, which `relate` adds.
+    cells = Cells()
+    cells.add(("open",), totals["open"])
+    cells.add(("recent",), totals["recent"])
+    top = [("category", r["category__code"]) for r in categories[:TOP_CATEGORIES]]
+    for key, r in zip(top, categories, strict=False):
+        cells.add(key, r["n"])
+    cells.relate(("recent",), top)
+    by_place = [("place", p.code) for p in places]
+    for i, key in enumerate(by_place):
+        cells.add(key, in_place[f"p{i}"])
     if _disjoint([p.path for p in places]):
-        cells.relate(n_recent, by_place)
-    by_month = [cells.add(months.get(k, 0)) for k in month_keys]
-    cells.relate(n_recent, by_month)
-    shown = cells.shown(threshold)
+        cells.relate(("recent",), by_place)
+    for k in month_keys:
+        cells.add(("month", k), months.get(k, 0))
+    cells.relate(("recent",), [("month", k) for k in month_keys])
+    shown = cells.protect(threshold)
     return {
-        "open_cases": shown[n_open],
-        "recent_cases": shown[n_recent],
+        "open_cases": shown[("open",)],
+        "recent_cases": shown[("recent",)],
         "by_category": [
             {
                 "code": r["category__code"] or "",
                 "name_zh": r["category__name_zh"] or "",
                 "name_en": r["category__name_en"] or "",
-                "count": shown[i],
+                "count": shown[key],
             }
-            for r, i in zip(categories, top, strict=False)
+            for r, key in zip(categories, top, strict=False)
         ],
         "by_place": [
-            {"place": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "count": shown[i]}
-            for p, i in zip(places, by_place, strict=True)
+            {"place": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "count": shown[key]}
+            for p, key in zip(places, by_place, strict=True)
         ],
-        "by_month": [
-            {"month": k, "count": shown[i]} for k, i in zip(month_keys, by_month, strict=True)
-        ],
+        "by_month": [{"month": k, "count": shown[("month", k)]} for k in month_keys],
     }
 
 

@@ -13,7 +13,11 @@ from concord.accounts.roles import Cap
 from concord.core.errors import NotFound
 
 from . import tokens
-from .models import Case, Category, Event, Sensitivity
+from .models import Case, Category, Channel, Event, Sensitivity
+
+# Cases no statistics count (only the counselling team's own): sealed cases and counselling
+# referrals. Exclude them with ``.exclude(UNCOUNTED_Q)``.
+UNCOUNTED_Q = Q(sensitivity=Sensitivity.SEALED) | Q(channel=Channel.COUNSELLING_REFERRAL)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:

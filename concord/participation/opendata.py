@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.cases.models import Case, Channel, Sensitivity
+from concord.cases.selectors import UNCOUNTED_Q
 from concord.cases.stats import Summary, breakdown
 from concord.channels.selectors import tier_metrics
 from concord.places.models import Level, Place
@@ -70,7 +71,7 @@ def public_cases(root: Place, start: date, end: date):
         place_path__startswith=root.path,
         created_at__gte=datetime.combine(start, datetime.min.time(), tzinfo=tz),
         created_at__lt=datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz),
-    ).exclude(Q(sensitivity=Sensitivity.SEALED) | Q(channel=Channel.COUNSELLING_REFERRAL))
+    ).exclude(UNCOUNTED_Q)
 
 
 @dataclass
