@@ -25,9 +25,9 @@ from tqdm import tqdm
 
 from concord.accounts.models import UnitKind
 from concord.cases import tokens
-from concord.cases.audit import stream_for_case
+from concord.cases.audit import build_event, stream_for_case
 from concord.cases.models import Case, Category, Channel, Clock, ClockState, Event, Feedback, Party
-from concord.core.audit import GENESIS, canonical_json, event_digest
+from concord.core.audit import GENESIS, canonical_json
 from concord.core.calendar import default_calendar
 from concord.core.fields import encrypt
 from concord.places.models import Level, Place
@@ -201,10 +201,9 @@ class CaseLoader:
         created = planned.created_at
         receipt = tokens.receipt_code(planned.receipt_year, case_id)
         start = created.astimezone(TZ).date()
-        on_time = None
-        if life.resolved_at is not None:
-            due = self._due(start, category.handling_days)
-            on_time = life.resolved_at.astimezone(TZ).date() <= due
+        clock = self._clock(planned, life, case_id, channel, start)
+        # On time means within the handling clock, pauses included (as the resolve action judges).
+        on_time = clock["state"] == ClockState.MET if life.resolved_at is not None else None
         cases.add(
             id=case_id,
             created_at=created,
@@ -252,7 +251,7 @@ class CaseLoader:
                 phone=self._phones[rng.randrange(len(self._phones))],
                 address=self._encrypt(p["address"][:300]),
             )
-        clocks.add(**self._clock(planned, life, case_id, channel, start))
+        clocks.add(**clock)
         if life.rating is not None:
             answer, score, comment, at = life.rating
             ratings.add(
@@ -270,27 +269,18 @@ class CaseLoader:
         }
         at = created.astimezone(UTC)
         actor_id = filer.pk if filer else None
-        events.add(
+        event = build_event(
             stream=stream,
             seq=1,
-            case_id=case_id,
+            prev_hash=GENESIS,
             kind="submitted",
-            actor_id=actor_id,
             created_at=at,
+            case_id=case_id,
+            actor_id=actor_id,
             public=True,
             data=data,
-            prev_hash=GENESIS,
-            hash=event_digest(
-                prev_hash=GENESIS,
-                stream=stream,
-                seq=1,
-                kind="submitted",
-                actor_id=actor_id,
-                created_at=at,
-                public=True,
-                data=data,
-            ),
         )
+        events.add(**{name: getattr(event, name) for name in events.defaults})
 
     def _clock(self, planned: PlannedCase, life: Life, case_id, channel, start: date) -> dict:
         """Return the handling clock's values, as `generator._CaseWriter._clock` computes them."""

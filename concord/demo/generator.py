@@ -613,7 +613,11 @@ class _CaseWriter:
             case = self._case_row(planned, case_id, receipt, transfers, feedback, events)
             rows.append(case)
             parties.extend(Party(case_id=case_id, **p) for p in planned.parties)
-            clocks.append(self._clock(planned, case))
+            clock = self._clock(planned, case)
+            if case.resolved_at is not None:
+                # On time means within the handling clock, pauses included, as the action judges.
+                case.resolved_on_time = clock.state == ClockState.MET
+            clocks.append(clock)
         Case.objects.bulk_create(rows, batch_size=500)
         Party.objects.bulk_create(parties, batch_size=1000)
         TransferRequest.objects.bulk_create(transfers, batch_size=1000)
@@ -761,11 +765,6 @@ class _CaseWriter:
             events.append(event)
         last_at = planned.steps[-1].at
         planned_status = status
-        on_time = None
-        if resolved_at is not None:
-            start = planned.created_at.astimezone(TZ).date()
-            due = self.cal.add_calendar_days(start, category.handling_days)
-            on_time = resolved_at.astimezone(TZ).date() <= due
         responded_at = accepted_at or (closed_at if planned_status == "not_accepted" else None)
         return Case(
             id=case_id,
@@ -778,7 +777,6 @@ class _CaseWriter:
             category=category,
             category_root=category.code.split(".")[0],
             responded_at=responded_at,
-            resolved_on_time=on_time,
             place=grid,
             place_path=grid.path,
             lat=planned.lat,
