@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit
-from concord.cases.models import Case, Channel, Sensitivity, Status
+from concord.cases.models import Case, Status
 from concord.cases.routing import route_case
+from concord.cases.selectors import UNCOUNTED_Q
 
 MIN_CASES = 10
 MIN_SHARE = 0.6
@@ -49,7 +50,7 @@ def suggest_route(case: Case, *, days: int = 365) -> RouteSuggestion:
         )
         .exclude(pk=case.pk)
         # Sealed counselling cases never inform routing advice that other readers see.
-        .exclude(Q(sensitivity=Sensitivity.SEALED) | Q(channel=Channel.COUNSELLING_REFERRAL))
+        .exclude(UNCOUNTED_Q)
         .filter(owner_unit__is_active=True)
         .values("owner_unit")
         .annotate(n=Count("pk"))
