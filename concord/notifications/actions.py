@@ -395,10 +395,30 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
     return delivery
 
 
+def sealed_failure_unanswered(actor, delivery: Delivery) -> bool:
+    """Return whether `delivery` is a sealed notice's failure the administrator `actor` is told
+    of and that no active counsellor of its team can see (no team, or none active in it)."""
+    row = (
+        sealed_failures_known_to(actor)
+        .filter(pk=delivery.pk)
+        .values_list("notification__team_id", flat=True)
+    )
+    if not row.exists():
+        return False
+    team_id = row.first()
+    return team_id is None or not _holders(Cap.WELLBEING, unit_id=team_id)
+
+
 @transaction.atomic
 def delivery_acknowledge(*, actor, delivery: Delivery) -> Delivery:
-    """Mark a failed delivery as dealt with (the person was told another way)."""
-    _require_watcher(actor, delivery)
+    """Mark a failed delivery as dealt with (the person was told another way).
+
+    Those who answer for the delivery may; so may a platform administrator for a sealed notice
+    that no active counsellor of its team can see, which would otherwise never clear. The
+    administrator still learns nothing of the notice.
+    """
+    if not sealed_failure_unanswered(actor, delivery):
+        _require_watcher(actor, delivery)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.FAILED:
         raise InvalidInput(_("Only failed deliveries can be acknowledged."))

@@ -157,8 +157,22 @@ def retry(request, delivery_id: int):
 
 @router.post("/failed/{delivery_id}/acknowledge", response=DeliveryOut)
 def acknowledge(request, delivery_id: int):
+    """Acknowledge a failed delivery; an administrator may also acknowledge a sealed notice's
+    failure that no active counsellor of its team can see, and is shown nothing of it."""
+    user = request.auth
+    unanswered = selectors.sealed_failures_known_to(user).filter(pk=delivery_id).first()
+    if unanswered is not None and actions.sealed_failure_unanswered(user, unanswered):
+        delivery = actions.delivery_acknowledge(actor=user, delivery=unanswered)
+        return _sealed_failure_out(
+            {
+                "id": delivery.pk,
+                "medium": delivery.medium,
+                "attempts": delivery.attempts,
+                "created_at": delivery.created_at,
+            }
+        )
     delivery = actions.delivery_acknowledge(
-        actor=request.auth, delivery=_failed_delivery(request.auth, delivery_id)
+        actor=user, delivery=_failed_delivery(user, delivery_id)
     )
     return _delivery_out(
         Delivery.objects.select_related("notification__recipient").get(pk=delivery.pk)

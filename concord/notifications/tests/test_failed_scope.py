@@ -287,3 +287,37 @@ def test_old_counselling_notices_take_the_team_of_their_referral_or_export(world
         assert row.sealed
     assert about_referral.team == east and about_export.team == east
     assert about_nothing.team == world.u_counselling and gone.team == world.u_counselling
+
+
+def test_an_administrator_clears_a_sealed_failure_no_counsellor_can_see(world, crisis_alert):
+    """While the team has an active counsellor only the team acknowledges; without one (the
+    team gone quiet, or no team at all) an administrator may, and still learns nothing."""
+    from concord.accounts.models import Membership
+
+    failed, referral = crisis_alert
+    with pytest.raises(NotFound):
+        actions.delivery_acknowledge(actor=world.adam, delivery=failed)
+    url = f"/failed/{failed.pk}/acknowledge"
+    assert api.post(url, headers=_as(world.adam)).status_code == 404
+
+    Membership.objects.filter(user=world.cora, unit=world.u_counselling).update(is_active=False)
+    with pytest.raises(NotFound):  # supervisors still learn nothing of it
+        actions.delivery_acknowledge(actor=world.zoe, delivery=failed)
+    answer = api.post(url, headers=_as(world.adam))
+    assert answer.status_code == 200
+    row = answer.json()
+    assert row["id"] == failed.pk and row["sealed"]
+    assert row["subject"] == row["recipient"] == row["address"] == row["last_error"] == ""
+    assert referral.reference not in answer.content.decode()
+    failed.refresh_from_db()
+    assert failed.acknowledged_by == world.adam and failed.acknowledged_at is not None
+    assert api.get("/failed", headers=_as(world.adam)).json() == []
+    assert api.post(f"/failed/{failed.pk}/retry", headers=_as(world.adam)).status_code == 404
+
+    # A sealed notice with no team at all.
+    Membership.objects.filter(user=world.cora).update(is_active=True)
+    Delivery.objects.filter(pk=failed.pk).update(acknowledged_at=None, acknowledged_by=None)
+    Notification.objects.filter(pk=failed.notification_id).update(team=None)
+    assert [r["id"] for r in api.get("/failed", headers=_as(world.adam)).json()] == [failed.pk]
+    actions.delivery_acknowledge(actor=world.adam, delivery=failed)
+    assert api.get("/failed", headers=_as(world.adam)).json() == []
