@@ -13,6 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from concord.cases.audit import append_event
 
+from .twofactor import is_staff_user
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -25,6 +27,8 @@ class TokenForm(forms.Form):
 @login_required
 def second_factor(request):
     """Enrol (first time) or confirm a TOTP code, then continue to `next`."""
+    if not is_staff_user(request.user):
+        raise Http404  # residents have no second factor: nothing to enrol
     device = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)

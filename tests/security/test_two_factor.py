@@ -55,6 +55,8 @@ def test_residents_and_api_tokens_are_not_asked_for_a_second_factor(world, clien
     client.force_login(world.resident)
     assert client.get("/").status_code == 200
     assert client.get("/track/").status_code == 200
+    assert client.get("/accounts/2fa/").status_code == 404  # nothing to enrol, no device made
+    assert not TOTPDevice.objects.filter(user=world.resident).exists()
     assert api.as_user(world.alice).get("/cases").status_code == 200  # apps use tokens
 
 
