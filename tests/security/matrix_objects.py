@@ -211,6 +211,21 @@ def hazards(w) -> dict:
     return out
 
 
+def resolved_hazards(w) -> dict:
+    """The hazards of `hazards`, each reported handled by its handler, so that it awaits the
+    on-site check; with a point inside its place (G111, V21) for the verifier's location."""
+    from concord.cases import actions as case_actions
+    from concord.cases.models import Case
+
+    made = hazards(w)
+    points = {"inside": (30.05, 120.05), "outside": (30.1, 120.6)}
+    for variant, handler in [("inside", w.grace), ("outside", w.carol)]:
+        case = Case.objects.get(pk=made[variant]["case_id"])
+        case_actions.case_resolve(actor=handler, case=case, outcome="fixed", text="已移入储存间")
+        made[variant]["lat"], made[variant]["lng"] = points[variant]
+    return made
+
+
 # --- early warning ---------------------------------------------------------------------------
 
 

@@ -414,6 +414,20 @@ def _names_the_duplicate(response, params) -> bool:
     return params["other"] in str(response.json()["duplicates"])
 
 
+def _verification(params) -> dict:
+    """An on-site check of a resolved hazard: a photo, a note and a point inside its place."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    return {
+        "passed": "yes",
+        "note": "已整改",
+        "photo": photo,
+        "lat": params["lat"],
+        "lng": params["lng"],
+    }
+
+
 SOON = (timezone.localdate() + timedelta(days=5)).isoformat()
 NOW = "2026-01-01T09:00:00+08:00"
 
@@ -580,14 +594,19 @@ OBJECTS: list[Row] = [
     Row("GET", "safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE),
     Row("POST", "safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE, {"op": "action", "text": "转移群众"}),
     Row("GET", "safety/hazards/<int:case_id>/", mo.hazards, STAFF_OF_PLACE),
+    Row("POST", "safety/hazards/<int:case_id>/", mo.resolved_hazards, STAFF_OF_PLACE, _verification),
     # public pages
     Row("GET", "track/<str:code>/<str:token>/", mo.tracked_cases, BY_TOKEN),
+    Row("POST", "track/<str:code>/<str:token>/", mo.tracked_cases, BY_TOKEN, {"action": "info", "text": "补充"}),
     Row("GET", "participation/polls/<int:pk>/", mo.polls, ALL_POLLS),
+    Row("POST", "participation/polls/<int:pk>/", mo.polls, VOTE, lambda p: {"step": "vote", "option": p["options"]}),
     Row("GET", "participation/polls/<int:pk>/results/", mo.polls, RESULTS, shows=_shows('<table class="table">')),
     Row("GET", "participation/conventions/<int:pk>/", mo.conventions, PUBLIC),
     Row("GET", "assessments/consultations/<int:assessment_id>", mo.assessments, PUBLIC),
+    Row("POST", "assessments/consultations/<int:assessment_id>", mo.assessments, PUBLIC, {"body": "离学校太近", "stance": "oppose"}),
     Row("GET", "assessments/comments/<str:code>", mo.comments_by_token, BY_TOKEN, shows=_shows("离学校太近")),
     Row("GET", "safety/policies/<int:notice_id>/", mo.policy_questions, PUBLIC),
+    Row("POST", "safety/policies/<int:notice_id>/", mo.policy_questions, PUBLIC, {"text": "怎么申请？"}),
     # Open311 (GeoReport v2): only public requests of public services, whoever asks.
     Row("GET", r"open311/^v2/services/(?P<code>[^/]+)\.(?P<fmt>json|xml)$", mo.open311_services, {"public_service": EVERYONE, "internal_category": NOBODY}),
     Row("GET", r"open311/^v2/requests/(?P<request_id>[^/]+)\.(?P<fmt>json|xml)$", mo.open311_requests, {"public_request": EVERYONE, "sensitive_case": NOBODY}),
@@ -630,11 +649,71 @@ def object_pages() -> list[str]:
     return out
 
 
+# Object pages whose view answers POST like GET (it never reads the body or writes), though no
+# decorator says so: each needs only a GET row. A page that acts on a POST must not be here.
+GET_ONLY = {
+    "wellbeing/referrals/<int:referral_id>/",  # steps post to wellbeing/referrals/<id>/<step>/
+    "wellbeing/exports/<int:export_id>/download/",
+    "participation/polls/<int:pk>/results/",
+    "participation/conventions/<int:pk>/",
+    "assessments/comments/<str:code>",  # reads the token from a POST, writes nothing
+    "assessments/staff/<int:assessment_id>",
+    "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf",
+    "safety/warnings/<int:warning_id>/checklist/",  # checks post to safety/checks/<id>/
+    "safety/warnings/<int:warning_id>/count.json",
+    "open311/^(?P<path>[\\s\\S]*)$",  # the catch-all answers 404 to every method
+}
+
+
+def page_views() -> dict[str, Callable]:
+    """Return each page route's view (the first pattern of a route wins, as in resolving)."""
+    out: dict[str, Callable] = {}
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            else:
+                out.setdefault(route, p.callback)
+
+    walk(get_resolver().url_patterns)
+    return out
+
+
+def refuses_post(view: Callable) -> bool:
+    """Whether a decorator on the view lets only other methods through: Django's
+    require_http_methods (require_GET, require_safe) or the Open311 wrapper's `methods`."""
+    while view is not None:
+        code = getattr(view, "__code__", None)
+        for name, cell in zip(
+            code.co_freevars if code else (), view.__closure__ or (), strict=True
+        ):
+            if name in {"request_method_list", "methods"} and "POST" not in cell.cell_contents:
+                return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
 def test_every_object_operation_and_page_is_in_the_matrix():
+    """By method: a page that takes a POST needs a POST row, not just a row for its path."""
     declared = {(r.method, r.path) for r in OBJECTS}
     missing = [f"{m} {p}" for m, p in object_operations() if (m, p) not in declared]
-    missing += [r for r in object_pages() if r not in {p for _m, p in declared}]
+    views = page_views()
+    for route in object_pages():
+        methods = ["GET"] if route in GET_ONLY or refuses_post(views[route]) else ["GET", "POST"]
+        if route not in {p for _m, p in declared}:
+            missing.append(f"GET {route}")  # a read, or a POST-only page: any row will do
+        elif "POST" in methods and ("POST", route) not in declared:
+            missing.append(f"POST {route}")
     assert not missing, f"declare who may use these, per object, in OBJECTS: {missing}"
+
+
+def test_get_only_names_only_live_pages_without_a_post_decorator():
+    views = page_views()
+    pages = set(object_pages())
+    stale = [r for r in GET_ONLY if r not in pages or refuses_post(views[r])]
+    assert not stale, f"GET_ONLY names a page that is gone or refuses POST itself: {stale}"
 
 
 def test_every_matrix_row_names_a_real_operation_or_page():
