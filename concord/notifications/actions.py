@@ -391,8 +391,18 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
     delivery.acknowledged_at = None
     delivery.acknowledged_by = None
     delivery.save(update_fields=["status", "next_attempt_at", "acknowledged_at", "acknowledged_by"])
+    _record_staff_step(delivery, "delivery_retried", actor)
     transaction.on_commit(lambda: _enqueue([delivery.pk]))
     return delivery
+
+
+def _record_staff_step(delivery: Delivery, kind: str, actor) -> None:
+    """Audit a person's step on a delivery (who retried or acknowledged it, not its content)."""
+    from concord.cases.audit import append_event
+
+    append_event(
+        stream=f"delivery:{delivery.pk}", kind=kind, actor=actor, data={"delivery": delivery.pk}
+    )
 
 
 def sealed_failure_unanswered(actor, delivery: Delivery) -> bool:
@@ -425,6 +435,7 @@ def delivery_acknowledge(*, actor, delivery: Delivery) -> Delivery:
     delivery.acknowledged_at = timezone.now()
     delivery.acknowledged_by = actor
     delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    _record_staff_step(delivery, "delivery_acknowledged", actor)
     return delivery
 
 

@@ -105,6 +105,12 @@ def test_a_notice_without_a_place_belongs_where_its_recipient_works(world, refus
         actions.delivery_acknowledge(actor=world.sam, delivery=to_carol)
     assert api.post(f"/failed/{to_carol.pk}/retry", headers=_as(world.sam)).status_code == 404
     actions.delivery_acknowledge(actor=world.sam, delivery=to_alice)
+    # The step is audited: who acknowledged which delivery (not what it said).
+    from concord.cases.models import Event
+
+    step = Event.objects.get(stream=f"delivery:{to_alice.pk}")
+    assert step.kind == "delivery_acknowledged" and step.actor_id == world.sam.pk
+    assert step.data == {"delivery": to_alice.pk}
 
 
 def test_a_residents_notice_without_a_place_is_watched_by_the_administrators(world, refusing):
