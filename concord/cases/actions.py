@@ -900,6 +900,8 @@ def case_feedback(
     feedback = Feedback.objects.create(
         case=case, resolved=resolved, satisfaction=satisfaction, comment=comment
     )
+    # A rating changes the case's figures even when its status stays (caches key on this).
+    case.save(update_fields=["updated_at"])
     _record(
         case,
         "feedback",

@@ -224,3 +224,17 @@ def test_resident_may_ask_for_review_of_a_closed_case(world):
         actor=None, case=case, reason="答复没有回应我的问题", by_resident=True
     )
     assert case.status == Status.REOPENED
+
+
+def test_a_rating_on_a_closed_case_marks_the_case_changed(world, at):
+    at("2026-09-01 09:00")
+    case = submit(world).case
+    for step in (actions.case_accept, actions.case_start):
+        case = step(actor=world.bob, case=case)
+    case = actions.case_resolve(actor=world.bob, case=case, outcome="agreement", text="已调解")
+    case = actions.case_close(actor=world.bob, case=case)
+    before = case.updated_at
+    at("2026-09-02 09:00")
+    actions.case_feedback(case=case, resolved="yes", satisfaction=4)
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.updated_at > before
