@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.utils import timezone
 
 from concord.accounts import permissions as perms
@@ -108,13 +110,40 @@ def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(created_at__gte=local_midnight(filters.created_from))
     if filters.created_to:
         qs = qs.filter(created_at__lt=local_midnight(filters.created_to + timedelta(days=1)))
-    if filters.q:
-        # A term without upper or lower case (Chinese, digits) matches the same either way;
-        # a plain LIKE then spares upper-casing every title it reads.
-        uncased = filters.q.upper() == filters.q.lower()
-        title = Q(title__contains=filters.q) if uncased else Q(title__icontains=filters.q)
-        qs = qs.filter(title | Q(receipt_code__iexact=filters.q.strip()))
+    if filters.q and filters.q.strip():
+        qs = qs.filter(text_matches(filters.q.strip()))
     return qs.order_by("-created_at", "-id")
+
+
+RECEIPT_CODE = re.compile(r"C-\d{4}-\d{6,}", re.IGNORECASE)
+
+
+class BigramsContain(Func):
+    """``concord_bigrams(title) @> concord_bigrams(term)``, served by a GIN index (PostgreSQL).
+
+    The index and the function are made by migration cases 0012; the term's pieces are a
+    constant the planner folds once per query.
+    """
+
+    output_field = BooleanField()
+    template = "concord_bigrams(%(expressions)s)"
+    arg_joiner = ") @> concord_bigrams("
+    arity = 2
+
+
+def text_matches(term: str) -> Q:
+    """Return the filter for a staff search term: a receipt code, or a piece of the title."""
+    if RECEIPT_CODE.fullmatch(term):
+        return Q(receipt_code=term.upper())
+    # A term without upper or lower case (Chinese, digits) matches the same either way;
+    # a plain LIKE then spares upper-casing every title it reads.
+    uncased = term.upper() == term.lower()
+    title = Q(title__contains=term) if uncased else Q(title__icontains=term)
+    if connection.vendor == "postgresql" and len(term) >= 2:
+        # Titles holding every two-character piece of the term, from the index; the LIKE
+        # then keeps those where the pieces stand together.
+        title &= Q(BigramsContain(F("title"), Value(term)))
+    return title
 
 
 def local_midnight(day: date) -> datetime:

@@ -171,6 +171,38 @@ def test_list_filters(world, api):
     assert r.status_code == 400
 
 
+def test_search_finds_the_term_as_written_and_receipt_codes_in_any_case(world, api):
+    titles = ["楼上漏水 ABC 三个月", "漏一点水 abxbc", "水漏了", "路灯不亮"]
+    codes = [api.post("/cases", {**GOOD, "title": t}).json()["receipt_code"] for t in titles]
+    api.as_user(world.zoe)
+
+    def found(term):
+        return {c["title"] for c in api.get("/cases", q=term).json()["items"]}
+
+    assert found("漏水") == {titles[0]}  # 漏 and 水 apart, or the other way round, do not match
+    assert found("水") == set(titles[:3])  # one character has no pair: a plain substring search
+    assert found("abc") == {titles[0]}  # ab and bc both in the second title, never side by side
+    assert found(" 路灯 ") == {titles[3]}
+    assert found("退费") == set()
+    assert found(codes[2].lower()) == {titles[2]}
+    assert found(codes[2][:-1] + "9") == set()  # a code no case has finds nothing
+
+
+def test_title_search_asks_the_pair_index_on_postgresql_only(db):
+    """The PostgreSQL function behind the title index (migration cases 0012)."""
+    from concord.cases.selectors import text_matches
+
+    sql = str(Case.objects.filter(text_matches("漏水")).query)
+    assert ("concord_bigrams" in sql) == (connection.vendor == "postgresql")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT concord_bigrams(%s), concord_bigrams(%s)", ["漏水漏水 Ab", "水"])
+        pairs, single = cursor.fetchone()
+    assert sorted(pairs) == sorted(["漏水", "水漏", "水 ", " a", "ab"])
+    assert single == []
+
+
 def test_anonymous_callers_cannot_read_staff_endpoints(world, api):
     case_id = api.post("/cases", GOOD).json()["id"]
     r = api.anonymous().get(f"/cases/{case_id}")
