@@ -26,6 +26,8 @@ class ApiClient:
 
     def post(self, path: str, body=None, headers=None):
         return self.client.post(
-            "/api/v1" + path, data=json.dumps(body if body is not None else {}),
-            content_type="application/json", headers={**self.headers, **(headers or {})},
+            "/api/v1" + path,
+            data=json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
         )

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concord.accounts.models import Membership
-from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+from concord.accounts.roles import Cap
+from concord.accounts.selectors import holders
 from concord.cases.audit import append_event
 from concord.notifications.actions import notify
 
@@ -30,14 +30,7 @@ class TickReport:
 
 def _recipients(task: MitigationTask) -> list:
     """Return the handlers of the task's unit and the assessment's leader."""
-    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.CASE_HANDLE in caps]
-    users = [
-        m.user
-        for m in Membership.objects.filter(
-            unit_id=task.owner_unit_id, role__in=roles, is_active=True, user__is_active=True
-        ).select_related("user")
-    ]
-    return [*users, task.assessment.leader]
+    return [*holders(Cap.CASE_HANDLE, unit_id=task.owner_unit_id), task.assessment.leader]
 
 
 def tick(*, today: date | None = None) -> TickReport:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from concord.accounts import permissions as perms
 from concord.accounts.api_auth import optional_auth
@@ -158,7 +158,7 @@ def record_session(request, case_id: int, payload: SessionIn):
         invited=payload.invited,
         notes=payload.notes,
     )
-    return 201, {"id": session.pk, "held_at": session.held_at.isoformat()}
+    return Status(201, {"id": session.pk, "held_at": session.held_at.isoformat()})
 
 
 class EndMediationIn(Schema):
@@ -220,7 +220,7 @@ def record_agreement(request, case_id: int, payload: AgreementIn):
     agreement = actions.mediation_record_agreement(
         actor=request.auth, case=_case(request, case_id), **payload.dict()
     )
-    return 201, agreement
+    return Status(201, agreement)
 
 
 @router.get("/cases/{int:case_id}/mediation/agreement.pdf", response={200: None, 404: ErrorOut})
@@ -433,4 +433,4 @@ def start_clock(request, case_id: int, payload: ClockStartIn):
     clock = actions.channel_clock_start(
         actor=request.auth, case=_case(request, case_id), kind=payload.kind, start=payload.start
     )
-    return 201, clock
+    return Status(201, clock)

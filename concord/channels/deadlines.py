@@ -14,8 +14,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concord.accounts.models import Membership
-from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+from concord.accounts.roles import Cap
+from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import _record
 from concord.cases.models import Case, Clock, ClockState, Event, Feedback, Status
@@ -36,28 +36,18 @@ class TickReport:
     errors: list[str] = field(default_factory=list)
 
 
-def _roles_with(cap: str) -> list[str]:
-    return [role for role, caps in ROLE_CAPABILITIES.items() if cap in caps]
-
-
 def owners_and_supervisors(case: Case, *, supervisors: bool = True):
     """Return the handlers of the owning unit and the supervisors over the case's place."""
     from django.contrib.auth import get_user_model
 
-    User = get_user_model()
-    handler_ids = Membership.objects.filter(
-        unit_id=case.owner_unit_id, role__in=_roles_with(Cap.CASE_HANDLE), is_active=True
-    ).values("user_id")
-    qs = User.objects.filter(pk__in=handler_ids, is_active=True)
+    people = (
+        holders(Cap.CASE_HANDLE, unit_id=case.owner_unit_id)
+        if case.owner_unit_id
+        else get_user_model().objects.none()
+    )
     if supervisors:
-        paths = case.place.ancestors_paths()
-        sup_ids = Membership.objects.filter(
-            role__in=_roles_with(Cap.CASE_SUPERVISE), place__path__in=paths, is_active=True
-        ).values("user_id")
-        qs = User.objects.filter(pk__in=handler_ids, is_active=True) | User.objects.filter(
-            pk__in=sup_ids, is_active=True
-        )
-    return list(qs.distinct())
+        people |= holders(Cap.CASE_SUPERVISE, at_places=case.place.ancestors_paths())
+    return list(people)
 
 
 def clock_label(clock: Clock) -> str:

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from concord.accounts.roles import Cap
+from concord.accounts.selectors import holders
 from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 
 from .gateways import GatewayError, send_email, sms_gateway
@@ -259,20 +260,6 @@ def _attempt_failed(delivery: Delivery, number: int, error: str, *, retryable: b
     return DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING
 
 
-def _holders(cap: str, *, unit_id: int | None = None) -> list:
-    """Return the active people whose role carries `cap` (in the unit, if given)."""
-    from django.contrib.auth import get_user_model
-
-    from concord.accounts.models import Membership
-    from concord.accounts.roles import ROLE_CAPABILITIES
-
-    roles = [r for r, caps in ROLE_CAPABILITIES.items() if cap in caps]
-    members = Membership.objects.filter(role__in=roles, is_active=True, unit__is_active=True)
-    if unit_id is not None:
-        members = members.filter(unit_id=unit_id)
-    return list(get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True))
-
-
 def _announce_failure(delivery_id: int) -> None:
     """Tell those who answer for a failed delivery, in their inboxes (which cannot fail).
 
@@ -318,9 +305,9 @@ def _announce_failure(delivery_id: int) -> None:
             **extra,
         )
 
-    admins = _holders(Cap.PLATFORM_ADMIN)
+    admins = list(holders(Cap.PLATFORM_ADMIN))
     if note.sealed:
-        team = _holders(Cap.WELLBEING, unit_id=note.team_id) if note.team_id else []
+        team = list(holders(Cap.WELLBEING, unit_id=note.team_id)) if note.team_id else []
         in_team = {person.pk for person in team}
         rows = [
             row(
@@ -416,7 +403,7 @@ def sealed_failure_unanswered(actor, delivery: Delivery) -> bool:
     if not row.exists():
         return False
     team_id = row.first()
-    return team_id is None or not _holders(Cap.WELLBEING, unit_id=team_id)
+    return team_id is None or not holders(Cap.WELLBEING, unit_id=team_id).exists()
 
 
 @transaction.atomic

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
-from concord.accounts.models import Membership, Unit
-from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+from concord.accounts.models import Unit
+from concord.accounts.roles import Cap
+from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import Submission, _is_handler, _record
 from concord.cases.audit import append_event
@@ -91,23 +92,6 @@ def _choice(value: str, choices, field: str) -> str:
         msg = _("Unknown value.")
         raise InvalidInput(msg, fields={field: msg})
     return value
-
-
-def _users_with(cap: str, *, unit_id: int | None = None, place_paths: Iterable[str] = ()):
-    """Return active users holding `cap` in `unit_id` or at/above/below any of `place_paths`."""
-    roles = [r for r, caps in ROLE_CAPABILITIES.items() if cap in caps]
-    qs = Membership.objects.filter(role__in=roles, is_active=True, user__is_active=True)
-    if unit_id is not None:
-        qs = qs.filter(unit_id=unit_id)
-    paths = list(place_paths)
-    if paths:
-        from django.db.models import Q
-
-        q = Q()
-        for p in paths:
-            q |= Q(place__path__startswith=p)
-        qs = qs.filter(q)
-    return list(get_user_model().objects.filter(pk__in=qs.values("user_id")))
 
 
 def _may_manage(actor, place_path: str) -> bool:
@@ -271,7 +255,9 @@ def _lock_case(case: Case) -> Case:
 
 
 def _notify_handlers(case: Case, *, kind: str, subject, body="", dedupe_key: str = "") -> None:
-    recipients = _users_with(Cap.CASE_HANDLE, unit_id=case.owner_unit_id)
+    recipients = (
+        list(holders(Cap.CASE_HANDLE, unit_id=case.owner_unit_id)) if case.owner_unit_id else []
+    )
     if case.assignee_id:
         recipients.append(case.assignee)
     transaction.on_commit(
@@ -336,7 +322,7 @@ def rectification_order_issue(
         due_on=due_on.isoformat(),
         requirements=order.requirements,
     )
-    sup = _users_with(Cap.CASE_HANDLE, unit_id=supervising_unit.pk)
+    sup = list(holders(Cap.CASE_HANDLE, unit_id=supervising_unit.pk))
     transaction.on_commit(
         lambda: notify(
             recipients=sup,
@@ -1006,7 +992,7 @@ def warning_deliver(*, warning_id: int) -> int:
         statutory=urgent,
         urgent=urgent,
     )
-    staff = _users_with(Cap.CASE_FILE, place_paths=paths)
+    staff = list(holders(Cap.CASE_FILE, under_places=paths))
     notify(
         recipients=staff,
         kind="warning_checklist",

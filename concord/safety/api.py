@@ -7,7 +7,7 @@ import binascii
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit
@@ -64,7 +64,9 @@ def hazard_create(request, payload: HazardIn):
     code = data.pop("place")
     place = place_get(code=code) if code else None
     sub = actions.hazard_report(actor=request.auth, place=place, **data)
-    return 201, {"case_id": sub.case.pk, "receipt_code": sub.case.receipt_code, "token": sub.token}
+    return Status(
+        201, {"case_id": sub.case.pk, "receipt_code": sub.case.receipt_code, "token": sub.token}
+    )
 
 
 class OrderIn(Schema):
@@ -88,7 +90,7 @@ def order_issue(request, case_id: int, payload: OrderIn):
     data = payload.dict()
     data["supervising_unit"] = _unit(data["supervising_unit"])
     case = get_case_for_user(request.auth, case_id)
-    return 201, actions.rectification_order_issue(actor=request.auth, case=case, **data)
+    return Status(201, actions.rectification_order_issue(actor=request.auth, case=case, **data))
 
 
 class NoteIn(Schema):
@@ -140,7 +142,9 @@ def verify(request, case_id: int, payload: VerifyIn):
         lat=payload.lat,
         lng=payload.lng,
     )
-    return 201, {"id": v.pk, "case_id": case.pk, "passed": v.passed, "case_status": v.case.status}
+    return Status(
+        201, {"id": v.pk, "case_id": case.pk, "passed": v.passed, "case_status": v.case.status}
+    )
 
 
 class InspectionOut(Schema):
@@ -224,7 +228,7 @@ def _warning_out(w) -> dict:
 def warning_issue(request, payload: WarningIn):
     data = payload.dict()
     data["places"] = _places(data["places"])
-    return 201, _warning_out(actions.warning_issue(actor=request.auth, **data))
+    return Status(201, _warning_out(actions.warning_issue(actor=request.auth, **data)))
 
 
 @router.get("/warnings", response=list[WarningOut], auth=None)
@@ -346,7 +350,7 @@ def policy_publish(request, payload: PolicyIn):
     data = payload.dict()
     data["places"] = _places(data["places"])
     data["issuing_unit"] = _unit(data["issuing_unit"])
-    return 201, _policy_out(actions.policy_publish(actor=request.auth, **data))
+    return Status(201, _policy_out(actions.policy_publish(actor=request.auth, **data)))
 
 
 @router.get("/policies", response=list[PolicyOut], auth=None)
@@ -391,7 +395,7 @@ def policy_ask(request, notice_id: int, payload: QuestionIn):
     q = actions.policy_question_ask(
         notice=notice, text=payload.text, language=payload.language, actor=request.auth
     )
-    return 201, {"id": q.pk, "answered": q.is_answered}
+    return Status(201, {"id": q.pk, "answered": q.is_answered})
 
 
 class AnswerIn(Schema):
@@ -500,7 +504,7 @@ def _household_out(h) -> dict:
 def household_create(request, payload: HouseholdIn):
     data = payload.dict()
     data["place"] = place_get(code=data["place"])
-    return 201, _household_out(actions.household_record(actor=request.auth, **data))
+    return Status(201, _household_out(actions.household_record(actor=request.auth, **data)))
 
 
 @router.get("/households", response=list[HouseholdOut])
@@ -546,7 +550,7 @@ def _site_out(s) -> dict:
 def site_create(request, payload: SiteIn):
     data = payload.dict()
     data["place"] = place_get(code=data["place"])
-    return 201, _site_out(actions.site_register(actor=request.auth, **data))
+    return Status(201, _site_out(actions.site_register(actor=request.auth, **data)))
 
 
 @router.get("/sites", response=list[SiteOut])
@@ -576,14 +580,17 @@ def plan_create(request, site_id: int, payload: PlanIn):
     data["supervising_unit"] = _unit(data["supervising_unit"])
     site = selectors.get_site_for_user(request.auth, site_id)
     plan = actions.inspection_plan_create(actor=request.auth, site=site, **data)
-    return 201, {
-        "id": plan.pk,
-        "site_id": site.pk,
-        "supervising_unit": plan.supervising_unit.code,
-        "interval_days": plan.interval_days,
-        "starts_on": plan.starts_on,
-        "checklist": plan.checklist,
-    }
+    return Status(
+        201,
+        {
+            "id": plan.pk,
+            "site_id": site.pk,
+            "supervising_unit": plan.supervising_unit.code,
+            "interval_days": plan.interval_days,
+            "starts_on": plan.starts_on,
+            "checklist": plan.checklist,
+        },
+    )
 
 
 # --- emergency incidents -------------------------------------------------------------------
@@ -675,7 +682,7 @@ def incident_create(request, payload: IncidentIn):
     incident = actions.incident_record(
         actor=request.auth, response_team=_unit(team) if team else None, **data
     )
-    return 201, _incident_out(request.auth, incident.pk)
+    return Status(201, _incident_out(request.auth, incident.pk))
 
 
 @router.get("/incidents", response=list[IncidentSummaryOut])
@@ -698,7 +705,7 @@ class IncidentActionIn(Schema):
 def incident_action(request, incident_id: int, payload: IncidentActionIn):
     incident = selectors.get_incident_for_user(request.auth, incident_id)
     actions.incident_log_action(actor=request.auth, incident=incident, **payload.dict())
-    return 201, _incident_out(request.auth, incident_id)
+    return Status(201, _incident_out(request.auth, incident_id))
 
 
 class FiguresIn(Schema):

@@ -174,17 +174,11 @@ def _raise_alert(
                 "period": [start.isoformat(), end.isoformat()],
             },
         )
-    from concord.accounts.models import Membership
-    from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+    from concord.accounts.roles import Cap
+    from concord.accounts.selectors import holders
     from concord.notifications.actions import notify
 
-    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Cap.ALERT_MANAGE in caps]
-    users = [
-        m.user
-        for m in Membership.objects.filter(
-            role__in=roles, place__path__in=place.ancestors_paths(), is_active=True
-        ).select_related("user")
-    ]
+    users = list(holders(Cap.ALERT_MANAGE, at_places=place.ancestors_paths()))
     notify(
         recipients=users,
         kind="alert",

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
-from concord.accounts.roles import ROLE_CAPABILITIES, Cap
+from concord.accounts.roles import Cap
+from concord.accounts.selectors import holders
 from concord.cases import stats
 from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState, Event
 from concord.cases.selectors import CaseFilters, case_list, cases_visible_to, local_midnight
@@ -152,17 +153,7 @@ def case_page_data(user, case: Case) -> dict:
     )
     handlers = []
     if case.owner_unit_id:
-        from concord.accounts.models import Membership
-
-        handlers = list(
-            {
-                m.user_id: m.user
-                for m in Membership.objects.filter(
-                    unit_id=case.owner_unit_id, is_active=True
-                ).select_related("user")
-                if Cap.CASE_HANDLE in ROLE_CAPABILITIES.get(m.role, frozenset())
-            }.values()
-        )
+        handlers = list(holders(Cap.CASE_HANDLE, unit_id=case.owner_unit_id).order_by("pk"))
     return {
         "parties": parties,
         "show_contacts": show_contacts,

@@ -91,7 +91,5 @@ def event_text(event: Event, language: str | None = None) -> str:
     return ""
 
 
-
-
 def clock_binds_resident(clock: Clock) -> bool:
     return ":" in clock.kind and clock.kind.split(":", 1)[1] in RESIDENT_DEADLINES

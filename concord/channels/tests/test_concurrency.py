@@ -13,8 +13,13 @@ from concord.core.errors import ConcordError
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_accepts_one_wins_and_the_other_is_refused(world):
-    case = ca.case_submit(kind="dispute", title="t", description="d", place=world.V11,
-                          category=Category.objects.get(code="DP.02")).case
+    case = ca.case_submit(
+        kind="dispute",
+        title="t",
+        description="d",
+        place=world.V11,
+        category=Category.objects.get(code="DP.02"),
+    ).case
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -48,8 +53,14 @@ def test_concurrent_submissions_with_one_idempotency_key_make_one_case(world):
     def submit():
         try:
             barrier.wait()
-            sub = ca.case_submit(kind="dispute", title="同一提交", description="d", place=world.V11,
-                                 idempotency_key="k-1", idempotency_scope="anonymous")
+            sub = ca.case_submit(
+                kind="dispute",
+                title="同一提交",
+                description="d",
+                place=world.V11,
+                idempotency_key="k-1",
+                idempotency_scope="anonymous",
+            )
             codes.append(sub.case.receipt_code)
         finally:
             connection.close()
