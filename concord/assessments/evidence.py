@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
 from concord.cases.models import OPEN_STATUSES, Case, Feedback, Sensitivity
 from concord.cases.selectors import UNCOUNTED_Q, cases_visible_to, local_midnight
 from concord.channels.selectors import tier_metrics
@@ -84,6 +86,36 @@ def alerts_for_decision(decision: Decision, *, since: date) -> list[dict]:
         }
         for a in qs.order_by("-period_end", "-id")[:MAX_LISTED]
     ]
+
+
+def _alerts_as_seen(alerts: list[dict], *, reader, threshold: int) -> list[dict]:
+    """Return the alerts with their counts as `reader` may see them.
+
+    An alert's observed and expected counts are statistics of one place, category group and
+    week: readers who handle alerts at that place see them all; others see a count only when
+    it reaches the public threshold, and no link to an alert page they could not open.
+    """
+    from concord.places.models import Place
+
+    paths = dict(
+        Place.objects.filter(code__in={a.get("place") for a in alerts}).values_list("code", "path")
+    )
+    seen = []
+    for alert in alerts:
+        path = paths.get(alert.get("place"))
+        if path and perms.can(reader, Cap.ALERT_MANAGE, place_path=path):
+            seen.append(alert)
+            continue
+        small = (alert.get("observed") or 0) < threshold
+        seen.append(
+            {
+                **alert,
+                "observed": None if small else alert.get("observed"),
+                "expected": None if small else alert.get("expected"),
+                "url": "",
+            }
+        )
+    return seen
 
 
 def _disjoint(paths: list[str]) -> bool:
@@ -238,7 +270,9 @@ def platform_evidence(decision: Decision, *, today: date, reader) -> dict:
         "suppressed_below": threshold,
         **_counts(decision, base, since=since, today=today, threshold=threshold),
         "cases": [_case_line(c) for c in listed],
-        "alerts": alerts_for_decision(decision, since=since),
+        "alerts": _alerts_as_seen(
+            alerts_for_decision(decision, since=since), reader=reader, threshold=threshold
+        ),
         "places": _tiers(decision, today=today, threshold=threshold),
     }
 
@@ -260,6 +294,9 @@ def evidence_for(evidence: dict | None, *, reader) -> dict:
         .values_list("pk", flat=True)
     )
     out["cases"] = [line for line in lines if line.get("id") in visible]
+    out["alerts"] = _alerts_as_seen(
+        evidence.get("alerts") or [], reader=reader, threshold=min_cell()
+    )
     if "suppressed_below" not in evidence:
         out.update(_suppress_old(evidence, threshold=min_cell()))
     return out

@@ -224,7 +224,7 @@ def test_alerts_in_the_affected_places_and_categories_are_evidence(world, at, pl
 
     decision = Assessment.objects.get(pk=planned).decision
 
-    def alert(sig, place, root):
+    def alert(sig, place, root, observed=9):
         return Alert.objects.create(
             signature=sig,
             method="ears_c2",
@@ -232,7 +232,7 @@ def test_alerts_in_the_affected_places_and_categories_are_evidence(world, at, pl
             category_root=root,
             period_start=date(2026, 2, 20),
             period_end=date(2026, 2, 27),
-            observed=9,
+            observed=observed,
             expected=2,
             unit=world.u_t1,
         )
@@ -241,6 +241,17 @@ def test_alerts_in_the_affected_places_and_categories_are_evidence(world, at, pl
     covering = alert("b", world.T1, "CM04")  # a town alert covers the affected villages
     alert("c", world.V21, "CM04")  # another town
     alert("d", world.V11, "CM15")  # an unrelated category group
+    small = alert("e", world.V11, "CM04", observed=3)
     evidence = platform_evidence(decision, today=date(2026, 3, 2), reader=world.sam)
     found = {a["id"] for a in evidence["alerts"]}
-    assert found == {inside.pk, covering.pk}
+    assert found == {inside.pk, covering.pk, small.pk}
+    # sam handles alerts in T1: he sees every count. alice does not: a count below the public
+    # threshold is hidden from her, and no alert links to a page she could not open.
+    assert {a["id"]: a["observed"] for a in evidence["alerts"]}[small.pk] == 3
+    hers = platform_evidence(decision, today=date(2026, 3, 2), reader=world.alice)["alerts"]
+    assert {a["id"]: (a["observed"], a["expected"]) for a in hers} == {
+        inside.pk: (9, 2),
+        covering.pk: (9, 2),
+        small.pk: (None, None),
+    }
+    assert {a["url"] for a in hers} == {""}
