@@ -34,10 +34,14 @@ def _test_settings(settings, tmp_path):
     settings.CONCORD = {**settings.CONCORD, "PUBLIC_RATE_PER_MINUTE": 0}
     # Staff two-factor sign-in has its own tests; elsewhere tests sign staff in directly.
     settings.CONCORD_REQUIRE_STAFF_2FA = False
-    # Reference rows memoised by an earlier test may have been rolled back with it.
+    # Reference rows memoised by an earlier test may have been rolled back with it, and so may
+    # the rows behind cached figures.
+    from django.core.cache import cache
+
     from concord.core.refcache import forget
 
     forget()
+    cache.clear()
 
 
 def ensure_seed_data() -> None:

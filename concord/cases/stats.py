@@ -9,13 +9,13 @@ Every number staff and the public see comes from here:
 - satisfaction rate (满意率): share of ratings of 4 or 5; mean satisfaction.
 
 Callers pass an already scoped queryset (staff: `cases_visible_to`; public: all cases with the
-public privacy rules applied by the caller). Breakdowns run a fixed number of queries.
+public privacy rules applied by the caller). A breakdown runs two queries (three with medians).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -122,23 +122,30 @@ def breakdown(
     fields = fields or ["_all"]
     present = present or [lambda v: None]
     late = F("created_at") + timedelta(hours=RESPONSE_HOURS)
-    # One grouped query for the cases and their ratings: cases are counted distinct because the
-    # join with feedback repeats a case that was rated twice (after a reopening).
+    # Two grouped queries: the cases alone, then the cases joined with their ratings. One query
+    # over the join would have to count cases distinct (a case rated twice, after a reopening,
+    # appears twice), which sorts every row: twice as slow over a county's quarter.
     for row in base.values(*fields).annotate(
-        received=Count("pk", distinct=True),
-        resolved=Count("pk", distinct=True, filter=Q(status__in=FINISHED)),
-        on_time=Count("pk", distinct=True, filter=Q(status__in=FINISHED, resolved_on_time=True)),
-        responded_in_time=Count(
-            "pk", distinct=True, filter=Q(responded_at__isnull=False, responded_at__lte=late)
-        ),
-        ratings=Count("feedback"),
-        rated_resolved=Count("feedback", filter=Q(feedback__resolved="yes")),
-        satisfied=Count("feedback", filter=Q(feedback__satisfaction__gte=4)),
-        satisfaction_sum=Sum("feedback__satisfaction"),
+        received=Count("pk"),
+        resolved=Count("pk", filter=Q(status__in=FINISHED)),
+        on_time=Count("pk", filter=Q(status__in=FINISHED, resolved_on_time=True)),
+        responded_in_time=Count("pk", filter=Q(responded_at__isnull=False, responded_at__lte=late)),
     ):
         s = out[key_of(row)]
         s.received, s.resolved = row["received"], row["resolved"]
         s.on_time, s.responded_in_time = row["on_time"], row["responded_in_time"]
+    # Filtering on the ratings before counting them makes one inner join that both use.
+    for row in (
+        base.filter(feedback__isnull=False)
+        .values(*fields)
+        .annotate(
+            ratings=Count("feedback"),
+            rated_resolved=Count("feedback", filter=Q(feedback__resolved="yes")),
+            satisfied=Count("feedback", filter=Q(feedback__satisfaction__gte=4)),
+            satisfaction_sum=Sum("feedback__satisfaction"),
+        )
+    ):
+        s = out[key_of(row)]
         s.ratings, s.rated_resolved = row["ratings"], row["rated_resolved"]
         s.satisfied, s.satisfaction_sum = row["satisfied"], row["satisfaction_sum"] or 0
     if not median:
@@ -157,6 +164,27 @@ def breakdown(
         out[key].median_days = round(float(np.median(secs)) / 86400, 2)
 
     return dict(out)
+
+
+ADDITIVE = [
+    "received",
+    "resolved",
+    "on_time",
+    "responded_in_time",
+    "ratings",
+    "rated_resolved",
+    "satisfied",
+    "satisfaction_sum",
+]
+
+
+def total(parts: Iterable[Summary]) -> Summary:
+    """Return the Summary of disjoint groups added up (no median: medians do not add)."""
+    out = Summary()
+    for part in parts:
+        for name in ADDITIVE:
+            setattr(out, name, getattr(out, name) + getattr(part, name))
+    return out
 
 
 def summarize(qs: QuerySet[Case], *, median: bool = True) -> Summary:

@@ -71,3 +71,28 @@ def test_breakdown_runs_a_fixed_number_of_queries(world):
 def test_unknown_keys_are_refused():
     with pytest.raises(ValueError):
         stats.breakdown(Case.objects.none(), ["colour"])
+
+
+def test_a_case_rated_twice_counts_once_and_both_ratings_count(world, at):
+    at("2026-03-02 09:00")
+    case = ca.case_submit(
+        kind="dispute",
+        title="t",
+        description="d",
+        place=world.V11,
+        category=Category.objects.get(code="DP.02"),
+    ).case
+    ca.case_accept(actor=world.bob, case=case)
+    ca.case_resolve(actor=world.bob, case=case, outcome="agreement", text="ok")
+    ca.case_feedback(case=case, resolved="no", satisfaction=1)  # reopens the case
+    case.refresh_from_db()
+    assert case.status == "reopened"
+    at("2026-03-05 09:00")
+    ca.case_resolve(actor=world.bob, case=case, outcome="agreement", text="ok")
+    ca.case_feedback(case=case, resolved="yes", satisfaction=5)
+    for summary in (
+        stats.summarize(Case.objects.all(), median=False),
+        stats.breakdown(Case.objects.all(), ["month", "unit"])[("2026-03", "MC-V11")],
+    ):
+        assert (summary.received, summary.resolved, summary.responded_in_time) == (1, 1, 1)
+        assert (summary.ratings, summary.rated_resolved, summary.satisfaction_sum) == (2, 1, 6)

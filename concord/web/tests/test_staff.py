@@ -226,6 +226,44 @@ def test_cached_dashboard_still_shows_a_new_resolution(client, world, categories
     assert 'class="village-share">100.0% (1)</td>' in page
 
 
+def test_dashboard_trend_counts_the_last_month_at_once_and_earlier_months_hourly(
+    client, world, categories, at
+):
+    from concord.web.selectors import trend
+
+    def received():
+        return {t["month"]: t["received"] for t in trend(world.zoe, world.C, timezone.localdate())}
+
+    at("2026-01-15 10:00")
+    submit(world)
+    at("2026-03-10 09:00")
+    submit(world)
+    assert received() == {"2026-01": 1, "2026-03": 1}
+    at("2026-01-20 10:00")
+    submit(world)  # a late entry in a month already counted
+    at("2026-03-10 09:30")
+    submit(world)
+    assert received() == {"2026-01": 1, "2026-03": 2}
+    at("2026-03-10 10:01")
+    assert received() == {"2026-01": 2, "2026-03": 2}
+
+
+def test_dashboard_totals_are_the_unit_rows_added_up(world, categories):
+    from concord.cases import stats
+    from concord.cases.models import Case
+
+    for place, unit_owner in (("V11", world.bob), ("V21", None)):
+        case = submit(world, place=place)
+        if unit_owner:
+            case_actions.case_accept(actor=unit_owner, case=case)
+            case_actions.case_resolve(actor=unit_owner, case=case, outcome="agreement", text="好")
+    by_unit = stats.breakdown(Case.objects.all(), ["unit"], median=False)
+    assert len(by_unit) == 2
+    added = stats.total(by_unit.values())
+    whole = stats.summarize(Case.objects.all(), median=False)
+    assert added == whole and (added.received, added.resolved) == (2, 1)
+
+
 def test_dashboard_refuses_staff_without_statistics(client, world):
     client.force_login(world.bob)
     assert client.get("/staff/dashboard/").status_code == 403
