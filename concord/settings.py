@@ -199,7 +199,7 @@ CONCORD_SCHEDULE = [
     ("deliveries_retry", 60, "concord.notifications.tasks.deliveries_retry"),
     ("inspections_schedule", 3600, "concord.safety.tasks.inspections_schedule"),
     ("suggestion_clocks", 3600, "concord.participation.tasks.suggestion_clocks"),
-    ("opendata_snapshot", 3600, "concord.participation.tasks.monthly_snapshot"),
+    ("opendata_snapshot", 600, "concord.participation.tasks.monthly_snapshot"),
 ]
 
 

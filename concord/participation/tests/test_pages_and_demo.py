@@ -79,7 +79,7 @@ def test_demo_participation_content_on_the_world(world, at):
     assert Vote.objects.exists()
 
 
-def test_the_hourly_job_stores_the_finished_month_and_fills_gaps_once(world, at):
+def test_the_snapshot_job_stores_the_finished_month_and_fills_every_gap_once(world, at):
     from concord.participation.tasks import monthly_snapshot
 
     def file_case():
@@ -100,3 +100,9 @@ def test_the_hourly_job_stores_the_finished_month_and_fills_gaps_once(world, at)
     ]
     at("2026-05-01 00:30")
     assert monthly_snapshot.call() == ["2026-04-01"]
+    # A month long before any snapshot (here, 2023) is filled in too, however old.
+    at("2023-02-10 09:00")
+    file_case()
+    at("2026-05-01 00:40")
+    assert len(monthly_snapshot.call()) == 35  # February 2023 to December 2025
+    assert OpenDataSnapshot.objects.filter(month=date(2023, 2, 1)).exists()
