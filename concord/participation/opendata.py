@@ -60,6 +60,23 @@ def last_complete_month(today: date | None = None) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+def latest_published_month(today: date | None = None) -> date:
+    """Return the month the dashboard opens on: the last complete month once its snapshot is
+    stored, and until then (the few minutes after a month ends, before the job has run) the
+    month before, so that a visitor never waits for a month to be counted. A platform with no
+    snapshots yet opens on the last complete month."""
+    from .models import OpenDataSnapshot
+
+    last = last_complete_month(today)
+    months = OpenDataSnapshot.objects.filter(month__lte=last).order_by("-month")
+    newest = months.values_list("month", flat=True).first()
+    return newest if newest == _previous(last) else last
+
+
+def _previous(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
 def county() -> Place:
     return Place.objects.filter(level=Level.COUNTY, parent__isnull=True).order_by("pk").first()
 
@@ -295,7 +312,7 @@ def publication(month: date | None = None) -> dict:
     from .models import OpenDataSnapshot
 
     latest = last_complete_month()
-    month = (month or latest).replace(day=1)
+    month = (month or latest_published_month()).replace(day=1)
     if month > latest:
         from concord.core.errors import InvalidInput
 
@@ -317,7 +334,7 @@ def series(months: int = 12) -> list[dict]:
     """Return each recent complete month's summary row, taken from its own publication."""
     from .models import OpenDataSnapshot
 
-    wanted, m = [], last_complete_month()
+    wanted, m = [], latest_published_month()
     for _i in range(months):
         wanted.append(m)
         m = (m - timedelta(days=1)).replace(day=1)

@@ -106,3 +106,26 @@ def test_the_snapshot_job_stores_the_finished_month_and_fills_every_gap_once(wor
     at("2026-05-01 00:40")
     assert len(monthly_snapshot.call()) == 35  # February 2023 to December 2025
     assert OpenDataSnapshot.objects.filter(month=date(2023, 2, 1)).exists()
+
+
+def test_the_dashboard_opens_on_the_newest_stored_month_until_the_job_stores_the_last(world, at):
+    from django.core.cache import cache
+
+    from concord.participation import opendata
+
+    at("2026-03-10 09:00")
+    ca.case_submit(kind="dispute", title="邻里纠纷", description="d", place=world.V11)
+    at("2026-04-01 09:00")
+    assert opendata.latest_published_month() == date(2026, 3, 1)  # nothing stored yet
+    call_command("opendata_snapshot", "--month", "2026-03")
+    at("2026-05-01 00:05")  # April has ended; the job has not stored it yet
+    cache.clear()
+    assert opendata.latest_published_month() == date(2026, 3, 1)
+    assert opendata.publication()["month"] == "2026-03"
+    assert opendata.series()[-1]["month"] == "2026-03"
+    call_command("opendata_snapshot", "--month", "2026-04")
+    cache.clear()
+    assert opendata.publication()["month"] == "2026-04"
+    # A job that has stopped for longer is no reason to hide months: the last one is counted.
+    at("2026-07-01 09:00")
+    assert opendata.latest_published_month() == date(2026, 6, 1)
