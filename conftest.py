@@ -35,7 +35,9 @@ def _test_settings(settings, tmp_path):
     # Staff two-factor sign-in has its own tests; elsewhere tests sign staff in directly.
     settings.CONCORD_REQUIRE_STAFF_2FA = False
     # Reference rows memoised by an earlier test may have been rolled back with it, and so may
-    # the rows behind cached figures.
+    # the rows behind cached figures: each test starts with an empty cache of its own process
+    # (never a shared Redis, whatever REDIS_URL says).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
     from concord.core.refcache import forget

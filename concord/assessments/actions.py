@@ -748,7 +748,7 @@ def assessment_issue_report(*, actor, assessment: Assessment, contingency_plan: 
         assessment.contingency_plan = contingency_plan
         # The snapshot lists only cases the issuer may see; each reader sees fewer if need be.
         assessment.evidence_snapshot = platform_evidence(
-            assessment.decision, today=timezone.localdate(), reader=actor
+            assessment.decision, today=timezone.localdate(), reader=actor, snapshot=True
         )
         assessment.reported_at = timezone.now()
         assessment.stage = Stage.REPORTED

@@ -251,12 +251,17 @@ def _case_line(c: Case) -> dict:
     }
 
 
-def platform_evidence(decision: Decision, *, today: date, reader) -> dict:
+def platform_evidence(decision: Decision, *, today: date, reader, snapshot: bool = False) -> dict:
     """Return the evidence for the decision as `reader` may see it: suppressed counts, alerts,
-    tier and satisfaction figures, and lines of the ordinary cases the reader may see."""
+    tier and satisfaction figures, and lines of the ordinary cases the reader may see.
+
+    For a report's `snapshot` the alerts keep all their counts: each later reader is shown
+    them as that reader may see them (`evidence_for`), whoever issued the report.
+    """
     threshold = min_cell()
     since = today - timedelta(days=RECENT_DAYS)
     base = evidence_cases(decision)
+    alerts = alerts_for_decision(decision, since=since)
     listed = (
         base.filter(Q(status__in=list(OPEN_STATUSES)) | Q(created_at__gte=local_midnight(since)))
         .filter(sensitivity=Sensitivity.NORMAL, pk__in=cases_visible_to(reader).values("pk"))
@@ -270,9 +275,9 @@ def platform_evidence(decision: Decision, *, today: date, reader) -> dict:
         "suppressed_below": threshold,
         **_counts(decision, base, since=since, today=today, threshold=threshold),
         "cases": [_case_line(c) for c in listed],
-        "alerts": _alerts_as_seen(
-            alerts_for_decision(decision, since=since), reader=reader, threshold=threshold
-        ),
+        "alerts": alerts
+        if snapshot
+        else _alerts_as_seen(alerts, reader=reader, threshold=threshold),
         "places": _tiers(decision, today=today, threshold=threshold),
     }
 

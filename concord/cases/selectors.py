@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -115,7 +116,7 @@ def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
     return qs.order_by("-created_at", "-id")
 
 
-RECEIPT_CODE = re.compile(r"C-\d{4}-\d{6,}", re.IGNORECASE)
+RECEIPT_CODE = re.compile(r"C-\d{4}-\d{6,}", re.IGNORECASE | re.ASCII)
 
 
 class BigramsContain(Func):
@@ -133,8 +134,10 @@ class BigramsContain(Func):
 
 def text_matches(term: str) -> Q:
     """Return the filter for a staff search term: a receipt code, or a piece of the title."""
-    if RECEIPT_CODE.fullmatch(term):
-        return Q(receipt_code=term.upper())
+    # Input methods often type full-width letters and digits (Ｃ－２０２６): read them as ASCII.
+    code = unicodedata.normalize("NFKC", term).replace("\u2212", "-")
+    if RECEIPT_CODE.fullmatch(code):
+        return Q(receipt_code=code.upper())
     # A term without upper or lower case (Chinese, digits) matches the same either way;
     # a plain LIKE then spares upper-casing every title it reads.
     uncased = term.upper() == term.lower()

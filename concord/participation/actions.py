@@ -861,7 +861,8 @@ def opendata_snapshots_due(*, today: date | None = None) -> list[date]:
 
     Run every ten minutes by the worker, so a finished month is published from its snapshot
     soon after it ends, and months from before snapshots were taken are filled in once (about
-    a second and a half each at a million cases). A run with nothing to store reads two rows.
+    a second and a half each at a million cases). A run with nothing to store reads the first
+    case's date and the list of stored months.
     """
     from . import opendata
 

@@ -255,3 +255,10 @@ def test_alerts_in_the_affected_places_and_categories_are_evidence(world, at, pl
         small.pk: (None, None),
     }
     assert {a["url"] for a in hers} == {""}
+    # A report issued by alice keeps every count; each reader is shown them as they may see.
+    from concord.assessments.evidence import evidence_for
+
+    stored = platform_evidence(decision, today=date(2026, 3, 2), reader=world.alice, snapshot=True)
+    for reader, seen in ((world.sam, 3), (world.alice, None)):
+        alerts = evidence_for(stored, reader=reader)["alerts"]
+        assert {a["id"]: a["observed"] for a in alerts}[small.pk] == seen
