@@ -169,3 +169,17 @@ def build_world() -> SimpleNamespace:
     Membership.objects.create(user=w.alice, unit=w.u_t1_med, role=Role.MEDIATOR, place=w.T1)
     Membership.objects.create(user=w.zoe, unit=w.u_county, role=Role.CASEWORKER, place=w.C)
     return w
+
+
+def submit_dispute(world: SimpleNamespace, *, place=None, category: str = "DP.02", **kw):
+    """File a neighbour-noise dispute in V11 (or `place`) through the intake action."""
+    from concord.cases.actions import case_submit
+    from concord.cases.models import Category
+
+    fields = {"title": "t", "description": "d", **kw}
+    return case_submit(
+        kind="dispute",
+        place=place or world.V11,
+        category=Category.objects.get(code=category),
+        **fields,
+    ).case

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from concord.cases import actions as ca
 from concord.cases import stats
 from concord.cases.models import Case, Category
+from concord.testing import submit_dispute
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +76,7 @@ def test_unknown_keys_are_refused():
 
 def test_a_case_rated_twice_counts_once_and_both_ratings_count(world, at):
     at("2026-03-02 09:00")
-    case = ca.case_submit(
-        kind="dispute",
-        title="t",
-        description="d",
-        place=world.V11,
-        category=Category.objects.get(code="DP.02"),
-    ).case
+    case = submit_dispute(world)
     ca.case_accept(actor=world.bob, case=case)
     ca.case_resolve(actor=world.bob, case=case, outcome="agreement", text="ok")
     ca.case_feedback(case=case, resolved="no", satisfaction=1)  # reopens the case

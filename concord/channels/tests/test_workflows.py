@@ -18,6 +18,7 @@ from concord.channels import actions as ch
 from concord.channels.documents import agreement_pdf
 from concord.channels.models import Petition
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.testing import submit_dispute
 
 pytestmark = pytest.mark.django_db
 
@@ -338,13 +339,7 @@ def test_ineligible_answers_are_redirected(world):
 
     channel = next(c for c in rules.CHANNELS if c.questions)
     q = channel.questions[0]
-    case = ca.case_submit(
-        kind="dispute",
-        title="t",
-        description="d",
-        place=world.V11,
-        category=Category.objects.get(code="DP.02"),
-    ).case
+    case = submit_dispute(world)
     with pytest.raises(InvalidInput):
         ch.case_enter_channel(
             actor=world.zoe,
