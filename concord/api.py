@@ -49,7 +49,10 @@ class ConcordAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for path in schema.get("paths", {}).values():
             for operation in path.values():
-                responses = operation.setdefault("responses", {})
+                # Ninja keys its own responses by int; the document is JSON, where 404 and
+                # "404" would become the same key twice. Keep one key per status, as a string.
+                responses = {str(code): body for code, body in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for status, description in ERROR_STATUSES.items():
                     responses.setdefault(
                         status,
