@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "concord.web.views.errors.ErrorPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "concord.urls"
+CSRF_FAILURE_VIEW = "concord.web.views.errors.csrf_failure"
 WSGI_APPLICATION = "concord.wsgi.application"
 APPEND_SLASH = False
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic.base import RedirectView
 
 from concord.accounts import views as accounts_views
 from concord.api import api
@@ -11,6 +12,7 @@ urlpatterns = [
     re_path(r"^api/v1/", core_views.api_not_found),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url="/static/web/favicon.svg", permanent=True)),
     path("accounts/2fa/", accounts_views.second_factor, name="second_factor"),
     path("accounts/2fa/qr.svg", accounts_views.second_factor_qr, name="second_factor_qr"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,3 +23,9 @@ urlpatterns = [
     path("safety/", include("concord.safety.urls")),
     path("", include("concord.web.urls")),
 ]
+
+# Error pages in the visitor's language with the site's header; JSON on API paths.
+handler400 = "concord.web.views.errors.bad_request"
+handler403 = "concord.web.views.errors.permission_denied"
+handler404 = "concord.web.views.errors.page_not_found"
+handler500 = "concord.web.views.errors.server_error"
