@@ -51,7 +51,8 @@ class ConcordAPI(NinjaAPI):
             for operation in path.values():
                 # Ninja keys its own responses by int; the document is JSON, where 404 and
                 # "404" would become the same key twice. Keep one key per status, as a string.
-                responses = {str(code): body for code, body in operation.get("responses", {}).items()}
+                declared = operation.get("responses", {})
+                responses = {str(code): body for code, body in declared.items()}
                 operation["responses"] = responses
                 for status, description in ERROR_STATUSES.items():
                     responses.setdefault(

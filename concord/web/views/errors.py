@@ -24,7 +24,9 @@ TITLES = {
     500: gettext_lazy("Something went wrong on our side"),
 }
 EXPLANATIONS = {
-    400: gettext_lazy("Part of what the browser sent could not be understood. Go back and try again."),
+    400: gettext_lazy(
+        "Part of what the browser sent could not be understood. Go back and try again."
+    ),
     403: gettext_lazy(
         "Your account does not have access to this page, or the form expired. Sign in with an "
         "account that has access, or go back and send the form again."
@@ -33,7 +35,9 @@ EXPLANATIONS = {
         "There is no page at this address, or it is not visible to you. Check the address, or "
         "start again from the front page."
     ),
-    405: gettext_lazy("This address does not accept that kind of request. Open it from a link instead."),
+    405: gettext_lazy(
+        "This address does not accept that kind of request. Open it from a link instead."
+    ),
     413: gettext_lazy("The upload or the text is larger than the limit. Send less, or split it."),
     429: gettext_lazy("Too many requests came from your address in the last minute."),
     500: gettext_lazy(
@@ -95,7 +99,10 @@ def csrf_failure(request, reason=""):
     return error_response(
         request,
         403,
-        _("The form had expired or came from another site. Go back, reload the page and send it again."),
+        _(
+            "The form had expired or came from another site. "
+            "Go back, reload the page and send it again."
+        ),
     )
 
 
