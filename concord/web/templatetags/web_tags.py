@@ -13,19 +13,36 @@ register = template.Library()
 
 
 def nav_links(user) -> list[tuple[str, str]]:
-    """Return (url, label) pairs for what this person may open."""
+    """Return (url, label) pairs for what this person may open, every module their roles use."""
     links = [(reverse("web:home"), _("Get help")), (reverse("web:track_lookup"), _("Track"))]
     if not getattr(user, "is_authenticated", False):
+        links += [
+            (reverse("participation:dashboard"), _("Public results")),
+            (reverse("assessments:public_list"), _("Consultations")),
+            (reverse("safety:policies"), _("Policy notices")),
+        ]
         return links
-    if perms.can(user, Cap.CASE_FILE):
+    can = {cap: perms.can(user, cap) for cap in Cap.values}
+    if can[Cap.CASE_FILE]:
         links.append((reverse("web:file"), _("File for a resident")))
-    if perms.can(user, Cap.CASE_VIEW):
+    if can[Cap.CASE_VIEW]:
         links.append((reverse("web:queue"), _("Queue")))
         links.append((reverse("web:map"), _("Map")))
-    if perms.can(user, Cap.STATS_VIEW):
+    if can[Cap.STATS_VIEW]:
         links.append((reverse("web:dashboard"), _("Dashboard")))
-    if perms.can(user, Cap.WELLBEING):
-        links.append(("/wellbeing/queue/", _("Counselling")))
+    if can[Cap.CASE_VIEW] or can[Cap.CASE_SUPERVISE]:
+        links.append((reverse("safety:dashboard"), _("Safety")))
+        links.append((reverse("safety:incidents"), _("Incidents")))
+    if can[Cap.CASE_VIEW] or can[Cap.STATS_VIEW]:
+        links.append((reverse("assessments:staff_list"), _("Risk assessments")))
+    if can[Cap.STATS_VIEW]:
+        links.append((reverse("participation:dashboard"), _("Open data")))
+    if can[Cap.WELLBEING]:
+        links.append((reverse("wellbeing:queue"), _("Counselling queue")))
+        links.append((reverse("wellbeing:network"), _("Counselling network")))
+        links.append((reverse("wellbeing:exports"), _("Exports")))
+    if can[Cap.PLATFORM_ADMIN]:
+        links.append((reverse("admin:index"), _("Administration")))
     links.append((reverse("web:inbox"), _("Inbox")))
     return links
 
