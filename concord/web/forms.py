@@ -250,33 +250,43 @@ def _date(label, *, required=True):
     )
 
 
-class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label=_("I confirm this step"), required=True)
+class StepForm(forms.Form):
+    """A case-page step; reversible steps need no confirmation tick."""
 
 
-class NoteForm(ConfirmForm):
+class ConfirmForm(StepForm):
+    """An irreversible step (close, merge): the tick says the reader means it."""
+
+    confirm = forms.BooleanField(label=_("I understand this step cannot be undone"), required=True)
+
+
+class NoteForm(StepForm):
     note = _text(_("Note (optional)"), required=False)
 
 
-class ReasonForm(ConfirmForm):
+class CloseForm(ConfirmForm):
+    note = _text(_("Note (optional)"), required=False)
+
+
+class ReasonForm(StepForm):
     reason = _text(_("Reason"))
 
 
-class NotAcceptForm(ConfirmForm):
+class NotAcceptForm(StepForm):
     reason = _text(_("Why it is not accepted here"))
     route = _text(_("Where the resident should go instead"))
 
 
-class AssignForm(ConfirmForm):
+class AssignForm(StepForm):
     assignee = forms.ChoiceField(label=_("Assign to"), widget=FastSelect)
 
 
-class ResolveForm(ConfirmForm):
+class ResolveForm(StepForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     text = _text(_("Written answer to the resident"), rows=4, max_length=10_000)
 
 
-class EscalateForm(ConfirmForm):
+class EscalateForm(StepForm):
     reason_code = forms.ChoiceField(
         label=_("Reason"),
         choices=[
@@ -289,7 +299,7 @@ class EscalateForm(ConfirmForm):
     note = _text(_("Explain"))
 
 
-class TransferForm(ConfirmForm):
+class TransferForm(StepForm):
     to_unit = forms.ModelChoiceField(
         label=_("To unit"), queryset=Unit.objects.none(), widget=FastSelect
     )
@@ -314,7 +324,7 @@ class AddNoteForm(forms.Form):
     public = forms.BooleanField(label=_("The resident may see this note"), required=False)
 
 
-class CategorizeForm(ConfirmForm):
+class CategorizeForm(StepForm):
     category = forms.ChoiceField(label=_("Category"), widget=FastSelect)
     reroute = forms.BooleanField(label=_("Route again by this category"), required=False)
 
@@ -323,7 +333,7 @@ class CategorizeForm(ConfirmForm):
         self.fields["category"].choices = category_choices()[1:]
 
 
-class EnterChannelForm(ConfirmForm):
+class EnterChannelForm(StepForm):
     channel = forms.ChoiceField(label=_("Channel"), widget=FastSelect)
     knowledge_date = _date(_("Date the party knew of the matter"), required=False)
     note = _text(_("Note (optional)"), required=False)
@@ -339,7 +349,7 @@ class EnterChannelForm(ConfirmForm):
         ]
 
 
-class SessionForm(ConfirmForm):
+class SessionForm(StepForm):
     held_at = forms.DateTimeField(
         label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -348,7 +358,7 @@ class SessionForm(ConfirmForm):
     notes = _text(_("Notes (optional)"), required=False, rows=3, max_length=10_000)
 
 
-class AgreementForm(ConfirmForm):
+class AgreementForm(StepForm):
     parties = _text(_("Parties (names, identity, address)"))
     facts = _text(_("Main facts"))
     issues = _text(_("Issues in dispute"))
@@ -361,19 +371,19 @@ class AgreementForm(ConfirmForm):
     committee_sealed = forms.BooleanField(label=_("The committee's seal is on it"), required=True)
 
 
-class MediationEndForm(ConfirmForm):
+class MediationEndForm(StepForm):
     reason = _text(_("Why mediation ended without agreement"))
     knowledge_date = _date(_("Date the party knew of the matter"))
     refused_by = forms.CharField(label=_("Refused by (if a party refused)"), required=False)
 
 
-class ExtendClockForm(ConfirmForm):
+class ExtendClockForm(StepForm):
     clock = forms.IntegerField(widget=forms.HiddenInput)
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=365)
     reason = _text(_("Reason for the extension"))
 
 
-class TransferAnswerForm(ConfirmForm):
+class TransferAnswerForm(StepForm):
     transfer = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
         label=_("Answer"), choices=[("accept", _("Accept")), ("refuse", _("Refuse"))]
@@ -392,33 +402,33 @@ class DashboardForm(forms.Form):
     end = _date(_("Until"), required=False)
 
 
-class PetitionRegisterForm(ConfirmForm):
+class PetitionRegisterForm(StepForm):
     matter_key = forms.CharField(
         label=_("Matter (the same key links repeat petitions)"), max_length=200
     )
     received_on = _date(_("Received on (blank: today)"), required=False)
 
 
-class PetitionAcceptForm(ConfirmForm):
+class PetitionAcceptForm(StepForm):
     petition_type = forms.ChoiceField(label=_("Petition type"), choices=PetitionType.choices)
 
 
-class PetitionReplyForm(ConfirmForm):
+class PetitionReplyForm(StepForm):
     opinion = forms.ChoiceField(label=_("Opinion"), choices=Opinion.choices)
     text = _text(_("Written handling opinion"), rows=4, max_length=10_000)
     legal_basis = _text(_("Legal basis"), max_length=2000)
 
 
-class PetitionReviewDecideForm(ConfirmForm):
+class PetitionReviewDecideForm(StepForm):
     text = _text(_("Written review opinion"), rows=4, max_length=10_000)
 
 
-class ReferUpwardForm(ConfirmForm):
+class ReferUpwardForm(StepForm):
     body = forms.CharField(label=_("Body above the county"), max_length=200)
     reason = _text(_("Why it goes above the county"), max_length=2000)
 
 
-class PerformanceForm(ConfirmForm):
+class PerformanceForm(StepForm):
     performance = forms.ChoiceField(
         label=_("Performance of the agreement"),
         choices=[(v, label) for v, label in Performance.choices if v != Performance.PENDING],

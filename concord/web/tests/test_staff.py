@@ -122,11 +122,47 @@ def test_case_outside_jurisdiction_is_not_found(client, world, categories):
     assert client.get(f"/staff/cases/{case.pk}/").status_code == 404
 
 
-def test_action_needs_confirmation(client, world, categories):
+def test_only_irreversible_steps_need_confirmation(client, world, categories):
     case = submit(world)
     client.force_login(world.bob)
-    response = client.post(f"/staff/cases/{case.pk}/accept/", {"accept-note": ""})
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert 'id="id_accept-confirm"' not in page
+    assert client.post(f"/staff/cases/{case.pk}/accept/", {"accept-note": ""}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED
+    act(client, case, "resolve", outcome="fixed", text="Agreed quiet hours.")
+    response = client.post(f"/staff/cases/{case.pk}/close/", {"close-note": ""})
+    assert response.status_code == 400  # closing cannot be undone: the box must be ticked
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED
+
+
+def test_a_reader_outside_the_owning_unit_is_offered_no_handling_step_and_told_why(
+    client, world, categories
+):
+    case = submit(world)  # owned by the village mediation committee
+    client.force_login(world.alice)  # a town caseworker over the village, another unit
+    page = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="action-accept"' not in page
+    assert "Only the owning unit or a supervisor can take this step." in page
+    assert 'id="action-note"' in page  # anyone who sees the case may add a note
+
+
+def test_a_refused_step_leads_the_page_with_its_reason_in_the_page_language(
+    client, world, categories
+):
+    case = submit(world)
+    client.force_login(world.alice)
+    response = client.post(
+        f"/staff/cases/{case.pk}/accept/", {"accept-note": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert response.status_code == 400
+    page = response.content.decode()
+    messages = page[
+        page.index('class="messages"') : page.index("</ul>", page.index('class="messages"'))
+    ]
+    assert "未记录" in messages
+    assert "只有" in messages  # the action's own reason, not a generic one
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED
 

@@ -253,7 +253,7 @@ ACTIONS: dict[str, Action] = {
     "assign": Action(gettext_lazy("Assign"), F.AssignForm, _assignee, WORKING),
     "start": Action(
         gettext_lazy("Start work"),
-        F.ConfirmForm,
+        F.StepForm,
         lambda u, c, d: case_actions.case_start(actor=u, case=c),
         frozenset({Status.ASSIGNED, Status.ACCEPTED, Status.REOPENED}),
     ),
@@ -265,7 +265,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "resume": Action(
         gettext_lazy("Resume"),
-        F.ConfirmForm,
+        F.StepForm,
         lambda u, c, d: case_actions.case_resume(actor=u, case=c),
         frozenset({Status.PAUSED}),
     ),
@@ -279,7 +279,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "close": Action(
         gettext_lazy("Close"),
-        F.NoteForm,
+        F.CloseForm,
         lambda u, c, d: case_actions.case_close(actor=u, case=c, note=d.get("note", "")),
         frozenset({Status.RESOLVED}),
     ),
@@ -444,40 +444,74 @@ PETITION_STAGES: dict[str, frozenset[str]] = {
 }
 
 
-def _offered_actions(user, case: Case, data: dict, bound: dict | None = None) -> list[dict]:
-    """Return the action forms that fit the case's state and the user's capabilities.
+# Why a step is refused to someone without the capability it needs over the owning unit; the
+# same rule the action applies (cases.actions / channels.actions), said before the attempt.
+REFUSALS = {
+    Cap.CASE_HANDLE: gettext_lazy("Only the owning unit or a supervisor can take this step."),
+    Cap.CASE_ESCALATE: gettext_lazy("Only the owning unit or a supervisor can escalate."),
+    Cap.CASE_ROUTE: gettext_lazy(
+        "Only the owning unit's caseworkers or a supervisor can route this case."
+    ),
+    Cap.MEDIATE: gettext_lazy("Only the mediators of the owning unit can take this step."),
+    Cap.CASE_SUPERVISE: gettext_lazy("Only a supervisor can take this step."),
+}
+# Capabilities that an action checks against the case's owning unit, not only its place.
+UNIT_BOUND = frozenset({Cap.CASE_HANDLE, Cap.CASE_ESCALATE, Cap.CASE_ROUTE, Cap.MEDIATE})
 
-    Permission is checked again by the action itself; this only hides forms that cannot work.
+
+def _may(user, case: Case, cap: str) -> bool:
+    """Return whether `user` holds `cap` the way the action for it will check it."""
+    place = case.place_path
+    if perms.can(user, Cap.CASE_SUPERVISE, place_path=place):
+        return True
+    if cap == Cap.CASE_SUPERVISE:
+        return False
+    if cap in UNIT_BOUND:
+        unit = case.owner_unit_id
+        held = perms.can(user, cap, place_path=place, unit_id=unit)
+        if cap == Cap.MEDIATE:
+            held = held or perms.can(user, Cap.CASE_HANDLE, place_path=place, unit_id=unit)
+        return held
+    return perms.can(user, cap, place_path=place)
+
+
+def _applies(name: str, action: Action, case: Case, data: dict, is_mediation: bool) -> bool:
+    """Return whether the step fits the case's state at all (whoever the reader is)."""
+    if action.states is not None and case.status not in action.states:
+        return False
+    if action.mediation and not is_mediation:
+        return False
+    petition = data["petition"]
+    return not (
+        (name == "transfer_answer" and not data["may_answer_transfer"])
+        or (name == "transfer_decide" and not case.needs_ruling)
+        or (name == "transfer" and data["pending_transfer"])
+        or (name == "extend" and not any(c.is_live for c in data["clocks"]))
+        or (name == "petition_register" and petition is not None)
+        or (
+            name in PETITION_STAGES
+            and (petition is None or petition.stage not in PETITION_STAGES[name])
+        )
+        or (name == "performance" and data["agreement"] is None)
+        or (name == "refer_upward" and case.level != "county")
+    )
+
+
+def _offered_actions(
+    user, case: Case, data: dict, bound: dict | None = None
+) -> tuple[list[dict], list[dict]]:
+    """Return the steps the reader may take now, and those that fit the case but not the reader.
+
+    The action checks permission again when it runs; this only keeps the page honest about
+    what would work, and says why a step is not open to this reader.
     """
     is_mediation = rules.get_channel(case.channel).is_mediation if case.channel else False
-    offered = []
+    offered, refused = [], []
     for name, action in ACTIONS.items():
-        if action.states is not None and case.status not in action.states:
+        if not _applies(name, action, case, data, is_mediation):
             continue
-        if action.mediation and not is_mediation:
-            continue
-        if not perms.can(user, action.cap, place_path=case.place_path) and not perms.can(
-            user, Cap.CASE_SUPERVISE, place_path=case.place_path
-        ):
-            continue
-        if name == "transfer_answer" and not data["may_answer_transfer"]:
-            continue
-        if name == "transfer_decide" and not case.needs_ruling:
-            continue
-        if name == "transfer" and data["pending_transfer"]:
-            continue
-        if name == "extend" and not any(c.is_live for c in data["clocks"]):
-            continue
-        petition = data["petition"]
-        if name == "petition_register" and petition is not None:
-            continue
-        if name in PETITION_STAGES and (
-            petition is None or petition.stage not in PETITION_STAGES[name]
-        ):
-            continue
-        if name == "performance" and data["agreement"] is None:
-            continue
-        if name == "refer_upward" and case.level != "county":
+        if name != "transfer_answer" and not _may(user, case, action.cap):
+            refused.append({"name": name, "label": action.label, "reason": REFUSALS[action.cap]})
             continue
         form = bound.get(name) if bound else None
         if form is None:
@@ -487,7 +521,7 @@ def _offered_actions(user, case: Case, data: dict, bound: dict | None = None) ->
         if name == "transfer_answer" and data["pending_transfer"]:
             form.initial["transfer"] = data["pending_transfer"].pk
         offered.append({"name": name, "label": action.label, "form": form})
-    return offered
+    return offered, refused
 
 
 def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
@@ -498,10 +532,12 @@ def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -
         e.text = wording.event_text(e, language)
     for c in data["clocks"]:
         c.label = wording.clock_label(c)
+    offered, refused = _offered_actions(request.user, case, data, bound)
     return {
         "case": case,
         **data,
-        "actions": _offered_actions(request.user, case, data, bound),
+        "actions": offered,
+        "refused_actions": refused,
         "open": case.status in OPEN_STATUSES,
     }
 
@@ -519,7 +555,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    """Run one action from the case page after its confirmation box was ticked."""
+    """Run one step from the case page (irreversible ones only once their box is ticked)."""
     try:
         case = get_case_for_user(request.user, case_id)
     except NotFound:
@@ -542,6 +578,13 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                 form.add_error(field if field in form.fields else None, message)
             if not exc.fields:
                 form.add_error(None, exc.message)
+            # The reason leads the page, in its language, where the eye lands after posting.
+            messages.error(
+                request,
+                _("%(action)s was not recorded: %(reason)s")
+                % {"action": spec.label, "reason": exc.message},
+            )
+            return _render_refused(request, case_id, action, form)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
             try:
@@ -549,7 +592,15 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             except NotFound:
                 return redirect("web:queue")
             return redirect("web:case", case_id=case_id)
-    messages.error(request, _("The step was not recorded; see the form below."))
+    messages.error(
+        request,
+        _("%(action)s was not recorded: %(reason)s")
+        % {"action": spec.label, "reason": _("some fields need attention (marked below).")},
+    )
+    return _render_refused(request, case_id, action, form)
+
+
+def _render_refused(request: HttpRequest, case_id: int, action: str, form) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     context = _case_context(request, case, bound={action: form})
     context["open_action"] = action

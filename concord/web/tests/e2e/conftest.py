@@ -94,7 +94,8 @@ class Pages:
             self.page.click("form.logout button")
 
     def act(self, action: str, fields: dict[str, str] | None = None, checks=()) -> None:
-        """Open an action on the case page, fill it, tick the confirmation and submit."""
+        """Open an action on the case page, fill it, tick the confirmation if the step is
+        irreversible, and submit."""
         box = f"#action-{action}"
         self.page.click(f"{box} > summary")
         for name, value in (fields or {}).items():
@@ -106,7 +107,8 @@ class Pages:
                 self.page.fill(selector, value)
         for name in checks:
             self.page.check(f"#id_{action}-{name}")
-        self.page.check(f"#id_{action}-confirm")
+        if self.page.locator(f"#id_{action}-confirm").count():
+            self.page.check(f"#id_{action}-confirm")
         with self.page.expect_navigation():
             self.page.click(f"{box} button[type=submit]")
 
