@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from concord.accounts.models import Unit
-from concord.cases.models import Category, Channel, Kind, Level, Outcome, ResolvedAnswer, Status
+from concord.cases.models import (
+    Category,
+    Channel,
+    IntakeChannel,
+    Kind,
+    Level,
+    Outcome,
+    ResolvedAnswer,
+    Status,
+)
 from concord.channels import rules
 from concord.channels.models import Opinion, Performance, PetitionType
 from concord.places.models import Place
@@ -121,9 +130,25 @@ class SubmissionForm(forms.Form):
         required=False,
         help_text=_("For example: consent given orally on site, with date and witness."),
     )
+    intake_channel = forms.ChoiceField(
+        label=_("How did the resident bring it?"),
+        choices=[
+            (IntakeChannel.WALK_IN, _("In person at the office (walk-in)")),
+            (IntakeChannel.HOTLINE, _("By phone")),
+            (IntakeChannel.LETTER, _("By letter")),
+            (IntakeChannel.GRID_WORKER, _("To a grid worker on a visit")),
+        ],
+        required=False,
+    )
     topic = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, staff_places: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        staff_places: list[str] | None = None,
+        staff_channel: str = IntakeChannel.WALK_IN,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         staff_filing = staff_places is not None
         self.staff_filing = staff_filing
@@ -131,8 +156,11 @@ class SubmissionForm(forms.Form):
         self.fields["place"].choices = place_choices(under=staff_places)
         if not staff_filing:
             del self.fields["on_behalf_consent"]
+            del self.fields["intake_channel"]
         else:
             self.fields["on_behalf_consent"].required = True
+            self.fields["intake_channel"].required = True
+            self.fields["intake_channel"].initial = staff_channel
 
     def clean(self):
         data = super().clean()

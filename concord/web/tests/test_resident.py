@@ -159,9 +159,27 @@ def test_grid_worker_files_for_a_resident_with_consent(client, world, categories
     client.force_login(world.grace)
     response = file_case(client, place="G111", on_behalf_consent="")
     assert response.status_code == 200 and Case.objects.count() == 0
-    file_case(client, place="G111", on_behalf_consent="居民口头同意，2026-03-02 现场")
+    assert 'value="grid_worker" selected' in client.get("/file/").content.decode()
+    file_case(
+        client,
+        place="G111",
+        on_behalf_consent="居民口头同意，2026-03-02 现场",
+        intake_channel="grid_worker",
+    )
     case = Case.objects.get()
     assert case.intake_channel == "grid_worker" and case.filed_by == world.grace
+
+
+def test_a_caseworker_filing_for_a_caller_records_the_phone_and_herself(
+    client, world, categories, no_model
+):
+    client.force_login(world.alice)
+    assert 'value="walk_in" selected' in client.get("/file/").content.decode()
+    file_case(
+        client, place="V11", on_behalf_consent="来电口头同意，2026-03-02", intake_channel="hotline"
+    )
+    case = Case.objects.get()
+    assert case.intake_channel == "hotline" and case.filed_by == world.alice
 
 
 def test_pages_are_translated_into_chinese(client, world, categories):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from concord.accounts import permissions as perms
-from concord.accounts.roles import Cap
+from concord.accounts.roles import Cap, Role
 from concord.cases import actions as case_actions
 from concord.cases import tokens
 from concord.cases.models import (
@@ -44,6 +44,13 @@ def _yes_no(value: str | None) -> bool | None:
 
 def may_file_for_residents(user) -> bool:
     return bool(perms.place_paths_with(user, Cap.CASE_FILE))
+
+
+def usual_intake_channel(user) -> str:
+    """Return how this staff member's filings usually arrive: grid workers meet residents on
+    their rounds, everyone else at the office."""
+    roles = {g.role for g in perms.grants(user)}
+    return IntakeChannel.GRID_WORKER if roles == {Role.GRID_WORKER} else IntakeChannel.WALK_IN
 
 
 @require_GET
@@ -98,7 +105,11 @@ def file_case(request: HttpRequest) -> HttpResponse:
         initial = {}
         if topic:
             initial = {"kind": topic.kind, "category": topic.category, "topic": topic.code}
-        form = SubmissionForm(initial=initial, staff_places=staff_places)
+        form = SubmissionForm(
+            initial=initial,
+            staff_places=staff_places,
+            staff_channel=usual_intake_channel(request.user) if staff_filing else "",
+        )
     data = form.data if form.is_bound else {}
     crisis = assist.text_signals_crisis(data.get("title", ""), data.get("description", ""))
     return render(
@@ -138,7 +149,7 @@ def _submit(request: HttpRequest, form: SubmissionForm, *, staff_filing: bool):
             lng=d.get("lng"),
             address=d.get("address", ""),
             language=get_language() or "zh-hans",
-            intake_channel=IntakeChannel.GRID_WORKER if staff_filing else IntakeChannel.WEB,
+            intake_channel=d["intake_channel"] if staff_filing else IntakeChannel.WEB,
             parties=parties,
             contact_consent=d["contact_consent"],
             is_anonymous=d["is_anonymous"],
