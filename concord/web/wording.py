@@ -91,5 +91,12 @@ def event_text(event: Event, language: str | None = None) -> str:
     return ""
 
 
+def event_text_is_typed(event: Event) -> bool:
+    """Return whether `event_text` gives what a person typed (a note, a reason), which stays in
+    the language it was written in, rather than a notice written in both languages."""
+    data = event.data or {}
+    return not any(data.get(k) for k in ("notice_zh", "notice_en", "message_zh", "message_en"))
+
+
 def clock_binds_resident(clock: Clock) -> bool:
     return ":" in clock.kind and clock.kind.split(":", 1)[1] in RESIDENT_DEADLINES

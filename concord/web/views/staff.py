@@ -530,6 +530,7 @@ def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -
     for e in data["events"]:
         e.label = wording.event_label(e)
         e.text = wording.event_text(e, language)
+        e.typed = wording.event_text_is_typed(e)
     for c in data["clocks"]:
         c.label = wording.clock_label(c)
     offered, refused = _offered_actions(request.user, case, data, bound)
