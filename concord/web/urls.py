@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, resident, staff
+from .views import dashboard, documents, resident, staff
 
 app_name = "web"
 urlpatterns = [
@@ -25,5 +25,8 @@ urlpatterns = [
     path("staff/inbox/", staff.inbox, name="inbox"),
     path("staff/dashboard/", dashboard.dashboard, name="dashboard"),
     path("staff/cases/<int:case_id>/", staff.case_detail, name="case"),
+    path("staff/cases/<int:case_id>/receipt/", documents.receipt, name="doc_receipt"),
+    path("staff/cases/<int:case_id>/answer/", documents.answer, name="doc_answer"),
+    path("staff/cases/<int:case_id>/agreement.pdf", documents.agreement, name="doc_agreement"),
     path("staff/cases/<int:case_id>/<slug:action>/", staff.case_action, name="case_action"),
 ]

@@ -43,6 +43,17 @@ def cases(w) -> dict:
     return {v: {"case_id": c.pk} for v, c in made.items()}
 
 
+def answered_cases(w) -> dict:
+    """The three kinds of case of `cases`, each with a written answer on record (set directly:
+    who may read the printed answer is under test here, not how it was written)."""
+    from concord.cases.models import Case
+
+    made = cases(w)
+    ids = [p["case_id"] for p in made.values()]
+    Case.objects.filter(pk__in=ids).update(resolution_text="已修复", outcome="fixed")
+    return made
+
+
 def case_pairs(w) -> dict:
     """Two cases of each kind of `cases`: one to merge into the other."""
     first, second = cases(w), cases(w)

@@ -199,6 +199,10 @@ def test_mediator_accepts_records_a_session_and_an_agreement(client, world, cate
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.RESOLVED and case.outcome == "agreement"
+    page = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/staff/cases/{case.pk}/agreement.pdf" in page
+    pdf = client.get(f"/staff/cases/{case.pk}/agreement.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
 def test_refused_action_shows_the_reason_on_the_form(client, world, categories):

@@ -193,3 +193,21 @@ def test_fast_select_writes_what_the_template_select_writes():
         fast = FastSelect(choices=choices).render("unit", value, attrs={"id": "id_unit"})
         slow = forms.Select(choices=choices).render("unit", value, attrs={"id": "id_unit"})
         assert fast == re.sub(r">\s+<", "><", slow.strip())
+
+
+def test_the_case_page_offers_its_documents_in_the_reader_language(client, world, categories):
+    from concord.channels.models import MediationAgreement
+
+    case = submit(world)
+    client.force_login(world.bob)
+    act(client, case, "accept")
+    page = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/staff/cases/{case.pk}/receipt/" in page
+    assert f"/staff/cases/{case.pk}/answer/" not in page  # nothing answered yet
+    receipt = client.get(f"/staff/cases/{case.pk}/receipt/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "受理回执" in receipt.content.decode() and case.receipt_code in receipt.content.decode()
+    act(client, case, "resolve", outcome="fixed", text="双方约定晚十点后停止装修。")
+    answer = client.get(f"/staff/cases/{case.pk}/answer/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Written answer" in answer.decode() and "双方约定" in answer.decode()
+    assert client.get(f"/staff/cases/{case.pk}/agreement.pdf").status_code == 404
+    assert not MediationAgreement.objects.filter(case=case).exists()

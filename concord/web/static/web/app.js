@@ -11,6 +11,10 @@
     select.dispatchEvent(new Event("change", { bubbles: true }));
     select.focus();
   });
+  // A print button on printable documents (CSP allows no inline handlers).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
   // The language switch applies as soon as a language is chosen (the button stays for no-JS use).
   var lang = document.getElementById("lang-select");
   if (lang) {
