@@ -71,9 +71,9 @@ def tick(*, today: date | None = None) -> TickReport:
             if not claimed:
                 continue
             # Lock the assessment row: it owns the audit stream being appended to.
-            from .actions import _lock
+            from .actions import lock_assessment
 
-            assessment = _lock(task.assessment_id)
+            assessment = lock_assessment(task.assessment_id)
             append_event(
                 stream=f"assessment:{assessment.pk}",
                 kind="task_overdue",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
@@ -18,195 +17,23 @@ from concord.core.refcache import remembered
 from concord.places.models import Place
 
 from . import actions, selectors
-from .models import Case, Category, Clock, ClockState, TransferRequest
+from .models import Case, Category, TransferRequest
+from .schemas import (
+    CASE_RESPONSES,
+    LIVE_CLOCKS,
+    CaseDetailOut,
+    CaseIn,
+    CaseListOut,
+    ErrorOut,
+    EventOut,
+    SubmissionOut,
+    TrackOut,
+    case_out,
+    reloaded_case_out,
+    track_out,
+)
 
 router = Router(tags=["cases"])
-
-
-# --- schemas -------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    error: dict
-
-
-class PartyIn(Schema):
-    role: str = "complainant"
-    name: str = Field("", max_length=120)
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=254)
-    address: str = Field("", max_length=300)
-    is_organisation: bool = False
-
-
-class CaseIn(Schema):
-    kind: str
-    title: str
-    description: str
-    place: str | None = None
-    category: str | None = None
-    lat: float | None = None
-    lng: float | None = None
-    address: str = Field("", max_length=300)
-    language: str = "zh-hans"
-    intake_channel: str = "api"
-    urgency: str = "normal"
-    parties: list[PartyIn] = []
-    contact_consent: bool = False
-    is_anonymous: bool = False
-    on_behalf_consent: str = Field("", max_length=300)
-
-
-class Ref(Schema):
-    code: str
-    name: str
-
-
-class ClockOut(Schema):
-    kind: str
-    basis: str
-    grade: str
-    unit: str
-    amount: int
-    started_on: date
-    due_on: date
-    state: str
-
-
-class CaseOut(Schema):
-    id: int
-    receipt_code: str
-    kind: str
-    title: str
-    description: str
-    status: str
-    status_label: str
-    level: str
-    channel: str
-    urgency: str
-    sensitivity: str
-    category: Ref | None
-    place: Ref
-    owner_unit: Ref
-    assignee_id: int | None
-    lat: float | None
-    lng: float | None
-    address: str
-    intake_channel: str
-    outcome: str
-    resolution_text: str
-    created_at: datetime
-    updated_at: datetime
-    next_due: date | None
-    clocks: list[ClockOut]
-
-
-class SubmissionOut(CaseOut):
-    tracking_token: str
-    tracking_url: str
-
-
-class CaseListOut(Schema):
-    count: int
-    # True when more cases match than LIST_COUNT_CAP: `count` is then that cap, not the total.
-    count_capped: bool = False
-    limit: int
-    offset: int
-    items: list[CaseOut]
-
-
-class PartyOut(Schema):
-    id: int
-    role: str
-    name: str
-    is_organisation: bool
-    phone: str
-    email: str
-    address: str
-    masked: bool
-
-
-class EventOut(Schema):
-    seq: int
-    kind: str
-    created_at: datetime
-    actor_id: int | None
-    public: bool
-    data: dict
-    hash: str
-
-
-class CaseDetailOut(CaseOut):
-    parties: list[PartyOut]
-    events: list[EventOut]
-
-
-class TrackOut(Schema):
-    receipt_code: str
-    kind: str
-    title: str
-    status: str
-    status_label: str
-    level: str
-    channel: str
-    owner_unit: Ref
-    outcome: str
-    resolution_text: str
-    created_at: datetime
-    next_due: date | None
-    clocks: list[ClockOut]
-    events: list[EventOut]
-
-
-def _ref(obj) -> dict | None:
-    if obj is None:
-        return None
-    return {"code": obj.code, "name": obj.localized_name()}
-
-
-def _live_clocks(case: Case) -> list[Clock]:
-    clocks = getattr(case, "live_clocks", None)
-    if clocks is None:
-        clocks = list(case.clocks.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]))
-    return clocks
-
-
-def case_out(case: Case) -> dict:
-    clocks = _live_clocks(case)
-    return {
-        "id": case.pk,
-        "receipt_code": case.receipt_code,
-        "kind": case.kind,
-        "title": case.title,
-        "description": case.description,
-        "status": case.status,
-        "status_label": case.get_status_display(),
-        "level": case.level,
-        "channel": case.channel,
-        "urgency": case.urgency,
-        "sensitivity": case.sensitivity,
-        "category": _ref(case.category),
-        "place": _ref(case.place),
-        "owner_unit": _ref(case.owner_unit),
-        "assignee_id": case.assignee_id,
-        "lat": case.lat,
-        "lng": case.lng,
-        "address": case.address,
-        "intake_channel": case.intake_channel,
-        "outcome": case.outcome,
-        "resolution_text": case.resolution_text,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-        "next_due": min((c.due_on for c in clocks), default=None),
-        "clocks": [ClockOut.from_orm(c).dict() for c in clocks],
-    }
-
-
-LIVE_CLOCKS = Prefetch(
-    "clocks",
-    queryset=Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]),
-    to_attr="live_clocks",
-)
 
 
 def _idempotency_scope(request: HttpRequest, user) -> str:
@@ -396,30 +223,23 @@ class CaseNoteIn(Schema):
     public: bool = False
 
 
-T_RESP = {200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-def _case(request, case_id: int) -> Case:
-    return selectors.get_case_for_user(request.auth, case_id)
-
-
-def _out(case: Case) -> dict:
-    return case_out(Case.objects.select_related("category", "place", "owner_unit").get(pk=case.pk))
-
-
-@router.post("/{int:case_id}/accept", response=T_RESP)
+@router.post("/{int:case_id}/accept", response=CASE_RESPONSES)
 def accept(request, case_id: int, payload: NoteIn):
-    return _out(
-        actions.case_accept(actor=request.auth, case=_case(request, case_id), note=payload.note)
+    return reloaded_case_out(
+        actions.case_accept(
+            actor=request.auth,
+            case=selectors.get_case_for_user(request.auth, case_id),
+            note=payload.note,
+        )
     )
 
 
-@router.post("/{int:case_id}/decline", response=T_RESP, summary="Not accepted: redirect")
+@router.post("/{int:case_id}/decline", response=CASE_RESPONSES, summary="Not accepted: redirect")
 def decline(request, case_id: int, payload: DeclineIn):
-    return _out(
+    return reloaded_case_out(
         actions.case_not_accept(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=selectors.get_case_for_user(request.auth, case_id),
             reason=payload.reason,
             route=payload.route,
             route_deadline=payload.route_deadline,
@@ -427,96 +247,125 @@ def decline(request, case_id: int, payload: DeclineIn):
     )
 
 
-@router.post("/{int:case_id}/assign", response=T_RESP)
+@router.post("/{int:case_id}/assign", response=CASE_RESPONSES)
 def assign(request, case_id: int, payload: AssignIn):
     assignee = User.objects.filter(pk=payload.assignee_id, is_active=True).first()
     if assignee is None:
         raise InvalidInput(_("Unknown user."), fields={"assignee_id": _("Unknown user.")})
-    return _out(
-        actions.case_assign(actor=request.auth, case=_case(request, case_id), assignee=assignee)
+    return reloaded_case_out(
+        actions.case_assign(
+            actor=request.auth,
+            case=selectors.get_case_for_user(request.auth, case_id),
+            assignee=assignee,
+        )
     )
 
 
-@router.post("/{int:case_id}/start", response=T_RESP)
+@router.post("/{int:case_id}/start", response=CASE_RESPONSES)
 def start(request, case_id: int):
-    return _out(actions.case_start(actor=request.auth, case=_case(request, case_id)))
-
-
-@router.post("/{int:case_id}/pause", response=T_RESP)
-def pause(request, case_id: int, payload: ReasonIn):
-    return _out(
-        actions.case_pause(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
+    return reloaded_case_out(
+        actions.case_start(
+            actor=request.auth, case=selectors.get_case_for_user(request.auth, case_id)
+        )
     )
 
 
-@router.post("/{int:case_id}/resume", response=T_RESP)
+@router.post("/{int:case_id}/pause", response=CASE_RESPONSES)
+def pause(request, case_id: int, payload: ReasonIn):
+    return reloaded_case_out(
+        actions.case_pause(
+            actor=request.auth,
+            case=selectors.get_case_for_user(request.auth, case_id),
+            reason=payload.reason,
+        )
+    )
+
+
+@router.post("/{int:case_id}/resume", response=CASE_RESPONSES)
 def resume(request, case_id: int):
-    return _out(actions.case_resume(actor=request.auth, case=_case(request, case_id)))
+    return reloaded_case_out(
+        actions.case_resume(
+            actor=request.auth, case=selectors.get_case_for_user(request.auth, case_id)
+        )
+    )
 
 
-@router.post("/{int:case_id}/resolve", response=T_RESP)
+@router.post("/{int:case_id}/resolve", response=CASE_RESPONSES)
 def resolve(request, case_id: int, payload: ResolveIn):
-    return _out(
+    return reloaded_case_out(
         actions.case_resolve(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=selectors.get_case_for_user(request.auth, case_id),
             outcome=payload.outcome,
             text=payload.text,
         )
     )
 
 
-@router.post("/{int:case_id}/close", response=T_RESP)
+@router.post("/{int:case_id}/close", response=CASE_RESPONSES)
 def close(request, case_id: int, payload: NoteIn):
-    return _out(
-        actions.case_close(actor=request.auth, case=_case(request, case_id), note=payload.note)
-    )
-
-
-@router.post("/{int:case_id}/reopen", response=T_RESP)
-def reopen(request, case_id: int, payload: ReasonIn):
-    return _out(
-        actions.case_reopen(actor=request.auth, case=_case(request, case_id), reason=payload.reason)
-    )
-
-
-@router.post("/{int:case_id}/withdraw", response=T_RESP)
-def withdraw(request, case_id: int, payload: ReasonIn):
-    return _out(
-        actions.case_withdraw(
-            actor=request.auth, case=_case(request, case_id), reason=payload.reason
+    return reloaded_case_out(
+        actions.case_close(
+            actor=request.auth,
+            case=selectors.get_case_for_user(request.auth, case_id),
+            note=payload.note,
         )
     )
 
 
-@router.post("/{int:case_id}/escalate", response=T_RESP)
+@router.post("/{int:case_id}/reopen", response=CASE_RESPONSES)
+def reopen(request, case_id: int, payload: ReasonIn):
+    return reloaded_case_out(
+        actions.case_reopen(
+            actor=request.auth,
+            case=selectors.get_case_for_user(request.auth, case_id),
+            reason=payload.reason,
+        )
+    )
+
+
+@router.post("/{int:case_id}/withdraw", response=CASE_RESPONSES)
+def withdraw(request, case_id: int, payload: ReasonIn):
+    return reloaded_case_out(
+        actions.case_withdraw(
+            actor=request.auth,
+            case=selectors.get_case_for_user(request.auth, case_id),
+            reason=payload.reason,
+        )
+    )
+
+
+@router.post("/{int:case_id}/escalate", response=CASE_RESPONSES)
 def escalate(request, case_id: int, payload: EscalateIn):
-    return _out(
+    return reloaded_case_out(
         actions.case_escalate(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=selectors.get_case_for_user(request.auth, case_id),
             reason_code=payload.reason_code,
             note=payload.note,
         )
     )
 
 
-@router.post("/{int:case_id}/merge", response=T_RESP)
+@router.post("/{int:case_id}/merge", response=CASE_RESPONSES)
 def merge(request, case_id: int, payload: MergeIn):
-    into = _case(request, payload.into_id)
-    return _out(
+    into = selectors.get_case_for_user(request.auth, payload.into_id)
+    return reloaded_case_out(
         actions.case_merge(
-            actor=request.auth, case=_case(request, case_id), into=into, note=payload.note
+            actor=request.auth,
+            case=selectors.get_case_for_user(request.auth, case_id),
+            into=into,
+            note=payload.note,
         )
     )
 
 
-@router.post("/{int:case_id}/notes", response=T_RESP)
+@router.post("/{int:case_id}/notes", response=CASE_RESPONSES)
 def add_note(request, case_id: int, payload: CaseNoteIn):
-    return _out(
+    return reloaded_case_out(
         actions.case_add_note(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=selectors.get_case_for_user(request.auth, case_id),
             text=payload.text,
             public=payload.public,
         )
@@ -556,7 +405,10 @@ def request_transfer(request, case_id: int, payload: TransferIn):
     if unit is None:
         raise InvalidInput(_("Unknown unit."), fields={"to_unit": _("Unknown unit.")})
     transfer = actions.case_transfer_request(
-        actor=request.auth, case=_case(request, case_id), to_unit=unit, reason=payload.reason
+        actor=request.auth,
+        case=selectors.get_case_for_user(request.auth, case_id),
+        to_unit=unit,
+        reason=payload.reason,
     )
     return Status(201, _transfer_out(transfer))
 
@@ -578,18 +430,18 @@ def _transfer_for_receiver(request, transfer_id: int) -> TransferRequest:
     return transfer
 
 
-@router.post("/transfers/{int:transfer_id}/accept", response=T_RESP)
+@router.post("/transfers/{int:transfer_id}/accept", response=CASE_RESPONSES)
 def accept_transfer(request, transfer_id: int):
-    return _out(
+    return reloaded_case_out(
         actions.case_transfer_accept(
             actor=request.auth, transfer=_transfer_for_receiver(request, transfer_id)
         )
     )
 
 
-@router.post("/transfers/{int:transfer_id}/refuse", response=T_RESP)
+@router.post("/transfers/{int:transfer_id}/refuse", response=CASE_RESPONSES)
 def refuse_transfer(request, transfer_id: int, payload: ReasonIn):
-    return _out(
+    return reloaded_case_out(
         actions.case_transfer_refuse(
             actor=request.auth,
             transfer=_transfer_for_receiver(request, transfer_id),
@@ -611,7 +463,7 @@ class AttachmentOut(Schema):
     response={201: AttachmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
 )
 def add_attachment(request, case_id: int, file: UploadedFile = File(...)):
-    case = _case(request, case_id)
+    case = selectors.get_case_for_user(request.auth, case_id)
     data = _read_upload(file)
     return Status(
         201,
@@ -656,26 +508,6 @@ def _tracked(code: str, token: str) -> Case:
     # Guessing tokens is slowed down: tracking lookups are limited per address
     # (concord.web.ratelimit).
     return selectors.get_case_by_receipt(code, token)
-
-
-def track_out(case: Case) -> dict:
-    clocks = [c for c in _live_clocks(case) if c.resident_visible]
-    return {
-        "receipt_code": case.receipt_code,
-        "kind": case.kind,
-        "title": case.title,
-        "status": case.status,
-        "status_label": case.get_status_display(),
-        "level": case.level,
-        "channel": case.channel,
-        "owner_unit": _ref(case.owner_unit),
-        "outcome": case.outcome,
-        "resolution_text": case.resolution_text,
-        "created_at": case.created_at,
-        "next_due": min((c.due_on for c in clocks), default=None),
-        "clocks": [ClockOut.from_orm(c).dict() for c in clocks],
-        "events": selectors.resident_timeline(case),
-    }
 
 
 @router.get(

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases import actions as case_actions
-from concord.cases.actions import _is_handler, _lock, _record, _require_handler, _require_text
-from concord.cases.clocks import clock_start, due_date
+from concord.cases.actions import is_handler, lock_case, record_event, require_handler, require_text
+from concord.cases.clocks import clock_start, clocks_stop, due_date
 from concord.cases.models import (
     Case,
     Clock,
@@ -148,8 +148,8 @@ def case_enter_channel(
 
     Eligibility answers that point elsewhere are refused with the route they point to.
     """
-    case = _lock(case)
-    _require_handler(actor, case)
+    case = lock_case(case)
+    require_handler(actor, case)
     if not case.is_open:
         raise InvalidTransition(_("Only open cases can change channel."))
     target = _channel(channel)
@@ -183,7 +183,7 @@ def case_enter_channel(
             mediation_ended_on=today if interrupted else None,
         )
         started.append({"kind": clock.kind, "due": clock.due_on.isoformat(), "basis": clock.basis})
-    _record(
+    record_event(
         case,
         "channel_entered",
         actor,
@@ -207,7 +207,7 @@ def _warn_limitation(case: Case, actor, knowledge_date: date, mediation_start: d
         calendar=platform_calendar(),
     )
     if warning:
-        _record(
+        record_event(
             case,
             "limitation_warning",
             actor,
@@ -222,8 +222,8 @@ def _warn_limitation(case: Case, actor, knowledge_date: date, mediation_start: d
 @transaction.atomic
 def channel_clock_start(*, actor, case: Case, kind: str, start: date | None = None) -> Clock:
     """Start a clock of the case's channel when its trigger happens (acceptance, award …)."""
-    case = _lock(case)
-    _require_handler(actor, case)
+    case = lock_case(case)
+    require_handler(actor, case)
     try:
         rule = rules.get_channel(case.channel).clock(kind)
     except rules.RulesError as exc:
@@ -231,7 +231,7 @@ def channel_clock_start(*, actor, case: Case, kind: str, start: date | None = No
     clock = start_rule_clock(
         case=case, channel=case.channel, kind=str(rule.kind), start=start or timezone.localdate()
     )
-    _record(
+    record_event(
         case,
         "clock_started",
         actor,
@@ -246,13 +246,13 @@ def channel_clock_start(*, actor, case: Case, kind: str, start: date | None = No
 @transaction.atomic
 def clock_extend(*, actor, clock: Clock, days: int, reason: str) -> Clock:
     """Extend a running clock within its statutory maximum; the resident is told why."""
-    case = _lock(clock.case_id)
+    case = lock_case(clock.case_id)
     clock = Clock.objects.select_for_update().get(pk=clock.pk)
     if not perms.can(actor, Cap.CASE_SUPERVISE, place_path=case.place_path):
         raise PermissionDenied(_("Extensions are approved by a supervisor (the body's head)."))
     if clock.state not in (ClockState.RUNNING, ClockState.PAUSED):
         raise InvalidTransition(_("Only a running clock can be extended."))
-    reason = _require_text(reason, "reason", max_chars=2000)
+    reason = require_text(reason, "reason", max_chars=2000)
     if days <= 0:
         raise InvalidInput(
             _("Extend by at least one day."), fields={"days": _("Must be positive.")}
@@ -270,7 +270,7 @@ def clock_extend(*, actor, clock: Clock, days: int, reason: str) -> Clock:
     clock.due_on = due_date(clock)
     clock.due_soon_notified = False
     clock.save(update_fields=["extension_days", "extension_reason", "due_on", "due_soon_notified"])
-    _record(
+    record_event(
         case,
         "clock_extended",
         actor,
@@ -289,7 +289,7 @@ def clock_extend(*, actor, clock: Clock, days: int, reason: str) -> Clock:
 def _require_mediator(actor, case: Case) -> None:
     if not (
         perms.can(actor, Cap.MEDIATE, place_path=case.place_path, unit_id=case.owner_unit_id)
-        or _is_handler(actor, case)
+        or is_handler(actor, case)
     ):
         raise PermissionDenied(_("Only the mediators of the owning unit may do this."))
 
@@ -313,11 +313,11 @@ def mediation_record_session(
     invited: str = "",
     mediators=(),
 ) -> MediationSession:
-    case = _lock(case)
+    case = lock_case(case)
     _require_mediator(actor, case)
     _require_mediation(case)
-    location = _require_text(location, "location", max_chars=200)
-    participants = _require_text(participants, "participants", max_chars=2000)
+    location = require_text(location, "location", max_chars=200)
+    participants = require_text(participants, "participants", max_chars=2000)
     session = MediationSession.objects.create(
         case=case,
         held_at=held_at,
@@ -331,7 +331,7 @@ def mediation_record_session(
     if case.status in (Status.ACCEPTED, Status.ASSIGNED, Status.TRANSFERRED, Status.ESCALATED):
         case.status = Status.IN_PROGRESS
         case.save(update_fields=["status", "updated_at"])
-    _record(
+    record_event(
         case,
         "mediation_session",
         actor,
@@ -369,10 +369,10 @@ def mediation_end_unresolved(
     The parties get the route notice with the deadlines that apply; the case stays open so
     that it can enter the next channel with its history.
     """
-    case = _lock(case)
+    case = lock_case(case)
     _require_mediator(actor, case)
     _require_mediation(case)
-    reason = _require_text(reason, "reason", max_chars=2000)
+    reason = require_text(reason, "reason", max_chars=2000)
     notice = _route_notice_text(
         case, knowledge_date, mediation_requested_on or case.created_at.date()
     )
@@ -391,7 +391,7 @@ def mediation_end_unresolved(
         }
         for o in notice.options
     ]
-    _record(
+    record_event(
         case,
         "mediation_refused" if refused_by else "mediation_failed",
         actor,
@@ -423,7 +423,7 @@ def mediation_record_agreement(
     effective_on: date | None = None,
 ) -> MediationAgreement:
     """Record the written agreement (人民调解法 art 29) and resolve the case with it."""
-    case = _lock(case)
+    case = lock_case(case)
     _require_mediator(actor, case)
     _require_mediation(case)
     fields = {}
@@ -463,7 +463,7 @@ def mediation_record_agreement(
     case.outcome = Outcome.AGREEMENT
     case.resolution_text = values["terms"]
     case.resolved_at = timezone.now()
-    case.resolved_on_time = case_actions._within_handling_clock(case)
+    case.resolved_on_time = case_actions.within_handling_clock(case)
     case.save(
         update_fields=[
             "status",
@@ -474,7 +474,7 @@ def mediation_record_agreement(
             "updated_at",
         ]
     )
-    case_actions.clocks_stop(case, ClockState.MET)
+    clocks_stop(case, ClockState.MET)
     confirmation = start_rule_clock(
         case=case,
         channel="judicial_confirmation",
@@ -491,7 +491,7 @@ def mediation_record_agreement(
         grade="",
         resident_visible=True,
     )
-    _record(
+    record_event(
         case,
         "mediation_agreement",
         actor,
@@ -508,7 +508,7 @@ def mediation_record_agreement(
 def mediation_record_performance(
     *, actor, case: Case, performance: str, note: str = ""
 ) -> MediationAgreement:
-    case = _lock(case)
+    case = lock_case(case)
     _require_mediator(actor, case)
     agreement = MediationAgreement.objects.select_for_update().filter(case=case).first()
     if agreement is None:
@@ -521,7 +521,7 @@ def mediation_record_performance(
         state=ClockState.MET if performance == Performance.PERFORMED else ClockState.BREACHED,
         met_at=timezone.now(),
     )
-    _record(
+    record_event(
         case,
         "performance_followed_up",
         actor,
@@ -544,7 +544,7 @@ PENDING_STAGES = {
 
 
 def _lock_petition(case: Case) -> tuple[Case, Petition]:
-    case = _lock(case)
+    case = lock_case(case)
     petition = Petition.objects.select_for_update().filter(case=case).first()
     if petition is None:
         raise InvalidTransition(_("This case is not registered as a petition."))
@@ -566,9 +566,9 @@ def petition_register(
 
     Returns the case that carries the matter (the pending one for a repeat).
     """
-    case = _lock(case)
-    _require_handler(actor, case)
-    matter_key = _require_text(matter_key, "matter_key", max_chars=200)
+    case = lock_case(case)
+    require_handler(actor, case)
+    matter_key = require_text(matter_key, "matter_key", max_chars=200)
     if Petition.objects.filter(case=case).exists():
         raise InvalidTransition(_("This case is already registered as a petition."))
     pending = (
@@ -579,7 +579,7 @@ def petition_register(
     )
     if pending is not None:
         # 信访工作条例 art 19: a matter already being handled is not accepted again.
-        _record(case, "repeat_petition", actor, public=True, pending=pending.case.receipt_code)
+        record_event(case, "repeat_petition", actor, public=True, pending=pending.case.receipt_code)
         case_actions.case_merge(
             actor=None,
             case=case,
@@ -593,7 +593,7 @@ def petition_register(
     received_on = received_on or timezone.localdate()
     Petition.objects.create(case=case, matter_key=matter_key, received_on=received_on)
     clock = start_rule_clock(case=case, channel="petition", kind="acceptance", start=received_on)
-    _record(
+    record_event(
         case,
         "petition_registered",
         actor,
@@ -608,7 +608,7 @@ def petition_register(
 def petition_accept(*, actor, case: Case, petition_type: str) -> Case:
     """Accept in writing (art 23) and start the 60-day handling clock (art 34)."""
     case, petition = _lock_petition(case)
-    _require_handler(actor, case)
+    require_handler(actor, case)
     if petition.stage != PetitionStage.RECEIVED:
         raise InvalidTransition(_("Only a received petition can be accepted."))
     if petition_type not in PetitionType.values:
@@ -623,7 +623,7 @@ def petition_accept(*, actor, case: Case, petition_type: str) -> Case:
         case.status = Status.ACCEPTED
         case.accepted_at = timezone.now()
         case.save(update_fields=["status", "accepted_at", "updated_at"])
-    _record(
+    record_event(
         case,
         "petition_accepted",
         actor,
@@ -642,7 +642,7 @@ def petition_redirect(
 ) -> Case:
     """Redirect a matter that belongs to a statutory route (art 31), with its deadline."""
     case, petition = _lock_petition(case)
-    _require_handler(actor, case)
+    require_handler(actor, case)
     if petition.stage not in (PetitionStage.RECEIVED, PetitionStage.HANDLING):
         raise InvalidTransition(_("This petition can no longer be redirected."))
     target = _channel(route_channel)
@@ -670,13 +670,13 @@ def petition_redirect(
 def petition_reply(*, actor, case: Case, opinion: str, text: str, legal_basis: str) -> Case:
     """Issue the written handling opinion (处理意见书, art 32) and open the review window."""
     case, petition = _lock_petition(case)
-    _require_handler(actor, case)
+    require_handler(actor, case)
     if petition.stage not in (PetitionStage.HANDLING, PetitionStage.ACCEPTED):
         raise InvalidTransition(_("The petition is not being handled."))
     if opinion not in Opinion.values:
         raise InvalidInput(_("Unknown opinion."), fields={"opinion": _("Unknown.")})
-    legal_basis = _require_text(legal_basis, "legal_basis", max_chars=2000)
-    text = _require_text(text, "text", max_chars=10_000)
+    legal_basis = require_text(legal_basis, "legal_basis", max_chars=2000)
+    text = require_text(text, "text", max_chars=10_000)
     today = timezone.localdate()
     _set_stage(
         petition,
@@ -688,7 +688,7 @@ def petition_reply(*, actor, case: Case, opinion: str, text: str, legal_basis: s
     )
     case_actions.case_resolve(actor=actor, case=case, outcome=Outcome.DECISION, text=text)
     clock = start_rule_clock(case=case, channel="petition", kind="review_request", start=today)
-    _record(
+    record_event(
         case,
         "petition_replied",
         actor,
@@ -725,7 +725,7 @@ def petition_request_review(*, case: Case, reason: str, recheck: bool = False, a
             )
         raise InvalidTransition(_("This request is not possible at this stage."))
     _request_within(case, "petition:recheck_request" if recheck else "petition:review_request")
-    reason = _require_text(reason, "reason", max_chars=2000)
+    reason = require_text(reason, "reason", max_chars=2000)
     case_actions.case_reopen(actor=actor, case=case, reason=reason, by_resident=True)
     if case.level != "county":
         # The next-higher body reviews; above the county it is outside this platform.
@@ -741,7 +741,7 @@ def petition_request_review(*, case: Case, reason: str, recheck: bool = False, a
         petition, PetitionStage.RECHECK_REQUESTED if recheck else PetitionStage.REVIEW_REQUESTED
     )
     clock = start_rule_clock(case=case, channel="petition", kind=kind, start=timezone.localdate())
-    _record(
+    record_event(
         case,
         "petition_recheck_requested" if recheck else "petition_review_requested",
         actor,
@@ -756,23 +756,23 @@ def petition_request_review(*, case: Case, reason: str, recheck: bool = False, a
 def petition_review_decide(*, actor, case: Case, text: str, recheck: bool = False) -> Case:
     """The higher body's written review (复查) or re-review (复核) opinion."""
     case, petition = _lock_petition(case)
-    _require_handler(actor, case)
+    require_handler(actor, case)
     expected = PetitionStage.RECHECK_REQUESTED if recheck else PetitionStage.REVIEW_REQUESTED
     if petition.stage != expected:
         raise InvalidTransition(_("No request is waiting for this decision."))
-    text = _require_text(text, "text", max_chars=10_000)
+    text = require_text(text, "text", max_chars=10_000)
     if case.status in case_actions.HANDLE_FROM:
         case_actions.case_accept(actor=actor, case=case)
     case_actions.case_resolve(actor=actor, case=case, outcome=Outcome.DECISION, text=text)
     today = timezone.localdate()
     if recheck:
         _set_stage(petition, PetitionStage.FINAL, recheck_opinion=text)
-        _record(case, "petition_final", actor, public=True, text=text)
+        record_event(case, "petition_final", actor, public=True, text=text)
         case_actions.case_close(actor=actor, case=case, note=_("Re-review concluded: final."))
     else:
         _set_stage(petition, PetitionStage.REVIEWED, review_opinion=text)
         clock = start_rule_clock(case=case, channel="petition", kind="recheck_request", start=today)
-        _record(
+        record_event(
             case,
             "petition_reviewed",
             actor,

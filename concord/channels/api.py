@@ -14,8 +14,15 @@ from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.cases import actions as case_actions
-from concord.cases.api import T_RESP, CaseOut, ErrorOut, TrackOut, _case, _out, track_out
 from concord.cases.models import Clock
+from concord.cases.schemas import (
+    CASE_RESPONSES,
+    CaseOut,
+    ErrorOut,
+    TrackOut,
+    reloaded_case_out,
+    track_out,
+)
 from concord.cases.selectors import get_case_by_receipt, get_case_for_user
 from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 from concord.places.selectors import place_get
@@ -93,12 +100,12 @@ class EnterChannelIn(Schema):
     note: str = ""
 
 
-@router.post("/cases/{int:case_id}/channel", response=T_RESP)
+@router.post("/cases/{int:case_id}/channel", response=CASE_RESPONSES)
 def enter_channel(request, case_id: int, payload: EnterChannelIn):
-    return _out(
+    return reloaded_case_out(
         actions.case_enter_channel(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=get_case_for_user(request.auth, case_id),
             channel=payload.channel,
             knowledge_date=payload.knowledge_date,
             answers=payload.answers,
@@ -151,7 +158,7 @@ class SessionIn(Schema):
 def record_session(request, case_id: int, payload: SessionIn):
     session = actions.mediation_record_session(
         actor=request.auth,
-        case=_case(request, case_id),
+        case=get_case_for_user(request.auth, case_id),
         held_at=payload.held_at,
         location=payload.location,
         participants=payload.participants,
@@ -169,13 +176,15 @@ class EndMediationIn(Schema):
 
 
 @router.post(
-    "/cases/{int:case_id}/mediation/end", response=T_RESP, summary="End mediation without agreement"
+    "/cases/{int:case_id}/mediation/end",
+    response=CASE_RESPONSES,
+    summary="End mediation without agreement",
 )
 def end_mediation(request, case_id: int, payload: EndMediationIn):
-    return _out(
+    return reloaded_case_out(
         actions.mediation_end_unresolved(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=get_case_for_user(request.auth, case_id),
             reason=payload.reason,
             knowledge_date=payload.knowledge_date,
             refused_by=payload.refused_by,
@@ -218,7 +227,7 @@ class AgreementOut(Schema):
 )
 def record_agreement(request, case_id: int, payload: AgreementIn):
     agreement = actions.mediation_record_agreement(
-        actor=request.auth, case=_case(request, case_id), **payload.dict()
+        actor=request.auth, case=get_case_for_user(request.auth, case_id), **payload.dict()
     )
     return Status(201, agreement)
 
@@ -227,7 +236,7 @@ def record_agreement(request, case_id: int, payload: AgreementIn):
 def agreement_pdf(request, case_id: int):
     from .documents import agreement_pdf as render
 
-    case = _case(request, case_id)
+    case = get_case_for_user(request.auth, case_id)
     agreement = MediationAgreement.objects.filter(case=case).first()
     if agreement is None:
         raise NotFound(_("There is no agreement for this case."))
@@ -248,7 +257,7 @@ class PerformanceIn(Schema):
 def record_performance(request, case_id: int, payload: PerformanceIn):
     return actions.mediation_record_performance(
         actor=request.auth,
-        case=_case(request, case_id),
+        case=get_case_for_user(request.auth, case_id),
         performance=payload.performance,
         note=payload.note,
     )
@@ -259,12 +268,14 @@ class RegisterIn(Schema):
     received_on: date | None = None
 
 
-@router.post("/cases/{int:case_id}/petition", response=T_RESP, summary="Register as a petition")
+@router.post(
+    "/cases/{int:case_id}/petition", response=CASE_RESPONSES, summary="Register as a petition"
+)
 def register_petition(request, case_id: int, payload: RegisterIn):
-    return _out(
+    return reloaded_case_out(
         actions.petition_register(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=get_case_for_user(request.auth, case_id),
             matter_key=payload.matter_key,
             received_on=payload.received_on,
         )
@@ -275,11 +286,13 @@ class PetitionAcceptIn(Schema):
     petition_type: str
 
 
-@router.post("/cases/{int:case_id}/petition/accept", response=T_RESP)
+@router.post("/cases/{int:case_id}/petition/accept", response=CASE_RESPONSES)
 def accept_petition(request, case_id: int, payload: PetitionAcceptIn):
-    return _out(
+    return reloaded_case_out(
         actions.petition_accept(
-            actor=request.auth, case=_case(request, case_id), petition_type=payload.petition_type
+            actor=request.auth,
+            case=get_case_for_user(request.auth, case_id),
+            petition_type=payload.petition_type,
         )
     )
 
@@ -290,12 +303,12 @@ class RedirectIn(Schema):
     note: str = ""
 
 
-@router.post("/cases/{int:case_id}/petition/redirect", response=T_RESP)
+@router.post("/cases/{int:case_id}/petition/redirect", response=CASE_RESPONSES)
 def redirect_petition(request, case_id: int, payload: RedirectIn):
-    return _out(
+    return reloaded_case_out(
         actions.petition_redirect(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=get_case_for_user(request.auth, case_id),
             route_channel=payload.route_channel,
             knowledge_date=payload.knowledge_date,
             note=payload.note,
@@ -309,12 +322,12 @@ class ReplyIn(Schema):
     legal_basis: str
 
 
-@router.post("/cases/{int:case_id}/petition/reply", response=T_RESP)
+@router.post("/cases/{int:case_id}/petition/reply", response=CASE_RESPONSES)
 def reply_petition(request, case_id: int, payload: ReplyIn):
-    return _out(
+    return reloaded_case_out(
         actions.petition_reply(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=get_case_for_user(request.auth, case_id),
             opinion=payload.opinion,
             text=payload.text,
             legal_basis=payload.legal_basis,
@@ -327,12 +340,12 @@ class ReviewDecisionIn(Schema):
     recheck: bool = False
 
 
-@router.post("/cases/{int:case_id}/petition/review-decision", response=T_RESP)
+@router.post("/cases/{int:case_id}/petition/review-decision", response=CASE_RESPONSES)
 def decide_review(request, case_id: int, payload: ReviewDecisionIn):
-    return _out(
+    return reloaded_case_out(
         actions.petition_review_decide(
             actor=request.auth,
-            case=_case(request, case_id),
+            case=get_case_for_user(request.auth, case_id),
             text=payload.text,
             recheck=payload.recheck,
         )
@@ -367,16 +380,19 @@ class DecideIn(Schema):
 
 @router.post(
     "/cases/{int:case_id}/transfer-decision",
-    response=T_RESP,
+    response=CASE_RESPONSES,
     summary="Supervisor settles bounced transfers",
 )
 def decide_transfer(request, case_id: int, payload: DecideIn):
     unit = Unit.objects.filter(code=payload.to_unit, is_active=True).first()
     if unit is None:
         raise InvalidInput(_("Unknown unit."), fields={"to_unit": _("Unknown unit.")})
-    return _out(
+    return reloaded_case_out(
         case_actions.case_transfer_decide(
-            actor=request.auth, case=_case(request, case_id), to_unit=unit, reason=payload.reason
+            actor=request.auth,
+            case=get_case_for_user(request.auth, case_id),
+            to_unit=unit,
+            reason=payload.reason,
         )
     )
 
@@ -385,7 +401,7 @@ def decide_transfer(request, case_id: int, payload: DecideIn):
     "/supervision/bounces", response=list[CaseOut], summary="Cases waiting for a bounce ruling"
 )
 def bounces(request):
-    from concord.cases.api import case_out
+    from concord.cases.schemas import case_out
 
     return [case_out(c) for c in selectors.bounce_queue(request.auth)[:200]]
 
@@ -431,6 +447,9 @@ class ClockStartIn(Schema):
 )
 def start_clock(request, case_id: int, payload: ClockStartIn):
     clock = actions.channel_clock_start(
-        actor=request.auth, case=_case(request, case_id), kind=payload.kind, start=payload.start
+        actor=request.auth,
+        case=get_case_for_user(request.auth, case_id),
+        kind=payload.kind,
+        start=payload.start,
     )
     return Status(201, clock)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
-from concord.cases.actions import _record
+from concord.cases.actions import record_event
 from concord.cases.models import Case, Clock, ClockState, Event, Feedback, Status
 from concord.core.errors import ConcordError
 from concord.notifications.actions import notify
@@ -122,8 +122,8 @@ def _breach(clock: Clock, report: TickReport) -> None:
         )
         if not claimed:
             return
-        case = case_actions._lock(clock.case_id)
-        _record(
+        case = case_actions.lock_case(clock.case_id)
+        record_event(
             case,
             "clock_breached",
             None,
@@ -175,10 +175,10 @@ def _schedule_revisits(today: date) -> int:
     count = 0
     for case in due:
         with transaction.atomic():
-            case = case_actions._lock(case)
+            case = case_actions.lock_case(case)
             if Event.objects.filter(case=case, kind="revisit_due").exists():
                 continue
-            _record(case, "revisit_due", None, public=False)
+            record_event(case, "revisit_due", None, public=False)
             notify(
                 recipients=owners_and_supervisors(case, supervisors=False),
                 kind="revisit_due",

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, Unit, UnitKind, User
 from concord.accounts.roles import Role
 from concord.cases.models import Case, Channel
@@ -67,7 +68,7 @@ def populate(*, seed: int, today: date) -> dict:
             s = actions.suggestion_support(actor=user, suggestion=s)
         if s.status == "awaiting_response" and vi % 2 == 0:
             responder = _staff(Role.CASEWORKER, s.unit.place) or caseworker
-            if actions.perms.can(responder, "case.handle", unit_id=s.unit_id):
+            if perms.can(responder, "case.handle", unit_id=s.unit_id):
                 actions.suggestion_respond(
                     actor=responder, suggestion=s, text="已纳入本季度民生实事，预计下月完成。"
                 )
@@ -134,7 +135,7 @@ def populate(*, seed: int, today: date) -> dict:
             if (
                 case is not None
                 and handler is not None
-                and actions.perms.can(handler, "case.handle", unit_id=case.owner_unit_id)
+                and perms.can(handler, "case.handle", unit_id=case.owner_unit_id)
             ):
                 a = actions.volunteer_assign(actor=handler, volunteer=volunteer, case=case)
                 actions.volunteer_record_hours(

@@ -8,8 +8,9 @@ from pydantic import Field
 
 from concord.accounts.api_auth import optional_auth
 from concord.cases import actions as case_actions
-from concord.cases.api import T_RESP, _case, _out, case_out
 from concord.cases.models import Case, Category
+from concord.cases.schemas import CASE_RESPONSES, case_out, reloaded_case_out
+from concord.cases.selectors import get_case_for_user
 from concord.core.errors import InvalidInput
 from concord.places.models import Place
 
@@ -124,7 +125,7 @@ class TriageOut(Schema):
 
 @router.get("/cases/{int:case_id}", response={200: TriageOut, 404: dict})
 def case_triage(request, case_id: int):
-    case = _case(request, case_id)
+    case = get_case_for_user(request.auth, case_id)
     s = getattr(case, "triage", None)
     incident = selectors.incident_of(request.auth, case)
     return {
@@ -161,7 +162,7 @@ class CategoryIn(Schema):
 
 
 @router.post(
-    "/cases/{int:case_id}/category", response=T_RESP, summary="Set or correct the category"
+    "/cases/{int:case_id}/category", response=CASE_RESPONSES, summary="Set or correct the category"
 )
 def set_category(request, case_id: int, payload: CategoryIn):
     category = Category.objects.filter(code=payload.category, is_active=True).first()
@@ -169,11 +170,11 @@ def set_category(request, case_id: int, payload: CategoryIn):
         raise InvalidInput(_("Unknown category."), fields={"category": _("Unknown category.")})
     case = actions.triage_correct_category(
         actor=request.auth,
-        case=_case(request, case_id),
+        case=get_case_for_user(request.auth, case_id),
         category=category,
         reroute=payload.reroute,
     )
-    return _out(case)
+    return reloaded_case_out(case)
 
 
 class RouteOut(Schema):
@@ -193,4 +194,4 @@ class RouteOut(Schema):
 def case_route(request, case_id: int):
     from .routing import suggest_route
 
-    return suggest_route(_case(request, case_id)).__dict__
+    return suggest_route(get_case_for_user(request.auth, case_id)).__dict__

@@ -78,7 +78,7 @@ def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
                 continue
             place_id, root = series.keys[r]
             week = series.weeks[start + c]
-            created += _raise_alert(
+            created += raise_alert(
                 method=method,
                 place=places[place_id],
                 root=root,
@@ -105,7 +105,7 @@ def _num(x) -> float | None:
     return None if math.isnan(x) else round(x, 6)
 
 
-def _raise_alert(
+def raise_alert(
     *,
     method,
     place,
@@ -253,7 +253,7 @@ def _scan(today: date, unit_cache: dict) -> int:
             key = hashlib.sha256(",".join(sorted(g.code for g in members)).encode()).hexdigest()[
                 :12
             ]
-            created += _raise_alert(
+            created += raise_alert(
                 method="stscan",
                 place=common,
                 root=root,

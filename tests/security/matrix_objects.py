@@ -244,12 +244,12 @@ def alerts(w) -> dict:
     """A surge alert in village V11 (East Town) and one in V21 (West Town), raised the way the
     surveillance run raises them."""
     from concord.warning.models import Alert
-    from concord.warning.run import _raise_alert
+    from concord.warning.run import raise_alert
 
     out = {}
     for variant, place in [("inside", w.V11), ("outside", w.V21)]:
         _case(place)
-        _raise_alert(
+        raise_alert(
             method="ears_c2",
             place=place,
             root="",

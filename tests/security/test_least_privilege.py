@@ -808,7 +808,7 @@ def quick(monkeypatch, caplog):
     monkeypatch.setattr("concord.assessments.views.report_pdf", report)
     monkeypatch.setattr("concord.channels.documents.agreement_pdf", pdf)
     monkeypatch.setattr(
-        "concord.assessments.actions.classify_texts", lambda texts: [("", 0.0) for _t in texts]
+        "concord.assessments.actions.consultation.classify_texts", lambda texts: [("", 0.0) for _t in texts]
     )
 
 

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(world, at, keyword_classifier, monkeypatch):
-    monkeypatch.setattr("concord.assessments.actions.classify_texts", keyword_classifier)
+    monkeypatch.setattr(
+        "concord.assessments.actions.consultation.classify_texts", keyword_classifier
+    )
     at("2026-05-10 09:00")
     return populate(seed=7, today=date(2026, 5, 10))
 
