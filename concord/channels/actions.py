@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
@@ -25,6 +26,7 @@ from concord.cases.models import (
     Outcome,
     Status,
 )
+from concord.core.bilingual import both
 from concord.core.calendars import platform_calendar
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 
@@ -487,7 +489,7 @@ def mediation_record_agreement(
         amount=max((performance_due - effective_on).days, 0),
         unit="calendar_days",
         started_on=effective_on,
-        basis=_("Agreed time of performance"),
+        basis=both(gettext_noop("Agreed time of performance")),
         grade="",
         resident_visible=True,
     )

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.core.bilingual import both
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 
 from ..audit import append_event, stream_for_case
@@ -125,7 +127,9 @@ def _start_handling_clock(case: Case, category: Category | None, *, replace: boo
         kind="handle",
         amount=days,
         unit="calendar_days",
-        basis=_("Policy: handling time for this category (%(days)d days)") % {"days": days},
+        basis=both(
+            gettext_noop("Policy: handling time for this category (%(days)d days)"), days=days
+        ),
         grade="C",
         replace=replace,
     )
@@ -151,6 +155,8 @@ def _restart_handle_clock(case: Case) -> None:
         kind="handle",
         amount=days,
         unit="calendar_days",
-        basis=_("Policy: handling time at the new level (%(days)d days)") % {"days": days},
+        basis=both(
+            gettext_noop("Policy: handling time at the new level (%(days)d days)"), days=days
+        ),
         grade="C",
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.core.bilingual import in_language
 
 register = template.Library()
 
@@ -57,6 +58,12 @@ def main_nav(context):
         for url, label in nav_links(user)
     ]
     return {"links": links, "user": user, "request": request}
+
+
+@register.filter
+def in_page_language(text: str) -> str:
+    """Show the reader's half of a text stored in both languages ("中文 / English")."""
+    return in_language(text)
 
 
 @register.filter
