@@ -347,6 +347,10 @@ class MergeForm(ConfirmForm):
     note = _text(_("Note (optional)"), required=False)
 
 
+class LinkIncidentForm(StepForm):
+    incident = forms.TypedChoiceField(label=_("Incident"), coerce=int)
+
+
 class AddNoteForm(forms.Form):
     text = _text(_("Note"), rows=3, max_length=10_000)
     public = forms.BooleanField(label=_("The resident may see this note"), required=False)

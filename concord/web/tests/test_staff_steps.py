@@ -211,3 +211,48 @@ def test_the_case_page_offers_its_documents_in_the_reader_language(client, world
     assert "Written answer" in answer.decode() and "双方约定" in answer.decode()
     assert client.get(f"/staff/cases/{case.pk}/agreement.pdf").status_code == 404
     assert not MediationAgreement.objects.filter(case=case).exists()
+
+
+def test_duplicates_and_incidents_are_on_the_case_page_with_merge_and_link(
+    client, world, categories
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from concord.safety import actions as safety_actions
+    from concord.triage.models import DuplicateCandidate
+
+    first, second = submit(world), submit(world)
+    DuplicateCandidate.objects.create(case=second, other=first, score=0.93)
+    incident = safety_actions.incident_record(
+        actor=world.sam,
+        title="桃村山洪",
+        incident_type="natural_disaster",
+        level="large",
+        places=[world.V11],
+        occurred_at=datetime(2026, 7, 2, 5, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    client.force_login(world.sam)  # supervisor of the town: may merge and link
+    page = client.get(f"/staff/cases/{second.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert first.receipt_code in page and "Merge this case into it" in page
+    assert 'id="action-link_incident"' in page
+    response = client.post(
+        f"/staff/cases/{second.pk}/link_incident/", {"link_incident-incident": incident.pk}
+    )
+    assert response.status_code == 302
+    assert incident.cases.filter(pk=second.pk).exists()
+    page = client.get(f"/staff/cases/{second.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/safety/incidents/{incident.pk}/" in page
+    response = client.post(
+        f"/staff/cases/{second.pk}/merge/",
+        {"merge-into": first.receipt_code, "merge-confirm": "on"},
+    )
+    second.refresh_from_db()
+    assert second.status == Status.MERGED
+
+
+def test_a_grid_worker_sees_no_incident_link_step(client, world, categories):
+    case = submit(world)
+    client.force_login(world.grace)
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert 'id="action-link_incident"' not in page

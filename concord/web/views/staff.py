@@ -34,6 +34,9 @@ from concord.channels import actions as channel_actions
 from concord.channels import rules
 from concord.channels.models import PetitionStage
 from concord.core.errors import ConcordError, InvalidInput, NotFound
+from concord.safety.actions.incidents import incident_link_case
+from concord.safety.selectors import incidents_for
+from concord.triage.selectors import duplicates_of, incident_of
 from concord.web import forms as web_forms
 from concord.web import selectors, wording
 
@@ -200,6 +203,13 @@ def _agreement(user, case, d):
     )
 
 
+def _link_incident(user, case, d):
+    incident = incidents_for(user).filter(pk=d["incident"]).first()
+    if incident is None:
+        raise InvalidInput(_("Choose an incident you oversee."))
+    incident_link_case(actor=user, incident=incident, case=case)
+
+
 def _petition_register(user, case, d):
     carrier = channel_actions.petition_register(
         actor=user, case=case, matter_key=d["matter_key"], received_on=d.get("received_on")
@@ -336,6 +346,13 @@ ACTIONS: dict[str, Action] = {
         ),
         None,
         Cap.CASE_VIEW,
+    ),
+    "link_incident": Action(
+        gettext_lazy("Link to an incident"),
+        F.LinkIncidentForm,
+        _link_incident,
+        None,
+        Cap.CASE_SUPERVISE,
     ),
     "categorize": Action(
         gettext_lazy("Set category"), F.CategorizeForm, _categorize, frozenset(OPEN_STATUSES)
@@ -494,7 +511,16 @@ def _applies(name: str, action: Action, case: Case, data: dict, is_mediation: bo
         )
         or (name == "performance" and data["agreement"] is None)
         or (name == "refer_upward" and case.level != "county")
+        or (name == "link_incident" and not data["open_incidents"])
     )
+
+
+def _fill_choices(name: str, form, data: dict) -> None:
+    """Give the forms whose choices depend on the case their choices."""
+    if name == "assign":
+        form.fields["assignee"].choices = [(u.pk, str(u)) for u in data["handlers"]]
+    if name == "link_incident":
+        form.fields["incident"].choices = [(i.pk, i.title) for i in data["open_incidents"]]
 
 
 def _offered_actions(
@@ -516,16 +542,35 @@ def _offered_actions(
         form = bound.get(name) if bound else None
         if form is None:
             form = action.form(prefix=name)
-        if name == "assign":
-            form.fields["assignee"].choices = [(u.pk, str(u)) for u in data["handlers"]]
+        _fill_choices(name, form, data)
         if name == "transfer_answer" and data["pending_transfer"]:
             form.initial["transfer"] = data["pending_transfer"].pk
         offered.append({"name": name, "label": action.label, "form": form})
     return offered, refused
 
 
+def _related(user, case: Case) -> dict:
+    """Return the likely duplicates, the triage cluster and the incidents of a case that the
+    reader may see, and the open incidents they could link it to."""
+    linked = list(incidents_for(user).filter(cases=case))
+    open_incidents = []
+    if perms.can(user, Cap.CASE_SUPERVISE, place_path=case.place_path):
+        open_incidents = [
+            i
+            for i in incidents_for(user).filter(closed_at__isnull=True)[:50]
+            if case.place_path.startswith(i.scope_path) and i not in linked
+        ]
+    return {
+        "duplicates": list(duplicates_of(user, case)[:5]),
+        "cluster": incident_of(user, case),
+        "linked_incidents": linked,
+        "open_incidents": open_incidents,
+    }
+
+
 def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
     data = selectors.case_page_data(request.user, case)
+    data.update(_related(request.user, case))
     language = request.LANGUAGE_CODE
     for e in data["events"]:
         e.label = wording.event_label(e)
@@ -537,6 +582,7 @@ def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -
     return {
         "case": case,
         **data,
+        "action_names": {a["name"] for a in offered},
         "actions": offered,
         "refused_actions": refused,
         "open": case.status in OPEN_STATUSES,
@@ -565,9 +611,10 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     if spec is None:
         raise Http404()
     form = spec.form(request.POST, request.FILES, prefix=action)
-    if action == "assign":
+    if action in ("assign", "link_incident"):
         data = selectors.case_page_data(request.user, case)
-        form.fields["assignee"].choices = [(u.pk, str(u)) for u in data["handlers"]]
+        data.update(_related(request.user, case))
+        _fill_choices(action, form, data)
     if form.is_valid():
         try:
             spec.run(request.user, case, form.cleaned_data)
