@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
 from concord.accounts.api_auth import optional_auth
-from concord.cases import actions as case_actions
-from concord.cases.models import Case, Category
+from concord.cases.models import Category
 from concord.cases.schemas import CASE_RESPONSES, case_out, reloaded_case_out
 from concord.cases.selectors import get_case_for_user
 from concord.core.errors import InvalidInput
 from concord.places.models import Place
 
 from . import actions, selectors
-from .algorithms import similarity
 from .algorithms.signals import is_crisis
 
 router = Router(tags=["triage"])
@@ -51,54 +50,56 @@ def suggest(request, payload: TextIn):
 
 
 class SimilarIn(TextIn):
-    place: str
+    place: str | None = Field(None, max_length=40)
+    lat: float | None = None
+    lng: float | None = None
+    category: str | None = Field(None, max_length=40)
 
 
 class SimilarOut(Schema):
-    title: str
+    category: str | None
     place: str
-    status: str
-    created_on: str
-    score: float
+    # The number of open reports, or null when it is below `fewer_than` (small counts are not
+    # published, so a count cannot single out a neighbour's report).
+    count: int | None
+    fewer_than: int | None
 
 
 @router.post(
     "/similar",
     auth=optional_auth,
-    response=list[SimilarOut],
-    summary="Is this your problem? Open reports like this one nearby",
+    response=SimilarOut,
+    summary="Is this your problem? How many open reports of the same category are nearby",
 )
 def similar(request, payload: SimilarIn):
-    place = Place.objects.filter(code=payload.place).first()
+    """Count open reports of the given category (or the one the text suggests) at the place or
+    point. Titles, dates and statuses of other residents' reports are never returned."""
+    place = None
+    if payload.place:
+        place = Place.objects.filter(code=payload.place).first()
+    elif payload.lat is not None and payload.lng is not None:
+        from concord.places.selectors import place_locate
+
+        if -90 <= payload.lat <= 90 and -180 <= payload.lng <= 180:
+            place = place_locate(lng=payload.lng, lat=payload.lat)
     if place is None:
-        raise InvalidInput(_("Unknown place."), fields={"place": _("Unknown place.")})
-    text = f"{payload.title} {payload.body}"
-    candidates = (
-        Case.objects.filter(
-            place_path__startswith=place.path,
-            sensitivity="normal",
-            status__in=case_actions.OPEN_FOR_ROUTING,
-        )
-        .select_related("place")
-        .order_by("-created_at")
-        .only("title", "description", "status", "created_at", "place__name_zh", "place__name_en")[
-            :300
-        ]
-    )
-    scored = []
-    for c in candidates:
-        score = similarity.similarity(text, f"{c.title} {c.description}")
-        if score >= similarity.DEFAULT_THRESHOLD:
-            scored.append(
-                {
-                    "title": c.title,
-                    "place": c.place.localized_name(),
-                    "status": c.get_status_display(),
-                    "created_on": c.created_at.date().isoformat(),
-                    "score": round(score, 3),
-                }
-            )
-    return sorted(scored, key=lambda s: -s["score"])[:5]
+        msg = _("Choose a place or give a location inside the service area.")
+        raise InvalidInput(msg, fields={"place": msg})
+    if payload.category:
+        category = Category.objects.filter(code=payload.category, is_active=True).first()
+        if category is None:
+            raise InvalidInput(_("Unknown category."), fields={"category": _("Unknown category.")})
+    else:
+        top, _version = actions.suggest(title=payload.title, body=payload.body, k=1)
+        category = Category.objects.filter(code=top[0]["code"]).first() if top else None
+    k = int(settings.CONCORD["PUBLIC_MIN_CELL"])
+    count = selectors.open_reports_near(place_path=place.path, category=category) if category else 0
+    return {
+        "category": category.code if category else None,
+        "place": place.code,
+        "count": count if count >= k else None,
+        "fewer_than": None if count >= k else k,
+    }
 
 
 @router.get("/queue", response=list[dict], summary="Cases waiting for a person to categorise them")

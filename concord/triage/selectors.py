@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from concord.cases.models import Case, Status
+from concord.cases.models import OPEN_STATUSES, Case, Category, Sensitivity, Status
 from concord.cases.selectors import cases_visible_to
 
 from .models import DuplicateCandidate, IncidentMember
+
+
+def open_reports_near(*, place_path: str, category: Category) -> int:
+    """Return how many open, non-sensitive reports of this category (or its subcategories)
+    lie at or under the place. A number only: nothing of any resident's report is told."""
+    return (
+        Case.objects.filter(
+            place_path__startswith=place_path,
+            status__in=OPEN_STATUSES,
+            sensitivity=Sensitivity.NORMAL,
+        )
+        .filter(Q(category=category) | Q(category__code__startswith=f"{category.code}."))
+        .count()
+    )
 
 
 def triage_queue(user) -> QuerySet[Case]:

@@ -1,6 +1,8 @@
 """Triage in the platform: suggestions, auto-routing, the human queue, signals, duplicates,
 incidents, corrections and retraining."""
 
+import json
+
 import pytest
 
 from concord.cases import actions as ca
@@ -248,3 +250,32 @@ def test_one_failing_case_does_not_stall_the_sweep(world, at, settings, monkeypa
     at("2026-09-01 09:05")
     assert ta.triage_missed() == 1
     assert Suggestion.objects.filter(case=fine.case).exists()
+
+
+def test_similar_tells_an_anonymous_caller_only_how_many_open_reports_are_near(
+    world, api, settings
+):
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_MIN_CELL": 3}
+    noise = Category.objects.get(code="DP.02")
+    for i in range(2):
+        ca.case_submit(
+            kind="dispute",
+            title=f"王家夜里装修{i}",
+            description="d",
+            place=world.G111,
+            category=noise,
+        )
+    ask = {"title": "装修噪音", "place": "V11", "category": "DP.02"}
+    few = api.anonymous().post("/triage/similar", ask)
+    assert few.status_code == 200, few.content
+    assert few.json() == {"category": "DP.02", "place": "V11", "count": None, "fewer_than": 3}
+    ca.case_submit(kind="dispute", title="x", description="d", place=world.V11, category=noise)
+    ca.case_submit(kind="dispute", title="y", description="d", place=world.V21, category=noise)
+    body = api.post("/triage/similar", ask).json()
+    assert body == {"category": "DP.02", "place": "V11", "count": 3, "fewer_than": None}
+    text = json.dumps(body, ensure_ascii=False)
+    assert "王家" not in text and "created" not in text and "status" not in text
+    point = api.post("/triage/similar", {"lat": 30.05, "lng": 120.05, "category": "DP.02"})
+    assert point.json()["place"] == "G111" and point.json()["count"] is None
+    nowhere = api.post("/triage/similar", {"title": "噪音"})
+    assert nowhere.status_code == 400 and "place" in nowhere.json()["error"]["fields"]
