@@ -71,7 +71,7 @@ function request()
   counter = counter + 1
   return wrk.format("POST", "/api/v1/cases", {
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = string.format("bench-%d-%d-%d", run_id, thread_id, counter),
+    ["Idempotency-Key"] = string.format("intake-bench-%d-%d-%d", run_id, thread_id, counter),
   }, body)
 end
 function done(summary, latency, requests)

@@ -9,9 +9,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from concord.accounts.api_auth import staff_auth
 from concord.core.errors import ConcordError
+from concord.core.inputs import require_storable
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,21 @@ class ConcordAPI(NinjaAPI):
         return schema
 
 
+class StorableJSONParser(Parser):
+    """Parse JSON bodies and query strings, refusing text no database can store (NUL, lone
+    surrogates) with a 400 before any endpoint sees it."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        require_storable(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        require_storable(parsed)
+        return parsed
+
+
 api = ConcordAPI(
     title="Concord API",
     version="1",
@@ -76,6 +93,7 @@ api = ConcordAPI(
     auth=staff_auth,
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StorableJSONParser(),
 )
 
 
@@ -123,6 +141,8 @@ def _auth_error(request, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ConcordError):  # refused by the parser (unstorable text)
+        return _concord_error(request, exc.__cause__)
     if exc.status_code == 400 and "parse" in str(exc).lower():
         return api.create_response(
             request, error_body("malformed", _("The request body is not valid JSON.")), status=400

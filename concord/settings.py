@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "concord.web.views.errors.ErrorPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "concord.web.input_guard.InputGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "concord.accounts.middleware.StaffTwoFactorMiddleware",
     "concord.web.ratelimit.PublicRateLimitMiddleware",
@@ -258,6 +259,14 @@ LOGGING = {
 # Concord policy settings (defaults from PROCESS_RULES.md; grade C values are configurable).
 CONCORD = {
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    # Per case, for the files residents attach (at filing and later while tracking).
+    "ATTACHMENTS_MAX_COUNT": int(env_str("CONCORD_ATTACHMENTS_MAX_COUNT", "10")),
+    "ATTACHMENTS_MAX_TOTAL_BYTES": int(
+        env_str("CONCORD_ATTACHMENTS_MAX_TOTAL_BYTES", str(25 * 1024 * 1024))
+    ),
+    # Any request body other than file uploads (JSON, forms); larger ones get 413.
+    "REQUEST_BODY_MAX_BYTES": int(env_str("CONCORD_REQUEST_BODY_MAX_BYTES", str(2 * 1024 * 1024))),
+    "PARTIES_MAX": int(env_str("CONCORD_PARTIES_MAX", "20")),
     "TITLE_MAX_CHARS": 200,
     "DESCRIPTION_MAX_CHARS": 10_000,
     "PUBLIC_MIN_CELL": 5,

@@ -57,7 +57,11 @@ class ConcordAuth(HttpBearer):
             .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
-        return row.user if row else None
+        if row is None:
+            return None
+        # The token (not only its user) scopes what the caller did, e.g. its idempotency keys.
+        request.api_token_id = row.pk
+        return row.user
 
 
 class OptionalAuth:

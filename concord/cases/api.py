@@ -36,10 +36,35 @@ from .schemas import (
 router = Router(tags=["cases"])
 
 
-def _idempotency_scope(request: HttpRequest, user) -> str:
-    if getattr(user, "is_authenticated", False):
-        return f"user:{user.pk}"
-    return "anonymous"
+ANONYMOUS_KEY_MIN_CHARS = 16
+IDEMPOTENCY_KEY_MAX_CHARS = 128
+
+
+def _idempotency(request: HttpRequest, user) -> tuple[str | None, str]:
+    """Return the request's Idempotency-Key and the scope it counts in.
+
+    Keys are scoped per client: the API token, else the signed-in user. Anonymous callers share
+    one scope, so their keys must be long enough not to be guessed or reused by chance.
+    """
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if getattr(request, "api_token_id", None):
+        scope = f"token:{request.api_token_id}"
+    elif getattr(user, "is_authenticated", False):
+        scope = f"user:{user.pk}"
+    else:
+        scope = "anonymous"
+    if key is None:
+        return None, scope
+    shortest = ANONYMOUS_KEY_MIN_CHARS if scope == "anonymous" else 1
+    if not (shortest <= len(key) <= IDEMPOTENCY_KEY_MAX_CHARS) or not all(
+        "!" <= c <= "~" for c in key
+    ):
+        msg = _(
+            "The Idempotency-Key must be %(min)d to %(max)d visible ASCII characters "
+            "(send a random value, such as a UUID)."
+        ) % {"min": shortest, "max": IDEMPOTENCY_KEY_MAX_CHARS}
+        raise InvalidInput(msg, fields={"Idempotency-Key": msg})
+    return key, scope
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -67,9 +92,7 @@ def create_case(request: HttpRequest, payload: CaseIn):
         )
         if category is None:
             raise InvalidInput(_("Unknown category."), fields={"category": _("Unknown category.")})
-    key = request.headers.get("Idempotency-Key", "").strip() or None
-    if key and len(key) > 128:
-        raise InvalidInput(_("The Idempotency-Key is too long (128 characters at most)."))
+    key, scope = _idempotency(request, user)
     submission = actions.case_submit(
         actor=user if user.is_authenticated else None,
         kind=payload.kind,
@@ -88,7 +111,7 @@ def create_case(request: HttpRequest, payload: CaseIn):
         is_anonymous=payload.is_anonymous,
         on_behalf_consent=payload.on_behalf_consent,
         idempotency_key=key,
-        idempotency_scope=_idempotency_scope(request, user),
+        idempotency_scope=scope,
     )
     case = submission.case
     if not submission.created:

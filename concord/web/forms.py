@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -161,6 +162,20 @@ class SubmissionForm(forms.Form):
             self.fields["on_behalf_consent"].required = True
             self.fields["intake_channel"].required = True
             self.fields["intake_channel"].initial = staff_channel
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        limits = settings.CONCORD
+        if len(files) > limits["ATTACHMENTS_MAX_COUNT"]:
+            raise forms.ValidationError(
+                _("Attach at most %(n)d files.") % {"n": limits["ATTACHMENTS_MAX_COUNT"]}
+            )
+        if sum(f.size for f in files) > limits["ATTACHMENTS_MAX_TOTAL_BYTES"]:
+            raise forms.ValidationError(
+                _("The files may total at most %(mb)d MB.")
+                % {"mb": limits["ATTACHMENTS_MAX_TOTAL_BYTES"] // (1024 * 1024)}
+            )
+        return files
 
     def clean(self):
         data = super().clean()

@@ -29,7 +29,7 @@ def run_scenario(server: Server, *, clients: int, per_client: int) -> tuple[dict
 
     def client(c: int) -> None:
         for n in range(per_client):
-            key = f"{c}-{n}-{uuid.uuid4().hex[:8]}"
+            key = f"{c}-{n}-{uuid.uuid4().hex[:16]}"
             with lock:
                 keys.append(key)
             deadline = time.monotonic() + 120

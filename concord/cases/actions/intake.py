@@ -132,6 +132,9 @@ def validate_submission(
             raise InvalidInput(msg, fields={"on_behalf_consent": msg})
         filed_by = actor
     parties = parties or []
+    if len(parties) > limits["PARTIES_MAX"]:
+        msg = _("A submission may name at most %(n)d parties.") % {"n": limits["PARTIES_MAX"]}
+        raise InvalidInput(msg, fields={"parties": msg})
     for i, p in enumerate(parties):
         if p.get("role", PartyRole.COMPLAINANT) not in PartyRole.values:
             raise InvalidInput(
@@ -254,6 +257,8 @@ def case_submit(
         on_behalf_consent=on_behalf_consent,
     )
     place = intake.place
+    # The whole submission: a replay that differs in anything (a party, the consent) is a
+    # different request and is refused, never answered with the first case.
     fingerprint = _fingerprint(
         {
             "kind": kind,
@@ -263,6 +268,24 @@ def case_submit(
             "category": category.code if category else None,
             "lat": lat,
             "lng": lng,
+            "address": address or "",
+            "language": language,
+            "intake_channel": intake_channel,
+            "urgency": urgency,
+            "parties": [
+                {
+                    "role": p.get("role", PartyRole.COMPLAINANT),
+                    "name": str(p.get("name", "")),
+                    "phone": str(p.get("phone", "")),
+                    "email": str(p.get("email", "")),
+                    "address": str(p.get("address", "")),
+                    "is_organisation": bool(p.get("is_organisation", False)),
+                }
+                for p in intake.parties
+            ],
+            "contact_consent": contact_consent,
+            "is_anonymous": is_anonymous,
+            "on_behalf_consent": on_behalf_consent,
         }
     )
     # No pre-read of the idempotency key: the (scope, key) unique constraint decides, and a

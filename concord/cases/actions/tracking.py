@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
-from concord.core.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    PayloadTooLarge,
+    PermissionDenied,
+)
 from concord.places.models import Level
 
 from ..models import Case, Feedback, ResolvedAnswer, Sensitivity, Status
@@ -123,6 +129,29 @@ REVISIT_AFTER = timedelta(days=7)
 
 
 @transaction.atomic
+def _check_resident_attachment_limits(case: Case, size: int) -> None:
+    """Refuse a resident's file past the per-case count or total size (the case is locked)."""
+    from django.db.models import Count, Sum
+
+    from ..models import Attachment
+
+    limits = settings.CONCORD
+    used = Attachment.objects.filter(case=case, uploaded_by__isnull=True).aggregate(
+        n=Count("id"), total=Sum("size")
+    )
+    if used["n"] >= limits["ATTACHMENTS_MAX_COUNT"]:
+        msg = _("A case may have at most %(n)d files from the resident.") % {
+            "n": limits["ATTACHMENTS_MAX_COUNT"]
+        }
+        raise InvalidInput(msg, fields={"file": msg})
+    max_total = limits["ATTACHMENTS_MAX_TOTAL_BYTES"]
+    if (used["total"] or 0) + size > max_total:
+        raise PayloadTooLarge(
+            _("A case's files from the resident may total at most %(mb)d MB.")
+            % {"mb": max_total // (1024 * 1024)}
+        )
+
+
 def case_attach(*, case: Case, data: bytes, name: str, actor=None, public: bool = True):
     """Store an attachment checked by content and size, and record it."""
     from django.core.files.base import ContentFile
@@ -132,6 +161,8 @@ def case_attach(*, case: Case, data: bytes, name: str, actor=None, public: bool 
 
     content_type, digest = check_upload(data, name)
     case = lock_case(case)
+    if not getattr(actor, "is_authenticated", False):
+        _check_resident_attachment_limits(case, len(data))
     if (
         actor is not None
         and getattr(actor, "is_authenticated", False)

@@ -85,7 +85,7 @@ def test_a_point_outside_every_place_is_refused_and_a_point_inside_finds_its_gri
 
 
 def test_idempotent_creation_returns_the_same_case(world, api):
-    headers = {"Idempotency-Key": "abc-123"}
+    headers = {"Idempotency-Key": "abc-123-4567-8901"}
     first = api.post("/cases", GOOD, headers=headers)
     again = api.post("/cases", GOOD, headers=headers)
     assert first.status_code == 201 and again.status_code == 200
@@ -95,6 +95,49 @@ def test_idempotent_creation_returns_the_same_case(world, api):
     other = api.post("/cases", {**GOOD, "title": "different"}, headers=headers)
     assert other.status_code == 409 and error_of(other)["code"] == "conflict"
     assert Case.objects.count() == 1
+
+
+def test_a_replay_with_other_parties_is_refused_not_silently_merged(world, api):
+    headers = {"Idempotency-Key": "resident-retry-0001"}
+    alone = {**GOOD, "parties": [{"name": "王芳", "phone": "13800000000"}]}
+    assert api.post("/cases", alone, headers=headers).status_code == 201
+    more = {**alone, "parties": [*alone["parties"], {"name": "李雷", "role": "respondent"}]}
+    refused = api.post("/cases", more, headers=headers)
+    assert refused.status_code == 409 and error_of(refused)["code"] == "conflict"
+    consent = api.post("/cases", {**alone, "contact_consent": True}, headers=headers)
+    assert consent.status_code == 409
+    assert Case.objects.get().parties.count() == 1
+
+
+def test_anonymous_idempotency_keys_must_be_long_enough(world, api):
+    short = api.post("/cases", GOOD, headers={"Idempotency-Key": "abc-123"})
+    assert short.status_code == 400
+    error = error_of(short)
+    assert "16" in error["message"] and "Idempotency-Key" in error["fields"]
+    odd = api.post("/cases", GOOD, headers={"Idempotency-Key": "sixteen chars or more"})
+    assert odd.status_code == 400  # spaces are not visible ASCII characters
+    assert Case.objects.count() == 0
+
+
+def test_idempotency_keys_are_scoped_per_client(world, api, client):
+    from concord.accounts.models import ApiToken
+
+    key = {"Idempotency-Key": "shared-key-0000001"}
+    first = api.post("/cases", GOOD, headers=key)
+    assert first.status_code == 201
+    # Another staff client (its own token) with the same key and body files its own case and
+    # never receives the first client's tracking token.
+    for user in (world.grace, world.grace):
+        token = ApiToken.issue(user=user, name="app")[1]
+        other = api.post("/cases", GOOD, headers={**key, "Authorization": f"Bearer {token}"})
+        assert other.status_code == 201
+        assert other.json()["tracking_token"] != first.json()["tracking_token"]
+    # A short key is fine within a client's own scope.
+    token = ApiToken.issue(user=world.grace, name="short")[1]
+    mine = {"Idempotency-Key": "k1", "Authorization": f"Bearer {token}"}
+    assert api.post("/cases", GOOD, headers=mine).status_code == 201
+    assert api.post("/cases", GOOD, headers=mine).status_code == 200
+    assert Case.objects.count() == 4
 
 
 def test_staff_list_is_scoped_and_runs_a_constant_number_of_queries(world, api):

@@ -61,13 +61,18 @@ def wants_json(request: HttpRequest) -> bool:
     return request.path.startswith(("/api/", "/open311/"))
 
 
-def error_response(request: HttpRequest, status: int, message: str | None = None) -> HttpResponse:
-    """Return the error for `status` in the form the path's clients read."""
+def error_response(
+    request: HttpRequest, status: int, message: str | None = None, *, code: str | None = None
+) -> HttpResponse:
+    """Return the error for `status` in the form the path's clients read (`code`: the API's
+    error code when more precise than the status's)."""
     text = str(message or EXPLANATIONS.get(status, TITLES[500]))
     if request.path.startswith("/open311/"):
         return JsonResponse([{"code": status, "description": text}], status=status, safe=False)
     if request.path.startswith("/api/"):
-        body = {"error": {"code": CODES.get(status, "error"), "message": text, "fields": {}}}
+        body = {
+            "error": {"code": code or CODES.get(status, "error"), "message": text, "fields": {}}
+        }
         return JsonResponse(body, status=status)
     # render_to_string without the request when the request itself is what failed (500): the
     # context processors may be what raised.
