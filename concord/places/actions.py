@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from concord.core.errors import InvalidInput
 
 from .geometry import BoundaryError, bbox_and_centroid, parse_boundary
-from .models import LEVEL_ORDER, Level, Place
+from .models import LEVEL_ORDER, Level, Place, PlacePopulation
 
 
 def _apply_boundary(place: Place, boundary: dict[str, Any] | None) -> None:
@@ -130,3 +130,36 @@ def places_export_geojson(places) -> dict[str, Any]:
             for p in places.select_related("parent")
         ],
     }
+
+
+def place_population_set(*, actor, place: Place, year: int, population: int) -> PlacePopulation:
+    """Record ``place``'s population in calendar ``year`` (replacing an earlier figure).
+
+    The latest year recorded also becomes the place's current population. Audited on the
+    place's event stream; ``actor`` is None for the operator's command line.
+    """
+    from concord.cases.audit import append_event
+
+    if not isinstance(year, int) or not 1900 <= year <= 2200:
+        raise InvalidInput(_("The year must lie between 1900 and 2200."), fields={"year": year})
+    if not isinstance(population, int) or population <= 0:
+        raise InvalidInput(
+            _("The population must be a positive whole number."),
+            fields={"population": population},
+        )
+    with transaction.atomic():
+        place = Place.objects.select_for_update().get(pk=place.pk)
+        row, _created = PlacePopulation.objects.update_or_create(
+            place=place, year=year, defaults={"population": population}
+        )
+        latest = place.populations.order_by("-year").values_list("year", flat=True).first()
+        if latest == year and place.population != population:
+            place.population = population
+            place.save(update_fields=["population"])
+        append_event(
+            stream=f"place:{place.pk}",
+            kind="place_population_set",
+            actor=actor,
+            data={"place": place.code, "year": year, "population": population},
+        )
+    return row

@@ -70,3 +70,26 @@ class Place(LocalizedNameMixin, models.Model):
         """Return the paths of this place and every place above it, root first."""
         parts = [p for p in self.path.split("/") if p]
         return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+class PlacePopulation(models.Model):
+    """A place's population in one calendar year, so that rates follow growth over time.
+
+    ``Place.population`` is the current figure; these rows are the history that population
+    offsets of the early-warning detectors use.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="populations")
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("population"))
+
+    class Meta:
+        ordering = ["place", "year"]
+        verbose_name = _("population by year")
+        verbose_name_plural = _("populations by year")
+        constraints = [
+            models.UniqueConstraint(fields=["place", "year"], name="place_population_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place.code} {self.year}: {self.population}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -64,3 +66,31 @@ def places_at_level(level: Level, *, under: Place | None = None) -> QuerySet[Pla
     if under is not None:
         qs = qs.filter(path__startswith=under.path)
     return qs
+
+
+def populations_by_year(places: Sequence[Place], years: Sequence[int]) -> np.ndarray:
+    """Return the population of each place (rows) in each year (columns), as floats.
+
+    A year without a figure takes the figure of the nearest recorded year (the earlier one on
+    a tie); a place without any takes its current ``population``, and 1 when that is unknown
+    too (a constant offset, which leaves a model without offset unchanged). One query.
+    """
+    from .models import PlacePopulation
+
+    out = np.ones((len(places), len(years)))
+    known: dict[int, dict[int, int]] = {}
+    for place_id, year, population in PlacePopulation.objects.filter(
+        place__in=[p.pk for p in places]
+    ).values_list("place_id", "year", "population"):
+        known.setdefault(place_id, {})[year] = population
+    for row, place in enumerate(places):
+        figures = known.get(place.pk)
+        if not figures:
+            if place.population:
+                out[row] = place.population
+            continue
+        recorded = sorted(figures)
+        for col, year in enumerate(years):
+            nearest = min(recorded, key=lambda y: (abs(y - year), y))
+            out[row, col] = figures[nearest]
+    return out

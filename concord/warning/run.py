@@ -6,6 +6,7 @@ import hashlib
 import math
 import time
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -20,13 +21,16 @@ from concord.cases.selectors import local_midnight
 from concord.places.models import Level, Place
 
 from .aggregate import week_start, weekly_counts
-from .algorithms.detectors import detect, min_history
+from .algorithms.detectors import detect, earliest_start, make_params
 from .algorithms.stscan import scan
 from .models import Alert, SurveillanceRun
 
 DEFAULTS = {
-    "WEEKS": 104,  # history used by the weekly detectors
+    "WEEKS": 104,  # history used by the weekly detectors (more when a method needs it)
     "LOOKBACK_WEEKS": 12,  # recent weeks evaluated on each run
+    # Detectors of the weekly run, by name from the registry (detectors.METHODS), each
+    # optionally with R control overrides: "farrington" or
+    # {"method": "farrington-noufaily", "params": {"populationOffset": True}}.
     "METHODS": ["ears-c2"],
     "MIN_ALERT_COUNT": 5,  # an alarm on fewer cases than this is not worth an alert
     "SCAN_DAYS": 90,
@@ -61,16 +65,33 @@ def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
     today = today or timezone.localdate()
     run = SurveillanceRun.objects.create()
     end = week_start(today) - timedelta(days=1)  # the last complete week (Sunday)
-    series = weekly_counts(end=end, weeks=policy("WEEKS"), min_total=policy("MIN_ALERT_COUNT"))
+    configured = configured_methods()
+    lookback = policy("LOOKBACK_WEEKS")
+    # Enough history for every method's first evaluated week (Farrington: b years and w weeks,
+    # found by date), plus the evaluated weeks.
+    weeks = max([policy("WEEKS")] + [p.min_history + 1 + lookback + 1 for _m, p in configured])
+    series = weekly_counts(end=end, weeks=weeks, min_total=policy("MIN_ALERT_COUNT"))
     created = 0
     places = {p.id: p for p in Place.objects.filter(id__in={k[0] for k in series.keys})}
     unit_cache: dict = {}
     n_weeks = len(series.weeks)
-    for method in policy("METHODS"):
-        start = max(min_history(method), n_weeks - policy("LOOKBACK_WEEKS"))
+    for method, params in configured:
+        # Date-based, as R's sts(..., epochAsDate = TRUE): the weeks are calendar weeks.
+        first = earliest_start(method, n_weeks, params, series.weeks)
+        start = max(first, n_weeks - lookback)
         if start >= n_weeks or not series.keys:
             continue
-        result = detect(method, series.counts, start=start)
+        population = None
+        if getattr(params, "population_offset", False):
+            population = populations_for(series, places)
+        result = detect(
+            method,
+            series.counts,
+            start=start,
+            params=params,
+            dates=series.weeks,
+            population=population,
+        )
         rows, cols = np.nonzero(result.alarm)
         for r, c in zip(rows, cols, strict=True):
             observed = float(series.counts[r, start + c])
@@ -98,6 +119,34 @@ def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
     run.seconds = round(time.monotonic() - started, 3)
     run.save()
     return run
+
+
+def configured_methods() -> list[tuple[str, Any]]:
+    """Return the (method name, parameters) pairs of the weekly run, from the registry.
+
+    Raise ``ValueError`` naming the entry when the setting names an unknown method or
+    parameter.
+    """
+    out = []
+    for entry in policy("METHODS"):
+        if isinstance(entry, str):
+            name, overrides = entry, {}
+        else:
+            name, overrides = entry.get("method", ""), entry.get("params") or {}
+        out.append((name, make_params(name, overrides)))
+    return out
+
+
+def populations_for(series, places: dict) -> np.ndarray:
+    """Return each series' population week by week (rows as ``series.keys``): the place's
+    population of the week's calendar year, carried from the nearest year known."""
+    from concord.places.selectors import populations_by_year
+
+    years = sorted({week.year for week in series.weeks})
+    table = populations_by_year([places[key[0]] for key in series.keys], years)
+    col_of_year = {year: i for i, year in enumerate(years)}
+    cols = np.array([col_of_year[week.year] for week in series.weeks])
+    return table[:, cols]
 
 
 def _num(x) -> float | None:

@@ -4,13 +4,32 @@ Call ``detect("ears-c1", counts, start=10)`` with ``counts`` shaped (series, per
 
 Each method's defaults are the configuration the R references were made with, so that
 ``detect(name, counts)`` behaves like the corresponding call of R's ``surveillance`` package.
+``METHODS`` is the one registry of methods: the command line, the weekly run and alert rules
+choose from it by name.
+
+Which R call each method reproduces (R ``surveillance`` 1.20.3):
+
+- ``ears-c1`` / ``ears-c2`` / ``ears-c3``: ``earsC(sts, control = list(method = "C1" | "C2" |
+  "C3", baseline = 7, alpha = 0.001))``;
+- ``farrington``: ``farringtonFlexible(sts, control = list(b = 3, w = 3, alpha = 0.05))``;
+- ``farrington-noufaily``: ``farringtonFlexible(sts, control = list(b = 4, w = 3,
+  noPeriods = 10, pastWeeksNotIncluded = 26, weightsThreshold = 2.58,
+  thresholdMethod = "nbPlugin", alpha = 0.05, pThresholdTrend = 0.05))``;
+- ``cusum``: ``cusum(sts, control = list(k = 1.04, h = 2.26, trans = "standard"))``;
+- ``glrnb``: ``glrnb(sts, control = list(range = range, c.ARL = 5))`` (mu0 and alpha
+  estimated by ``MASS::glm.nb`` on the weeks before the range).
+
+Every control of ``farringtonFlexible`` can be overridden by its R name (``noPeriods``,
+``populationOffset``, ...). With ``dates`` the series is an ``sts(..., epochAsDate = TRUE)``:
+the Farrington reference weeks are chosen by calendar date; without, it is index-based.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +38,7 @@ import numpy as np
 from .cusum import CusumParams, cusum
 from .ears import EarsParams, ears
 from .farrington import FarringtonParams, farrington
+from .farrington import earliest_start as farrington_earliest
 
 Params = EarsParams | FarringtonParams | CusumParams
 
@@ -30,8 +50,10 @@ class Method:
     name: str
     description: str
     defaults: Params
-    run: Callable[[np.ndarray, int, Any], Any]
+    run: Callable[..., Any]
     fixed: tuple[str, ...] = ()  # parameters that the method name decides
+    dated: bool = False  # whether ``run`` uses the dates of the periods
+    uses_population: bool = False  # whether ``run`` can use populations (an offset)
 
 
 METHODS: dict[str, Method] = {
@@ -43,6 +65,8 @@ METHODS: dict[str, Method] = {
         "Farrington (flexible, original-like defaults)",
         FarringtonParams(b=3, w=3, alpha=0.05),
         farrington,
+        dated=True,
+        uses_population=True,
     ),
     "farrington-noufaily": Method(
         "farrington-noufaily",
@@ -58,6 +82,8 @@ METHODS: dict[str, Method] = {
             p_threshold_trend=0.05,
         ),
         farrington,
+        dated=True,
+        uses_population=True,
     ),
     "cusum": Method("cusum", "CUSUM (standardised counts)", CusumParams(), cusum),
 }
@@ -69,7 +95,7 @@ class Detection:
 
     Arrays have shape (series, periods evaluated). ``threshold`` is NaN where the method cannot
     compute one; ``expected`` is the method's baseline value and ``score`` its statistic (NaN
-    where undefined).
+    where undefined). ``reason`` says why a threshold is missing ("" where there is one).
     """
 
     method: str
@@ -79,6 +105,7 @@ class Detection:
     alarm: np.ndarray
     expected: np.ndarray
     score: np.ndarray
+    reason: np.ndarray
 
 
 def _snake(name: str) -> str:
@@ -129,8 +156,23 @@ def make_params(method: str, overrides: Mapping[str, Any] | None = None) -> Para
 
 
 def min_history(method: str, params: Params | None = None) -> int:
-    """Return how many earlier periods the first evaluated period needs."""
+    """Return how many earlier periods the first evaluated period needs (index-based)."""
     return (params or make_params(method)).min_history
+
+
+def earliest_start(
+    method: str,
+    n_time: int,
+    params: Params | None = None,
+    dates: Sequence[dt.date] | None = None,
+) -> int:
+    """Return the first period ``method`` can evaluate in a series of ``n_time`` periods
+    (``n_time`` or more if none). With ``dates``, date-based methods look up the reference
+    weeks."""
+    params = params or make_params(method)
+    if dates is not None and METHODS[method].dated:
+        return farrington_earliest(n_time, params, dates)
+    return params.min_history
 
 
 def detect(
@@ -139,20 +181,33 @@ def detect(
     *,
     start: int | None = None,
     params: Params | Mapping[str, Any] | None = None,
+    dates: Sequence[dt.date] | None = None,
+    population: np.ndarray | None = None,
 ) -> Detection:
     """Run ``method`` on every row of ``counts`` (series x periods) from period ``start``.
 
     ``start`` defaults to the first period with enough history. ``params`` is either a full
-    parameter object or a mapping of overrides of the method's defaults.
+    parameter object or a mapping of overrides of the method's defaults. ``dates`` (one per
+    period, a week apart) make the series date-based, as R's ``epochAsDate = TRUE``;
+    ``population`` (series x periods, or one row for all) feeds a population offset.
     """
     if params is None or isinstance(params, Mapping):
         params = make_params(method, params)
+    spec = METHODS[method]
     counts = np.atleast_2d(np.asarray(counts, dtype=float))
     if start is None:
-        start = params.min_history
+        start = earliest_start(method, counts.shape[1], params, dates)
     if start >= counts.shape[1]:
         raise ValueError("no period to evaluate: the series is too short")
-    result = METHODS[method].run(counts, start, params)
+    extra: dict[str, Any] = {}
+    if spec.dated:
+        extra["dates"] = dates
+    if spec.uses_population and population is not None:
+        extra["population"] = np.atleast_2d(np.asarray(population, dtype=float))
+    result = spec.run(counts, start, params, **extra)
+    reason = getattr(result, "reason", None)
+    if reason is None:
+        reason = np.where(np.isnan(result.threshold), "undefined", "").astype(object)
     return Detection(
         method=method,
         params=params,
@@ -161,4 +216,5 @@ def detect(
         alarm=result.alarm,
         expected=result.expected,
         score=result.score,
+        reason=reason,
     )

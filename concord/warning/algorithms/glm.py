@@ -128,15 +128,19 @@ def _solve(design: Design, w2: np.ndarray, wz: np.ndarray):
     """Solve the weighted normal equations; return coefficients and the blocks of the inverse."""
     level_weight = design.level_sums(w2)
     rhs_level = design.level_sums(wz)
+    # A level whose observations all have prior weight zero (an outbreak week alone in its
+    # level) is aliased: R's QR drops it and it affects nothing else; 0 keeps it finite.
+    empty = level_weight == 0
+    safe_weight = np.where(empty, 1.0, level_weight)
     t = design.covariate
     if t is None:
-        return rhs_level / level_weight, None, level_weight, None, None
-    level_mean_t = design.level_sums(w2 * t) / level_weight
+        return np.where(empty, 0.0, rhs_level / safe_weight), None, level_weight, None, None
+    level_mean_t = np.where(empty, 0.0, design.level_sums(w2 * t) / safe_weight)
     centred = t - design.expand(level_mean_t)
     # Weighted sum of squares about the level means: the Schur complement, without cancellation.
     spread_t = np.sum(w2 * centred**2, axis=1)
     trend = np.sum(wz * centred, axis=1) / spread_t
-    level = rhs_level / level_weight - level_mean_t * trend[:, None]
+    level = np.where(empty, 0.0, rhs_level / safe_weight - level_mean_t * trend[:, None])
     return level, trend, level_weight, level_mean_t, spread_t
 
 
@@ -145,12 +149,15 @@ def fit_quasipoisson(
     y: np.ndarray,
     prior: np.ndarray | None = None,
     *,
+    offset: np.ndarray | None = None,
     maxit: int = 25,
     epsilon: float = 1e-8,
 ) -> PoissonFit:
     """Fit a log-link quasi-Poisson GLM of every row of ``y`` (B, n) on ``design``.
 
-    ``prior`` are optional (B, n) prior weights. Fitted values do not depend on how the design
+    ``prior`` are optional (B, n) prior weights and ``offset`` an optional (B, n) offset on the
+    link scale (as R's ``offset()`` term: starting values ignore it, the working response
+    subtracts it). Fitted values do not depend on how the design
     parametrises its column space, so callers may centre and scale the covariate.
     """
     y = np.asarray(y, dtype=float)
@@ -160,6 +167,8 @@ def fit_quasipoisson(
     t = design.covariate
     if prior is None:
         prior = np.ones_like(y)
+    if offset is None:
+        offset = np.zeros_like(y)
     with np.errstate(divide="ignore", invalid="ignore"):
         ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
 
@@ -175,16 +184,16 @@ def fit_quasipoisson(
     devold = _deviance(y, ylogy, eta, mu, prior)
 
     active = np.arange(n_prob)
-    ya, pa, ylya, mua, etaa, devolda = y, prior, ylogy, mu, eta, devold
+    ya, pa, ylya, mua, etaa, devolda, offa = y, prior, ylogy, mu, eta, devold, offset
     for iteration in range(maxit):
         if active.size == 0:
             break
         # For the log link mu.eta(eta) equals mu (both floored at machine epsilon), so the
         # working weight is prior * mu and the working response eta + (y - mu) / mu.
         w2 = pa * mua
-        wz = w2 * etaa + pa * (ya - mua)
+        wz = w2 * (etaa - offa) + pa * (ya - mua)
         lev, trend, lw, lmt, spread = _solve(design, w2, wz)
-        etaa = design.expand(lev)
+        etaa = design.expand(lev) + offa
         if has_t:
             etaa = etaa + trend[:, None] * t
         log_mu = np.maximum(etaa, LOG_EPS)
@@ -210,7 +219,7 @@ def fit_quasipoisson(
             devolda = dev
             continue
         active = active[keep]
-        ya, pa, ylya = ya[keep], pa[keep], ylya[keep]
+        ya, pa, ylya, offa = ya[keep], pa[keep], ylya[keep], offa[keep]
         mua, etaa, devolda = mua[keep], etaa[keep], dev[keep]
 
     df_residual = n_obs - design.n_params

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .detectors import Detection, detect, make_params
+from .detectors import Detection, detect, earliest_start, make_params
 
 PERIOD = dt.timedelta(days=7)
 
@@ -27,13 +27,15 @@ class Series:
 
     dates: list[dt.date]
     counts: np.ndarray
+    population: np.ndarray | None = None  # from an optional ``population`` column
 
 
 def read_series_csv(path: str | Path) -> Series:
     """Return the series in a ``date,count`` CSV file, validating it.
 
     Dates must be ISO dates (YYYY-MM-DD), ascending and exactly one week apart; counts must be
-    non-negative integers.
+    non-negative integers. An optional ``population`` column (positive numbers) feeds a
+    population offset.
     """
     try:
         handle = open(path, newline="", encoding="utf-8-sig")
@@ -48,12 +50,16 @@ def read_series_csv(path: str | Path) -> Series:
                 f"{path}: missing column(s) {', '.join(missing)}; expected a header 'date,count'"
             )
         reader.fieldnames = header
+        has_population = "population" in header
         dates: list[dt.date] = []
         counts: list[int] = []
+        population: list[float] = []
         for row in reader:
             line = reader.line_num
             dates.append(_parse_date(row.get("date"), path, line))
             counts.append(_parse_count(row.get("count"), path, line))
+            if has_population:
+                population.append(_parse_population(row.get("population"), path, line))
             if len(dates) > 1:
                 step = dates[-1] - dates[-2]
                 if step <= dt.timedelta(0):
@@ -68,7 +74,23 @@ def read_series_csv(path: str | Path) -> Series:
                     )
     if not dates:
         raise SeriesInputError(f"{path}: no data rows")
-    return Series(dates=dates, counts=np.array(counts, dtype=float))
+    return Series(
+        dates=dates,
+        counts=np.array(counts, dtype=float),
+        population=np.array(population, dtype=float) if has_population else None,
+    )
+
+
+def _parse_population(text: str | None, path: str | Path, line: int) -> float:
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value <= 0:
+        raise SeriesInputError(
+            f"{path}, line {line}: invalid population {text!r}; populations are positive numbers"
+        )
+    return value
 
 
 def _parse_date(text: str | None, path: str | Path, line: int) -> dt.date:
@@ -97,11 +119,12 @@ def _format_number(value: float) -> str:
 
 
 def write_detection_csv(path: str | Path, series: Series, detection: Detection) -> int:
-    """Write ``date,count,threshold,alarm`` for the evaluated periods; return the row count."""
+    """Write ``date,count,threshold,alarm,reason`` for the evaluated periods; return the row
+    count. ``reason`` says why a threshold is empty (empty where there is one)."""
     start = detection.start
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["date", "count", "threshold", "alarm"])
+        writer.writerow(["date", "count", "threshold", "alarm", "reason"])
         for i, when in enumerate(series.dates[start:]):
             writer.writerow(
                 [
@@ -109,6 +132,7 @@ def write_detection_csv(path: str | Path, series: Series, detection: Detection) 
                     int(series.counts[start + i]),
                     _format_number(float(detection.threshold[0, i])),
                     int(bool(detection.alarm[0, i])),
+                    detection.reason[0, i],
                 ]
             )
     return len(series.dates) - start
@@ -121,15 +145,19 @@ def detect_csv(
     output_path: str | Path,
     from_date: dt.date | None = None,
     params: Mapping[str, Any] | None = None,
+    by_date: bool = True,
 ) -> Detection:
     """Run ``method`` on a ``date,count`` CSV file and write the evaluated periods as CSV.
 
     Periods before ``from_date`` (default: the first period with enough history) are history
-    only. Raise ``SeriesInputError`` or ``ValueError`` with a message fit for users.
+    only. The series is date-based, as R's ``sts(..., epochAsDate = TRUE)``, unless
+    ``by_date`` is false (an index-based ``sts``). Raise ``SeriesInputError`` or
+    ``ValueError`` with a message fit for users.
     """
     resolved = make_params(method, params)
     series = read_series_csv(input_path)
-    need = resolved.min_history
+    dates = series.dates if by_date else None
+    need = earliest_start(method, len(series.dates), resolved, dates)
     if from_date is None:
         start = need
         if start >= len(series.dates):
@@ -151,6 +179,17 @@ def detect_csv(
             raise SeriesInputError(
                 f"{method} needs {need} weeks of history before {from_date}{hint}"
             )
-    detection = detect(method, series.counts[None, :], start=start, params=resolved)
+    if getattr(resolved, "population_offset", False) and series.population is None:
+        raise SeriesInputError(
+            f"{input_path}: populationOffset needs a 'population' column (date,count,population)"
+        )
+    detection = detect(
+        method,
+        series.counts[None, :],
+        start=start,
+        params=resolved,
+        dates=dates,
+        population=series.population,
+    )
     write_detection_csv(output_path, series, detection)
     return detection

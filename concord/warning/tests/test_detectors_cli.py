@@ -26,7 +26,7 @@ def test_detect_writes_every_week_from_the_first_with_enough_history(tmp_path):
     output = tmp_path / "out.csv"
     detect("--method", "ears-c1", "--input", str(AGONA), "--output", str(output))
     rows = list(csv.DictReader(output.open()))
-    assert list(rows[0]) == ["date", "count", "threshold", "alarm"]
+    assert list(rows[0]) == ["date", "count", "threshold", "alarm", "reason"]
     assert len(rows) == 312 - 7
     assert rows[0]["date"] == "2000-02-21"  # the eighth week
     assert {row["alarm"] for row in rows} == {"0", "1"}

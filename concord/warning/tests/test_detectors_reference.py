@@ -34,6 +34,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 def test_every_series_has_a_reference_for_all_six_methods():
     series = {path.name.split(".")[0] for path in REFERENCES}
     assert series >= {"agona", "sparse", "trend", "short", "outbreak", "bursty"}
+    dated = {path.name.split(".")[0] for path in FIXTURES.glob("*_dated.reference.csv")}
+    assert dated >= {"sparse", "trend", "short", "outbreak", "bursty"}
     for name in series:
         tags = {path.name.split(".")[1] for path in FIXTURES.glob(f"{name}.*.reference.csv")}
         assert set(list(TAGS)[:6]) <= tags, name
@@ -42,7 +44,9 @@ def test_every_series_has_a_reference_for_all_six_methods():
 @pytest.mark.parametrize("reference", REFERENCES, ids=lambda path: path.name)
 def test_detect_matches_r(reference: Path, tmp_path: Path):
     series, tag = reference.name.split(".")[:2]
-    method, params = TAGS[tag]
+    # "_dated": made from an sts with epochAsDate = TRUE, as the command runs by default.
+    dated = tag.endswith("_dated")
+    method, params = TAGS[tag.removesuffix("_dated")]
     expected = read_rows(reference)
     output = tmp_path / "out.csv"
 
@@ -52,6 +56,7 @@ def test_detect_matches_r(reference: Path, tmp_path: Path):
         output_path=output,
         from_date=dt.date.fromisoformat(expected[0]["date"]),
         params=params,
+        by_date=dated,
     )
 
     got = read_rows(output)
@@ -63,8 +68,10 @@ def test_detect_matches_r(reference: Path, tmp_path: Path):
         assert int(have["alarm"]) == want_alarm, want["date"]
         if want["threshold"] == "NA":
             assert have["threshold"] == "", want["date"]
+            assert have["reason"], want["date"]
         else:
             assert have["threshold"] != "", want["date"]
+            assert have["reason"] == "", want["date"]
             assert math.isclose(
                 float(have["threshold"]), float(want["threshold"]), rel_tol=1e-6, abs_tol=0
             ), want["date"]

@@ -191,3 +191,53 @@ def test_escalation_attention_is_evaluated_on_a_time_split_and_explains_itself(w
     assert any(r["feature"] == "threat_words" for r in top["reasons"])
     # Residents never see it: tracking shows no attention data.
     assert api.as_user(world.resident).get("/warning/attention").status_code == 403
+
+
+def test_the_weekly_run_uses_the_configured_methods_by_date_with_populations(world, settings):
+    """Farrington with a population offset, named in the setting, runs on calendar weeks."""
+    from concord.places.actions import place_population_set
+    from concord.warning import run as run_module
+
+    today = date(2026, 6, 15)
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    for w in range(1, 64, 2):  # a year and three months of a case every other week
+        monday = last_monday - timedelta(weeks=w)
+        backdated(world, world.V11, datetime(monday.year, monday.month, monday.day, 10, tzinfo=TZ))
+    for i in range(12):
+        when = datetime(last_monday.year, last_monday.month, last_monday.day, 9, tzinfo=TZ)
+        backdated(world, world.V11, when + timedelta(hours=5 * i))
+    place_population_set(actor=world.ana, place=world.V11, year=2025, population=2000)
+    place_population_set(actor=world.ana, place=world.V11, year=2026, population=2400)
+    settings.WARNING = {
+        "METHODS": [{"method": "farrington", "params": {"b": 1, "populationOffset": True}}],
+        "SCAN_MIN_CASES": 10**6,
+    }
+    calls = []
+    real_detect = run_module.detect
+
+    def spy(method, counts, **kwargs):
+        calls.append(kwargs)
+        return real_detect(method, counts, **kwargs)
+
+    run_module.detect = spy
+    try:
+        run = surveillance_run(today=today)
+    finally:
+        run_module.detect = real_detect
+    (call,) = calls
+    weeks = call["dates"]
+    assert weeks[-1] == last_monday and all(d.weekday() == 0 for d in weeks)
+    assert len(weeks) >= 52 + 3 + 12  # a year back plus the window and the evaluated weeks
+    keys = run_module.weekly_counts(end=last_monday + timedelta(days=6), weeks=len(weeks)).keys
+    row = keys.index((world.V11.id, "CM04"))
+    by_year = dict(zip([d.year for d in weeks], call["population"][row], strict=False))
+    assert by_year[2025] == 2000 and by_year[2026] == 2400
+    assert run.alerts_created >= 1
+    alert = Alert.objects.get(method="farrington", place=world.V11, category_root="CM04")
+    assert alert.observed == 12 and alert.threshold < 12
+
+
+def test_an_unknown_method_in_the_setting_is_refused_by_name(world, settings):
+    settings.WARNING = {"METHODS": ["farrington", {"method": "magic"}]}
+    with pytest.raises(ValueError, match="magic"):
+        surveillance_run(today=date(2026, 6, 15))

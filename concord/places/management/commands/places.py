@@ -4,7 +4,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from concord.core.errors import ConcordError
-from concord.places.actions import places_export_geojson, places_import_geojson
+from concord.places.actions import (
+    place_population_set,
+    places_export_geojson,
+    places_import_geojson,
+)
 from concord.places.models import Place
 
 
@@ -17,8 +21,31 @@ class Command(BaseCommand):
         imp.add_argument("file")
         exp = sub.add_parser("export", help="Export places to a GeoJSON FeatureCollection.")
         exp.add_argument("file")
+        pop = sub.add_parser(
+            "population", help="Record a place's population in a calendar year (audited)."
+        )
+        pop.add_argument("code", help="place code")
+        pop.add_argument("year", type=int)
+        pop.add_argument("population", type=int)
 
     def handle(self, *args, **options):
+        if options["action"] == "population":
+            place = Place.objects.filter(code=options["code"]).first()
+            if place is None:
+                raise CommandError(f"No place with code {options['code']}")
+            try:
+                place_population_set(
+                    actor=None,
+                    place=place,
+                    year=options["year"],
+                    population=options["population"],
+                )
+            except ConcordError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(
+                f"{place.code}: population {options['population']} in {options['year']}."
+            )
+            return
         path = Path(options["file"])
         if options["action"] == "import":
             try:

@@ -42,7 +42,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
 
-        detect = sub.add_parser("detect", help="Run a count detector on a weekly date,count CSV.")
+        detect = sub.add_parser(
+            "detect",
+            help="Run a count detector on a weekly date,count[,population] CSV (date-based).",
+        )
         detect.add_argument("--method", required=True, choices=sorted(METHODS))
         detect.add_argument("--input", required=True, help="CSV with columns date,count")
         detect.add_argument("--output", required=True, help="CSV to write")
@@ -51,6 +54,11 @@ class Command(BaseCommand):
             dest="from_date",
             type=_iso_date,
             help="first week to evaluate (default: the first with enough history)",
+        )
+        detect.add_argument(
+            "--index-based",
+            action="store_true",
+            help="count reference weeks by position (R sts without dates) instead of by date",
         )
         detect.add_argument(
             "--param",
@@ -98,6 +106,7 @@ class Command(BaseCommand):
                 output_path=options["output"],
                 from_date=options["from_date"],
                 params=params,
+                by_date=not options["index_based"],
             )
         except (ValueError, OSError) as exc:
             raise CommandError(str(exc)) from exc
