@@ -5,7 +5,8 @@
 # Usage: Rscript make_farrington_grid.R OUTPUT_DIR [N_SERIES] [SEED]
 #
 # Writes three compact CSV files:
-#   series.csv   id, shape, start (first week's date), counts and populations (space-separated)
+#   series.csv   id, shape, start (first week's date), counts (space-separated) and the
+#                population of each calendar year (YEAR:POPULATION, space-separated)
 #   runs.csv     run, id, epoch (index|date), the control values, first and last evaluated week
 #   results.csv  run, week (1-based), threshold (17 significant digits, NA), alarm (0/1/NA)
 suppressMessages(library(surveillance))
@@ -94,8 +95,10 @@ for (id in seq_len(n_series)) {
       pop <- make_population(dates)
       series[[id]] <- data.frame(id = id, shape = shape, start = format(start),
                                  counts = paste(y, collapse = " "),
-                                 population = paste(format(pop, scientific = FALSE, trim = TRUE),
-                                                    collapse = " "))
+                                 population = paste0(unique(format(dates, "%Y")), ":",
+                                                     format(pop[!duplicated(format(dates, "%Y"))],
+                                                            scientific = FALSE, trim = TRUE),
+                                                     collapse = " "))
     }
     first <- n - n_eval + 1
     if (shape == "short") {

@@ -85,12 +85,18 @@ NO_THRESHOLD = "no_threshold"  # the fit gives no finite threshold (e.g. an infi
 # cutting a period) is fitted exactly and its outbreak weight is 0/0: R stops with an error or,
 # by rounding, drops or keeps the week.
 UNDEFINED_WEIGHT = "undefined_weight"
+# The trend model's time column is numerically collinear with the intercept (weights vanish
+# away from one week, e.g. a baseline 1, 0, 0): R stops with an error or not, by rounding.
+SINGULAR_TREND = "singular_trend"
+# Where R's own outcome hangs on rounding; no threshold is given there.
+INDETERMINATE = (UNDEFINED_WEIGHT, SINGULAR_TREND)
 
 REASONS = {
     NO_CONVERGENCE: "the regression did not converge, with or without trend",
     LIMIT54: "too few cases in the last weeks (limit54)",
     NO_THRESHOLD: "the fitted model gives no finite threshold",
     UNDEFINED_WEIGHT: "a baseline week alone in its period has an undefined outbreak weight",
+    SINGULAR_TREND: "the baseline is too degenerate to fit a time trend",
 }
 
 
@@ -295,6 +301,27 @@ def _fit_flexible(
     return _FlexibleFit(final, first.converged, phi, summary_disp, undefined & first.converged)
 
 
+def _trend_singular(
+    weights: np.ndarray, offsets: np.ndarray, times: np.ndarray, dated: bool
+) -> np.ndarray:
+    """Return where R's trend model is numerically singular, so that R stops.
+
+    R's time covariate is the period number (index-based, 1-based) or the weeks since the
+    first baseline week (date-based). When the working weights all but vanish away from one
+    week (e.g. a baseline of 1, 0, 0), the time column of the weighted design becomes
+    collinear with the intercept: below a relative size of 1e-7 ``predict.lm`` cannot invert
+    the R factor ("singular matrix 'a' in solve"), and below 1e-11 the coefficient is dropped
+    and ``summary.glm`` has no row for it; either way R stops.
+    """
+    total_w = weights.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (weights * offsets).sum(axis=1) / total_w
+        spread = (weights * (offsets - mean[:, None]) ** 2).sum(axis=1)
+        shift = -offsets.min() if dated else times + 1.0
+        norm2 = spread + total_w * (mean + shift) ** 2
+        return spread < 1e-14 * norm2
+
+
 def _trend_pvalue(fit: PoissonFit, dispersion: np.ndarray) -> np.ndarray:
     """Return the two-sided t-test p-value of the last (time) coefficient, as summary.glm."""
     se = np.sqrt(dispersion * fit.trend_var_unscaled())
@@ -397,7 +424,9 @@ def farrington(
         for lo in range(0, pairs_s.size, CHUNK_SIZE):
             sl = slice(lo, lo + CHUNK_SIZE)
             s_, c_ = pairs_s[sl], pairs_c[sl]
-            res = _evaluate(counts, log_pop, s_, times[c_], offsets, levels, params)
+            res = _evaluate(
+                counts, log_pop, s_, times[c_], offsets, levels, params, dated=dates is not None
+            )
             for key in out:
                 out[key][s_, c_] = res[key]
             alarm[s_, c_] = res["alarm"]
@@ -413,6 +442,8 @@ def _evaluate(
     offsets: np.ndarray,
     levels: np.ndarray,
     params: FarringtonParams,
+    *,
+    dated: bool = False,
 ) -> dict[str, np.ndarray]:
     """Evaluate one chunk of (series, period) problems."""
     y = counts[series[:, None], times[:, None] + offsets[None, :]]
@@ -430,12 +461,12 @@ def _evaluate(
     se_eta = np.full(n_prob, np.nan)
     phi = np.full(n_prob, np.nan)
     do_trend = np.zeros(n_prob, dtype=bool)
-    failed = np.zeros(n_prob, dtype=bool)  # where R stops with an error
-    singleton = bool(np.any(np.bincount(levels) == 1))
+    failed = np.zeros(n_prob, dtype=bool)  # where R may stop: an undefined outbreak weight
+    singular = np.zeros(n_prob, dtype=bool)  # where R may stop: a singular trend model
 
-    if params.trend and (params.b >= 3 or (singleton and params.reweight)):
-        # With fewer than three years R fits the trend but never keeps it; skipping it gives
-        # the same result, unless a level has a single week, whose residual may stop R.
+    if params.trend:
+        # With fewer than three years R fits the trend but never keeps it; it is fitted all
+        # the same because it can stop R (see _trend_singular and _anscombe_weights).
         design_t, current = _design(offsets, levels, params, trend=True)
         ff_t = _fit_flexible(design_t, y, params, offset)
         eta_t, se_t = ff_t.fit.predict_link(current, ff_t.summary_dispersion)
@@ -444,8 +475,14 @@ def _evaluate(
             pred_t = np.maximum(np.exp(eta_t), DOUBLE_EPS)
         significant = _trend_pvalue(ff_t.fit, ff_t.summary_dispersion) < params.p_threshold_trend
         failed = ff_t.undefined
+        singular = ff_t.converged & _trend_singular(ff_t.fit.weights, offsets, times, dated)
         do_trend = (
-            (params.b >= 3) & ff_t.converged & significant & (pred_t <= y.max(axis=1)) & ~failed
+            (params.b >= 3)
+            & ff_t.converged
+            & significant
+            & (pred_t <= y.max(axis=1))
+            & ~failed
+            & ~singular
         )
         eta0[do_trend] = eta_t[do_trend]
         se_eta[do_trend] = se_t[do_trend]
@@ -464,7 +501,7 @@ def _evaluate(
         se_eta[ok] = se_c[conv_c]
         phi[ok] = ff_c.phi[conv_c]
 
-    eta0[failed] = np.nan
+    eta0[failed | singular] = np.nan
     if use_link:
         upper, score = _threshold_noufaily(eta0, se_eta, phi, y_now, params)
         with np.errstate(over="ignore"):
@@ -484,14 +521,10 @@ def _evaluate(
     score = np.where(enough, score, np.nan)
     expected = np.where(np.isnan(upper), np.nan, expected)
     alarm = (score > 1) & (y_now != 0)
-    reason = np.where(
-        failed,
-        UNDEFINED_WEIGHT,
-        np.where(
-            np.isnan(eta0),
-            NO_CONVERGENCE,
-            np.where(~enough, LIMIT54, np.where(np.isnan(upper), NO_THRESHOLD, "")),
-        ),
+    reason = np.select(
+        [failed, singular, np.isnan(eta0), ~enough, np.isnan(upper)],
+        [UNDEFINED_WEIGHT, SINGULAR_TREND, NO_CONVERGENCE, LIMIT54, NO_THRESHOLD],
+        default="",
     ).astype(object)
     return {
         "threshold": upper,
