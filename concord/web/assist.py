@@ -12,7 +12,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 from concord.places.models import Place
-from concord.triage.algorithms.signals import is_crisis
+from concord.triage.algorithms.crisis import LEVELS, assess
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +34,17 @@ def category_suggestions(*, title: str, body: str, k: int = 3) -> list[dict]:
     return suggestions
 
 
+def crisis_level(*texts: str) -> str | None:
+    """Return the most severe crisis level in the texts (imminent, plan, ideation) or None."""
+    levels = {assess(t).level for t in texts if t} - {None}
+    return min(levels, key=LEVELS.index) if levels else None
+
+
 def text_signals_crisis(*texts: str) -> bool:
-    return any(is_crisis(t) for t in texts if t)
+    return crisis_level(*texts) is not None
 
 
-def hotline(place: Place | None) -> dict:
+def hotline(place: Place | None, level: str | None = None) -> dict:
     """Return the template and context of the hotline panel.
 
     The wellbeing app's panel (with local services) is used when it is installed; otherwise
@@ -48,6 +54,6 @@ def hotline(place: Place | None) -> dict:
         get_template(WELLBEING_PANEL)
         from concord.wellbeing.selectors import hotline_context
 
-        return {"template": WELLBEING_PANEL, "hotline": hotline_context(place)}
+        return {"template": WELLBEING_PANEL, "hotline": hotline_context(place, level=level)}
     except (TemplateDoesNotExist, ImportError):
         return {"template": OWN_PANEL, "hotline": None}

@@ -21,7 +21,7 @@ from concord.cases.selectors import get_case_for_user
 from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 from concord.places.models import Place
 from concord.places.selectors import place_get
-from concord.triage.algorithms.signals import is_crisis
+from concord.triage.algorithms import crisis as crisis_detector
 
 from . import actions, selectors
 from .models import FollowUp, PartnerService, Referral
@@ -43,14 +43,23 @@ class CheckIn(Schema):
 def check(request, payload: CheckIn):
     """Return whether the text signals a crisis and, if so, the hotline panel to show at once.
 
-    Nothing is stored: this is the front door's as-you-type check.
+    `level` is imminent (show 110/120 at once), plan or ideation; `words` are the rule layer's
+    hits and `probability` the model's. Nothing is stored: this is the front door's
+    as-you-type check.
     """
-    crisis = is_crisis(payload.text[:20000])
+    found = crisis_detector.assess(payload.text[:20000])
+    crisis = found.is_crisis
     place = Place.objects.filter(code=payload.place).first() if payload.place else None
     language = payload.language or translation.get_language() or "zh-hans"
     with translation.override("en" if language.lower().startswith("en") else "zh-hans"):
-        panel = selectors.hotline_context(place) if crisis else None
-    return {"crisis": crisis, "panel": panel}
+        panel = selectors.hotline_context(place, level=found.level) if crisis else None
+    return {
+        "crisis": crisis,
+        "level": found.level,
+        "words": found.words,
+        "probability": None if found.probability is None else round(found.probability, 3),
+        "panel": panel,
+    }
 
 
 # --- staff: the crisis button --------------------------------------------------------------

@@ -34,8 +34,11 @@ DEFAULT_POLICY: dict[str, Any] = {
         # Low: information and an offer of support.
         LOW: {"follow_up_hours": []},
     },
-    # A crisis signal in a submission is treated as high until a counsellor assesses it.
+    # A crisis signal in a submission is treated as high until a counsellor assesses it…
     "signal_risk": HIGH,
+    # …unless the detector gives its level (W7): an act in progress or a plan with a time is
+    # imminent, a plan or method high, ideation without a plan the normal (moderate) level.
+    "signal_risks": {"imminent": IMMINENT, "plan": HIGH, "ideation": MODERATE},
     "same_day_min_hours": 4,
     # Aggregates below this are hidden (small-count suppression).
     "suppress_below": 5,

@@ -294,11 +294,13 @@ def get_export(user, export_id: int) -> ExportRequest:
 NATIONAL_HOTLINE = "12356"
 
 
-def hotline_context(place: Place | None) -> dict:
+def hotline_context(place: Place | None, level: str | None = None) -> dict:
     """Return what the residents' hotline panel shows, in the active language.
 
     The national psychological-aid hotline 12356, 110/120 for emergencies, and the local
-    services configured on the nearest place at or above the resident's place.
+    services configured on the nearest place at or above the resident's place. At the imminent
+    level 110/120 come first, at once (W7); at the ideation level the panel opens with a
+    gentle offer of help.
     """
     local_text, local_place = "", None
     if place is not None:
@@ -306,7 +308,17 @@ def hotline_context(place: Place | None) -> dict:
             if p.crisis_services.strip():
                 local_text, local_place = p.crisis_services.strip(), p
                 break
+    leads = {
+        "imminent": _("If you are in danger right now, call 110 or 120 now and stay with someone."),
+        "ideation": _(
+            "It sounds like things are very hard at the moment. Talking to someone can help: "
+            "the line below is free, and a counsellor can also contact you."
+        ),
+    }
     return {
+        "level": level or "",
+        "emergency_first": level == "imminent",
+        "lead": leads.get(level or "", ""),
         "heading": _("You are not alone. Help is available now."),
         "national": {
             "number": NATIONAL_HOTLINE,

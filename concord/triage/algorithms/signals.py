@@ -1,12 +1,10 @@
 """Find crisis and urgency signals in residents' messages (Chinese and English).
 
-Rules, not a model: each kind has phrase patterns, a list of look-alike phrases that must
-not fire ("跳楼价", "suicide squad", "kill the lights") and a negation check ("我从来没有想过
-自杀", "caller denies suicidal thoughts"). Rules are transparent to the counsellors who act on
-them and need no training data, which does not exist for crises. Idioms such as "累死了" or
-"this heat is killing me" are simply not patterns. A statistical model was not added because
-on the hand-written test set the rules already meet the recall target; a model could rank
-near misses later.
+Each urgency kind has phrase patterns, a list of look-alike phrases that must not fire
+("kill the lights") and a negation check. The suicide and self-harm kind comes from
+`crisis.py`: its rule layer supplies the words shown here, and `is_crisis` is the union of that
+rule layer and its trained character n-gram model. Idioms such as "累死了" or "this heat is
+killing me" are simply not patterns.
 
 Crisis detection favours recall: indirect signs (farewell messages, giving things away,
 standing on a ledge) count, and a negated phrase only silences that one phrase, never the
@@ -18,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from . import crisis
 
 SUICIDE_SELF_HARM = "suicide_self_harm"
 DANGER_TO_LIFE = "danger_to_life"
@@ -40,39 +40,6 @@ _SELF = r"(?:myself|himself|herself|themselves|yourself|themself)"
 _POSS = r"(?:my|his|her|their|your|our)"
 
 _PATTERNS: dict[str, list[str]] = {
-    SUICIDE_SELF_HARM: [
-        # zh: explicit words
-        r"自杀|轻生|寻死|自尽|自残|自伤|自我伤害|伤害自己|自我了断|了断自己|了结自己|安乐死",
-        r"割腕|割手腕|划(?:自己|手腕|胳膊|手臂)|(?:手腕|胳膊|手臂)上.{0,6}(?:刀口|伤口|划痕)",
-        r"跳(?:楼|河|江|湖|塘|海|桥|崖)|卧轨|上吊|吊死|烧炭|服毒|一跃而下|往下跳|跳下(?:去|来)",
-        r"喝(?:了)?(?:农药|敌敌畏|百草枯|毒药|药)|(?:吞|吃|服)(?:了)?.{0,4}安眠药|攒.{0,4}药",
-        r"不想活|活不下去|活着(?:没|没有|毫无)(?:意思|意义|盼头)|没有.{0,2}意义|不配活",
-        r"想死(?!你|您|大家|我了|磕)|去死|死了算了|一死了之|以死(?:明志|相逼|抗争)|不如死",
-        r"死了反而|结束(?:自己的)?生命|结束这一切|遗书|永别|再见了.{0,3}世界|离开这个世界",
-        r"(?:我|自己)消失了?|解脱|撑不下去|熬不下去|是个?(?:累赘|负担|废人)|告别的话|后事",
-        r"交给了?我|不想再治|想早点走|撞墙|抓破|惩罚自己|绳子",
-        # en
-        rf"suicid(?:e|al)|kill(?:ing|ed)? {_SELF}|self[- ]?harm",
-        rf"(?:end|ending|take|taking|took) {_POSS} (?:own )?life|end(?:ing)? it(?: all)?\b",
-        r"(?:want|wants|wanted|wanna) to (?:die|disappear)|rather be dead",
-        r"better off (?:dead|without)",
-        r"(?:don't|do not|doesn't|does not) want to (?:live|be alive|be here|wake up)",
-        r"no (?:reason|point) (?:to|in) (?:live|living|going on)|tired of living|done with life",
-        r"(?:can't|cannot|can not|can) go on(?: living)?|see the point of going on",
-        r"life is meaningless",
-        rf"(?:hang|hanging|hanged|cut|cutting|burn|burning|hurt|hurting|harm|harming) {_SELF}",
-        rf"slit {_POSS} wrists|set {_SELF} on fire|throw {_SELF} (?:off|from|in front)",
-        r"overdos(?:e|ed|ing)|(?:taken|took|swallowed|take) .{0,30}(?:pills|tablets)",
-        r"(?:stockpil\w*|saved up) .{0,8}(?:pills|medication|tablets)|ways to die",
-        r"jump(?:ed|ing)? (?:off|from) (?:the |a |my )?(?:\w+ )?(?:bridge|roof|building|balcony)",
-        r"(?:about to|threatened to|almost|going to) jump|in front of (?:the |a )?(?:next )?train",
-        r"suicide note|goodbye note|(?:drink|drinking|drank) (?:pesticide|poison|bleach)",
-        r"(?:sleep|go to sleep) (?:forever|and never wake up)|(?:not|never) wake up",
-        r"disappear(?:ed)? (?:forever|for good)|(?:nobody|no one) would miss me|if i was gone",
-        rf"a burden|worthless|hopeless|giving {_POSS} things away",
-        r"last post|(?:saying|said) goodbye",
-        r"ledge|edge of the (?:\w+ )?(?:bridge|roof)|until (?:they|it) bleeds?",
-    ],
     DANGER_TO_LIFE: [
         r"生命危险|危及生命|快不行了|昏迷|不省人事|大出血|被困|溺水|落水|触电|着火|起火|火灾",
         r"(?:煤气|燃气|天然气)泄漏|爆炸|坍塌|倒塌|塌方|中毒|心脏病|呼吸困难|没有呼吸|抢救",
@@ -168,13 +135,21 @@ def _is_negated(text: str, start: int) -> bool:
 
 
 def detect_signals(text: str | None) -> list[Signal]:
-    """Return one Signal per kind found in text, strongest first."""
+    """Return one Signal per kind found in text, strongest first.
+
+    The suicide and self-harm signal carries the crisis rule layer's words; the model's view is
+    in `crisis.assess` (and `is_crisis`).
+    """
     if not text:
         return []
     original = text[:MAX_CHARS]
     folded = _fold(original)
     lookalikes = [(m.start(), m.end()) for m in _LOOKALIKE.finditer(folded)]
     signals = []
+    hits = crisis.rule_hits(original)
+    if hits:
+        matches = tuple(Match(h.text, h.start, h.end) for h in sorted(hits, key=lambda h: h.start))
+        signals.append(Signal(SUICIDE_SELF_HARM, matches, WEIGHTS[SUICIDE_SELF_HARM]))
     for kind, pattern in _COMPILED.items():
         matches = []
         for m in pattern.finditer(folded):
@@ -182,7 +157,7 @@ def detect_signals(text: str | None) -> list[Signal]:
                 continue
             if any(s <= m.start() and m.end() <= e for s, e in lookalikes):
                 continue
-            if kind in (SUICIDE_SELF_HARM, VIOLENCE_THREAT) and _is_negated(folded, m.start()):
+            if kind == VIOLENCE_THREAT and _is_negated(folded, m.start()):
                 continue
             matches.append(Match(original[m.start() : m.end()], m.start(), m.end()))
         if matches:
@@ -191,8 +166,8 @@ def detect_signals(text: str | None) -> list[Signal]:
 
 
 def is_crisis(text: str | None) -> bool:
-    """Return whether text shows a sign of suicide or self-harm risk."""
-    return any(s.kind in CRISIS_KINDS for s in detect_signals(text))
+    """Return whether either crisis layer (rules or model) sees suicide or self-harm risk."""
+    return crisis.assess(text).is_crisis
 
 
 def urgency(signals: list[Signal]) -> float:

@@ -111,7 +111,8 @@ def file_case(request: HttpRequest) -> HttpResponse:
             staff_channel=usual_intake_channel(request.user) if staff_filing else "",
         )
     data = form.data if form.is_bound else {}
-    crisis = assist.text_signals_crisis(data.get("title", ""), data.get("description", ""))
+    level = assist.crisis_level(data.get("title", ""), data.get("description", ""))
+    crisis = level is not None
     return render(
         request,
         "web/file.html",
@@ -120,7 +121,7 @@ def file_case(request: HttpRequest) -> HttpResponse:
             "staff_filing": staff_filing,
             "topic": topic,
             "crisis": crisis or bool(topic and topic.crisis),
-            "hotline": assist.hotline(None),
+            "hotline": assist.hotline(None, level),
             "places_url": reverse("web:places_geojson"),
             "tiles": getattr(settings, "CONCORD_MAP_TILES", ""),
         },
@@ -177,12 +178,16 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """Return the typing help (category suggestions, hotline panel) as an htmx fragment."""
     title = request.POST.get("title", "")[:200]
     body = request.POST.get("description", "")[:10_000]
-    crisis = assist.text_signals_crisis(title, body)
+    level = assist.crisis_level(title, body)
     suggestions = assist.category_suggestions(title=title, body=body)
     return render(
         request,
         "web/_assist.html",
-        {"suggestions": suggestions, "crisis": crisis, "hotline": assist.hotline(None)},
+        {
+            "suggestions": suggestions,
+            "crisis": level is not None,
+            "hotline": assist.hotline(None, level),
+        },
     )
 
 
@@ -289,7 +294,8 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
         for e in resident_timeline(case)
     ]
     rated = case.feedback.filter(created_at__gte=case.resolved_at or case.created_at).exists()
-    crisis = assist.text_signals_crisis(case.title, case.description)
+    level = assist.crisis_level(case.title, case.description)
+    crisis = level is not None
     return render(
         request,
         "web/track.html",
@@ -305,7 +311,7 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
             "feedback_form": feedback_form,
             "review_form": review_form,
             "crisis": crisis,
-            "hotline": assist.hotline(case.place) if crisis else None,
+            "hotline": assist.hotline(case.place, level) if crisis else None,
             "token": tokens.tracking_token(case.token_salt),
         },
     )

@@ -12,7 +12,7 @@ from concord.cases.audit import append_event, stream_for_case
 from concord.cases.models import Case
 from concord.cases.selectors import cases_visible_to
 from concord.core.errors import NotFound
-from concord.triage.algorithms.signals import SUICIDE_SELF_HARM, detect_signals
+from concord.triage.algorithms import crisis as crisis_detector
 
 from .. import protocol
 from ..models import Referral, Risk, Source
@@ -103,12 +103,41 @@ def _open(*, case_id: int, source: str, actor, risk: str, trigger_note: str) -> 
     return Opened(referral, True, instructions_for(risk))
 
 
-def _signal_note(text: str) -> str | None:
-    """Return the crisis words found in text ("…" joined), or None when there is no signal."""
-    for signal in detect_signals(text):
-        if signal.kind == SUICIDE_SELF_HARM:
-            return " … ".join(m.text for m in signal.matched)
-    return None
+@dataclass(frozen=True)
+class CrisisSignal:
+    """What the crisis detector found in a text: the note the counsellor reads and the risk."""
+
+    note: str
+    risk: str
+    level: str
+
+
+def level_label(level: str) -> str:
+    """Return the crisis detector's level in the reader's language."""
+    return {
+        "imminent": _("imminent danger"),
+        "plan": _("plan or method"),
+        "ideation": _("ideation"),
+    }[level]
+
+
+def crisis_signal(text: str) -> CrisisSignal | None:
+    """Return the crisis signal in text (both layers), or None when neither layer sees one.
+
+    The note names the words the rules matched and the model's calibrated probability, so the
+    counsellor sees why the referral was opened.
+    """
+    found = crisis_detector.assess(text)
+    if not found.is_crisis:
+        return None
+    parts = []
+    if found.hits:
+        parts.append(_("words: %(words)s") % {"words": " … ".join(found.words)})
+    if found.probability is not None:
+        parts.append(_("model probability %(p).2f") % {"p": found.probability})
+    parts.append(_("level: %(level)s") % {"level": level_label(found.level)})
+    risk = policy().get("signal_risks", {}).get(found.level, policy()["signal_risk"])
+    return CrisisSignal("; ".join(parts), risk, found.level)
 
 
 def on_case_submitted(case: Case) -> None:
@@ -117,15 +146,15 @@ def on_case_submitted(case: Case) -> None:
     The text is scanned in memory; only a submission with a signal touches the database.
     """
     try:
-        note = _signal_note(f"{case.title}\n{case.description}")
+        signal = crisis_signal(f"{case.title}\n{case.description}")
     except Exception:  # a broken scan must be loud but must not refuse the submission
         logger.exception("wellbeing: could not scan case %s for crisis signals", case.pk)
         return
-    if note is not None:
-        transaction.on_commit(lambda: open_intake_referral(case.pk, note))
+    if signal is not None:
+        transaction.on_commit(lambda: open_intake_referral(case.pk, signal.note, risk=signal.risk))
 
 
-def open_intake_referral(case_id: int, note: str) -> Referral | None:
+def open_intake_referral(case_id: int, note: str, *, risk: str | None = None) -> Referral | None:
     """Open the referral for a submission whose text carried a crisis signal."""
     try:
         with transaction.atomic():
@@ -133,8 +162,8 @@ def open_intake_referral(case_id: int, note: str) -> Referral | None:
                 case_id=case_id,
                 source=Source.INTAKE_SIGNAL,
                 actor=None,
-                risk=policy()["signal_risk"],
-                trigger_note=_("Crisis words in the submission: %(words)s") % {"words": note},
+                risk=risk or policy()["signal_risk"],
+                trigger_note=_("Crisis signal in the submission: %(note)s") % {"note": note},
             )
         return opened.referral
     except Exception:
@@ -150,16 +179,16 @@ def check_text_for_crisis(*, case: Case, text: str, actor) -> Referral | None:
     Other apps call this with the text they are about to store; it returns the referral, or None
     when the text has no crisis signal.
     """
-    note = _signal_note(text or "")
-    if note is None:
+    signal = crisis_signal(text or "")
+    if signal is None:
         return None
     with transaction.atomic():
         opened = _open(
             case_id=case.pk,
             source=Source.TEXT_SIGNAL,
             actor=actor,
-            risk=policy()["signal_risk"],
-            trigger_note=_("Crisis words in a note or message: %(words)s") % {"words": note},
+            risk=signal.risk,
+            trigger_note=_("Crisis signal in a note or message: %(note)s") % {"note": signal.note},
         )
     return opened.referral
 

@@ -212,3 +212,22 @@ def test_the_management_command_runs_the_tick(world, team, at, capsys):
     call_command("wellbeing", "tick")
     out = capsys.readouterr().out
     assert "contact overdue: 1" in out and "follow-ups missed: 1" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("我现在在楼顶，十分钟后就没有我了", "imminent"),
+        ("I took all my pills an hour ago, goodbye", "imminent"),
+        ("我已经决定了，这个月就结束自己", "high"),
+        ("I've been saving up my pills for months", "high"),
+        ("最近总是想死，觉得自己是家里的累赘", "moderate"),
+        ("I wish I was dead, nothing matters anymore", "moderate"),
+    ],
+)
+def test_the_detected_level_sets_the_referral_risk(world, team, text, risk):
+    case = submit(world, text=text)
+    referral = Referral.objects.get(case=case)
+    assert referral.risk == risk
+    # The counsellor sees the rule words and the model's probability.
+    assert "model probability" in referral.trigger_note or "模型概率" in referral.trigger_note

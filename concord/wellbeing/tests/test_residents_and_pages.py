@@ -57,7 +57,8 @@ def test_the_check_endpoint_answers_anonymous_residents_as_they_type(world, api,
     zh = api.post("/wellbeing/check", {"text": "活着没意思", "place": "V11", "language": "zh-hans"})
     assert zh.json()["panel"]["national"]["label"] == "全国心理援助热线"
     calm = api.post("/wellbeing/check", {"text": "路灯坏了", "place": "V11"})
-    assert calm.json() == {"crisis": False, "panel": None}
+    assert calm.json()["crisis"] is False and calm.json()["panel"] is None
+    assert calm.json()["level"] is None and calm.json()["words"] == []
     # Checking stores nothing.
     assert Referral.objects.count() == 0
 
@@ -148,3 +149,14 @@ def test_the_network_shows_duty_partners_and_participation_counts(world, team, c
     assert activity.participants == 37
     client.force_login(world.ana)
     assert client.get(url).status_code == 404
+
+
+def test_the_check_endpoint_gives_the_level_and_110_first_when_imminent(world, api):
+    api.anonymous()
+    now = api.post("/wellbeing/check", {"text": "今晚就从楼顶跳下去", "language": "zh-hans"}).json()
+    assert now["level"] == "imminent" and now["panel"]["emergency_first"] is True
+    assert "110" in now["panel"]["lead"] and now["words"]
+    gentle = api.post("/wellbeing/check", {"text": "I wish I was dead", "language": "en"}).json()
+    assert gentle["level"] == "ideation" and gentle["panel"]["emergency_first"] is False
+    assert gentle["panel"]["lead"].startswith("It sounds like things are very hard")
+    assert 0.0 <= gentle["probability"] <= 1.0

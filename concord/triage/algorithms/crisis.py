@@ -1,0 +1,634 @@
+# ruff: noqa: E501 -- the rule lists are long regular expressions, kept one alternative group a line
+"""Crisis detection in two layers: explainable rules and a character n-gram model.
+
+The rule layer finds the words a counsellor can read ("割腕", "今晚就跳", "let's die together")
+and gives each hit a level: ``imminent`` (an act under way, or a plan with a time), ``plan`` (a
+plan, a method, a pact, a farewell, a past act) or ``ideation`` (wishing to be dead, hopelessness,
+euphemisms). It works on a normalised copy of the text (full-width folded, lower case,
+traditional characters mapped to simplified with zhconv's table, spaces and dots inside Chinese
+words and spaced-out Latin letters removed) and maps every hit back to the exact characters of
+the original. Look-alikes (跳楼机, 跳楼价, "suicide squeeze") are dropped and a negation just before
+a phrase in the same clause ("我从来没想过自杀", "not suicidal") silences that phrase only.
+
+The learned layer is a logistic regression on hashed character 1–4-grams, trained by
+``concord wellbeing train-crisis`` on the repository's training corpus, with a Platt-calibrated
+probability. Its artefact is a small ``.npz`` of numbers (no pickle). A text is a crisis when
+either layer says so; the level is the higher of the two layers' levels.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+IMMINENT = "imminent"
+PLAN = "plan"
+IDEATION = "ideation"
+LEVELS = (IMMINENT, PLAN, IDEATION)  # most severe first
+MAX_CHARS = 20000
+
+MODEL_PATH = Path(__file__).resolve().parents[2] / "wellbeing" / "data" / "crisis_model.npz"
+
+# --- normalisation ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    """Return zhconv's one-character traditional → simplified mappings as a translate table."""
+    from zhconv.zhconv import getdict
+
+    return {ord(k): v for k, v in getdict("zh-cn").items() if len(k) == 1 and len(v) == 1}
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SQUEEZE = set(" \t\r\n\u3000.·•*_~-'\"`|/\\…。")
+_ZERO_WIDTH = set("\u200b\u200c\u200d\ufeff\u00ad")
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])[a-z0-9](?:[ .*_\-]+[a-z0-9](?![a-z0-9])){2,}")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    index: tuple[int, ...]  # index[i] = position in the original of normalised character i
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.index[start], self.index[end - 1] + 1
+
+
+def normalise(text: str) -> Normalised:
+    """Fold text for matching, keeping for each character its position in the original."""
+    table = _t2s_table()
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _ZERO_WIDTH:
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        if len(folded) != 1:
+            folded = ch
+        folded = folded.lower().translate(table)
+        if folded in "’‘`":
+            folded = "'"
+        if len(folded) != 1:
+            folded = ch
+        chars.append(folded)
+        index.append(i)
+    # Drop spaces and in-word punctuation that sit next to a Chinese character ("自 杀", "活·没·意·义").
+    keep = [True] * len(chars)
+    n = len(chars)
+    i = 0
+    while i < n:
+        if chars[i] in _SQUEEZE:
+            j = i
+            while j < n and chars[j] in _SQUEEZE:
+                j += 1
+            left = chars[i - 1] if i > 0 else ""
+            right = chars[j] if j < n else ""
+            # "。" and "…" end a clause: keep one as a comma-like break, drop the rest.
+            if (_CJK.match(left) or _CJK.match(right)) and (left and right):
+                stop = next((k for k in range(i, j) if chars[k] in "。…"), None)
+                for k in range(i, j):
+                    keep[k] = k == stop
+            i = j
+        else:
+            i += 1
+    chars = [c for c, k in zip(chars, keep, strict=True) if k]
+    index = [x for x, k in zip(index, keep, strict=True) if k]
+    # Join spaced-out Latin letters ("s u i c i d e", "k.i.l.l").
+    joined = "".join(chars)
+    if _SPACED_LETTERS.search(joined):
+        drop = set()
+        for m in _SPACED_LETTERS.finditer(joined):
+            for k in range(m.start(), m.end()):
+                if joined[k] in " .*_-":
+                    drop.add(k)
+        chars = [c for k, c in enumerate(chars) if k not in drop]
+        index = [x for k, x in enumerate(index) if k not in drop]
+    return Normalised("".join(chars), tuple(index))
+
+
+# --- the rule layer --------------------------------------------------------------------------
+
+# Building blocks (in normalised text: simplified, lower case).
+_QTY = (
+    r"(?:好多|很多|好几|一大?把|一整?[瓶盒]|[一两]板半?|全部|所有的?|一堆|整瓶|整盒|"
+    r"\d{2,}多?[片粒颗]?|[二三四五六七八九几]?十[几多]?[片粒颗]?)"
+)
+_MEDS = r"(?:药|yao|安眠药|安定|褪黑素|降压药|止痛药|农药|敌敌畏|百草枯|老鼠药|毒鼠强)"
+_PLACE = (
+    r"(?:天台|楼顶|顶楼|桥上|桥边|大桥|高架|江边|河边|海边|湖边|水库|铁轨|铁路|窗台|窗户|阳台|"
+    r"栏杆外|悬崖|崖边|江里|河里|水里|塔吊)"
+)
+_PLACE_NOW = r"(?:天台|楼顶|顶楼|桥上|桥边|大桥|高架|江边|河边|海边|湖边|水库|铁轨|铁路|栏杆外|悬崖|崖边|江里|河里|水里|塔吊)"
+_TIME = (
+    r"(?:今晚|今夜|今天晚上|今天|明天|明早|明晚|后天|凌晨|半夜|等会|等一下|一会儿?|马上|待会|"
+    r"过了今天|月底|周末|周[一二三四五六日]|\d+点|\d+分钟后|十分钟后|年三十|生日那天|天黑|"
+    r"等.{1,8}(?:睡了|睡着|出门|出去|走了|还完|交接完|结束)|发完这条|写完这条|这条发出去)"
+)
+_ACT = (
+    r"(?:跳(?!水|绳|舞|槽|楼机)|下去|(?:就|准时)(?:把)?(?:吃|吞)|吞药|吃那瓶|吃药,明天|喝药|割(?!草|麦|稻|肉|韭菜|猪草)|动手|"
+    r"开煤气|烧炭|上吊|挂在|了结|结束(?:自己|这一切|生命)|就去(?:江边|河边|桥上|那座桥|楼顶|天台|水库|铁路|湖边|海边)|"
+    r"去(?:那座桥|桥上)|不在了|就走|没有我了)"
+)
+_KIN = r"(?:孩子|娃|女儿|儿子|闺女|宝宝|妈|爸|弟|妹|老婆|老公|一家|全家|两个孩子)"
+_TOGETHER_ACT = r"一起(?:走|死|跳|下去|离开|消失|睡|结束|上路|烧炭|喝药|吃药|去死|去另一个世界)"
+_GO = r"(?:走|死|离开|结束|上路|跳|烧炭|去另一个世界)"
+
+_SELF = r"(?:myself|my ?self|himself|herself|themselves|yourself|themself|ourselves)"
+_POSS = r"(?:my|his|her|their|your|our)"
+_KILL = r"(?:k[i1*!]ll|k\*+ll|k\.?i\.?l\.?l)"
+_DIE = r"(?:die|d[i1*]e|be dead|not exist|stop existing|cease to exist|unalive)"
+
+_RULES: dict[str, list[str]] = {
+    IMMINENT: [
+        # zh: an act under way or just done
+        rf"(?<!误)(?:吃|吞|喝|服)(?:了|下|完|掉|光)(?:下去)?(?:了)?.{{0,2}}{_QTY}",
+        rf"{_MEDS}.{{0,4}}(?:已经|都|全)(?:部)?.{{0,2}}(?:吃|吞|喝)(?:完|光|下去|了)",
+        rf"(?:已经|刚刚?|刚才|刚把|正在).{{0,6}}(?:吃|吞|喝|服(?!装|务))(?:了|完|下去)?.{{0,6}}{_MEDS}",
+        r"(?:已经|刚刚?|刚才|正在)(?:又)?(?:割|划)(?:了|下去)",
+        r"(?:已经|刚刚?|刚才)(?:xx|x)了",
+        r"(?:割|划)了?(?:腕|手腕)|(?:手腕|手臂|胳膊|手)上?.{0,3}(?:划|割)了.{0,4}刀",
+        r"刀.{0,4}(?:已经)?(?:划|割)?下去了|(?:割|划|刀|手腕).{0,10}(?:血.{0,3}(?:止不住|好多|流了一地|一直流|流个不停)|在流血)",
+        r"手上在流血|流血.{0,4}(?:不想|没打算)止",
+        r"竖着割|割了.{0,3}血",
+        r"炭.{0,4}(?:点着|点上|点了|烧起来|已经着)|炭盆|(?:开了?|打开了?).{0,2}(?:煤气|瓦斯)(?!灶|费|表)",
+        r"门窗.{0,3}(?:都)?封|(?:煤气|瓦斯).{0,4}(?:开着|已经开)|锁在车里",
+        rf"(?:我|人)(?:现在)?(?:已经)?(?:正)?(?:站|坐)?在{_PLACE_NOW}|(?:现在|已经)(?:就)?在{_PLACE_NOW}",
+        rf"(?:站在|坐在|爬上了?|我在|人在|已经在|正在往).{{0,6}}{_PLACE}.{{0,12}}(?:不要|别|不用|跳|下去|下水|对不起|马上|最后|风|水|鞋|没有我|拜拜|也好|发呆|车)",
+        r"水.{0,2}(?:已经)?到(?:腰|胸|脖子)|已经下水|往(?:河|江|海|湖)里走",
+        rf"{_TIME}.{{0,12}}{_ACT}",
+        rf"{_ACT}.{{0,8}}(?:今晚|今夜|明天|马上|十分钟|等会)",
+        r"这是最后一(?:条|顿)|永远的晚安",
+        # en
+        rf"rope (?:is )?(?:around|round) {_POSS} neck|(?:took|swallowed|downed|taken) (?:all (?:my|the|of my)|everything (?:i had|in the)|\d+ of my|my entire|the whole (?:bottle|box|pack)|a bottle|a handful)",
+        r"(?:i'?m|i am|standing|sitting) (?:on|at|outside|in) (?:the |a |my )?(?:\w+ ){0,2}(?:bridge|roof|ledge|tracks|railing|cliff|overpass|water|parking garage|edge)",
+        r"(?:on|at) the (?:train )?tracks|(?:engine|car) (?:is )?running in the garage|in the car with the engine",
+        r"(?:charcoal|gas) is (?:lit|on)|windows are taped|(?:cutting|bleeding) (?:right now|rn)|won'?t stop bleeding",
+        r"walking into the (?:sea|river|lake|water)|water is up to my|with the blade|it'?s happening",
+        r"(?:tonight|tomorrow|this weekend|at midnight|in an hour|at \d+|after (?:the|my) \w+|when my \w+|sunday|friday|by the end of today|tonight'?s the night).{0,40}(?:jump|doing it|do it|kms|pills|rope|bridge|river|tracks|lake|cliff|gone|taking everything|join him|join her)",
+        r"(?:jump|do it|doing it|kms).{0,20}(?:tonight|tomorrow|at midnight|this weekend)",
+    ],
+    PLAN: [
+        # zh: explicit words and decisions
+        r"自残|自伤|伤害自己|自我了断|了断自己|了结自己|结束自己|自己了结|结束(?:自己的)?生命|约死",
+        r"(?:我|已经|都)(?:决定|打算|计划|准备|下定决心|想好了|定了|选好了)(?:了)?.{0,10}(?:死(?!亡|刑|角|板|线|胡同|活)|自杀|结束|了结|走|跳|不活|不在了|zs|s了|这条命)",
+        r"(?:决定|下定决心|想好了|计划好了).{0,6}(?:自杀|zisha|zs|不活|结束自己|了结|死了?$)",
+        r"这条命不要了|死给(?:他|她|你)们?看|死在.{0,6}(?:门口|家门口|单位)|我就死|我就会死|就跳",
+        r"遗书|遗言|后事|写好了?.{0,3}(?:信|遗)",
+        # methods and means
+        r"(?:怎么|怎样|如何|哪种|什么方法|哪里|去哪|几楼|多少|多高).{0,6}(?:才能?|会|能|最快|最不)?(?:死(?!机|了|亡率|因)|自杀|才能一次成功|不疼|不痛|不会被人?(?:拦|发现)|睡死|成功)",
+        r"死法|(?:过量|一整瓶|一瓶|多少|几片|几粒|几包).{0,8}(?:会死|才够|不醒)|(?:吃|药).{0,6}睡死|睡过去不醒",
+        r"割哪里|怎么割|割.{0,3}才会死|够不够快|吊在|上吊|吊死|卧轨|跳楼|跳河|跳江|跳湖|跳海|跳桥|跳崖|跳下去",
+        r"烧炭|(?:炭|胶带).{0,6}(?:胶带|密封|封)|(?:攒|存).{0,6}(?:药|安眠药|片)|全攒起来|偷偷攒",
+        r"(?:准备|攒|备|买)好了?.{0,3}(?:安眠药|农药|敌敌畏|百草枯|刀片)|(?:准备|攒|备)好了?.{0,3}(?:绳子|木炭|炭)",
+        r"(?:买|准备)好?了?.{0,4}绳子|绳子.{0,8}(?:承重|挂|脖子)|承重的地方|不锁门|没有?锁",
+        r"(?:喝|吃)了?.{0,3}(?:农药|敌敌畏|百草枯|老鼠药|毒鼠强|毒药)|(?:卖|买).{0,6}那种药|多跑几家",
+        r"保险.{0,6}(?:死|拿得到)|死.{0,6}保险",
+        # pacts
+        rf"{_TOGETHER_ACT}|(?:陪我|跟我|和我).{{0,4}}(?:一起)?(?:死|自杀|走|跳|烧炭|结束)",
+        r"(?:找|求|约|有没有|有沒有|有).{0,6}(?:一起|伴|组队|同城).{0,6}(?:走|的|死|结束|离开|烧|上路|去)",
+        r"组团|组队离开|上路|一起结束|一起的吗|约一起|一起吗|求一起|同求",
+        # family along
+        rf"带(?:着|上)?.{{0,6}}{_KIN}.{{0,8}}(?:一起|走|死|跳|下去|离开|烧炭)",
+        rf"{_KIN}.{{0,6}}(?:也吃了药|一起(?:走|死|跳|下去|睡|离开|了|吧)|一起$|托付不了)|掐死孩子|不如一起",
+        r"送他们|抱着(?:孩子|娃|宝宝|她|他).{0,10}(?:阳台|天台|河边|一起)|全家.{0,4}(?:团聚|一起走)",
+        # farewells
+        r"永别|再见了?.{0,3}(?:这个)?世界|拜拜了?(?:这个)?世界|再也不见|告别(?!会|式|单身|仪式|演出|赛)|先走一步",
+        r"(?:对不起|爱你|爱她|爱他|谢谢|珍重|保重).{0,8}(?:先走了|我走了|要走了|要离开了)|(?:先走了|我走了).{0,4}(?:别为我|别难过|对不起|下辈子)",
+        r"最后一(?:条|次|封|句|顿|次给)(?:朋友圈|话|信|发文|直播|更新|电话|消息|了)|最后的话|最后一句话|最后一封信",
+        r"下辈子再|来生|来世|不会再上线|以后(?:不用|别)找我|(?:别|不用|不要来?)找我了|不要来找我|别为我哭|别想我|以后就不(?:见|麻烦)",
+        r"(?:交给|拜托)(?:你|你们)(?:了|照顾)|照顾好我的|(?:狗|猫|鱼)粮?.{0,10}(?:拜托|麻烦你们|交给|照顾)|骨灰(?:撒|随便|不要)|葬礼不要",
+        r"用不上了|东西都送人|(?:密码|存款).{0,10}(?:备忘录|告诉|转给)|安心走了|我不玩了|各位保重|这辈子就到这",
+        # past acts
+        r"(?:割|划)了?(?:腕|手|自己|几刀|胳膊|手臂|腿)|又划了|又割了|洗(?:了|完)?胃|吞(?:了|过)?药|(?:没|没有)死成|被救(?:了|回来)",
+        r"跳过(?:一次)?(?:楼|河|江)|烫了?自己|扎自己|掐.{0,4}晕|手上的疤|疤是割的|进icu|试过一次了?.{0,3}没死",
+        # en: explicit, plans, methods
+        r"self[- ]?harm",
+        rf"(?:end|ending|take|taking|took) {_POSS} (?:own )?life|(?:decided|decide|made up my mind|i'?ve chosen|planned) .{{0,20}}(?:die|{_KILL}|unalive|do it|end it|not (?:going to|gonna) be (?:here|around)|go too)|(?:i'?m|i am) (?:gonna|going to) (?:die|do it|end it|unalive|{_KILL} {_SELF})",
+        r"(?:wrote|written|left) (?:the|a|my) (?:note|letters?)|suicide note|goodbye note|my note is|the letter explains|letters to everyone",
+        r"(?:how|which|what|best way|quickest way|painless|where).{0,30}(?:to die|lethal|kill you|jump|to be sure|hang|noose|drown|cut|enough|unalive|kms|high enough|painlessly)",
+        r"stockpil\w*|saving (?:up )?(?:my |the )?(?:pills|meds|them)|saved up (?:my |the )?(?:pills|meds)|different pharmacies|researching methods|bought a (?:strong )?rope|overdos(?:e|ed|ing)\b",
+        r"can you die from|does drowning hurt|painful\? how long|take enough|alcohol plus pills|look like an accident|buy a gun",
+        r"starve myself|tie a noose",
+        # en: what a caller or neighbour reports about someone else
+        r"(?:taken|took|swallowed|overdosed on) .{0,30}(?:pills|tablets|meds)|(?:drink|drinking|drank|drunk) (?:pesticide|poison|bleach)",
+        rf"threaten(?:ed|s)? to (?:jump|kill {_SELF}|end)|(?:about to|going to|almost) jump|set {_SELF} on fire",
+        r"(?:his|her|my|their) last post|would be (?:his|her|my) last|until (?:they|it) bleeds?",
+        # pacts and family
+        r"(?:go|die|do it|jump|going) together|pact|(?:partner|someone) to (?:go|jump|die) with|don'?t want to (?:do it|die) alone|can'?t do it alone",
+        r"(?:add me to|join) the (?:\w+ )?(?:group|chat)|wanna go together|ready to go\?|share my pills|enough pills for two",
+        r"(?:take|taking) (?:my \w+|him|her|them|us all) with me|(?:coming|come) with me|go together with the children|both go|the whole family would be better off",
+        # farewells and past acts
+        r"goodbye forever|goodnight forever|last message|won'?t be (?:bothering|back|around)|i won'?t need it|after i'?m gone",
+        r"take care of my (?:cat|dog|fish)|feed my|find her a good home|it'?s been real|been a good run|see you on the other side|i'?m leaving now|don'?t wait for me",
+        r"given away all my|bank details are in|don'?t be sad|i'?m finally free",
+        r"\btried (?:again|to (?:jump|drown|hang|die|overdose))|attempt(?:ed)?|cut (?:again|deeper|my (?:wrist|arm))|pumped my stomach|scars on my arms|woke up in the icu|why did they save me",
+        rf"burn(?:ed|t)? {_SELF}|(?:hang|hanging|hanged|cut|cutting|hurt|hurting|harm|harming) {_SELF}|slit {_POSS} wrists",
+        r"(?:i|i'll|i'?m|gonna|going to|want to|wanna) jump(?:ed|ing)? (?:off|from) (?:the |a |my )?(?:\w+ )?(?:bridge|roof|building|balcony|cliff)|in front of (?:the |a )?(?:next )?train|found me in the garage|smelled the charcoal",
+    ],
+    IDEATION: [
+        r"自杀|轻生|寻死|自尽|zs|zisha|zi ?sha|自sha|紫砂|想鼠",
+        r"想死(?!你|您|大家|我了|磕)|不想活(?!在|成)|活不下去|不想再活|不配活|活着(?:没|没有|毫无|有什么|到底有什么)(?:意思|意义|用|盼头)?",
+        r"活着.{0,4}(?:意义|意思|受罪|浪费|添麻烦|添堵|好累|只会)|不如死|死了算了|死掉算了|一了百了|一死了之|去死|死了(?:就|反而)",
+        r"想(?:si|s)\b|想去s|想(?:si)|死的念头|想要怎么死|在想.{0,4}(?:死|自杀)|让车撞死我|撞死我",
+        r"(?:想|要|求|渴望)(?:要)?解脱|想(?:要)?走了|早点走|想离开(?:这个世界|人世|了$|了,)|离开这个世界|和这个世界说再见|想从这个世界上?消失",
+        r"另一个世界|(?:想|要)去天堂|去天上|天上当星星|那边(?:陪|等|团聚)|去那边陪|彼岸|投胎|下辈子|见阎王|回到土里|化成灰|长眠|嗝屁",
+        r"睡过去|(?:不|别)(?:要|想)?再?醒(?:来|了)|醒不来|(?:永远|永久)(?:地|的)?(?:睡|休息|离开|下线|消失|留在)|闭上眼睛不再|不再睁开",
+        r"下线.{0,6}(?:永久|人生|永远|那种)|永久下线|人生.{0,4}号|关机.{0,6}再也不|没有痛苦的地方|没有烦恼的地方|沉到水底|消失在风里",
+        r"去(?:找|见|陪)我?的?(?:外婆|外公|奶奶|爷爷|阿公|阿嬷|阿嬤|妈|爸|女儿|儿子|狗狗).{0,6}(?:那边|在那|等我|走了)|早点?去(?:找|见)",
+        r"如果我不在了|我不在了|我在不在都一样|(?:没有|没)我.{0,6}(?:好过|轻松)|多余的|不该被生下来|后悔生了我|没有活下去的理由",
+        r"(?:我|每天|彻底|真的|好|感觉|觉得)(?:都|好|很|真的|彻底)?绝望|绝望了|没有希望|(?:什么都|一切都|做什么都)(?:没|没有)(?:意义|意思)|看不(?:到|见)(?:任何)?(?:希望|未来|明天|头|出路)|没有出路|没有翻身|走投无路|所有的路都堵死|结束这段旅程|结束这一切|不想再试",
+        r"(?:是|就是)(?:个)?(?:家里的)?(?:累赘|负担|废物|拖油瓶|废人)|拖累(?:了)?(?:全家|别人|家里)|添麻烦|撑不(?:住|下去)|熬不下去|硬撑",
+        r"人生.{0,3}完了|什么都没了|什么都不想要|(?:没有?人|没人)(?:在乎|需要|会记得)|想消失|好想消失|彻底不存在|不想让任何人找到",
+        r"羡慕能走的人|楼主.{0,4}(?:一样|私)",
+        # en
+        rf"suicid(?:e|al)|su[i1]c[i1]d(?:e|al)|{_KILL}(?:ing|ed)? {_SELF}|\bkms\b|\bctb\b|sewerslide|unalive",
+        rf"(?:want|wants|wanted|wanna|want 2|wish|ready) (?:to |2 )?{_DIE}|wish i (?:was|were) dead|rather be dead|{_KILL} {_SELF}",
+        r"don'?t (?:want|wanna) (?:to )?(?:be alive|live|exist|be here)|thinking about dying|can'?t stop thinking about (?:dying|death)|sui thoughts",
+        r"(?:die|dying) in my sleep|just die|stop waking up|long sleep|rest forever|check out for good|log off from life",
+        r"(?:be|go be) with my (?:grandpa|grandma|mom|dad|son|daughter|wife|husband)|join (?:my \w+|her|him)|in heaven|leave this world|it all to end|free, permanently",
+        r"go where there'?s no pain|want to (?:disappear|vanish)(?! to| for a| for the)|if i (?:vanished|wasn'?t here|was gone)|shouldn'?t be alive",
+        r"no (?:hope|future|way out)|hopeless|out of hope|done hoping|what'?s the point|nothing matters|no one (?:needs|would care|would miss)|given up|i'?ve got nothing",
+        r"can'?t see (?:any|an) (?:future|end)|nothing left|regret having me|reason my family is suffering|ruin everyone|no place for me|i'?m useless|a burden|worthless",
+        r"better off (?:dead|without me|gone)|no (?:reason|point) (?:to|in) (?:live|living|going on)|tired of living|done with life|can'?t go on",
+        r"i want (?:to go|out) too|wish i could go with you|same.{0,10}(?:every day|wanna|want|let'?s)",
+    ],
+}
+# Short replies in a thread ("我也是", "+1", "count me in") count only as a whole short text:
+# inside a longer message they mean nothing.
+SHORT_REPLY_MAX = 40
+_SHORT_REPLIES = re.compile(
+    r"^(?:我也(?:是|一样|想)|\+ ?1(?!\d)|同 ?\+ ?1|算我一个|带我一个|有我一个|带我|求带|加一|懂你|想一起|"
+    r"我也在找|me too|me 2|same|take me too|count me in|i'?m in|i'?ll come with you|wait for me)"
+)
+
+# Look-alikes that contain a pattern but mean something else; a hit inside one is dropped.
+_LOOKALIKES = [
+    r"跳楼(?:机|价|式|大?甩卖|大?拍卖|梯|事件)|(?:新闻|报道|某地|有个学生|一名).{0,8}跳楼|跳[河江湖海]救人|跳绳",
+    r"自杀(?:小队|式|俱乐部|新闻|事件|干预|热线|预防)|商业自杀|(?:预防|防止|防范).{0,6}自杀|伪装成自杀|自杀的(?:征兆|迹象)",
+    r"烧炭取暖|(?:得|到)(?:我|人)?想死|让人想死|想死(?:你|您|我了)|笑死|终于解脱|解脱了,|去天堂的路上",
+    r"(?:今年|本年|年度|这周|本周|本月|今天)的?最后一(?:条|次)|最后一次(?:提醒|机会|通知|报名|缴费|确认)|(?:去世|走)前.{0,3}最后",
+    r"suicide (?:squad|squeeze|dive|pass|run|mission|doors?|prevention|awareness|hotline|bomb\w*)|(?:commercial|political|career|social) suicide",
+    r"(?:warning )?signs of suicide|faked suicide|(?:sugar|caffeine|candy|chocolate) overdose|overdos\w* on (?:netflix|sugar|caffeine|candy|chocolate|coffee|tv)",
+    r"last post of \d{4}|kill (?:the|some|time)\b|\bkill for\b|killer|ledger|attempt(?:ed|ing|s)? to (?:reach|contact|call|fix|repair)",
+]
+_NEGATION_ZH = re.compile(
+    r"(?:没有|没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|不会|不是|否认|不|别)(?:想过|打算|要|会|有过|过|想|再)?$"
+)
+_NEGATION_EN = re.compile(
+    r"\b(?:not|never|no|denies|denied|deny|without|n't|dont|don't)\b(?:\s+\w+){0,2}\s*$|n't\s+$"
+)
+_JOKE = re.compile(r"(?<!不是)(?<!不)开玩笑|(?<!not )\bjok(?:e|ed|es|ing)\b|\bjk\b|\blol\b")
+_PAST = re.compile(
+    r"昨天|昨晚|前天|上次|上周|上个月|去年|以前|小时候|那次|被救|洗胃|"
+    r"\byesterday\b|last (?:night|week|month|year|time)|\b(?:days|weeks|months|years) ago\b"
+)
+_JOKE_AFTER = re.compile(r"\bjk\b|just kidding|开玩笑的|(?<!不是)(?<!不)开玩笑(?:啦|呢|哈)")
+_CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n…]|但是|可是|\bbut\b")
+# Phrases that start with a negation themselves ("不想活") must not be silenced by it.
+_SELF_NEGATING = re.compile(r"^(?:不|没|别|don|no |can'?t|won'?t|shouldn)")
+
+_COMPILED = {
+    # The text is lower-cased by `normalise`, so no IGNORECASE (which slows Python's re down).
+    level: re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE)
+    for level, patterns in _RULES.items()
+}
+_LOOKALIKE = re.compile("|".join(f"(?:{p})" for p in _LOOKALIKES))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Words that triggered a rule: exact text and span in the original, and the rule's level."""
+
+    text: str
+    start: int
+    end: int
+    level: str
+
+
+def _clause_before(text: str, start: int) -> str:
+    parts = _CLAUSE_BREAK.split(text[max(0, start - 40) : start])
+    return parts[-1] if parts else ""
+
+
+def _is_negated(text: str, start: int, phrase: str) -> bool:
+    before = _clause_before(text, start)
+    if _JOKE.search(before) or _JOKE_AFTER.search(text[start : start + len(phrase) + 40]):
+        return True
+    if _SELF_NEGATING.match(phrase):
+        return False
+    return bool(_NEGATION_ZH.search(before) or _NEGATION_EN.search(before))
+
+
+def rule_hits(
+    text: str | None,
+    norm: Normalised | None = None,
+    negated: list[tuple[int, int]] | None = None,
+) -> list[Hit]:
+    """Return the rule hits in text, most severe level first, each mapped to original characters.
+
+    When `negated` is a list, the normalised spans of negated phrases (with the words that negate
+    them) are appended to it, so the model can be shown the text without them.
+    """
+    if not text:
+        return []
+    original = text[:MAX_CHARS]
+    norm = norm or normalise(original)
+    folded = norm.text
+    lookalikes = [(m.start(), m.end()) for m in _LOOKALIKE.finditer(folded)]
+    hits: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for level in LEVELS:
+        for m in _COMPILED[level].finditer(folded):
+            if m.start() == m.end():
+                continue
+            if any(s < m.end() and m.start() < e for s, e in lookalikes):
+                continue
+            if _is_negated(folded, m.start(), m.group()):
+                if negated is not None:
+                    negated.append((m.start() - len(_clause_before(folded, m.start())), m.end()))
+                continue
+            start, end = norm.span(m.start(), m.end())
+            if any(s <= start and end <= e for s, e in taken):
+                continue  # already covered by a more severe hit
+            taken.append((start, end))
+            found = level
+            if level == IMMINENT and _PAST.search(folded):
+                found = PLAN  # told in the past tense: a past act, not one under way
+            hits.append(Hit(original[start:end], start, end, found))
+    if len(folded) <= SHORT_REPLY_MAX and not hits:
+        m = _SHORT_REPLIES.search(folded.strip())
+        if m:
+            offset = len(folded) - len(folded.lstrip())
+            start, end = norm.span(m.start() + offset, m.end() + offset)
+            hits.append(Hit(original[start:end], start, end, IDEATION))
+    hits.sort(key=lambda h: LEVELS.index(h.level))
+    return hits
+
+
+# --- the learned layer -----------------------------------------------------------------------
+
+N_FEATURES = 2**18
+NGRAMS = (1, 4)
+
+
+@functools.cache
+def vectoriser():
+    """Return the feature hasher; it expects `normalise`d text."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=NGRAMS,
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+    )
+
+
+@dataclass(frozen=True)
+class CrisisModel:
+    """The trained layer as plain arrays: sparse idf and weights, Platt scaling, threshold."""
+
+    features: np.ndarray  # sorted hashed feature indices seen in training
+    idf: np.ndarray
+    idf_unseen: float
+    coef: np.ndarray  # weights for crisis vs none
+    intercept: float
+    platt_a: float
+    platt_b: float
+    threshold: float
+    level_coef: np.ndarray  # (3, n) weights for imminent / plan / ideation among crisis texts
+    level_intercept: np.ndarray
+    data_sha256: str
+
+    def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (positions into `features`, tf-idf values) of normalised text, L2-normalised."""
+        x = vectoriser().transform([text])
+        idx, tf = x.indices, x.data.astype(np.float64)
+        if idx.size == 0:
+            return idx, tf
+        weight = 1.0 + np.log(tf)
+        pos = np.searchsorted(self.features, idx)
+        pos_clip = np.minimum(pos, len(self.features) - 1)
+        seen = self.features[pos_clip] == idx
+        idf = np.where(seen, self.idf[pos_clip], self.idf_unseen)
+        values = weight * idf
+        values /= np.linalg.norm(values)
+        return pos_clip[seen], values[seen]
+
+    def score(self, text: str, norm: Normalised | None = None) -> tuple[float, str]:
+        """Return the calibrated crisis probability of text and the most likely crisis level."""
+        pos, values = self._row((norm or normalise(text[:MAX_CHARS])).text)
+        decision = float(values @ self.coef[pos]) + self.intercept if pos.size else self.intercept
+        probability = 1.0 / (1.0 + math.exp(self.platt_a * decision + self.platt_b))
+        level_scores = (self.level_coef[:, pos] @ values if pos.size else 0) + self.level_intercept
+        return probability, LEVELS[int(np.argmax(level_scores))]
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            features=self.features.astype(np.int32),
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            level_coef=self.level_coef.astype(np.float32),
+            level_intercept=self.level_intercept.astype(np.float64),
+            scalars=np.array(
+                [self.idf_unseen, self.intercept, self.platt_a, self.platt_b, self.threshold]
+            ),
+            data_sha256=np.array(self.data_sha256),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> CrisisModel:
+        with np.load(path, allow_pickle=False) as z:
+            idf_unseen, intercept, a, b, threshold = (float(v) for v in z["scalars"])
+            return cls(
+                features=z["features"].astype(np.int64),
+                idf=z["idf"].astype(np.float64),
+                idf_unseen=idf_unseen,
+                coef=z["coef"].astype(np.float64),
+                intercept=intercept,
+                platt_a=a,
+                platt_b=b,
+                threshold=threshold,
+                level_coef=z["level_coef"].astype(np.float64),
+                level_intercept=z["level_intercept"],
+                data_sha256=str(z["data_sha256"]),
+            )
+
+
+@functools.cache
+def model() -> CrisisModel | None:
+    """Return the shipped model, or None when no artefact has been built."""
+    return CrisisModel.load(MODEL_PATH) if MODEL_PATH.exists() else None
+
+
+# --- one answer ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The two layers' answer for one text."""
+
+    hits: tuple[Hit, ...]
+    probability: float | None  # the model's calibrated probability (None without a model)
+    model_flag: bool
+    level: str | None  # imminent / plan / ideation, or None when not a crisis
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.level is not None
+
+    @property
+    def words(self) -> list[str]:
+        return [h.text for h in self.hits]
+
+
+def _more_severe(a: str | None, b: str | None) -> str | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if LEVELS.index(a) <= LEVELS.index(b) else b
+
+
+def assess(text: str | None, *, use_model: bool = True) -> Assessment:
+    """Return both layers' view of text; it is a crisis when either layer says so."""
+    if not text or not text.strip():
+        return Assessment((), None, False, None)
+    text = text[:MAX_CHARS]
+    norm = normalise(text)
+    negated: list[tuple[int, int]] = []
+    hits = tuple(rule_hits(text, norm, negated))
+    rule_level = hits[0].level if hits else None
+    m = model() if use_model else None
+    probability, model_level, flag = None, None, False
+    if m is not None:
+        if negated:
+            # Negation scope for the model too: it scores the text without the denied phrases.
+            keep = np.ones(len(norm.text), dtype=bool)
+            for start, end in negated:
+                keep[start:end] = False
+            kept = "".join(c for c, k in zip(norm.text, keep, strict=True) if k)
+            norm = Normalised(kept, tuple(i for i, k in zip(norm.index, keep, strict=True) if k))
+        probability, model_level = m.score(text, norm)
+        flag = probability >= m.threshold
+    return Assessment(
+        hits, probability, flag, _more_severe(rule_level, model_level if flag else None)
+    )
+
+
+# --- training --------------------------------------------------------------------------------
+
+CORPUS_DIR = MODEL_PATH.parent / "crisis_corpus"
+RULE_SENTENCES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "crisis_sentences.csv"
+TRAIN_FILES = ("train_crisis_zh", "train_crisis_en", "train_benign_zh", "train_benign_en")
+# The model's share of the false-alarm budget on the training texts (cross-validated); the
+# rule layer's own false alarms come on top.
+MODEL_FALSE_ALARM_BUDGET = 0.01
+
+
+@dataclass(frozen=True)
+class TrainingText:
+    text: str
+    level: str | None  # None: not a crisis ("" for a crisis whose level is unknown)
+
+
+def training_texts() -> tuple[list[TrainingText], str]:
+    """Return the repository's training texts and the SHA-256 of the files they came from.
+
+    Only the ``train_*`` files and the rule test sentences: the held-out files are never read here.
+    """
+    import csv
+    import hashlib
+
+    digest = hashlib.sha256()
+    out: list[TrainingText] = []
+    for name in TRAIN_FILES:
+        path = CORPUS_DIR / f"{name}.csv"
+        digest.update(path.read_bytes())
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                level = row["level"]
+                out.append(TrainingText(row["text"], None if level == "none" else level))
+    digest.update(RULE_SENTENCES.read_bytes())
+    with open(RULE_SENTENCES, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out.append(TrainingText(row["text"], "" if row["crisis"] == "1" else None))
+    return out, digest.hexdigest()
+
+
+def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Fit Platt scaling p = 1 / (1 + exp(a·d + b)) to out-of-fold decisions."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
+    return -float(lr.coef_[0][0]), -float(lr.intercept_[0])
+
+
+def train(seed: int = 20261203) -> tuple[CrisisModel, dict[str, float]]:
+    """Train the learned layer on the training texts; return it and cross-validated figures.
+
+    Calibration as in scikit-learn's CalibratedClassifierCV(method="sigmoid", ensemble=False):
+    Platt scaling on five-fold out-of-fold decisions, then one model fitted on all the texts.
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    texts, sha = training_texts()
+    y = np.array([t.level is not None for t in texts])
+    counts = vectoriser().transform([normalise(t.text).text for t in texts])
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    x = tfidf.fit_transform(counts)
+
+    def base():
+        return LogisticRegression(C=10.0, solver="liblinear", class_weight="balanced")
+
+    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+    cv_decision = cross_val_predict(base(), x, y, cv=folds, method="decision_function")
+    platt_a, platt_b = _platt(cv_decision, y)
+    cv_prob = 1.0 / (1.0 + np.exp(platt_a * cv_decision + platt_b))
+    # Threshold: the lowest one whose cross-validated false alarms on the training texts that the
+    # rules do not already flag stay within the model's budget.
+    rules = np.array([bool(rule_hits(t.text)) for t in texts])
+    negatives = np.sort(cv_prob[~y & ~rules])
+    allowed = int(math.floor(MODEL_FALSE_ALARM_BUDGET * (~y).sum()))
+    threshold = float(negatives[-allowed - 1]) + 1e-6 if allowed < len(negatives) else 0.5
+    lr = base().fit(x, y)
+    # The level among crisis texts of known level.
+    known = np.array([bool(t.level) for t in texts])
+    level_lr = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+    level_lr.fit(x[known], [t.level for t, k in zip(texts, known, strict=True) if k])
+    order = [list(level_lr.classes_).index(level) for level in LEVELS]
+    features = np.unique(counts.indices)
+    m = CrisisModel(
+        features=features,
+        idf=tfidf.idf_[features],
+        idf_unseen=float(tfidf.idf_.max()),
+        coef=lr.coef_[0][features],
+        intercept=float(lr.intercept_[0]),
+        platt_a=platt_a,
+        platt_b=platt_b,
+        threshold=threshold,
+        level_coef=level_lr.coef_[order][:, features],
+        level_intercept=level_lr.intercept_[order],
+        data_sha256=sha,
+    )
+    flagged = (cv_prob >= threshold) | rules
+    figures = {
+        "texts": float(len(texts)),
+        "threshold": threshold,
+        "cv_recall_union": float(flagged[y].mean()),
+        "cv_recall_model": float((cv_prob >= threshold)[y].mean()),
+        "cv_false_alarms_union": float(flagged[~y].mean()),
+    }
+    return m, figures

@@ -1,0 +1,177 @@
+"""The two-layer crisis detector: rule kinds and levels in both languages, traps, the union."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+import pytest
+
+from concord.triage.algorithms import crisis
+from concord.triage.algorithms.crisis import IDEATION, IMMINENT, PLAN, assess, normalise, rule_hits
+
+# Sentences written for these tests (not taken from the corpus), one group per kind.
+RULE_CASES = [
+    # act in progress / plan with means and time -> imminent
+    ("zh", "act_in_progress", "我刚刚吞了一整瓶安眠药", IMMINENT),
+    ("zh", "act_in_progress", "人已经在楼顶了，别来找我", IMMINENT),
+    ("en", "act_in_progress", "I'm standing on the bridge right now", IMMINENT),
+    ("en", "act_in_progress", "took all my pills an hour ago", IMMINENT),
+    ("zh", "plan_with_means_time", "今晚等爸妈睡着了就去跳江", IMMINENT),
+    ("en", "plan_with_means_time", "tonight I'm doing it, the rope is ready", IMMINENT),
+    # plan, method, pact, family, farewell, past act -> plan
+    ("zh", "plan", "我已经决定了，这个月结束自己", PLAN),
+    ("en", "plan", "I've made up my mind, I'm going to die", PLAN),
+    ("zh", "method", "吃多少片安眠药才会死", PLAN),
+    ("en", "method", "what's the most painless way to die", PLAN),
+    ("zh", "pact", "有没有人一起烧炭，私聊", PLAN),
+    ("en", "pact", "looking for someone to go together, I don't want to die alone", PLAN),
+    ("zh", "family_along", "我想带着孩子一起走，留她一个人太苦", PLAN),
+    ("en", "family_along", "I'm taking my kids with me when I go", PLAN),
+    ("zh", "farewell", "永别了，谢谢你们这些年", PLAN),
+    ("en", "farewell", "please take care of my cat, goodbye forever", PLAN),
+    ("zh", "past_act", "昨天又割了手腕，被室友发现了", PLAN),
+    ("en", "past_act", "I tried to hang myself last year", PLAN),
+    # euphemism, hopelessness, ideation, short reply -> ideation
+    ("zh", "euphemism", "好想睡过去再也不醒来", IDEATION),
+    ("en", "euphemism", "I just want to stop existing", IDEATION),
+    ("zh", "hopelessness", "我就是家里的累赘，看不到任何希望", IDEATION),
+    ("en", "hopelessness", "there's no way out, I'm a burden to everyone", IDEATION),
+    ("zh", "ideation", "最近总是想死", IDEATION),
+    ("en", "ideation", "I wish I was dead", IDEATION),
+    ("zh", "short_reply", "我也是，算我一个", IDEATION),
+    ("en", "short_reply", "me too, wish I could go with you", IDEATION),
+    # slang, traditional characters, spacing and punctuation inside words
+    ("zh", "slang", "想紫砂的念头又来了", IDEATION),
+    ("zh", "traditional", "我真的不想活了，每天都好絕望", IDEATION),
+    ("zh", "traditional", "剛剛割腕了，血止不住", IMMINENT),
+    ("zh", "spacing", "自 · 杀 的 念 头", IDEATION),
+    ("en", "spacing", "I want to k.i.l.l myself", IDEATION),
+    ("en", "spacing", "s u i c i d a l again", IDEATION),
+]
+
+
+@pytest.mark.parametrize(("lang", "kind", "text", "level"), RULE_CASES)
+def test_the_rule_layer_finds_every_kind_at_its_level(lang, kind, text, level):
+    hits = rule_hits(text)
+    assert hits, text
+    assert hits[0].level == level
+    for h in hits:
+        assert text[h.start : h.end] == h.text
+
+
+BENIGN_TRAPS = [
+    "这个跳楼机什么时候检修完",
+    "欢乐谷的跳楼机还开吗",
+    "商场跳楼价清仓大甩卖",
+    "今天去割草了，累死了",
+    "电脑又死机了，笑死",
+    "烦死了，排队排到想死",
+    "这价格要命啊，砍价砍了半天",
+    "他在菜市场杀价很厉害",
+    "周末去河边烧烤，木炭带够了",
+    "农村老人烧炭取暖要开窗通风",
+    "怎么预防青少年自杀，家长应该注意什么",
+    "外公去世前最后一句话是让我好好读书",
+    "告别单身，下周结婚啦",
+    "最后一次提醒，明天截止报名",
+    "绳子把家具绑好了，搬家公司一会就到",
+    "this heat is killing me",
+    "I'd kill for a coffee",
+    "that was a suicide pass from the defender",
+    "sugar overdose from all that Halloween candy",
+    "kms this homework is so long lol jk",
+    "what are the warning signs of suicide in teens? asking as a parent",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN_TRAPS)
+def test_look_alikes_do_not_fire_the_rules(text):
+    assert rule_hits(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我从来没有想过自杀", False),
+        ("我没有自残过", False),
+        ("Caller denies suicidal thoughts", False),
+        ("He is not suicidal", False),
+        ("我不会自杀的，但是我真的活不下去了", True),  # negation ends at the clause
+        ("She is not suicidal, she says, but she has been cutting herself", True),
+        ("这是告别，不是开玩笑", True),  # "not a joke" does not silence
+    ],
+)
+def test_negation_silences_only_its_own_clause(text, expected):
+    assert bool(rule_hits(text)) is expected
+
+
+def test_normalisation_folds_traditional_spacing_and_width_and_keeps_offsets():
+    text = "我　想 自．殺，ＯＫ？"
+    norm = normalise(text)
+    assert norm.text.startswith("我想自杀")
+    assert "ok" in norm.text
+    start, end = norm.span(2, 4)
+    assert text[start:end] == "自．殺"
+
+
+class _Stub:
+    """A stand-in for the trained model with a fixed answer."""
+
+    def __init__(self, probability, level):
+        self.threshold = 0.5
+        self.answer = (probability, level)
+
+    def score(self, text, norm=None):
+        return self.answer
+
+
+def test_a_text_is_a_crisis_when_either_layer_says_so(monkeypatch):
+    monkeypatch.setattr(crisis, "model", lambda: _Stub(0.9, PLAN))
+    only_model = assess("楼主，算了吧")  # no rule words
+    assert only_model.hits == () and only_model.model_flag
+    assert only_model.is_crisis and only_model.level == PLAN
+
+    monkeypatch.setattr(crisis, "model", lambda: _Stub(0.1, IDEATION))
+    only_rules = assess("今晚就从楼顶跳下去")
+    assert only_rules.hits and not only_rules.model_flag
+    assert only_rules.is_crisis and only_rules.level == IMMINENT
+    assert only_rules.probability == pytest.approx(0.1)
+
+    neither = assess("请问社保卡丢了怎么补办？")
+    assert not neither.is_crisis and neither.level is None
+
+
+def test_the_level_is_the_more_severe_of_the_two_layers(monkeypatch):
+    monkeypatch.setattr(crisis, "model", lambda: _Stub(0.95, IMMINENT))
+    assert assess("我真的不想活了").level == IMMINENT
+    monkeypatch.setattr(crisis, "model", lambda: _Stub(0.95, IDEATION))
+    assert assess("今晚就从楼顶跳下去").level == IMMINENT
+
+
+def test_the_shipped_model_was_trained_on_the_current_training_data():
+    model = crisis.model()
+    assert model is not None, "run `concord wellbeing train-crisis`"
+    _texts, sha = crisis.training_texts()
+    assert model.data_sha256 == sha, "training data changed: run `concord wellbeing train-crisis`"
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_every_training_kind_is_caught_in_both_languages():
+    """Regression guard on the training part (the held-out part is only for the benchmark)."""
+    found: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for name in ("train_crisis_zh", "train_crisis_en"):
+        with open(crisis.CORPUS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                found[(row["lang"], row["kind"])].append(assess(row["text"]).is_crisis)
+    kinds = {kind for _lang, kind in found}
+    assert len(kinds) == 12
+    for (lang, kind), flags in found.items():
+        assert sum(flags) / len(flags) >= 0.9, (lang, kind, sum(flags), len(flags))
+
+
+def test_the_model_gives_a_calibrated_probability():
+    strong = assess("我已经把安眠药攒够了，今晚就吃")
+    plain = assess("小区门口的路灯坏了，晚上很黑")
+    assert strong.probability is not None and plain.probability is not None
+    assert 0.0 <= plain.probability < 0.5 < strong.probability <= 1.0
