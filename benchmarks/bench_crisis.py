@@ -64,8 +64,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--citizen-dir", type=Path, default=None)
     parser.add_argument("--no-model", action="store_true", help="rule layer only")
+    parser.add_argument("--latency-only", action="store_true", help="skip the held-out figures")
     args = parser.parse_args()
     use_model = not args.no_model
+    if args.latency_only:
+        latency(use_model)
+        return
     print("held-out files (SHA-256):")
     for name in HELD_OUT:
         print(f"  {name}.csv {hashlib.sha256((CORPUS / f'{name}.csv').read_bytes()).hexdigest()}")
@@ -120,20 +124,27 @@ def main() -> None:
     print(f"level exactly right among flagged crisis texts: {level_right[0]}/{level_right[1]}")
     print("missed by kind:", dict(sorted(missed.items(), key=lambda kv: -kv[1])))
 
-    # Latency on a 2,000-character text (both layers).
+    latency(use_model)
+
+
+def latency(use_model: bool) -> None:
+    """Print wall-clock and CPU-time percentiles of both layers on a 2,000-character text."""
     sample = (
         "我们小区的路灯坏了三个月，晚上出门很不安全，物业说不归他们管，街道说要等预算。"
         "I have called 12345 twice. "
     )
     text = (sample * 40)[:2000]
     crisis.assess(text, use_model=use_model)
-    times = []
+    wall, cpu = [], []
     for _ in range(300):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         crisis.assess(text, use_model=use_model)
-        times.append((time.perf_counter() - start) * 1000)
-    p50, p99 = np.percentile(times, [50, 99])
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    p50, p99 = np.percentile(wall, [50, 99])
+    c50, c99 = np.percentile(cpu, [50, 99])
     print(f"\nlatency, 2,000-character text: p50 {p50:.2f} ms, p99 {p99:.2f} ms (n=300)")
+    print(f"CPU time, same text: p50 {c50:.2f} ms, p99 {c99:.2f} ms")
 
 
 if __name__ == "__main__":
