@@ -1,10 +1,12 @@
 """Benchmark farrington-noufaily on 1,000 synthetic weekly series against R surveillance.
 
-Run: python benchmarks/bench_farrington.py [--series 1000] [--r-sample 15] [--seed 1]
+Run: python benchmarks/bench_farrington.py [--series 1000] [--r-sample 15] [--seed 1] [--dated]
 
 Times the vectorised Python detector on every series (7 years, last 104 weeks evaluated), then
 R's farringtonFlexible (via Rscript) on a sample of the same series, and checks that alarms and
-thresholds agree on the sample. Needs R with the 'surveillance' package for the comparison;
+thresholds agree on the sample. With ``--dated`` the series are weekly from a Thursday in 2009
+(crossing the 53-week ISO years 2009 and 2015) and both sides are date-based (R:
+``epochAsDate = TRUE``). Needs R with the 'surveillance' package for the comparison;
 without Rscript only the Python timing is printed.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -54,7 +57,12 @@ def synthetic_series(n_series: int, seed: int) -> np.ndarray:
     return counts.astype(float)
 
 
-def run_r(sample: np.ndarray, workdir: Path) -> tuple[float, np.ndarray, np.ndarray]:
+FIRST_DATE = dt.date(2009, 1, 1)  # a Thursday
+
+
+def run_r(
+    sample: np.ndarray, workdir: Path, dated: bool = False
+) -> tuple[float, np.ndarray, np.ndarray]:
     """Return R's elapsed seconds, thresholds and alarms for the sample (series x weeks)."""
     source = workdir / "sample.csv"
     result = workdir / "r_result.csv"
@@ -69,7 +77,8 @@ def run_r(sample: np.ndarray, workdir: Path) -> tuple[float, np.ndarray, np.ndar
     )
     script = ROOT / "benchmarks" / "r" / "time_farrington.R"
     done = subprocess.run(
-        ["Rscript", str(script), str(source), str(result), str(EVALUATED)],
+        ["Rscript", str(script), str(source), str(result), str(EVALUATED)]
+        + ([FIRST_DATE.isoformat()] if dated else []),
         capture_output=True,
         text=True,
         check=True,
@@ -91,17 +100,24 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=1000)
     parser.add_argument("--r-sample", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dated", action="store_true", help="date-based series (epochAsDate)")
     args = parser.parse_args()
 
     counts = synthetic_series(args.series, args.seed)
     start = WEEKS - EVALUATED
-    detect("farrington-noufaily", counts[:2], start=start)  # warm up imports and caches
+    dates = [FIRST_DATE + dt.timedelta(weeks=i) for i in range(WEEKS)] if args.dated else None
+    # warm up imports and caches
+    detect("farrington-noufaily", counts[:2], start=start, dates=dates)
     began = time.perf_counter()
-    result = detect("farrington-noufaily", counts, start=start)
+    result = detect("farrington-noufaily", counts, start=start, dates=dates)
     py_seconds = time.perf_counter() - began
     py_per_series = py_seconds / args.series
 
-    print(f"farrington-noufaily: {args.series} series x {WEEKS} weeks, last {EVALUATED} evaluated")
+    kind = "date-based" if args.dated else "index-based"
+    print(
+        f"farrington-noufaily ({kind}): {args.series} series x {WEEKS} weeks, "
+        f"last {EVALUATED} evaluated"
+    )
     print(f"  Python alarms: {int(result.alarm.sum())} in {result.alarm.size} series-weeks")
     rows = [("Python (numpy, all series)", args.series, py_seconds, py_per_series)]
 
@@ -111,7 +127,7 @@ def main() -> None:
             rng.choice(args.series, size=min(args.r_sample, args.series), replace=False)
         )
         with tempfile.TemporaryDirectory() as tmp:
-            r_seconds, r_threshold, r_alarm = run_r(counts[picked], Path(tmp))
+            r_seconds, r_threshold, r_alarm = run_r(counts[picked], Path(tmp), args.dated)
         r_per_series = r_seconds / picked.size
         rows.append(("R surveillance 1.20.3 (sample)", picked.size, r_seconds, r_per_series))
         ours_t = result.threshold[picked]
