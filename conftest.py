@@ -34,6 +34,10 @@ def _test_settings(settings, tmp_path):
     settings.CONCORD = {**settings.CONCORD, "PUBLIC_RATE_PER_MINUTE": 0}
     # Staff two-factor sign-in has its own tests; elsewhere tests sign staff in directly.
     settings.CONCORD_REQUIRE_STAFF_2FA = False
+    # Staff sessions end after idle minutes and hours in all (tests/security/
+    # test_sessions_and_caches.py); elsewhere tests travel in time with one signed-in client.
+    settings.CONCORD_STAFF_SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
+    settings.CONCORD_STAFF_SESSION_MAX_HOURS = 10 * 365 * 24
     # Reference rows memoised by an earlier test may have been rolled back with it, and so may
     # the rows behind cached figures: each test starts with an empty cache of its own process
     # (never a shared Redis, whatever REDIS_URL says).

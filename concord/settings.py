@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "concord.web.nostore.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "concord.web.input_guard.InputGuardMiddleware",
+    "concord.accounts.middleware.StaffSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "concord.accounts.middleware.StaffTwoFactorMiddleware",
     "concord.web.ratelimit.PublicRateLimitMiddleware",
@@ -244,6 +246,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONCORD_REQUIRE_STAFF_2FA = env_bool("CONCORD_REQUIRE_STAFF_2FA", CONCORD_HTTPS)
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after this long without a request, and this long after sign-in.
+CONCORD_STAFF_SESSION_IDLE_MINUTES = int(env_str("CONCORD_STAFF_SESSION_IDLE_MINUTES", "30"))
+CONCORD_STAFF_SESSION_MAX_HOURS = int(env_str("CONCORD_STAFF_SESSION_MAX_HOURS", "12"))
+# How long an administrator's second-factor enrolment link stays valid.
+CONCORD_ENROLMENT_LINK_HOURS = int(env_str("CONCORD_ENROLMENT_LINK_HOURS", "72"))
 SESSION_COOKIE_SECURE = env_bool("CONCORD_SECURE_COOKIES", CONCORD_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

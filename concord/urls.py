@@ -15,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/web/favicon.svg", permanent=True)),
     path("accounts/2fa/", accounts_views.second_factor, name="second_factor"),
     path("accounts/2fa/qr.svg", accounts_views.second_factor_qr, name="second_factor_qr"),
+    path("accounts/2fa/enrol/", accounts_views.second_factor_enrol, name="second_factor_enrol"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("concord.open311.urls")),
     path("wellbeing/", include("concord.wellbeing.urls")),

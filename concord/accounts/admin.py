@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,27 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_display = ["username", "display_name", "language", "is_active", "is_staff"]
     inlines = [MembershipInline]
+    actions = ["issue_enrolment_link"]
+
+    @admin.action(description=_("Issue a second-factor enrolment link"))
+    def issue_enrolment_link(self, request, queryset):
+        from concord.core.errors import ConcordError
+
+        from .enrolment import enrolment_link_issue
+
+        for user in queryset:
+            try:
+                path = enrolment_link_issue(actor=request.user, user=user)
+            except ConcordError:
+                self.message_user(
+                    request,
+                    _("%(user)s: ask another administrator for your own link.") % {"user": user},
+                    level=messages.ERROR,
+                )
+                continue
+            text = _("Enrolment link for %(user)s, shown only now (pass it on privately): %(url)s")
+            url = request.build_absolute_uri(path)
+            self.message_user(request, text % {"user": user, "url": url}, level=messages.WARNING)
 
 
 @admin.register(Unit)
@@ -41,8 +62,27 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
-    readonly_fields = ["prefix", "digest", "created_at"]
+    raw_id_fields = ["user"]
     actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:  # adding: the secret is made here, never typed in
+            return ["user", "name"]
+        return ["user", "name", "prefix", "created_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "prefix", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token = obj.assign_secret()
+        obj.save()
+        self.message_user(
+            request,
+            _("The token (copy it now; it is shown only once): %(token)s") % {"token": token},
+            level=messages.WARNING,
+        )
 
     @admin.action(description=_("Revoke selected tokens"))
     def revoke(self, request, queryset):

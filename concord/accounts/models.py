@@ -121,11 +121,17 @@ class ApiToken(models.Model):
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+    def assign_secret(self) -> str:
+        """Give this (unsaved) token a new secret; return its plain text, which is not stored."""
+        token = "cct_" + secrets.token_urlsafe(32)
+        self.prefix = token[:10]
+        self.digest = self.digest_of(token)
+        return token
+
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token and return it with its plain text, which is not stored."""
-        token = "cct_" + secrets.token_urlsafe(32)
-        obj = cls.objects.create(
-            user=user, name=name, prefix=token[:10], digest=cls.digest_of(token)
-        )
+        obj = cls(user=user, name=name)
+        token = obj.assign_secret()
+        obj.save()
         return obj, token

@@ -8,11 +8,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from concord.cases.audit import append_event
 
+from .enrolment import enrolment_device
 from .twofactor import is_staff_user
 
 
@@ -24,20 +26,51 @@ class TokenForm(forms.Form):
     )
 
 
+ENROLMENT_SESSION_KEY = "second_factor_enrolment_device"
+
+
+def _enrolling_device(request):
+    """Return the unconfirmed device an enrolment link opened in this session, or None."""
+    pk = request.session.get(ENROLMENT_SESSION_KEY)
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first()
+
+
+@require_GET
+@login_required
+def second_factor_enrol(request):
+    """Open the enrolment an administrator's link grants, then show the key on the 2FA page."""
+    if not is_staff_user(request.user):
+        raise Http404
+    device = enrolment_device(user=request.user, token=request.GET.get("link", ""))
+    if device is None:
+        return render(
+            request, "accounts/second_factor.html", {"needs_link": True, "bad_link": True}
+        )
+    request.session[ENROLMENT_SESSION_KEY] = device.pk
+    return redirect("second_factor")
+
+
 @login_required
 def second_factor(request):
-    """Enrol (first time) or confirm a TOTP code, then continue to `next`."""
+    """Enrol (with an administrator's link) or confirm a TOTP code, then continue to `next`."""
     if not is_staff_user(request.user):
         raise Http404  # residents have no second factor: nothing to enrol
-    device = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "pk").first()
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by(
+        "pk"
+    ).first() or _enrolling_device(request)
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+        # The password alone does not bind an authenticator: an administrator's link does.
+        return render(request, "accounts/second_factor.html", {"needs_link": True})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             if not device.confirmed:
                 device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                device.name = "authenticator"
+                device.save(update_fields=["confirmed", "name"])
+                request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             append_event(
                 stream=f"user:{request.user.pk}",
@@ -68,7 +101,7 @@ def second_factor_qr(request):
 
     import segno
 
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+    device = _enrolling_device(request)
     if device is None:
         raise Http404
     out = io.BytesIO()

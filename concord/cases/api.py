@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -118,7 +119,9 @@ def create_case(request: HttpRequest, payload: CaseIn):
         case = Case.objects.select_related("category", "place", "owner_unit").get(pk=case.pk)
     body = case_out(case) | {
         "tracking_token": submission.token,
-        "tracking_url": f"/track/{case.receipt_code}?token={submission.token}",
+        "tracking_url": reverse(
+            "web:track", kwargs={"code": case.receipt_code, "token": submission.token}
+        ),
     }
     return Status(201 if submission.created else 200, body)
 

@@ -81,7 +81,7 @@ POLICY: list[tuple[str, str, str]] = [
     ),
     (
         "PAGE",
-        r"^(accounts/2fa/(qr\.svg)?|staff/.*|wellbeing/(cases|queue|referrals|exports|network)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
+        r"^(accounts/2fa/(qr\.svg|enrol/)?|staff/.*|wellbeing/(cases|queue|referrals|exports|network)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
         "staff",
     ),
     ("PAGE", r"^admin/.*$", "admin"),
@@ -808,7 +808,8 @@ def quick(monkeypatch, caplog):
     monkeypatch.setattr("concord.assessments.views.report_pdf", report)
     monkeypatch.setattr("concord.channels.documents.agreement_pdf", pdf)
     monkeypatch.setattr(
-        "concord.assessments.actions.consultation.classify_texts", lambda texts: [("", 0.0) for _t in texts]
+        "concord.assessments.actions.consultation.classify_texts",
+        lambda texts: [("", 0.0) for _t in texts],
     )
 
 

@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def required(settings):
+def required(settings, client):
     settings.CONCORD_REQUIRE_STAFF_2FA = True
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the tests read the page's English text
 
 
 def code_for(device) -> str:
@@ -20,11 +21,31 @@ def code_for(device) -> str:
     )
 
 
+def enrolment_link(world, user) -> str:
+    from concord.accounts.enrolment import enrolment_link_issue
+
+    return enrolment_link_issue(actor=world.adam_admin, user=user)
+
+
+@pytest.fixture(autouse=True)
+def platform_admin(world):
+    world.adam.is_staff = True
+    world.adam.save(update_fields=["is_staff"])
+    world.adam_admin = world.adam
+
+
 def test_staff_enrol_an_authenticator_then_reach_their_pages(world, client, required):
     client.force_login(world.alice)
     first = client.get("/staff/")
     assert first.status_code == 302 and first["Location"].startswith("/accounts/2fa/")
     assert client.get("/api/v1/cases").status_code == 401  # the session API waits too
+    # The password alone does not enrol an authenticator: no key, no device.
+    page = client.get(first["Location"])
+    assert page.status_code == 200 and b"otpauth://" not in page.content
+    assert "enrolment link" in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()
+    opened = client.get(enrolment_link(world, world.alice))
+    assert opened.status_code == 302
     page = client.get(first["Location"])
     assert page.status_code == 200 and b"otpauth://" in page.content
     device = TOTPDevice.objects.get(user=world.alice)
@@ -73,6 +94,8 @@ def test_enrolment_shows_the_key_as_a_scannable_qr_code(world, client, required)
     import segno
 
     client.force_login(world.alice)
+    assert client.get("/accounts/2fa/qr.svg").status_code == 404  # no link opened yet
+    client.get(enrolment_link(world, world.alice))
     page = client.get("/accounts/2fa/").content.decode()
     assert '<img class="qr" src="/accounts/2fa/qr.svg"' in page
     device = TOTPDevice.objects.get(user=world.alice)
@@ -107,3 +130,43 @@ def test_every_staff_page_waits_for_the_second_factor(world, client, required):
         assert answer["Location"].startswith("/accounts/2fa/"), url
         checked += 1
     assert checked > 20
+
+
+def test_an_enrolment_link_works_once_for_its_own_user_only(world, client, required):
+    from concord.cases.models import Event
+
+    link = enrolment_link(world, world.alice)
+    assert Event.objects.filter(
+        stream=f"user:{world.alice.pk}", kind="second_factor_enrolment_issued"
+    ).exists()
+    client.force_login(world.bob)
+    refused = client.get(link)
+    assert refused.status_code == 200 and "not valid" in refused.content.decode()
+    assert b"otpauth://" not in client.get("/accounts/2fa/").content
+    client.force_login(world.alice)
+    client.get(link)
+    device = TOTPDevice.objects.get(user=world.alice)
+    assert client.post("/accounts/2fa/", {"token": code_for(device)}).status_code == 302
+    # Used: the same link no longer opens an enrolment (nor a second device).
+    client.force_login(world.alice)
+    assert "not valid" in client.get(link).content.decode()
+    assert TOTPDevice.objects.filter(user=world.alice).count() == 1
+    # A tampered link is refused too.
+    assert "not valid" in client.get(link[:-3] + "xx").content.decode()
+
+
+def test_an_administrator_cannot_issue_their_own_link_but_the_server_command_can(world):
+    from django.core.management import call_command
+
+    from concord.accounts.enrolment import enrolment_link_issue
+    from concord.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        enrolment_link_issue(actor=world.adam, user=world.adam)
+    with pytest.raises(PermissionDenied):
+        enrolment_link_issue(actor=world.alice, user=world.bob)  # not an administrator
+    import io
+
+    out = io.StringIO()
+    call_command("second_factor_link", "adam", stdout=out)
+    assert out.getvalue().startswith("/accounts/2fa/enrol/?link=")
