@@ -287,7 +287,8 @@ CONCORD = {
     # How long a process may reuse places, units and categories it has read (concord.core.refcache).
     "REFERENCE_CACHE_SECONDS": int(env_str("CONCORD_REFERENCE_CACHE_SECONDS", "60")),
 }
-CONCORD_TRUST_X_FORWARDED_FOR = env_bool("CONCORD_TRUST_X_FORWARDED_FOR", False)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For hop is believed; empty: none.
+CONCORD_TRUSTED_PROXIES = env_list("CONCORD_TRUSTED_PROXIES")
 CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY")
 # Map tiles URL template (e.g. an internal tile server); empty: boundaries draw without tiles.
 CONCORD_MAP_TILES = env_str("CONCORD_MAP_TILES")

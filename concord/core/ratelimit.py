@@ -6,6 +6,7 @@ REDIS_URL configures the Redis cache.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -21,14 +22,47 @@ class RateLimited(ConcordError):
     default_message = _("Too many requests from this address; please wait a minute and retry.")
 
 
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address, proxies: list[str]) -> bool:
+    return address is not None and any(
+        address in ipaddress.ip_network(proxy, strict=False) for proxy in proxies
+    )
+
+
 def client_address(request) -> str:
-    # Behind a trusted proxy, REMOTE_ADDR is the proxy: use the first X-Forwarded-For hop only
-    # when the deployment says the proxy is trusted.
-    if getattr(settings, "CONCORD_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """Return the client's address: REMOTE_ADDR, unless that is a configured trusted proxy.
+
+    Behind trusted proxies (CONCORD_TRUSTED_PROXIES: addresses or networks), X-Forwarded-For is
+    read from the right, skipping the trusted proxies' own hops: the first other address is the
+    client. Hops to its left were written by the client and are never believed, and a request
+    that does not come from a trusted proxy has its X-Forwarded-For ignored altogether.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = getattr(settings, "CONCORD_TRUSTED_PROXIES", [])
+    if not proxies or not _trusted(_address(remote), proxies):
+        return remote
+    hops = [hop for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            return remote  # a malformed hop: count the request against the proxy itself
+        if not _trusted(address, proxies):
+            return str(address)
+    return remote
+
+
+def client_identity(request) -> str:
+    """Return what a limit counts by: the signed-in account, else the client's address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return client_address(request)
 
 
 def check_rate(request, scope: str, *, per_minute: int | None = None) -> None:
@@ -37,7 +71,7 @@ def check_rate(request, scope: str, *, per_minute: int | None = None) -> None:
     if limit <= 0:
         return  # switched off
     window = int(time.time() // 60)
-    key = f"rl:{scope}:{client_address(request)}:{window}"
+    key = f"rl:{scope}:{client_identity(request)}:{window}"
     if cache.add(key, 1, timeout=90):
         count = 1
     else:

@@ -3,8 +3,9 @@
 Per client address and scope, per minute (CONCORD["PUBLIC_RATE_PER_MINUTE"]; 0 switches it
 off): every anonymous write (submissions, votes, comments, suggestions, verification codes,
 hazard reports), every tracking lookup (token guessing), and the typing assistants (which a
-resident calls as they type, so they get ASSIST_FACTOR times the limit). Signed-in staff and
-callers with a valid API token are not limited here; sign-in has django-axes, Open311 its API keys.
+resident calls as they type, so they get ASSIST_FACTOR times the limit). Signed-in residents
+are limited like anonymous visitors (counted per account); signed-in staff and staff API tokens
+are not limited here; sign-in has django-axes, Open311 its API keys.
 
 A refused web form comes back with what the resident typed, ready to send again: nothing a
 resident submits is silently dropped.
@@ -28,24 +29,27 @@ TRACK = re.compile(r"^/(api/v1/cases/track/.+|track/.*)$")
 EXEMPT = re.compile(r"^/(accounts/login/|i18n/setlang/|open311/.*)$")
 
 
-def _valid_api_token(request) -> bool:
-    """Whether the request carries a bearer token that resolves to an active user."""
+def _staff_api_token(request) -> bool:
+    """Whether the request carries a bearer token that resolves to an active staff member."""
     from concord.accounts.api_auth import staff_auth
+    from concord.accounts.twofactor import is_staff_user
 
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    return (
-        scheme.lower() == "bearer" and staff_auth.authenticate(request, token.strip()) is not None
-    )
+    if scheme.lower() != "bearer":
+        return False
+    return is_staff_user(staff_auth.authenticate(request, token.strip()))
 
 
 def public_scope(request) -> str | None:
-    """Return the rate-limit scope of an anonymous request, or None when it is not limited.
+    """Return the rate-limit scope of a request not made by staff, or None when not limited.
 
     A header alone does not exempt a request: only a bearer token that resolves does.
     """
-    if request.user.is_authenticated:
+    from concord.accounts.twofactor import is_staff_user
+
+    if is_staff_user(request.user):
         return None
-    if "Authorization" in request.headers and _valid_api_token(request):
+    if "Authorization" in request.headers and _staff_api_token(request):
         return None
     path = request.path
     if EXEMPT.match(path):

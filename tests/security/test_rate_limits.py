@@ -121,3 +121,68 @@ def test_a_made_up_authorization_header_does_not_lift_the_limit(world, client, l
     for _ in range(limit + 1):
         answer = client.post("/api/v1/cases", body, content_type="application/json", headers=real)
         assert answer.status_code == 201
+
+
+@pytest.mark.django_db
+def test_signed_in_residents_are_limited_like_anonymous_visitors(world, client, limit):
+    from concord.accounts.models import ApiToken
+
+    client.force_login(world.resident)
+    body = {"kind": "dispute", "title": "t", "description": "d", "place": "V11"}
+    codes = [
+        client.post("/api/v1/cases", body, content_type="application/json").status_code
+        for _ in range(limit + 1)
+    ]
+    assert codes[-1] == 429 and 429 not in codes[:-1]
+    # Code requests (SMS verification) too, counted per account whatever the address.
+    for n in range(limit + 1):
+        answer = client.post(
+            "/api/v1/participation/verify/phone",
+            {"phone": "13800000000"},
+            content_type="application/json",
+            REMOTE_ADDR=f"192.0.2.{n + 1}",
+        )
+    assert answer.status_code == 429
+    # A resident's API token lifts nothing either (a staff member's does).
+    client.logout()
+    cache.clear()
+    bearer = {"Authorization": f"Bearer {ApiToken.issue(user=world.resident, name='app')[1]}"}
+    codes = [
+        client.post(
+            "/api/v1/cases", body, content_type="application/json", headers=bearer
+        ).status_code
+        for _ in range(limit + 1)
+    ]
+    assert codes[-1] == 429 and 429 not in codes[:-1]
+
+
+@pytest.mark.django_db
+def test_x_forwarded_for_counts_only_through_trusted_proxies(world, client, limit, settings):
+    from django.test import RequestFactory
+
+    from concord.core.ratelimit import client_address
+
+    def seen(remote: str, forwarded: str | None) -> str:
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, headers=headers))
+
+    # No trusted proxy configured: the header is ignored.
+    assert seen("203.0.113.5", "1.2.3.4") == "203.0.113.5"
+    settings.CONCORD_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    # From the proxy: the rightmost hop that is not a trusted proxy is the client; what the
+    # client wrote to its left is not believed.
+    assert seen("10.0.0.2", "1.2.3.4, 198.51.100.9") == "198.51.100.9"
+    assert seen("10.0.0.2", "1.2.3.4, 198.51.100.9, 10.0.0.7") == "198.51.100.9"
+    assert seen("10.0.0.2", "not-an-address") == "10.0.0.2"
+    # Not from the proxy: the header is ignored.
+    assert seen("203.0.113.5", "1.2.3.4") == "203.0.113.5"
+    # A client rotating a spoofed leftmost hop still uses up its own allowance.
+    codes = [
+        client.get(
+            "/track/C-2026-000001/guess/",
+            REMOTE_ADDR="10.0.0.2",
+            headers={"X-Forwarded-For": f"9.9.9.{n}, 198.51.100.9"},
+        ).status_code
+        for n in range(limit + 1)
+    ]
+    assert codes[-1] == 429
