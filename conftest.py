@@ -41,7 +41,9 @@ def _test_settings(settings, tmp_path):
     # Reference rows memoised by an earlier test may have been rolled back with it, and so may
     # the rows behind cached figures: each test starts with an empty cache of its own process
     # (never a shared Redis, whatever REDIS_URL says).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # (Both aliases share one local memory, so clearing the default cache resets rate limits.)
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": local, "ratelimit": local}
     from django.core.cache import cache
 
     from concord.core.refcache import forget

@@ -183,11 +183,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 REDIS_URL = env_str("REDIS_URL")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# Rate-limit counters must hold across processes and machines: in the database (the table made
+# by the web app's migration) unless Redis is configured. The default cache is per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "concord_ratelimit_cache",
+        "OPTIONS": {"MAX_ENTRIES": 500_000},
+    },
+}
 if REDIS_URL:
     # Shared cache (rate limits, dashboard aggregates) across workers and machines.
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": redis_cache, "ratelimit": redis_cache}
 if REDIS_URL:
     # Scale-out: tasks go to Redis and any number of `concord worker` processes run them.
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

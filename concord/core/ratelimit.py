@@ -1,7 +1,7 @@
 """A small fixed-window rate limit for public endpoints (per client address and scope).
 
-Counts live in Django's cache: per process by default, shared across workers and machines when
-REDIS_URL configures the Redis cache.
+Counts live in the "ratelimit" cache: the database by default, Redis when REDIS_URL is set;
+either way shared by every process and machine.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ConcordError
@@ -65,20 +65,33 @@ def client_identity(request) -> str:
     return client_address(request)
 
 
+def count_request(counters, key: str, *, limit: int, timeout: int = 90) -> int:
+    """Count one request under `key` and return its number in the window (limit + 1 at most).
+
+    Each request claims the next free slot with `add`, which is atomic on the database cache (the
+    key is the table's primary key) and on Redis (SET NX), so concurrent requests from several
+    processes or machines never share a number; `incr` is not atomic on the database cache.
+    A remembered high-water mark keeps this to about three cache calls per request, and once
+    the limit is reached no more slots are made.
+    """
+    seen = counters.get(f"{key}:n") or 0
+    if seen >= limit:
+        return limit + 1
+    n = seen + 1
+    while not counters.add(f"{key}:{n}", 1, timeout=timeout):
+        n += 1
+        if n > limit:
+            break
+    counters.set(f"{key}:n", n, timeout=timeout)
+    return n
+
+
 def check_rate(request, scope: str, *, per_minute: int | None = None) -> None:
-    """Raise RateLimited when this address used up its requests for `scope` this minute."""
+    """Raise RateLimited when this client used up its requests for `scope` this minute."""
     limit = per_minute if per_minute is not None else settings.CONCORD["PUBLIC_RATE_PER_MINUTE"]
     if limit <= 0:
         return  # switched off
     window = int(time.time() // 60)
     key = f"rl:{scope}:{client_identity(request)}:{window}"
-    if cache.add(key, 1, timeout=90):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=90)
-            count = 1
-    if count > limit:
+    if count_request(caches["ratelimit"], key, limit=limit) > limit:
         raise RateLimited()

@@ -186,3 +186,22 @@ def test_x_forwarded_for_counts_only_through_trusted_proxies(world, client, limi
         for n in range(limit + 1)
     ]
     assert codes[-1] == 429
+
+
+@pytest.mark.django_db
+def test_counts_hold_across_processes_in_the_database_cache():
+    from django.core.cache.backends.db import DatabaseCache
+
+    from concord.core.ratelimit import count_request
+
+    # Two processes: two cache handlers, one table (made by the web app's migration).
+    first = DatabaseCache("concord_ratelimit_cache", {})
+    second = DatabaseCache("concord_ratelimit_cache", {})
+    numbers = [count_request(p, "rl:test:1.2.3.4:1", limit=5) for p in [first, second] * 3]
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    assert count_request(first, "rl:test:1.2.3.4:1", limit=5) == 6
+    assert count_request(second, "rl:test:5.6.7.8:1", limit=5) == 1
+    # A stale high-water mark (another process wrote a lower one) never reuses a number.
+    second.set("rl:test:9.9.9.9:1:n", 0)
+    first.add("rl:test:9.9.9.9:1:1", 1)
+    assert count_request(second, "rl:test:9.9.9.9:1", limit=5) == 2
