@@ -15,9 +15,7 @@ Which R call each method reproduces (R ``surveillance`` 1.20.3):
 - ``farrington-noufaily``: ``farringtonFlexible(sts, control = list(b = 4, w = 3,
   noPeriods = 10, pastWeeksNotIncluded = 26, weightsThreshold = 2.58,
   thresholdMethod = "nbPlugin", alpha = 0.05, pThresholdTrend = 0.05))``;
-- ``cusum``: ``cusum(sts, control = list(k = 1.04, h = 2.26, trans = "standard"))``;
-- ``glrnb``: ``glrnb(sts, control = list(range = range, c.ARL = 5))`` (mu0 and alpha
-  estimated by ``MASS::glm.nb`` on the weeks before the range).
+- ``cusum``: ``cusum(sts, control = list(k = 1.04, h = 2.26, trans = "standard"))``.
 
 Every control of ``farringtonFlexible`` can be overridden by its R name (``noPeriods``,
 ``populationOffset``, ...). With ``dates`` the series is an ``sts(..., epochAsDate = TRUE)``:
