@@ -180,3 +180,53 @@ def test_scan_refuses_a_bad_fraction(tmp_path):
             "--output",
             str(tmp_path / "c.json"),
         )
+
+
+def test_detect_reads_populations_for_an_offset(tmp_path):
+    """A constant population leaves Farrington unchanged, a growing one changes its thresholds,
+    and without the column the offset is refused."""
+    rows = list(csv.DictReader(AGONA.open()))
+    outputs = {}
+    for name, growth in (("flat", 0.0), ("growing", 0.05)):
+        source = tmp_path / f"{name}.csv"
+        with source.open("w") as handle:
+            handle.write("date,count,population\n")
+            for row in rows:
+                year = int(row["date"][:4]) - 2000
+                handle.write(f"{row['date']},{row['count']},{round(1e5 * (1 + growth) ** year)}\n")
+        out = tmp_path / f"{name}.out.csv"
+        detect(
+            "--method",
+            "farrington",
+            "--input",
+            str(source),
+            "--output",
+            str(out),
+            "--param",
+            "populationOffset=true",
+        )
+        outputs[name] = list(csv.DictReader(out.open()))
+    plain = tmp_path / "plain.csv"
+    detect("--method", "farrington", "--input", str(AGONA), "--output", str(plain))
+    plain_rows = list(csv.DictReader(plain.open()))
+    flat = outputs["flat"]
+    assert [r["threshold"] != "" for r in flat] == [r["threshold"] != "" for r in plain_rows]
+    for a, b in zip(flat, plain_rows, strict=True):
+        if a["threshold"]:
+            assert abs(float(a["threshold"]) - float(b["threshold"])) <= 1e-6 * float(
+                b["threshold"]
+            )
+    assert any(
+        a["threshold"] != b["threshold"] for a, b in zip(flat, outputs["growing"], strict=True)
+    )
+    with pytest.raises(CommandError, match="population"):
+        detect(
+            "--method",
+            "farrington",
+            "--input",
+            str(AGONA),
+            "--output",
+            str(tmp_path / "x.csv"),
+            "--param",
+            "populationOffset=true",
+        )
