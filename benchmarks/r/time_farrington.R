@@ -17,10 +17,13 @@ s <- if (length(args) >= 4) {
 control <- list(range = rg, b = 4, w = 3, noPeriods = 10, pastWeeksNotIncluded = 26,
                 weightsThreshold = 2.58, thresholdMethod = "nbPlugin", alpha = 0.05,
                 pThresholdTrend = 0.05, glmWarnings = FALSE)
-elapsed <- system.time(r <- farringtonFlexible(s, control = control))[["elapsed"]]
+timing <- system.time(r <- farringtonFlexible(s, control = control))
+elapsed <- timing[["elapsed"]]
+cpu <- timing[["user.self"]] + timing[["sys.self"]]
 out <- data.frame(series = rep(seq_len(ncol(y)) - 1, each = length(rg)),
                   week = rep(rg - 1, times = ncol(y)),
                   threshold = as.numeric(upperbound(r)),
                   alarm = as.integer(alarms(r)))
 write.csv(out, args[2], row.names = FALSE)
+cat(sprintf("cpu %.6f\n", cpu))
 cat(sprintf("elapsed %.6f\n", elapsed))
