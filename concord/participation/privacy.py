@@ -191,7 +191,12 @@ def coarsen_path(path: str, *, depth: int) -> str:
 
 
 def share(numerator: int, denominator: int, *, threshold: int = 5) -> float | None:
-    """Return a rounded share, or None when its base is too small to publish."""
-    if denominator < threshold:
+    """Return a rounded share, or None when publishing it would reveal a small count.
+
+    The base alone is not enough: with 5 received and a response rate of 0.8, 1 unanswered
+    follows. So the numerator, the denominator and their difference must each reach the
+    threshold (a share of exactly 0 or 1 then never appears for small groups either).
+    """
+    if min(numerator, denominator, denominator - numerator) < threshold:
         return None
     return round(numerator / denominator, 4)

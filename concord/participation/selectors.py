@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,18 +76,36 @@ def poll_results(poll: Poll) -> dict:
     )
     ballots_n = ballots.count()
     electorate = _electorate(poll.place)
+    k = int(settings.CONCORD["PUBLIC_MIN_CELL"])
+    options = list(options)
+    # Counts below k are published as "fewer than k"; when only one option would be hidden,
+    # the next smallest is hidden too, or the ballots minus the others would give it away.
+    hidden = {o.pk for o in options if o.n < k}
+    if len(hidden) == 1 and len(options) > 1:
+        shown = sorted((o for o in options if o.pk not in hidden), key=lambda o: o.n)
+        hidden.add(shown[0].pk)
+    few_ballots = ballots_n < k
     return {
         "poll": poll.pk,
         "question": poll.question,
         "closed_at": poll.closes_at,
-        "options": [{"id": o.pk, "label": o.label, "votes": o.n} for o in options],
-        "ballots": ballots_n,
+        "fewer_than": k,
+        "options": [
+            {
+                "id": o.pk,
+                "label": o.label,
+                "votes": None if o.pk in hidden else o.n,
+                "fewer_than": k if o.pk in hidden else None,
+            }
+            for o in options
+        ],
+        "ballots": None if few_ballots else ballots_n,
         "paper_ballots": ballots.filter(source=VoteSource.PAPER).count(),
         "unconfirmed_paper_ballots": Vote.objects.filter(
             poll=poll, source=VoteSource.PAPER, confirmed_at__isnull=True
         ).count(),
         "electorate": electorate,
-        "turnout": round(ballots_n / electorate, 4) if electorate else None,
+        "turnout": round(ballots_n / electorate, 4) if electorate and not few_ballots else None,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -177,4 +178,6 @@ def volunteers(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("participation:volunteers")
     teams = list(selectors.teams_public())
-    return render(request, "participation/volunteers.html", {"teams": teams})
+    # Team sizes below k are shown as "fewer than k" (a team of one names its volunteer).
+    min_cell = int(settings.CONCORD["PUBLIC_MIN_CELL"])
+    return render(request, "participation/volunteers.html", {"teams": teams, "min_cell": min_cell})

@@ -36,7 +36,7 @@ def option_ids(poll):
 
 
 @pytest.mark.django_db
-def test_results_stay_hidden_until_the_poll_closes(world, residents, api, at):
+def test_results_stay_hidden_until_the_poll_closes(world, residents, api, at, settings):
     at("2026-05-02 09:00")
     poll = make_poll(world)
     a, b, c = option_ids(poll)
@@ -46,6 +46,7 @@ def test_results_stay_hidden_until_the_poll_closes(world, residents, api, at):
     assert hidden.status_code == 409
     assert hidden.json()["error"]["message"] == _("Results are published when the poll closes.")
     at("2026-05-08 20:00")
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_MIN_CELL": 0}  # the tally itself, unhidden
     tally = api.anonymous().get(f"/participation/polls/{poll.pk}/results").json()
     assert [o["votes"] for o in tally["options"]] == [2, 1, 0]
     assert tally["ballots"] == 3 and tally["electorate"] == 3 and tally["turnout"] == 1.0
@@ -141,7 +142,7 @@ def test_unverified_or_out_of_area_residents_cannot_vote(world, at):
 
 
 @pytest.mark.django_db
-def test_census_list_verification(world, at):
+def test_census_list_verification(world, at, settings):
     at("2026-05-02 09:00")
     poll = make_poll(world, mode=PollMode.MULTIPLE, max_choices=2, methods=["census"])
     n = actions.census_upload(
@@ -174,6 +175,7 @@ def test_census_list_verification(world, at):
     at("2026-05-09 09:00")
     from concord.participation.selectors import poll_results
 
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_MIN_CELL": 0}  # the tally itself, unhidden
     before = poll_results(poll)
     assert [o["votes"] for o in before["options"]] == [1, 1, 0]
     assert before["unconfirmed_paper_ballots"] == 1 and before["turnout"] == 0.5
@@ -183,3 +185,20 @@ def test_census_list_verification(world, at):
     # The database itself refuses a ballot confirmed by the person who entered it.
     with pytest.raises(IntegrityError), transaction.atomic():
         Vote.objects.filter(pk=paper.pk).update(confirmed_by=world.alice)
+
+
+@pytest.mark.django_db
+def test_small_vote_counts_are_published_as_fewer_than_k(world, residents, api, at, settings):
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_MIN_CELL": 3}
+    at("2026-05-02 09:00")
+    poll = make_poll(world)
+    a, b, c = option_ids(poll)
+    for user, choice in zip(residents(3), [a, a, b], strict=True):
+        actions.poll_vote(actor=user, poll=poll, option_ids=[choice])
+    at("2026-05-08 20:00")
+    tally = api.anonymous().get(f"/participation/polls/{poll.pk}/results").json()
+    # 2, 1 and 0 votes: every option below 3, the ballots (3) shown.
+    assert [(o["votes"], o["fewer_than"]) for o in tally["options"]] == [(None, 3)] * 3
+    assert tally["ballots"] == 3
+    page = api.client.get(f"/participation/polls/{poll.pk}/results/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.content.decode().count("fewer than 3") == 3

@@ -75,7 +75,16 @@ def test_places_are_coarsened_to_a_depth():
 
 def test_a_share_needs_a_base_of_at_least_the_threshold():
     assert privacy.share(3, 4) is None
-    assert privacy.share(3, 6) == 0.5
+    assert privacy.share(5, 10) == 0.5
+
+
+def test_a_share_is_held_when_its_numerator_or_the_remainder_is_small():
+    # 5 received, 4 answered: a rate of 0.8 would reveal the 1 unanswered case.
+    assert privacy.share(4, 5) is None
+    assert privacy.share(1, 50) is None  # the numerator
+    assert privacy.share(46, 50) is None  # the remainder: 4 not answered
+    assert privacy.share(0, 50) is None and privacy.share(50, 50) is None
+    assert privacy.share(45, 50) == 0.9
 
 
 def test_screen_names_the_reason_for_holding_text():

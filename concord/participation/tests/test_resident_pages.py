@@ -123,7 +123,10 @@ def test_a_resident_verifies_by_census_on_the_page(world, client, at):
     assert ResidentVerification.objects.get().method == "census"
 
 
-def test_results_page_hides_the_tally_until_the_poll_closes(world, residents, client, at):
+def test_results_page_hides_the_tally_until_the_poll_closes(
+    world, residents, client, at, settings
+):
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_MIN_CELL": 0}  # the tally itself, unhidden
     at("2026-05-02 09:00")
     poll = make_poll(world)
     first, second, _third = list(poll.options.all())
@@ -228,3 +231,19 @@ def test_volunteer_teams_list_and_sign_up(world, client, django_assert_max_num_q
     )
     assert "You are already in this team." in shown_messages(r)
     assert Volunteer.objects.count() == 1
+
+
+def test_a_small_volunteer_team_shows_fewer_than_k_members(world, client, settings):
+    settings.CONCORD = {**settings.CONCORD, "PUBLIC_MIN_CELL": 2}
+    team = actions.volunteer_team_create(
+        actor=world.bob,
+        unit=world.u_v11_med,
+        name="桃村调解志愿队",
+        kind=TeamKind.MEDIATION,
+        place=world.V11,
+    )
+    client.force_login(world.resident)
+    client.post("/participation/volunteers/", {"team": team.pk, "skills": "调解"})
+    assert Volunteer.objects.count() == 1
+    page = client.get("/participation/volunteers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "fewer than 2" in page
