@@ -579,12 +579,8 @@ def track_feedback(request, code: str, payload: TrackFeedbackIn):
     summary="Ask for a review",
 )
 def track_review(request, code: str, payload: TrackReasonIn):
-    case = actions.case_reopen(
-        actor=None,
-        case=_tracked(code, payload.token),
-        reason=payload.reason,
-        by_resident=True,
-    )
+    # The channel decides the route: a petition goes to review by the body above (复查).
+    case = actions.case_request_review(case=_tracked(code, payload.token), reason=payload.reason)
     return track_out(case)
 
 

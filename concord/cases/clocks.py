@@ -1,4 +1,9 @@
-"""Clocks on cases: start, pause, resume, extend and recompute from their legal basis."""
+"""Clocks on cases: start, pause, resume, extend, hand over and recompute from their basis.
+
+A clock's row says what it is (``nature``, ``holder``, ``escalates``; see the channel rules'
+clock-kind table): statutory clocks belong to the case and keep running whoever owns it; policy
+clocks belong to the current owner, so a new owner gets fresh ones (``clocks_hand_over``).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,31 @@ from datetime import date
 
 from django.utils import timezone
 
+from concord.core.calendar import Calendar
 from concord.core.calendars import platform_calendar
 
-from .models import Case, Clock, ClockState
+from .models import Case, Clock, ClockHolder, ClockNature, ClockState
+
+LIVE_STATES = (ClockState.RUNNING, ClockState.PAUSED)
 
 
-def due_date(clock: Clock) -> date:
+def due_date(clock: Clock, cal: Calendar | None = None) -> date:
     """Return the due day of a clock from its start, amount, unit, pauses and extension."""
     pauses = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in clock.pauses]
-    return platform_calendar().deadline(
+    return (cal or platform_calendar()).deadline(
         clock.started_on,
         clock.amount,
         clock.unit,
         pauses=pauses,
         extension_days=clock.extension_days,
     )
+
+
+def is_provisional(clock: Clock, cal: Calendar | None = None) -> bool:
+    """Return whether the due day counts over a year whose official schedule is not loaded."""
+    if clock.unit == "hours":
+        return False
+    return not (cal or platform_calendar()).covers_range(clock.started_on, clock.due_on)
 
 
 def clock_start(
@@ -35,12 +50,20 @@ def clock_start(
     channel: str = "",
     resident_visible: bool = True,
     replace: bool = True,
+    nature: str = ClockNature.POLICY,
+    holder: str = ClockHolder.OWNER,
+    escalates: bool = False,
+    due_on: date | None = None,
 ) -> Clock:
-    """Start a clock (replacing a live clock of the same kind, which is cancelled)."""
+    """Start a clock (replacing a live clock of the same kind, which is cancelled).
+
+    ``due_on`` overrides the computed due day (hour clocks and restarted limits, which the
+    rules engine computes itself).
+    """
     if replace:
-        Clock.objects.filter(
-            case=case, kind=kind, state__in=[ClockState.RUNNING, ClockState.PAUSED]
-        ).update(state=ClockState.CANCELLED)
+        Clock.objects.filter(case=case, kind=kind, state__in=LIVE_STATES).update(
+            state=ClockState.CANCELLED
+        )
     clock = Clock(
         case=case,
         kind=kind,
@@ -51,10 +74,46 @@ def clock_start(
         grade=grade,
         channel=channel or case.channel,
         resident_visible=resident_visible,
+        nature=nature,
+        holder=holder,
+        escalates=escalates,
     )
-    clock.due_on = due_date(clock)
+    clock.due_on = due_on or due_date(clock)
+    clock.provisional = is_provisional(clock)
     clock.save()
     return clock
+
+
+def clocks_hand_over(case: Case, *, basis_note: str = "") -> list[Clock]:
+    """Close the previous owner's policy clocks and give the new owner fresh ones.
+
+    Statutory clocks belong to the case and are left running. A policy clock that has just
+    breached (and so caused the hand-over) is renewed as well. Return the fresh clocks.
+    """
+    owner_clocks = Clock.objects.filter(case=case, holder=ClockHolder.OWNER).order_by("kind", "-id")
+    latest: dict[str, Clock] = {}
+    for clock in owner_clocks:
+        latest.setdefault(clock.kind, clock)
+    fresh = []
+    for kind, previous in latest.items():
+        if previous.state not in (*LIVE_STATES, ClockState.BREACHED):
+            continue
+        fresh.append(
+            clock_start(
+                case=case,
+                kind=kind,
+                amount=previous.amount,
+                unit=previous.unit,
+                basis=basis_note or previous.basis,
+                grade=previous.grade,
+                channel=previous.channel,
+                resident_visible=previous.resident_visible,
+                nature=previous.nature,
+                holder=previous.holder,
+                escalates=previous.escalates,
+            )
+        )
+    return fresh
 
 
 def clocks_pause(case: Case) -> None:
@@ -75,12 +134,22 @@ def clocks_resume(case: Case) -> None:
         clock.state = ClockState.RUNNING
         clock.paused_since = None
         clock.due_on = due_date(clock)
+        clock.provisional = is_provisional(clock)
         clock.due_soon_notified = False
-        clock.save(update_fields=["pauses", "state", "paused_since", "due_on", "due_soon_notified"])
+        clock.save(
+            update_fields=[
+                "pauses",
+                "state",
+                "paused_since",
+                "due_on",
+                "provisional",
+                "due_soon_notified",
+            ]
+        )
 
 
 def clocks_stop(case: Case, state: str) -> None:
-    live = Clock.objects.filter(case=case, state__in=[ClockState.RUNNING, ClockState.PAUSED])
+    live = Clock.objects.filter(case=case, state__in=LIVE_STATES)
     if state == ClockState.MET:
         live.update(state=state, met_at=timezone.now(), paused_since=None)
     else:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from concord.core.calendars import platform_calendar
 from concord.core.fields import EncryptedTextField
 from concord.core.models import AppendOnlyModel, LocalizedNameMixin, TimeStampedModel
 from concord.places.models import Level
@@ -426,8 +427,22 @@ class ClockState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class ClockNature(models.TextChoices):
+    STATUTORY = "statutory", _("Statutory (set by law)")
+    POLICY = "policy", _("Policy (set by the platform or the county)")
+
+
+class ClockHolder(models.TextChoices):
+    CASE = "case", _("The case (keeps running when the owner changes)")
+    OWNER = "owner", _("The current owner (starts afresh with a new owner)")
+
+
 class Clock(models.Model):
-    """A deadline on one step of a case, computed from its legal or policy basis."""
+    """A deadline on one step of a case, computed from its legal or policy basis.
+
+    ``nature``, ``holder`` and ``escalates`` copy the channel rules' clock-kind table when the
+    clock starts, so the clock job and the hand-over on escalation read them from the row.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
     kind = models.CharField(_("kind"), max_length=64)
@@ -447,6 +462,17 @@ class Clock(models.Model):
     breached_at = models.DateTimeField(null=True, blank=True)
     met_at = models.DateTimeField(null=True, blank=True)
     resident_visible = models.BooleanField(default=True)
+    nature = models.CharField(
+        _("nature"), max_length=10, choices=ClockNature.choices, default=ClockNature.POLICY
+    )
+    holder = models.CharField(
+        _("held by"), max_length=8, choices=ClockHolder.choices, default=ClockHolder.OWNER
+    )
+    escalates = models.BooleanField(_("breach escalates"), default=False)
+    # The due day counts over a year whose official holiday schedule is not loaded yet.
+    provisional = models.BooleanField(_("provisional"), default=False)
+    # A policy clock that passed while a statutory clock still governed: reminded once, no breach.
+    overdue_reminded = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_on"]
@@ -461,3 +487,16 @@ class Clock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.kind} due {self.due_on}"
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.nature == ClockNature.STATUTORY
+
+    @property
+    def provisional_years(self) -> list[int]:
+        """Return the years between start and due day whose schedule is not loaded yet."""
+        if not self.provisional:
+            return []
+        cal = platform_calendar()
+        low, high = sorted((self.started_on.year, self.due_on.year))
+        return [y for y in range(low, high + 1) if y not in cal.years]

@@ -57,6 +57,11 @@ class ClockOut(Schema):
     started_on: date
     due_on: date
     state: str
+    nature: str = "policy"
+    holder: str = "owner"
+    escalates: bool = False
+    # The due day counts over a year whose official holiday schedule is not loaded yet.
+    provisional: bool = False
 
 
 class CaseOut(Schema):

@@ -18,10 +18,11 @@ from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases import actions as case_actions
 from concord.cases.actions import is_handler, lock_case, record_event, require_handler, require_text
-from concord.cases.clocks import clock_start, clocks_stop, due_date
+from concord.cases.clocks import clock_start, clocks_stop, due_date, is_provisional
 from concord.cases.models import (
     Case,
     Clock,
+    ClockHolder,
     ClockState,
     Outcome,
     Status,
@@ -117,7 +118,8 @@ def start_rule_clock(
         mediation_requested_on=mediation_requested_on,
         mediation_ended_on=mediation_ended_on,
     )
-    clock = clock_start(
+    # Hour clocks and restarted limits are computed by the rules engine; keep its answer.
+    return clock_start(
         case=case,
         kind=f"{channel}:{kind}",
         amount=result.amount,
@@ -127,12 +129,11 @@ def start_rule_clock(
         grade=str(result.grade),
         channel=channel,
         resident_visible=True,
+        nature=str(result.rule.nature),
+        holder=str(result.rule.holder),
+        escalates=bool(result.rule.escalates),
+        due_on=result.due,
     )
-    if clock.due_on != result.due:
-        # Hour clocks and restarted limits are computed by the rules engine; keep its answer.
-        clock.due_on = result.due
-        clock.save(update_fields=["due_on"])
-    return clock
 
 
 @transaction.atomic
@@ -270,8 +271,17 @@ def clock_extend(*, actor, clock: Clock, days: int, reason: str) -> Clock:
     clock.extension_days += days
     clock.extension_reason = reason
     clock.due_on = due_date(clock)
+    clock.provisional = is_provisional(clock)
     clock.due_soon_notified = False
-    clock.save(update_fields=["extension_days", "extension_reason", "due_on", "due_soon_notified"])
+    clock.save(
+        update_fields=[
+            "extension_days",
+            "extension_reason",
+            "due_on",
+            "provisional",
+            "due_soon_notified",
+        ]
+    )
     record_event(
         case,
         "clock_extended",
@@ -492,6 +502,7 @@ def mediation_record_agreement(
         basis=both(gettext_noop("Agreed time of performance")),
         grade="",
         resident_visible=True,
+        holder=ClockHolder.CASE,
     )
     record_event(
         case,
@@ -752,6 +763,24 @@ def petition_request_review(*, case: Case, reason: str, recheck: bool = False, a
         decision_due=clock.due_on.isoformat(),
     )
     return case
+
+
+def petition_review_route(*, case: Case, reason: str, actor=None) -> Case | None:
+    """Take a petitioner's review request or "not solved" to the body above (arts 35-36).
+
+    After the written reply it is a request for review (复查); after the review opinion, for
+    re-review (复核). Return None when the petition is not at such a stage (the case reopens).
+    """
+    stage = Petition.objects.filter(case=case).values_list("stage", flat=True).first()
+    if stage == PetitionStage.REPLIED:
+        return petition_request_review(case=case, reason=reason, actor=actor)
+    if stage == PetitionStage.REVIEWED:
+        return petition_request_review(case=case, reason=reason, recheck=True, actor=actor)
+    if stage == PetitionStage.FINAL:
+        raise InvalidTransition(
+            _("After re-review the same matter is no longer accepted (art 36).")
+        )
+    return None
 
 
 @transaction.atomic

@@ -18,13 +18,11 @@ from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import record_event
-from concord.cases.models import Case, Clock, ClockState, Event, Feedback, Status
+from concord.cases.models import Case, Clock, ClockNature, ClockState, Event, Feedback, Status
 from concord.core.errors import ConcordError
 from concord.notifications.actions import notify
 
 DUE_SOON_DAYS = 2
-# Clocks on the owning unit's work; a breach escalates. Resident-side limits only inform.
-ESCALATING_KINDS_SUFFIX = (":decision", ":acceptance", ":mediation_period", ":general_handling")
 
 
 @dataclass
@@ -32,6 +30,7 @@ class TickReport:
     due_soon: int = 0
     breached: int = 0
     escalated: int = 0
+    reminded: int = 0
     revisits: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -71,11 +70,55 @@ def clock_label(clock: Clock) -> str:
 
 
 def escalates(clock: Clock) -> bool:
-    return clock.kind == "handle" or clock.kind.endswith(ESCALATING_KINDS_SUFFIX)
+    """Return whether the clock's breach escalates (from the clock-kind table on the row)."""
+    return clock.escalates
+
+
+def provisional_note(clock: Clock) -> str:
+    """Return "provisional: the holiday schedule for YEAR is not loaded yet", or ""."""
+    years = clock.provisional_years
+    if not years:
+        return ""
+    return _("provisional: the holiday schedule for %(years)s is not loaded yet") % {
+        "years": ", ".join(str(y) for y in years)
+    }
+
+
+def governing_clock(clock: Clock, today: date) -> Clock | None:
+    """Return the statutory clock that still governs the case while a policy clock passes.
+
+    A platform (policy) clock never breaches, escalates or reassigns a case earlier than the
+    statutory clock of the channel the case is in: while such a clock runs and is not yet due,
+    the policy clock only reminds.
+    """
+    if clock.is_statutory:
+        return None
+    case = clock.case
+    return (
+        Clock.objects.filter(
+            case_id=clock.case_id,
+            channel=case.channel,
+            nature=ClockNature.STATUTORY,
+            escalates=True,
+            state__in=[ClockState.RUNNING, ClockState.PAUSED],
+        )
+        .exclude(state=ClockState.RUNNING, due_on__lt=today)
+        .order_by("due_on")
+        .first()
+    )
+
+
+def _policy_reminds(channel: str) -> bool:
+    reminders = settings.CONCORD.get("POLICY_CLOCK_REMINDERS", {})
+    return bool(reminders.get(channel, reminders.get("*", True)))
 
 
 def deadlines_tick(*, today: date | None = None) -> TickReport:
-    """Run one pass of the clock job."""
+    """Run one pass of the clock job.
+
+    At most one escalation per case per pass: once a case moved up, its other clocks that fell
+    due the same day are recorded (statutory ones) or closed with the old owner (policy ones).
+    """
     today = today or timezone.localdate()
     report = TickReport()
     soon = Clock.objects.filter(
@@ -96,26 +139,65 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
                 recipients=owners_and_supervisors(case, supervisors=False),
                 kind="clock_due_soon",
                 subject=_("Deadline soon: %(code)s") % {"code": case.receipt_code},
-                body=_("%(kind)s is due on %(due)s (%(basis)s).")
-                % {"kind": clock_label(clock), "due": clock.due_on, "basis": clock.basis},
+                body=_notice_body(_("%(kind)s is due on %(due)s (%(basis)s)."), clock),
                 case=case,
                 dedupe_key=f"due-soon:{clock.pk}:{clock.due_on}",
                 link=f"/staff/cases/{case.pk}",
             )
             report.due_soon += 1
-    breached = Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=today).select_related(
-        "case__place", "case__owner_unit"
+    # Statutory clocks first, so that when both fall due the law's clock is the one that acts.
+    breached = (
+        Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=today)
+        .exclude(nature=ClockNature.POLICY, overdue_reminded=True)
+        .select_related("case__place", "case__owner_unit")
+        .order_by("case_id", "-nature", "due_on", "id")
     )
+    escalated: set[int] = set()
     for clock in breached:
         try:
-            _breach(clock, report)
+            _breach(clock, report, today=today, escalated=escalated)
         except ConcordError as exc:
             report.errors.append(f"{clock.case.receipt_code}: {exc.message}")
     report.revisits = _schedule_revisits(today)
     return report
 
 
-def _breach(clock: Clock, report: TickReport) -> None:
+def _notice_body(template: str, clock: Clock) -> str:
+    body = template % {"kind": clock_label(clock), "due": clock.due_on, "basis": clock.basis}
+    note = provisional_note(clock)
+    return f"{body} ({note})" if note else body
+
+
+def _remind(clock: Clock, governing: Clock, report: TickReport) -> None:
+    """Tell the owner a policy clock passed; the statutory clock still governs the case."""
+    with transaction.atomic():
+        claimed = Clock.objects.filter(
+            pk=clock.pk, state=ClockState.RUNNING, overdue_reminded=False
+        ).update(overdue_reminded=True)
+        if not claimed:
+            return
+        case = clock.case
+        if _policy_reminds(case.channel):
+            notify(
+                recipients=owners_and_supervisors(case, supervisors=False),
+                kind="clock_reminder",
+                subject=_("Reminder: %(code)s") % {"code": case.receipt_code},
+                body=_notice_body(_("%(kind)s passed on %(due)s (%(basis)s)."), clock)
+                + " "
+                + _("The statutory deadline governs: %(kind)s, due on %(due)s.")
+                % {"kind": clock_label(governing), "due": governing.due_on},
+                case=case,
+                dedupe_key=f"reminder:{clock.pk}",
+                link=f"/staff/cases/{case.pk}",
+            )
+        report.reminded += 1
+
+
+def _breach(clock: Clock, report: TickReport, *, today: date, escalated: set[int]) -> None:
+    governing = governing_clock(clock, today)
+    if governing is not None:
+        _remind(clock, governing, report)
+        return
     with transaction.atomic():
         claimed = Clock.objects.filter(pk=clock.pk, state=ClockState.RUNNING).update(
             state=ClockState.BREACHED, breached_at=timezone.now()
@@ -137,8 +219,7 @@ def _breach(clock: Clock, report: TickReport) -> None:
             recipients=owners_and_supervisors(case),
             kind="clock_breached",
             subject=_("Deadline passed: %(code)s") % {"code": case.receipt_code},
-            body=_("%(kind)s was due on %(due)s (%(basis)s).")
-            % {"kind": clock_label(clock), "due": clock.due_on, "basis": clock.basis},
+            body=_notice_body(_("%(kind)s was due on %(due)s (%(basis)s)."), clock),
             case=case,
             dedupe_key=f"breached:{clock.pk}",
             link=f"/staff/cases/{case.pk}",
@@ -146,6 +227,7 @@ def _breach(clock: Clock, report: TickReport) -> None:
         if (
             settings.CONCORD.get("AUTO_ESCALATE_ON_BREACH")
             and escalates(clock)
+            and case.pk not in escalated
             and case.is_open
             and case.level != "county"
             and case.status != Status.PAUSED
@@ -158,6 +240,7 @@ def _breach(clock: Clock, report: TickReport) -> None:
                 note=_("%(kind)s passed its deadline of %(due)s.")
                 % {"kind": clock_label(clock), "due": clock.due_on},
             )
+            escalated.add(case.pk)
             report.escalated += 1
 
 

@@ -27,8 +27,11 @@ it (local midnight that ends the day), and a clock is breached when ``now >= due
 Naive datetimes are refused because they cannot be placed on a local day safely. Hour clocks
 (12345 emergency tiers) run round the clock from the exact instant and ignore holidays.
 
-Years without a published holiday schedule fall back to Monday-Friday; ``Calendar.covers``
-tells the caller when a result depends on such a year, so it can be shown as provisional.
+Years without a loaded holiday schedule use the statutory public holidays of 全国年节及纪念日
+放假办法 (2024 revision) computed for that year (``concord.core.holidays``), without the
+adjusted working weekends no law fixes; years before that revision without a schedule count
+Monday-Friday. ``Calendar.covers`` tells the caller when a result depends on a year whose
+official schedule is not loaded, so it can be shown as provisional.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+
+from .holidays import FIRST_COMPUTED_YEAR, statutory_days_off
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_CALENDAR_PATH = Path(__file__).resolve().parent / "data" / "holidays_cn.json"
@@ -96,10 +101,15 @@ class Calendar:
         working_days: Iterable[date] = (),
         years: Iterable[int] = (),
         timezone: str = DEFAULT_TIMEZONE,
+        compute_missing_years: bool = True,
     ) -> None:
         self.holidays = frozenset(holidays)
         self.working_weekends = frozenset(working_days)
         self.years = frozenset(years)
+        # Statutory days off computed for the years without a loaded schedule (provisional).
+        self.computed_holidays = (
+            _computed_days_off(self.years) if compute_missing_years else frozenset()
+        )
         self.timezone = timezone
         self.tz = ZoneInfo(timezone)
 
@@ -116,6 +126,8 @@ class Calendar:
         ordinals = np.arange(FIRST_DAY.toordinal(), LAST_DAY.toordinal() + 1, dtype=np.int64)
         # date.fromordinal(1) is a Monday, so (ordinal - 1) % 7 is date.weekday().
         working = (ordinals - 1) % 7 < 5
+        if self.computed_holidays:
+            working[_offsets(self.computed_holidays)] = False
         if self.holidays:
             working[_offsets(self.holidays)] = False
         if self.working_weekends:
@@ -387,6 +399,16 @@ class Calendar:
 def default_calendar() -> Calendar:
     """Return the calendar built from the shipped ``holidays_cn.json`` (cached)."""
     return Calendar.from_json(DEFAULT_CALENDAR_PATH)
+
+
+@lru_cache(maxsize=8)
+def _computed_days_off(loaded_years: frozenset[int]) -> frozenset[date]:
+    """Return the statutory days off of every year in the span that has no loaded schedule."""
+    days: set[date] = set()
+    for year in range(max(FIRST_COMPUTED_YEAR, FIRST_DAY.year), LAST_DAY.year + 1):
+        if year not in loaded_years:
+            days.update(d for d in statutory_days_off(year) if d.year not in loaded_years)
+    return frozenset(d for d in days if FIRST_DAY <= d <= LAST_DAY)
 
 
 def _merge_pauses(pauses: Sequence[Pause], *, after: date) -> list[Pause]:

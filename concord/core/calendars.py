@@ -12,26 +12,31 @@ _built: dict[str, Calendar] = {}
 
 def platform_calendar() -> Calendar:
     """Return the calendar to compute deadlines with (rebuilt when the admin edits it)."""
-    from .models import CalendarDay
-
     version = cache.get(_CACHE_KEY, "0")
     if version in _built:
         return _built[version]
-    base = default_calendar()
-    rows = list(CalendarDay.objects.values_list("day", "is_working_day"))
-    if not rows:
-        cal = base
-    else:
-        overrides = dict(rows)
-        holidays = {d for d in base.holidays if d not in overrides}
-        holidays |= {d for d, working in overrides.items() if not working}
-        working = {d for d in base.working_weekends if d not in overrides}
-        working |= {d for d, w in overrides.items() if w and d.weekday() >= 5}
-        years = set(base.years) | {d.year for d in overrides}
-        cal = Calendar(holidays=holidays, working_days=working, years=years, timezone=base.timezone)
+    cal = build_calendar()
     _built.clear()
     _built[version] = cal
     return cal
+
+
+def build_calendar() -> Calendar:
+    """Return a calendar read now from the shipped schedule and the database (not cached)."""
+    from .models import CalendarDay, HolidaySchedule
+
+    base = default_calendar()
+    rows = list(CalendarDay.objects.values_list("day", "is_working_day"))
+    loaded = set(HolidaySchedule.objects.values_list("year", flat=True))
+    if not rows and not loaded:
+        return base
+    overrides = dict(rows)
+    holidays = {d for d in base.holidays if d not in overrides}
+    holidays |= {d for d, working in overrides.items() if not working}
+    working = {d for d in base.working_weekends if d not in overrides}
+    working |= {d for d, w in overrides.items() if w and d.weekday() >= 5}
+    years = set(base.years) | {d.year for d in overrides} | loaded
+    return Calendar(holidays=holidays, working_days=working, years=years, timezone=base.timezone)
 
 
 def calendar_changed() -> None:

@@ -76,6 +76,27 @@ class CalendarDay(models.Model):
         return f"{self.day} {'working' if self.is_working_day else 'holiday'}"
 
 
+class HolidaySchedule(models.Model):
+    """A year whose official holiday schedule (the State Council's yearly notice) is loaded.
+
+    Its days are ``CalendarDay`` rows. A year without one uses the statutory holidays computed
+    from the law, and the deadlines counted over it are provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    # Who loaded it is in the audit record (stream "calendar:YEAR").
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class ScheduleEntry(models.Model):
     """When a periodic job was last queued; workers claim a due job with a conditional update."""
 

@@ -7,7 +7,10 @@ from django.utils.translation import pgettext_lazy
 
 from concord.cases.models import Clock, Event, Status
 from concord.channels.actions import RESIDENT_DEADLINES
-from concord.channels.deadlines import clock_label  # noqa: F401 -- re-exported for pages
+from concord.channels.deadlines import (  # noqa: F401 -- re-exported for pages
+    clock_label,
+    provisional_note,
+)
 
 STATUS_PLAIN = {
     Status.SUBMITTED: _("We have received your matter and are deciding who handles it."),
@@ -68,6 +71,7 @@ EVENT_PLAIN = {
     "repeat_petition": _("Same matter already being handled"),
     "clock_extended": _("Deadline extended"),
     "limitation_warning": _("Warning about a filing limit"),
+    "review_not_possible": _("A review cannot be started"),
 }
 
 # Which data field of an event carries text the resident should read.

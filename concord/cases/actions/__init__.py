@@ -38,11 +38,15 @@ from .lifecycle import (
     case_not_accept,
     case_pause,
     case_reopen,
+    case_request_review,
     case_resolve,
     case_resume,
     case_set_urgency,
     case_start,
     case_withdraw,
+    is_final,
+    register_review_route,
+    reopen_with_clock,
 )
 from .tracking import REVISIT_AFTER, case_add_information, case_add_note, case_attach, case_feedback
 from .transfers import (
@@ -54,6 +58,7 @@ from .transfers import (
     case_transfer_refuse,
     case_transfer_request,
     common_parent,
+    objection_closed_message,
 )
 
 __all__ = [
@@ -83,6 +88,7 @@ __all__ = [
     "case_pause",
     "case_refer_upward",
     "case_reopen",
+    "case_request_review",
     "case_resolve",
     "case_resume",
     "case_set_urgency",
@@ -96,10 +102,14 @@ __all__ = [
     "cases_due_for_erasure",
     "category_root",
     "common_parent",
+    "is_final",
     "is_handler",
     "lock_case",
+    "objection_closed_message",
     "party_rows",
     "record_event",
+    "register_review_route",
+    "reopen_with_clock",
     "require_handler",
     "require_text",
     "validate_submission",

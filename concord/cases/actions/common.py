@@ -19,8 +19,8 @@ from concord.core.bilingual import both
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 
 from ..audit import append_event, stream_for_case
-from ..clocks import clock_start
-from ..models import Case, Category, ClockState, Status
+from ..clocks import clock_start, clocks_hand_over
+from ..models import Case, Category, Clock, ClockState, Status
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -132,6 +132,7 @@ def _start_handling_clock(case: Case, category: Category | None, *, replace: boo
         ),
         grade="C",
         replace=replace,
+        escalates=True,
     )
 
 
@@ -147,16 +148,41 @@ def within_handling_clock(case: Case) -> bool | None:
 
 
 def _restart_handle_clock(case: Case) -> None:
-    """Give the new owner a fresh handling clock of the category's length."""
+    """Hand the case's policy clocks to the new owner: the old ones close, fresh ones start.
+
+    Statutory clocks belong to the case and keep running. The new owner always gets a handling
+    clock of the category's length.
+    """
     previous = case.clocks.filter(kind="handle").order_by("-id").first()
     days = previous.amount if previous else 15
-    clock_start(
+    fresh = clocks_hand_over(case)
+    if not any(clock.kind == "handle" for clock in fresh):
+        clock_start(
+            case=case,
+            kind="handle",
+            amount=days,
+            unit="calendar_days",
+            basis=both(
+                gettext_noop("Policy: handling time at the new level (%(days)d days)"), days=days
+            ),
+            grade="C",
+            escalates=True,
+        )
+
+
+def _start_reopened_clock(case: Case) -> Clock:
+    """Give the handling unit a new deadline after a reopening, with its basis."""
+    previous = case.clocks.filter(kind="handle").order_by("-id").first()
+    days = previous.amount if previous else (case.category.handling_days if case.category else 15)
+    return clock_start(
         case=case,
         kind="handle",
         amount=days,
         unit="calendar_days",
         basis=both(
-            gettext_noop("Policy: handling time at the new level (%(days)d days)"), days=days
+            gettext_noop("Policy: handling time after the case was reopened (%(days)d days)"),
+            days=days,
         ),
         grade="C",
+        escalates=True,
     )

@@ -4,6 +4,8 @@ escalate, and (re)classify.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from ..clocks import clocks_pause, clocks_resume, clocks_stop
 from ..models import (
     Case,
     Category,
+    Clock,
     ClockState,
     Event,
     Outcome,
@@ -31,6 +34,7 @@ from .common import (
     _check_close_guards,
     _require_state,
     _restart_handle_clock,
+    _start_reopened_clock,
     category_root,
     lock_case,
     record_event,
@@ -188,24 +192,76 @@ def case_close(*, actor, case: Case, note: str = "") -> Case:
     return case
 
 
+# REVIEW_ROUTES: channel code -> callable(case=, reason=, actor=) -> Case or None. A channel
+# with its own review procedure (the petition's 复查 and 复核) takes a resident's review request,
+# or their "not solved", through it; None means the procedure does not apply and the case reopens.
+REVIEW_ROUTES: dict[str, Any] = {}
+
+
+def register_review_route(channel: str, route) -> None:
+    """Send residents' review requests on cases in ``channel`` through ``route``."""
+    REVIEW_ROUTES[channel] = route
+
+
+def is_final(case: Case) -> bool:
+    """Return whether the matter was finally decided on re-review (信访工作条例 art 36)."""
+    return Event.objects.filter(case=case, kind="petition_final").exists()
+
+
+@transaction.atomic
+def case_request_review(*, case: Case, reason: str, actor=None) -> Case:
+    """The resident asks for the answer to be reviewed.
+
+    The case's channel decides how: a petition goes to review (复查) or re-review (复核) by the
+    body above; any other case reopens with a new handling clock. The tracking page and the
+    API both call this.
+    """
+    route = REVIEW_ROUTES.get(case.channel)
+    if route is not None:
+        routed = route(case=case, reason=reason, actor=actor)
+        if routed is not None:
+            return routed
+    return case_reopen(actor=actor, case=case, reason=reason, by_resident=True)
+
+
 @transaction.atomic
 def case_reopen(*, actor, case: Case, reason: str, by_resident: bool = False) -> Case:
-    """Reopen a resolved or closed case (the resident's review request, or a supervisor)."""
+    """Reopen a resolved or closed case (the resident's review request, or a supervisor).
+
+    Every reopening gives the handling unit a new deadline, with its basis, that staff and the
+    resident see.
+    """
     case = lock_case(case)
     if not by_resident:
         require_handler(actor, case)
     _require_state(case, {Status.RESOLVED, Status.CLOSED}, _("reopen"))
-    if Event.objects.filter(case=case, kind="petition_final").exists():
+    if is_final(case):
         # 信访工作条例 art 36: after re-review the same matter is no longer accepted.
         raise InvalidTransition(
             _("This matter was finally decided on re-review; it cannot be reopened.")
         )
     reason = require_text(reason, "reason", max_chars=2000)
+    reopen_with_clock(case, actor, reason=reason, by_resident=by_resident)
+    return case
+
+
+def reopen_with_clock(case: Case, actor, *, reason: str, by_resident: bool) -> Clock:
+    """Set a locked case to reopened and start its new handling clock; record both."""
     case.status = Status.REOPENED
     case.closed_at = None
     case.save(update_fields=["status", "closed_at", "updated_at"])
-    record_event(case, "reopened", actor, public=True, reason=reason, by_resident=by_resident)
-    return case
+    clock = _start_reopened_clock(case)
+    record_event(
+        case,
+        "reopened",
+        actor,
+        public=True,
+        reason=reason,
+        by_resident=by_resident,
+        handling_due=clock.due_on.isoformat(),
+        basis=clock.basis,
+    )
+    return clock
 
 
 @transaction.atomic

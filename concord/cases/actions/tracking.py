@@ -30,7 +30,7 @@ from .common import (
     record_event,
     require_text,
 )
-from .lifecycle import case_escalate
+from .lifecycle import REVIEW_ROUTES, case_escalate, is_final, reopen_with_clock
 
 # --- notes, information, feedback ----------------------------------------------------------
 
@@ -59,6 +59,20 @@ def case_add_information(*, case: Case, text: str, actor=None) -> Case:
     record_event(case, "resident_information", actor, public=True, text=text)
     _after_text(case, text, actor)
     return case
+
+
+def _routed_review(case: Case, comment: str, actor) -> bool:
+    """Send a "not solved" through the channel's review procedure; return whether it applied."""
+    route = REVIEW_ROUTES.get(case.channel)
+    if route is None:
+        return False
+    reason = comment or _("The resident said it was not resolved.")
+    try:
+        return route(case=case, reason=reason, actor=actor) is not None
+    except InvalidTransition as exc:
+        # E.g. the review window has closed: the rating is kept and the reason is shown.
+        record_event(case, "review_not_possible", actor, public=True, reason=exc.message)
+        return True
 
 
 @transaction.atomic
@@ -93,18 +107,14 @@ def case_feedback(
         satisfaction=satisfaction,
         comment=comment or None,
     )
-    if resolved == ResolvedAnswer.NO:
+    if resolved == ResolvedAnswer.NO and (is_final(case) or _routed_review(case, comment, actor)):
+        # Finally decided on re-review (art 36), or taken by the channel's own review
+        # procedure (a petition's 复查 or 复核): the rating stays on record either way.
+        pass
+    elif resolved == ResolvedAnswer.NO:
         action = settings.CONCORD.get("FEEDBACK_NO_ACTION", "reopen")
-        case.status = Status.REOPENED
-        case.closed_at = None
-        case.save(update_fields=["status", "closed_at", "updated_at"])
-        record_event(
-            case,
-            "reopened",
-            actor,
-            public=True,
-            reason=_("The resident said it was not resolved."),
-            by_resident=True,
+        reopen_with_clock(
+            case, actor, reason=_("The resident said it was not resolved."), by_resident=True
         )
         if action == "escalate" and case.level != Level.COUNTY:
             case_escalate(

@@ -117,12 +117,23 @@ def case_transfer_accept(*, actor, transfer: TransferRequest) -> Case:
     return case
 
 
+def objection_closed_message(transfer: TransferRequest) -> str:
+    """Say why a transfer can no longer be refused."""
+    return _(
+        "The 5 working days to object to this transfer ended on %(due)s (Letters and Visits "
+        "Regulations art 23); it can no longer be refused."
+    ) % {"due": transfer.objection_due.isoformat()}
+
+
 @transaction.atomic
 def case_transfer_refuse(*, actor, transfer: TransferRequest, reason: str) -> Case:
     """Refuse a transfer with a reason; the case stays with its owner and the bounce counts."""
     transfer, case = _lock_transfer(transfer)
     if not perms.can(actor, Cap.CASE_HANDLE, unit_id=transfer.to_unit_id):
         raise PermissionDenied(_("Only the receiving unit may refuse this transfer."))
+    if transfer.objection_due and timezone.localdate() > transfer.objection_due:
+        # 信访工作条例 art 23: an objection is raised within 5 working days, or not at all.
+        raise InvalidTransition(objection_closed_message(transfer))
     reason = require_text(reason, "reason", max_chars=2000)
     transfer.state = TransferState.REFUSED
     transfer.responded_by = actor

@@ -101,6 +101,32 @@ START_LABELS: dict[StartEvent, tuple[str, str]] = {
 }
 
 
+class Nature(StrEnum):
+    """Who set a clock: the law (statutory) or the platform or the county (policy)."""
+
+    STATUTORY = "statutory"
+    POLICY = "policy"
+
+
+class Holder(StrEnum):
+    """Whose clock it is: the case's (it follows the case) or the current owner's."""
+
+    CASE = "case"
+    OWNER = "owner"
+
+
+# The clocks on the owning unit's own work. A breach of one of these escalates the case; every
+# other clock (a filing limit, a review window, a party's mediation option) only informs.
+OWNER_WORK_KINDS = frozenset(
+    {
+        ClockKind.ACCEPTANCE,
+        ClockKind.DECISION,
+        ClockKind.MEDIATION_PERIOD,
+        ClockKind.GENERAL_HANDLING,
+    }
+)
+
+
 class Restart(StrEnum):
     """When an interrupted limitation period starts again."""
 
@@ -192,15 +218,31 @@ class ClockRule:
     extension_note_en: str = ""
     note_zh: str = ""
     note_en: str = ""
+    # The clock-kind table (issue: "say what each clock is"). Left as None, they follow from the
+    # source: a fixed number in national law is statutory and belongs to the case; anything a
+    # deployment may configure (local rules, practice, platform choices) is policy and belongs
+    # to the current owner. ``escalates`` defaults to whether the clock is on the owner's work.
+    nature: Nature | None = None
+    holder: Holder | None = None
+    escalates: bool | None = None
 
     def __post_init__(self) -> None:
         # Grade C values and local rules must never be enforced as if they were national law.
-        if (self.grade is Grade.C or self.citation.jurisdiction != "national") and not (
-            self.configurable
-        ):
+        national_law = self.grade is not Grade.C and self.citation.jurisdiction == "national"
+        if not national_law and not self.configurable:
             raise ValueError(f"{self.kind}: grade C or local rules must be configurable")
         if self.interrupted_by_mediation == (self.restart is Restart.NONE):
             raise ValueError(f"{self.kind}: an interrupted clock needs a restart rule")
+        nature = self.nature or (
+            Nature.STATUTORY if national_law and not self.configurable else Nature.POLICY
+        )
+        if nature is Nature.STATUTORY and (not national_law or self.configurable):
+            raise ValueError(f"{self.kind}: only a fixed number in national law is statutory")
+        holder = self.holder or (Holder.CASE if nature is Nature.STATUTORY else Holder.OWNER)
+        escalates = self.kind in OWNER_WORK_KINDS if self.escalates is None else self.escalates
+        object.__setattr__(self, "nature", nature)
+        object.__setattr__(self, "holder", holder)
+        object.__setattr__(self, "escalates", escalates)
 
     @property
     def grade(self) -> Grade:
@@ -312,3 +354,15 @@ class RouteNotice:
     text_zh: str
     text_en: str
     citation: Citation | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class ClockKindRow:
+    """One row of the clock-kind table: what a channel's clock is and what its breach does."""
+
+    channel_code: str
+    kind: ClockKind
+    nature: Nature
+    holder: Holder
+    escalates: bool
+    citation: Citation

@@ -11,6 +11,7 @@ from .base import (
     Channel,
     Citation,
     ClockKind,
+    ClockKindRow,
     ClockRule,
     Document,
     Grade,
@@ -996,6 +997,15 @@ _BY_CODE: dict[str, Channel] = {channel.code: channel for channel in CHANNELS}
 
 
 # Functions -----------------------------------------------------------------------------------
+
+
+def clock_kind_table() -> list[ClockKindRow]:
+    """Return, for every clock of every channel, its nature, holder and whether it escalates."""
+    return [
+        ClockKindRow(ch.code, c.kind, c.nature, c.holder, bool(c.escalates), c.citation)
+        for ch in CHANNELS
+        for c in ch.clocks
+    ]
 
 
 def get_channel(code: str) -> Channel:

@@ -160,10 +160,12 @@ def test_every_adjusted_working_day_in_the_data_is_a_weekend() -> None:
             assert D(row["date"]).weekday() >= 5, row
 
 
-def test_unpublished_years_fall_back_to_monday_to_friday(cal: Calendar) -> None:
-    # 1 Jan 2027 is a Friday: no schedule yet, so it counts as an ordinary weekday.
-    assert cal.is_working_day(D("2027-01-01"))
+def test_unpublished_years_use_the_statutory_holidays(cal: Calendar) -> None:
+    # 1 Jan 2027 is a Friday: no schedule yet, but 元旦 is a holiday by law (放假办法 art 2).
+    assert not cal.is_working_day(D("2027-01-01"))
     assert not cal.is_working_day(D("2027-01-02"))
+    assert cal.is_working_day(D("2027-01-04"))
+    assert not cal.covers(D("2027-01-01"))
 
 
 # Construction ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.core.calendars import platform_calendar
 from concord.web import selectors
 from concord.web.forms import DashboardForm
 
@@ -70,5 +71,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "alerts": selectors.alerts(user),
             "may_manage_alerts": perms.can(user, Cap.ALERT_MANAGE),
             "chart": chart,
+            "schedule_missing": next_year_schedule_missing(),
         },
     )
+
+
+def next_year_schedule_missing() -> int | None:
+    """Return next year when, from 1 November, its official holiday schedule is not loaded."""
+    today = timezone.localdate()
+    if today.month < 11 or (today.year + 1) in platform_calendar().years:
+        return None
+    return today.year + 1

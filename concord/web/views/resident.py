@@ -221,15 +221,18 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "web/track_lookup.html", {"form": form})
 
 
-def _next_deadline(case) -> dict | None:
-    clocks = [
-        c
-        for c in case.clocks.all()
-        if c.resident_visible and c.state in (ClockState.RUNNING, ClockState.PAUSED)
-    ]
-    if not clocks:
-        return None
-    clock = min(clocks, key=lambda c: c.due_on)
+def _live_visible_clocks(case) -> list:
+    return sorted(
+        (
+            c
+            for c in case.clocks.all()
+            if c.resident_visible and c.state in (ClockState.RUNNING, ClockState.PAUSED)
+        ),
+        key=lambda c: c.due_on,
+    )
+
+
+def _deadline(case, clock) -> dict:
     yours = wording.clock_binds_resident(clock)
     return {
         "label": wording.clock_label(clock),
@@ -238,6 +241,7 @@ def _next_deadline(case) -> dict | None:
         "yours": yours,
         "basis": clock.basis,
         "paused": clock.state == ClockState.PAUSED,
+        "provisional": wording.provisional_note(clock),
     }
 
 
@@ -273,11 +277,8 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
             elif action == "review":
                 review_form = ReviewRequestForm(request.POST)
                 if review_form.is_valid():
-                    case_actions.case_reopen(
-                        actor=None,
-                        case=case,
-                        reason=review_form.cleaned_data["reason"],
-                        by_resident=True,
+                    case_actions.case_request_review(
+                        case=case, reason=review_form.cleaned_data["reason"]
                     )
                     messages.success(request, _("Your request for review was sent."))
                     return redirect(request.path)
@@ -296,6 +297,7 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
     rated = case.feedback.filter(created_at__gte=case.resolved_at or case.created_at).exists()
     level = assist.crisis_level(case.title, case.description)
     crisis = level is not None
+    deadlines = [_deadline(case, clock) for clock in _live_visible_clocks(case)]
     return render(
         request,
         "web/track.html",
@@ -303,7 +305,8 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
             "case": case,
             "status_plain": wording.STATUS_PLAIN.get(case.status, ""),
             "events": events,
-            "deadline": _next_deadline(case),
+            "deadline": deadlines[0] if deadlines else None,
+            "other_deadlines": deadlines[1:],
             "may_add_info": case.status in OPEN_STATUSES or case.status == Status.RESOLVED,
             "may_rate": case.status in (Status.RESOLVED, Status.CLOSED) and not rated,
             "may_ask_review": case.status in (Status.RESOLVED, Status.CLOSED),

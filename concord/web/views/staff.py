@@ -578,11 +578,19 @@ def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -
         e.typed = wording.event_text_is_typed(e)
     for c in data["clocks"]:
         c.label = wording.clock_label(c)
+        c.provisional_text = wording.provisional_note(c)
+    pending = data.get("pending_transfer")
+    closed = (
+        pending is not None
+        and pending.objection_due is not None
+        and timezone.localdate() > pending.objection_due
+    )
     offered, refused = _offered_actions(request.user, case, data, bound)
     return {
         "case": case,
         **data,
         "action_names": {a["name"] for a in offered},
+        "objection_closed": case_actions.objection_closed_message(pending) if closed else "",
         "actions": offered,
         "refused_actions": refused,
         "open": case.status in OPEN_STATUSES,
