@@ -14,6 +14,7 @@ from concord.cases.models import Clock, Event
 from concord.channels import actions as ch
 from concord.channels import rules
 from concord.channels.deadlines import deadlines_tick
+from concord.core.calendar import Unit
 from concord.notifications.models import Notification
 from concord.testing import submit_dispute
 
@@ -51,7 +52,7 @@ def test_a_local_or_practice_rule_cannot_be_declared_statutory():
         rules.ClockRule(
             rules.ClockKind.MEDIATION_PERIOD,
             30,
-            rules.Unit.CALENDAR_DAYS,
+            Unit.CALENDAR_DAYS,
             rules.StartEvent.ACCEPTANCE,
             "x",
             "x",
