@@ -130,7 +130,9 @@ def test_the_admin_page_loads_a_csv_schedule(world, client):
     assert HolidaySchedule.objects.filter(year=2027).exists()
     bad = SimpleUploadedFile("2027.csv", b"date,type,name\n2027-10-06,working_day,x\n")
     page = client.post(
-        "/admin/core/holidayschedule/load/", {"file": bad, "year": "2027", "source": "通知"}
+        "/admin/core/holidayschedule/load/",
+        {"file": bad, "year": "2027", "source": "通知"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert page.status_code == 200 and "weekend" in page.content.decode()
 

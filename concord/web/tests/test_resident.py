@@ -34,8 +34,8 @@ def file_case(client, **overrides):
 
 def receipt_of(client):
     page = client.get("/receipt/").content.decode()
-    code = re.search(r'id="receipt-code">([^<]+)<', page).group(1)
-    token = re.search(r'id="tracking-key">([^<]+)<', page).group(1)
+    code = re.search(r'id="receipt-code"[^>]*>([^<]+)<', page).group(1)
+    token = re.search(r'id="tracking-key"[^>]*>([^<]+)<', page).group(1)
     return code, token
 
 
