@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from concord.accounts.models import User
 from concord.cases import actions as ca
@@ -24,6 +25,13 @@ from concord.core.models import CalendarDay, HolidaySchedule
 from concord.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Read the validation messages in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 SCHEDULE_2027 = {
     "year": 2027,
