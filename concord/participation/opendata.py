@@ -43,6 +43,9 @@ SENSITIVE_Q = (
 UNCATEGORISED = "none"
 MEASURES = ("received", "resolved")
 CACHE_SECONDS = 600
+# The shape of a stored snapshot's payload. Raise it when what is published changes, and read
+# earlier snapshots by the version they carry (payloads without one are version 1).
+SCHEMA_VERSION = 1
 
 
 def canonical(value) -> str:
@@ -325,7 +328,13 @@ def publication(month: date | None = None) -> dict:
             .values_list("payload__publication", flat=True)
             .first()
         )
-        data = stored or build_publication(month)
+        if stored is None:
+            # The first publication of a complete month stores it, worker or not: a month
+            # recounted at every cache expiry would let a reader subtract two versions of it.
+            from .actions.opendata import opendata_snapshot
+
+            stored = opendata_snapshot(month=month).payload["publication"]
+        data = stored
         cache.set(key, data, CACHE_SECONDS)
     return data
 

@@ -53,6 +53,7 @@ def opendata_snapshot(*, month: date) -> OpenDataSnapshot:
     if existing:
         return existing
     payload = {
+        "schema_version": opendata.SCHEMA_VERSION,
         "publication": opendata.build_publication(first),
         "dictionary": opendata.dictionary(),
     }

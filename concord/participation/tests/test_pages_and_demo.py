@@ -129,3 +129,33 @@ def test_the_dashboard_opens_on_the_newest_stored_month_until_the_job_stores_the
     # A job that has stopped for longer is no reason to hide months: the last one is counted.
     at("2026-07-01 09:00")
     assert opendata.latest_published_month() == date(2026, 6, 1)
+
+
+def test_a_month_is_frozen_at_its_first_publication_even_without_the_worker(world, at):
+    from django.core.cache import cache
+
+    from concord.participation import opendata
+
+    def file_cases(n):
+        for _ in range(n):
+            ca.case_submit(
+                kind="dispute",
+                title="邻里纠纷",
+                description="d",
+                place=world.V11,
+                category=Category.objects.get(code="DP.02"),
+            )
+
+    at("2026-03-10 09:00")
+    file_cases(6)
+    at("2026-04-02 09:00")
+    assert not OpenDataSnapshot.objects.exists()  # no worker ran
+    first = opendata.publication(date(2026, 3, 1))
+    snap = OpenDataSnapshot.objects.get()
+    assert snap.payload["schema_version"] == opendata.SCHEMA_VERSION
+    at("2026-03-20 09:00")
+    file_cases(4)
+    at("2026-04-02 10:00")
+    cache.clear()  # the cache expired: the month is not recounted
+    assert opendata.publication(date(2026, 3, 1)) == first
+    assert first["tables"]["summary"][0]["received"] == 6

@@ -123,9 +123,7 @@ def test_a_resident_verifies_by_census_on_the_page(world, client, at):
     assert ResidentVerification.objects.get().method == "census"
 
 
-def test_results_page_hides_the_tally_until_the_poll_closes(
-    world, residents, client, at, settings
-):
+def test_results_page_hides_the_tally_until_the_poll_closes(world, residents, client, at, settings):
     settings.CONCORD = {**settings.CONCORD, "PUBLIC_MIN_CELL": 0}  # the tally itself, unhidden
     at("2026-05-02 09:00")
     poll = make_poll(world)
