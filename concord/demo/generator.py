@@ -67,7 +67,7 @@ DEPARTMENTS = {
     "natural_resources": ("县自然资源局", "County Natural Resources Bureau", ["CM03", "DP.08"]),
     "environment": (
         "云溪县生态环境分局",
-        "Cloud Brook Ecology and Environment Branch",
+        "Yunxi Ecology and Environment Branch",
         ["CM04", "DP.11"],
     ),
     "market": (
@@ -364,7 +364,7 @@ def _write_units(county: geography.CountyPlan, places: dict[str, Place]) -> dict
             kind=UnitKind.SOCIAL_ORGANISATION,
             place=c,
             name_zh="云溪县老娘舅调解服务社",
-            name_en="Cloud Brook Elders' Mediation Service",
+            name_en="Yunxi Elders' Mediation Service",
             channels=["peoples_mediation"],
         ),
         Unit(
@@ -372,7 +372,7 @@ def _write_units(county: geography.CountyPlan, places: dict[str, Place]) -> dict
             kind=UnitKind.VOLUNTEER_TEAM,
             place=c,
             name_zh="云溪县志愿者服务队",
-            name_en="Cloud Brook Volunteer Team",
+            name_en="Yunxi Volunteer Team",
         ),
     ]
     for key, (zh, en, codes) in DEPARTMENTS.items():

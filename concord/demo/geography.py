@@ -77,90 +77,100 @@ class CountyPlan:
         return [self.county, *self.towns, *self.villages, *self.grids]
 
 
-# Name parts with their English meaning, so English names are translations, not pinyin.
+# Name parts with their pinyin: the English name of a place spells its proper part in pinyin
+# (李口社区 is "Likou Community"), as Chinese places are named in English.
 _PREFIXES = [
-    ("清", "Clear"),
-    ("青", "Green"),
-    ("白", "White"),
-    ("红", "Red"),
-    ("黄", "Yellow"),
-    ("金", "Golden"),
-    ("石", "Stone"),
-    ("松", "Pine"),
-    ("柳", "Willow"),
-    ("桃", "Peach"),
-    ("李", "Plum"),
-    ("杏", "Apricot"),
-    ("梅", "Blossom"),
-    ("竹", "Bamboo"),
-    ("枫", "Maple"),
-    ("云", "Cloud"),
-    ("龙", "Dragon"),
-    ("凤", "Phoenix"),
-    ("新", "New"),
-    ("长", "Long"),
-    ("大", "Great"),
-    ("小", "Little"),
-    ("高", "High"),
-    ("平", "Level"),
-    ("安", "Peace"),
-    ("福", "Fortune"),
-    ("永", "Everlasting"),
-    ("东", "East"),
-    ("西", "West"),
-    ("南", "South"),
-    ("北", "North"),
-    ("上", "Upper"),
-    ("下", "Lower"),
-    ("前", "Front"),
-    ("后", "Back"),
-    ("三", "Three"),
-    ("双", "Twin"),
-    ("古", "Old"),
-    ("兴", "Thriving"),
-    ("和", "Harmony"),
-    ("丰", "Plenty"),
-    ("泉", "Spring"),
-    ("荷", "Lotus"),
-    ("茶", "Tea"),
-    ("杨", "Poplar"),
-    ("樟", "Camphor"),
-    ("花", "Flower"),
-    ("月", "Moon"),
-    ("鹤", "Crane"),
-    ("燕", "Swallow"),
+    ("清", "qing"),
+    ("青", "qing"),
+    ("白", "bai"),
+    ("红", "hong"),
+    ("黄", "huang"),
+    ("金", "jin"),
+    ("石", "shi"),
+    ("松", "song"),
+    ("柳", "liu"),
+    ("桃", "tao"),
+    ("李", "li"),
+    ("杏", "xing"),
+    ("梅", "mei"),
+    ("竹", "zhu"),
+    ("枫", "feng"),
+    ("云", "yun"),
+    ("龙", "long"),
+    ("凤", "feng"),
+    ("新", "xin"),
+    ("长", "chang"),
+    ("大", "da"),
+    ("小", "xiao"),
+    ("高", "gao"),
+    ("平", "ping"),
+    ("安", "an"),
+    ("福", "fu"),
+    ("永", "yong"),
+    ("东", "dong"),
+    ("西", "xi"),
+    ("南", "nan"),
+    ("北", "bei"),
+    ("上", "shang"),
+    ("下", "xia"),
+    ("前", "qian"),
+    ("后", "hou"),
+    ("三", "san"),
+    ("双", "shuang"),
+    ("古", "gu"),
+    ("兴", "xing"),
+    ("和", "he"),
+    ("丰", "feng"),
+    ("泉", "quan"),
+    ("荷", "he"),
+    ("茶", "cha"),
+    ("杨", "yang"),
+    ("樟", "zhang"),
+    ("花", "hua"),
+    ("月", "yue"),
+    ("鹤", "he"),
+    ("燕", "yan"),
 ]
 _FEATURES = [
-    ("河", "River"),
-    ("湖", "Lake"),
-    ("山", "Hill"),
-    ("岭", "Ridge"),
-    ("坪", "Flat"),
-    ("塘", "Pond"),
-    ("桥", "Bridge"),
-    ("溪", "Brook"),
-    ("湾", "Bay"),
-    ("岗", "Knoll"),
-    ("口", "Mouth"),
-    ("田", "Field"),
-    ("源", "Source"),
-    ("林", "Wood"),
-    ("洲", "Isle"),
-    ("坑", "Hollow"),
-    ("垅", "Terrace"),
-    ("埠", "Wharf"),
-    ("冲", "Gully"),
-    ("岩", "Rock"),
-    ("渡", "Ferry"),
-    ("圩", "Dyke"),
-    ("港", "Harbour"),
-    ("坳", "Col"),
-    ("铺", "Inn"),
+    ("河", "he"),
+    ("湖", "hu"),
+    ("山", "shan"),
+    ("岭", "ling"),
+    ("坪", "ping"),
+    ("塘", "tang"),
+    ("桥", "qiao"),
+    ("溪", "xi"),
+    ("湾", "wan"),
+    ("岗", "gang"),
+    ("口", "kou"),
+    ("田", "tian"),
+    ("源", "yuan"),
+    ("林", "lin"),
+    ("洲", "zhou"),
+    ("坑", "keng"),
+    ("垅", "long"),
+    ("埠", "bu"),
+    ("冲", "chong"),
+    ("岩", "yan"),
+    ("渡", "du"),
+    ("圩", "wei"),
+    ("港", "gang"),
+    ("坳", "ao"),
+    ("铺", "pu"),
 ]
+
+
+def pinyin_name(*syllables: str) -> str:
+    """Join syllables into one capitalised pinyin word, with the apostrophe that separates a
+    syllable starting with a, o or e ("Shi'ao")."""
+    word = syllables[0]
+    for syllable in syllables[1:]:
+        word += ("'" if syllable[0] in "aoe" else "") + syllable
+    return word.capitalize()
 
 
 class _Namer:
-    """Draw unique two-character place names with their English translations."""
+    """Draw unique two-character place names with their pinyin English names."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -171,7 +181,7 @@ class _Namer:
             (pz, pe), (fz, fe) = self.rng.choice(_PREFIXES), self.rng.choice(_FEATURES)
             if pz + fz not in self.used:
                 self.used.add(pz + fz)
-                return pz + fz, f"{pe} {fe}"
+                return pz + fz, pinyin_name(pe, fe)
         # More than the 1,250 combinations: fall back to numbered names.
         n = len(self.used) + 1
         self.used.add(f"#{n}")
@@ -222,7 +232,7 @@ def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
         code=COUNTY_CODE,
         level="county",
         name_zh="云溪县",
-        name_en="Cloud Brook County",
+        name_en="Yunxi County",
         box=COUNTY_BOX,
     )
     towns: list[PlacePlan] = []

@@ -357,3 +357,16 @@ def test_a_live_submission_after_the_demo_gets_a_fresh_id_and_an_owner(tiny):
     assert submission.case.id == highest + 1
     assert submission.case.owner_unit.kind == UnitKind.MEDIATION_COMMITTEE
     assert submission.case.owner_unit.place == grid.parent
+
+
+def test_demo_places_are_named_in_pinyin_in_english():
+    from concord.demo.geography import pinyin_name, plan_county
+
+    assert pinyin_name("li", "kou") == "Likou"
+    assert pinyin_name("shi", "ao") == "Shi'ao"
+    plan = plan_county("small", 7)
+    assert plan.county.name_en == "Yunxi County"
+    for village in plan.villages:
+        proper = village.name_en.rsplit(" ", 1)[0]
+        assert proper.isascii() and " " not in proper, village.name_en
+        assert village.name_en.endswith((" Village", " Community"))
