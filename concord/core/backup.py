@@ -32,7 +32,10 @@ def _pg_env(db: dict) -> tuple[list[str], dict]:
 def backup(path: str | Path, alias: str = "default") -> Path:
     """Write a consistent copy of the live database to `path`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Owner-only from the first byte: the copy holds every resident's case.
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     conn = connections[alias]
     db = conn.settings_dict
     if conn.vendor == "sqlite":
@@ -53,6 +56,7 @@ def backup(path: str | Path, alias: str = "default") -> Path:
             raise BackupError(run.stderr.strip())
     else:
         raise BackupError(f"backups are not supported on {conn.vendor}")
+    path.chmod(0o600)
     return path
 
 

@@ -12,6 +12,7 @@ operator's gateway) or the dotted path of a class with the same ``send`` method.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -62,9 +63,13 @@ class FileSmsGateway:
             ensure_ascii=False,
         )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock, self.path.open("a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with self._lock:
+                # Owner-only: the outbox holds residents' phone numbers and codes.
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                os.fchmod(fd, 0o600)
+                with os.fdopen(fd, "a", encoding="utf-8") as fh:
+                    fh.write(line + "\n")
         except OSError as exc:
             raise GatewayError(f"cannot write the SMS outbox: {exc}") from exc
         return f"file:{reference}"

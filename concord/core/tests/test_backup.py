@@ -17,6 +17,7 @@ def test_backup_then_restore_brings_back_the_same_cases(world, tmp_path, capsys)
     path = tmp_path / "concord.backup"
     call_command("backup", str(path))
     assert path.stat().st_size > 0
+    assert path.stat().st_mode & 0o777 == 0o600  # owner-only
     ca.case_submit(kind="dispute", title="after the backup", description="d", place=world.V11)
     call_command("restore", str(path))
     assert sorted(Case.objects.values_list("receipt_code", flat=True)) == sorted(

@@ -153,3 +153,4 @@ def test_file_gateway_writes_one_line_per_message(tmp_path):
     gw.send(to="13900000002", text="hi", reference="b")
     rows = [json.loads(x) for x in (tmp_path / "sms.jsonl").read_text("utf-8").splitlines()]
     assert [r["text"] for r in rows] == ["你好", "hi"]
+    assert (tmp_path / "sms.jsonl").stat().st_mode & 0o777 == 0o600  # phone numbers: owner-only
