@@ -22,6 +22,7 @@ urlpatterns = [
     path("participation/", include("concord.participation.urls")),
     path("assessments/", include("concord.assessments.urls")),
     path("safety/", include("concord.safety.urls")),
+    path("staff/alerts/", include("concord.warning.urls")),
     path("", include("concord.web.urls")),
 ]
 

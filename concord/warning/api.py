@@ -39,10 +39,14 @@ class AlertOut(Schema):
 
 def explain(a) -> str:
     """Say in one sentence what was observed, what was expected, the threshold and the method."""
+    from .methods import method_label
+    from .run import _category_name
+
     parts = [
-        _("%(method)s at %(place)s, %(start)s to %(end)s: observed %(obs)g")
+        _("%(method)s at %(place)s, %(start)s to %(end)s, %(category)s: observed %(obs)g")
         % {
-            "method": a.method,
+            "method": method_label(a.method),
+            "category": _category_name(a.category_root),
             "place": a.place.localized_name(),
             "start": a.period_start,
             "end": a.period_end,
@@ -117,6 +121,60 @@ class StepIn(Schema):
     reason: str = ""
 
 
+class AssignIn(Schema):
+    unit: str
+    note: str = ""
+
+
+@router.post(
+    "/alerts/{int:alert_id}/assign",
+    response={200: AlertOut, 400: dict, 403: dict, 404: dict, 409: dict},
+    summary="Give an alert to a unit; its members are told",
+)
+def assign_alert(request, alert_id: int, payload: AssignIn):
+    from concord.accounts.models import Unit
+
+    alert = selectors.get_alert_for_user(request.auth, alert_id)
+    unit = Unit.objects.filter(code=payload.unit).first()
+    actions.alert_assign(actor=request.auth, alert=alert, unit=unit, note=payload.note)
+    return alert_out(selectors.alerts_visible_to(request.auth).get(pk=alert.pk))
+
+
+class IncidentIn(Schema):
+    incident_id: int | None = None
+    title: str = ""
+    incident_type: str = ""
+    level: str = ""
+    description: str = ""
+
+
+@router.post(
+    "/alerts/{int:alert_id}/incident",
+    response={200: AlertOut, 400: dict, 403: dict, 404: dict, 409: dict},
+    summary="Link an alert to an incident (incident_id) or open one (title, type, level)",
+)
+def alert_incident(request, alert_id: int, payload: IncidentIn):
+    from concord.safety.models import Incident
+
+    alert = selectors.get_alert_for_user(request.auth, alert_id)
+    if payload.incident_id is not None:
+        actions.alert_link_incident(
+            actor=request.auth,
+            alert=alert,
+            incident=Incident.objects.filter(pk=payload.incident_id).first(),
+        )
+    else:
+        actions.alert_open_incident(
+            actor=request.auth,
+            alert=alert,
+            title=payload.title,
+            incident_type=payload.incident_type,
+            level=payload.level,
+            description=payload.description,
+        )
+    return alert_out(selectors.alerts_visible_to(request.auth).get(pk=alert.pk))
+
+
 @router.post(
     "/alerts/{int:alert_id}/{step}",
     response={200: AlertOut, 400: dict, 403: dict, 404: dict, 409: dict},
@@ -138,7 +196,100 @@ def step_alert(request, alert_id: int, step: str, payload: StepIn):
 def attention(request):
     if not perms.place_paths_with(request.auth, Cap.CASE_VIEW):
         raise PermissionDenied()
-    from .attention import needs_attention, train_and_evaluate
+    from .attention import needs_attention, trained_model
 
-    model, _report, rates = train_and_evaluate()
+    model, rates = trained_model()
     return needs_attention(request.auth, model=model, rates=rates)
+
+
+class RuleIn(Schema):
+    name: str
+    place: str
+    method: str
+    params: dict = {}
+    category_roots: list[str] = []
+    place_levels: list[str] = []
+    is_active: bool = True
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    place: str
+    method: str
+    method_name: str
+    params: dict
+    category_roots: list[str]
+    place_levels: list[str]
+    is_active: bool
+    version: int
+
+
+def rule_out(r) -> dict:
+    from .methods import method_label
+
+    return {
+        "id": r.pk,
+        "name": r.name,
+        "place": r.place.code,
+        "method": r.method,
+        "method_name": method_label(r.method),
+        "params": r.params,
+        "category_roots": r.category_roots,
+        "place_levels": r.place_levels,
+        "is_active": r.is_active,
+        "version": r.version,
+    }
+
+
+@router.get("/methods", response=list[dict], summary="Detectors a rule may use")
+def methods(request):
+    from .methods import method_choices, param_fields
+
+    return [
+        {"method": name, "name": label, "params": param_fields(name)}
+        for name, label in method_choices()
+    ]
+
+
+@router.get("/rules", response=list[RuleOut])
+def list_rules(request):
+    return [rule_out(r) for r in selectors.rules_visible_to(request.auth)]
+
+
+def _place(code: str):
+    from concord.places.models import Place
+
+    return Place.objects.filter(code=code).first()
+
+
+@router.post("/rules", response={200: RuleOut, 400: dict, 403: dict})
+def create_rule(request, payload: RuleIn):
+    rule = actions.alert_rule_save(
+        actor=request.auth,
+        name=payload.name,
+        place=_place(payload.place),
+        method=payload.method,
+        params=payload.params,
+        category_roots=payload.category_roots,
+        place_levels=payload.place_levels,
+        is_active=payload.is_active,
+    )
+    return rule_out(rule)
+
+
+@router.post("/rules/{int:rule_id}", response={200: RuleOut, 400: dict, 403: dict, 404: dict})
+def update_rule(request, rule_id: int, payload: RuleIn):
+    rule = selectors.get_rule_for_user(request.auth, rule_id)
+    rule = actions.alert_rule_save(
+        actor=request.auth,
+        rule=rule,
+        name=payload.name,
+        place=rule.place,
+        method=payload.method,
+        params=payload.params,
+        category_roots=payload.category_roots,
+        place_levels=payload.place_levels,
+        is_active=payload.is_active,
+    )
+    return rule_out(rule)

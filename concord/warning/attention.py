@@ -9,6 +9,7 @@ from datetime import timedelta
 import numpy as np
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from concord.cases.models import Case, Clock, Event, Status
 from concord.cases.selectors import cases_visible_to
@@ -18,12 +19,12 @@ from .algorithms import attention as alg
 
 THREAT_KINDS = {"violence_threat", "danger_to_life", "group_action"}
 REASON_TEXT = {
-    "repeat_contacts": "repeat contacts from the resident",
-    "parties": "many parties",
-    "prior_escalations": "similar cases nearby escalated before",
-    "clock_used": "deadline mostly used",
-    "threat_words": "threat or group-action words",
-    "category_base_rate": "category often escalates",
+    "repeat_contacts": _("repeat contacts from the resident"),
+    "parties": _("many parties"),
+    "prior_escalations": _("similar cases nearby escalated before"),
+    "clock_used": _("deadline mostly used"),
+    "threat_words": _("threat or group-action words"),
+    "category_base_rate": _("category often escalates"),
 }
 
 
@@ -180,8 +181,24 @@ def needs_attention(user, *, model: alg.AttentionModel, rates: dict, limit: int 
             "case_id": cases[i].pk,
             "receipt_code": cases[i].receipt_code,
             "title": cases[i].title,
+            "place": cases[i].place.localized_name(),
             "probability": round(float(p[i]), 3),
-            "reasons": [{"feature": f, "text": REASON_TEXT[f], "weight": w} for f, w in reasons[i]],
+            "reasons": [
+                {"feature": f, "text": str(REASON_TEXT[f]), "weight": w} for f, w in reasons[i]
+            ],
         }
         for i in order
     ]
+
+
+def trained_model(*, max_age: int = 3600) -> tuple[alg.AttentionModel, dict]:
+    """The attention model and category rates, trained at most once an hour (cached)."""
+    from django.core.cache import cache
+
+    key = "warning:attention-model:v1"
+    found = cache.get(key)
+    if found is None:
+        model, _report, rates = train_and_evaluate()
+        found = (model, rates)
+        cache.set(key, found, max_age)
+    return found

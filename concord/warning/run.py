@@ -21,8 +21,9 @@ from concord.cases.selectors import local_midnight
 from concord.places.models import Level, Place
 
 from .aggregate import week_start, weekly_counts
-from .algorithms.detectors import detect, earliest_start, make_params
+from .algorithms.detectors import make_params
 from .algorithms.stscan import scan
+from .methods import method_label
 from .models import Alert, SurveillanceRun
 
 DEFAULTS = {
@@ -60,63 +61,52 @@ def _governance_unit(place: Place, cache: dict) -> Unit | None:
 
 
 def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
-    """Run every configured detector and the space-time scan; return the run record."""
+    """Run every active alert rule and the space-time scan; return the run record.
+
+    Where no rule has been saved yet, the methods the setting names run on every series (each
+    as an unsaved rule over everything).
+    """
+    from .rules import effective_rules, evaluate_rule, history_weeks
+
     started = time.monotonic()
     today = today or timezone.localdate()
     run = SurveillanceRun.objects.create()
     end = week_start(today) - timedelta(days=1)  # the last complete week (Sunday)
-    configured = configured_methods()
+    rules = effective_rules()
     lookback = policy("LOOKBACK_WEEKS")
-    # Enough history for every method's first evaluated week (Farrington: b years and w weeks,
-    # found by date), plus the evaluated weeks.
-    weeks = max([policy("WEEKS")] + [p.min_history + 1 + lookback + 1 for _m, p in configured])
-    series = weekly_counts(end=end, weeks=weeks, min_total=policy("MIN_ALERT_COUNT"))
+    series = weekly_counts(
+        end=end,
+        weeks=history_weeks(rules, lookback=lookback),
+        min_total=policy("MIN_ALERT_COUNT"),
+    )
     created = 0
     places = {p.id: p for p in Place.objects.filter(id__in={k[0] for k in series.keys})}
     unit_cache: dict = {}
-    n_weeks = len(series.weeks)
-    for method, params in configured:
-        # Date-based, as R's sts(..., epochAsDate = TRUE): the weeks are calendar weeks.
-        first = earliest_start(method, n_weeks, params, series.weeks)
-        start = max(first, n_weeks - lookback)
-        if start >= n_weeks or not series.keys:
-            continue
-        population = None
-        if getattr(params, "population_offset", False):
-            population = populations_for(series, places)
-        result = detect(
-            method,
-            series.counts,
-            start=start,
-            params=params,
-            dates=series.weeks,
-            population=population,
-        )
-        rows, cols = np.nonzero(result.alarm)
-        for r, c in zip(rows, cols, strict=True):
-            observed = float(series.counts[r, start + c])
-            if observed < policy("MIN_ALERT_COUNT"):
+    for rule in rules:
+        for hit in evaluate_rule(rule, series, places, lookback=lookback):
+            if hit.observed < policy("MIN_ALERT_COUNT"):
                 continue
-            place_id, root = series.keys[r]
-            week = series.weeks[start + c]
             created += raise_alert(
-                method=method,
-                place=places[place_id],
-                root=root,
-                start=week,
-                end=week + timedelta(days=6),
-                observed=observed,
-                expected=_num(result.expected[r, c]),
-                threshold=_num(result.threshold[r, c]),
-                score=_num(result.score[r, c]),
+                method=rule.method,
+                place=places[hit.place_id],
+                root=hit.root,
+                start=hit.week,
+                end=hit.week + timedelta(days=6),
+                observed=hit.observed,
+                expected=hit.expected,
+                threshold=hit.threshold,
+                score=hit.score,
                 unit_cache=unit_cache,
-                details={"weeks_of_history": int(start + c), "params": str(result.params)},
+                details={"weeks_of_history": hit.index, "params": rule.params},
+                series=hit.chart(),
+                rule=rule,
             )
     created += _scan(today, unit_cache)
     run.finished_at = timezone.now()
     run.series = len(series.keys)
     run.alerts_created = created
     run.seconds = round(time.monotonic() - started, 3)
+    run.notes = ", ".join(f"{r.method}#{r.pk or '-'}v{r.version}" for r in rules)
     run.save()
     return run
 
@@ -170,6 +160,8 @@ def raise_alert(
     places=None,
     p_value=None,
     signature=None,
+    series=None,
+    rule=None,
 ) -> int:
     signature = signature or f"{method}:{place.code}:{root}:{end.isoformat()}"
     if Alert.objects.filter(signature=signature).exists():
@@ -202,6 +194,9 @@ def raise_alert(
                 unit=unit,
                 details=details,
                 p_value=p_value,
+                series=series or {},
+                rule_id=rule.pk if rule is not None and rule.pk else None,
+                rule_version=rule.version if rule is not None and rule.pk else None,
             ),
         )
         if not made:
@@ -235,12 +230,12 @@ def raise_alert(
         % {"place": place.localized_name(), "category": _category_name(root)},
         body=_("%(method)s: observed %(observed)s, expected %(expected)s, threshold %(threshold)s")
         % {
-            "method": method,
+            "method": method_label(method),
             "observed": f"{observed:g}",
-            "expected": expected,
-            "threshold": threshold,
+            "expected": "—" if expected is None else f"{expected:.1f}",
+            "threshold": "—" if threshold is None else f"{threshold:.1f}",
         },
-        link=f"/staff/alerts/{alert.pk}",
+        link=f"/staff/alerts/{alert.pk}/",
         dedupe_key=f"alert:{alert.pk}",
     )
     return 1
@@ -299,6 +294,8 @@ def _scan(today: date, unit_cache: dict) -> int:
             common = _common_place(members)
             start = first + timedelta(days=cl.start)
             end = first + timedelta(days=cl.end)
+            inside = np.isin(arr[:, 0], list(cl.locations))
+            daily = np.bincount(arr[inside, 1], weights=arr[inside, 2], minlength=days)
             key = hashlib.sha256(",".join(sorted(g.code for g in members)).encode()).hexdigest()[
                 :12
             ]
@@ -320,6 +317,12 @@ def _scan(today: date, unit_cache: dict) -> int:
                     "radius_km": round(cl.radius, 3),
                     "grids": [g.code for g in members],
                     "recurrence_interval_days": _num(cl.recurrence_interval or float("nan")),
+                },
+                series={
+                    "method": "stscan",
+                    "days": [(first + timedelta(days=i)).isoformat() for i in range(days)],
+                    "observed": [float(x) for x in daily[:days]],
+                    "cluster": [start.isoformat(), end.isoformat()],
                 },
             )
     return created

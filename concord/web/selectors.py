@@ -315,7 +315,18 @@ def alerts(user, *, limit: int = 10) -> list:
         from concord.warning.selectors import alerts_visible_to
     except ImportError:
         return []
-    return list(alerts_visible_to(user).order_by("-period_end", "-pk")[:limit])
+    from concord.cases.models import Category
+
+    rows = list(alerts_visible_to(user).order_by("-period_end", "-pk")[:limit])
+    names = {
+        c.code: c.localized_name()
+        for c in Category.objects.filter(
+            code__in={a.category_root for a in rows if a.category_root}
+        )
+    }
+    for a in rows:  # names in the reader's language, never codes
+        a.group_name = names.get(a.category_root, a.category_root) if a.category_root else None
+    return rows
 
 
 DASHBOARD_CACHE_SECONDS = 300

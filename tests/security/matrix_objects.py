@@ -824,3 +824,16 @@ def places(w) -> dict:
 
 def open_data(w) -> dict:
     return {"published_table": {"table": "summary"}, "unknown_table": {"table": "parties"}}
+
+
+def alert_rules(w) -> dict:
+    """An alert rule over East Town and one over West Town, set by the county supervisor."""
+    from concord.warning.actions import alert_rule_save
+
+    out = {}
+    for variant, place in [("inside", w.T1), ("outside", w.T2)]:
+        rule = alert_rule_save(
+            actor=w.zoe, name="C2", place=place, method="ears-c2", category_roots=["CM04"]
+        )
+        out[variant] = {"rule_id": rule.pk}
+    return out

@@ -489,6 +489,9 @@ OBJECTS: list[Row] = [
     # early warning
     Row("GET", "/api/v1/warning/alerts/{alert_id}", mo.alerts, HANDLE_ALERT),
     Row("POST", "/api/v1/warning/alerts/{alert_id}/{step}", mo.alerts, HANDLE_ALERT, {"reason": ""}),
+    Row("POST", "/api/v1/warning/alerts/{alert_id}/assign", mo.alerts, HANDLE_ALERT, {"unit": "GC-T1"}),
+    Row("POST", "/api/v1/warning/alerts/{alert_id}/incident", mo.alerts, HANDLE_ALERT, {"incident_id": 0}),
+    Row("POST", "/api/v1/warning/rules/{rule_id}", mo.alert_rules, HANDLE_ALERT, {"name": "C1", "place": "T1", "method": "ears-c1"}),
     # wellbeing
     Row("POST", "/api/v1/wellbeing/cases/{case_id}/crisis", mo.cases, SEE_CASE, {"risk": "high", "reason": "r"}),
     Row("GET", "/api/v1/wellbeing/referrals/{referral_id}", mo.referrals, COUNSEL),
@@ -594,6 +597,10 @@ OBJECTS: list[Row] = [
     Row("GET", "safety/warnings/<int:warning_id>/checklist/", mo.warnings, FILE_IN_PLACE, shows=_shows("张奶奶")),
     Row("GET", "safety/warnings/<int:warning_id>/count.json", mo.warnings, COUNT_IN_PLACE, shows=_count_shows),
     Row("POST", "safety/checks/<int:check_id>/", mo.warnings, FILE_IN_PLACE, {"status": "reached"}),
+    Row("GET", "staff/alerts/<int:alert_id>/", mo.alerts, HANDLE_ALERT),
+    Row("POST", "staff/alerts/<int:alert_id>/<slug:step>/", mo.alerts, HANDLE_ALERT),
+    Row("GET", "staff/alerts/rules/<int:rule_id>/", mo.alert_rules, HANDLE_ALERT),
+    Row("POST", "staff/alerts/rules/<int:rule_id>/", mo.alert_rules, HANDLE_ALERT, {"op": "save", "name": "C1", "method": "ears-c1", "is_active": "on"}),
     Row("GET", "safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE),
     Row("POST", "safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE, {"op": "action", "text": "转移群众"}),
     Row("GET", "safety/hazards/<int:case_id>/", mo.hazards, STAFF_OF_PLACE),

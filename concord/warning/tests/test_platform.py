@@ -81,7 +81,7 @@ def test_a_surge_raises_an_explained_alert_with_its_cases_once(world, api):
     assert subjects and all(world.V11.localized_name() in s and name in s for s in subjects)
 
     body = api.as_user(world.ana).get(f"/warning/alerts/{alert.pk}").json()
-    assert "15" in body["explanation"] and "ears-c2" in body["explanation"]
+    assert "15" in body["explanation"] and "EARS C2" in body["explanation"]
     assert body["cases"] == []  # analysts see aggregates, not cases
     body = api.as_user(world.sam).get(f"/warning/alerts/{alert.pk}").json()
     assert len(body["cases"]) == 15

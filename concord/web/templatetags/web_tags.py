@@ -31,6 +31,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((reverse("web:map"), _("Map")))
     if can[Cap.STATS_VIEW]:
         links.append((reverse("web:dashboard"), _("Dashboard")))
+    if can[Cap.ALERT_MANAGE]:
+        links.append((reverse("warning:alerts"), _("Early warning")))
     if can[Cap.CASE_VIEW] or can[Cap.CASE_SUPERVISE]:
         links.append((reverse("safety:dashboard"), _("Safety")))
         links.append((reverse("safety:incidents"), _("Incidents")))
