@@ -95,7 +95,11 @@ def list_alerts(request, state: str | None = None):
 class AlertDetailOut(AlertOut):
     places: list[str]
     cases: list[dict]
+    hidden_cases: int
     details: dict
+    series: dict
+    assigned_unit: str | None
+    incident_id: int | None
 
 
 @router.get("/alerts/{int:alert_id}", response={200: AlertDetailOut, 404: dict})
@@ -113,7 +117,11 @@ def get_alert(request, alert_id: int):
             {"id": c.pk, "receipt_code": c.receipt_code, "title": c.title, "status": c.status}
             for c in visible[:500]
         ],
+        "hidden_cases": max(alert.case_count - visible.count(), 0),
         "details": alert.details,
+        "series": alert.series,
+        "assigned_unit": alert.assigned_unit.code if alert.assigned_unit else None,
+        "incident_id": alert.incident_id,
     }
 
 

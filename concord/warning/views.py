@@ -23,7 +23,7 @@ from concord.places.models import Level, Place
 
 from . import actions, selectors
 from .methods import SCAN, control_text, method_choices, method_label, param_fields
-from .models import AlertState
+from .models import AlertRule, AlertState
 
 STEPS = ("acknowledge", "action", "dismiss", "assign", "link", "open_incident")
 
@@ -341,6 +341,7 @@ def rule_list(request):
         {
             "rules": rules,
             "default_methods": [method_label(m) for m in policy("METHODS")],
+            "any_rules": AlertRule.objects.exists(),
             "tab": "rules",
         },
     )

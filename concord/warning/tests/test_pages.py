@@ -244,3 +244,62 @@ def test_escalation_attention_page_explains_it_is_support(world, client):
     assert "不是对居民" in html
     client.force_login(world.ana)  # analysts see no cases
     assert client.get("/staff/alerts/attention/").status_code == 403
+
+
+def test_the_api_calls_the_same_actions(world, api, surge):
+    _today, _cases, alert = surge
+    a = api.as_user(world.ana)
+    assert a.post(f"/warning/alerts/{alert.pk}/assign", {"unit": "GC-T2"}).status_code == 400
+    r = a.post(f"/warning/alerts/{alert.pk}/assign", {"unit": "GC-T1", "note": "核查"})
+    assert r.status_code == 200 and r.json()["state"] == "acknowledged"
+    assert Notification.objects.filter(
+        recipient=world.alice, dedupe_key=f"alert:{alert.pk}:assigned:{world.u_t1.pk}"
+    ).exists()
+    assert a.post(f"/warning/alerts/{alert.pk}/incident", {"incident_id": 0}).status_code == 400
+    methods = {m["method"] for m in a.get("/warning/methods").json()}
+    assert {
+        "ears-c1",
+        "ears-c2",
+        "ears-c3",
+        "cusum",
+        "farrington",
+        "farrington-noufaily",
+    } <= methods
+    r = a.post(
+        "/warning/rules",
+        {"name": "C3", "place": "C", "method": "ears-c3", "params": {"alpha": "0.01"}},
+    )
+    assert r.status_code == 200 and r.json()["params"] == {"alpha": 0.01}
+    rule_id = r.json()["id"]
+    r = a.post(f"/warning/rules/{rule_id}", {"name": "C3", "place": "C", "method": "cusum"})
+    assert r.json()["version"] == 2 and r.json()["method"] == "cusum"
+    assert (
+        api.as_user(world.sam)
+        .post(f"/warning/rules/{rule_id}", {"name": "x", "place": "C", "method": "cusum"})
+        .status_code
+        == 404
+    )
+    assert (
+        api.as_user(world.ana)
+        .post("/warning/rules", {"name": "x", "place": "C", "method": "nope"})
+        .status_code
+        == 400
+    )
+
+
+def test_a_long_baseline_rule_gets_the_history_it_needs_and_a_paused_rule_runs_nothing(world):
+    from concord.warning.actions import alert_rule_save
+    from concord.warning.rules import effective_rules, history_weeks
+
+    rule = alert_rule_save(
+        actor=world.ana, name="F", place=world.C, method="farrington", params={"b": "3"}
+    )
+    (effective,) = effective_rules()
+    assert history_weeks([effective], lookback=12) >= 3 * 52 + 3 + 12
+    alert_rule_save(
+        actor=world.ana, rule=rule, name="F", place=world.C, method="farrington", is_active=False
+    )
+    assert effective_rules() == []  # once rules are set, the setting no longer runs
+    today, _cases = history_with_surge(world)
+    surveillance_run(today=today)
+    assert not Alert.objects.exclude(method="stscan").exists()

@@ -83,6 +83,7 @@ def test_a_surge_raises_an_explained_alert_with_its_cases_once(world, api):
     body = api.as_user(world.ana).get(f"/warning/alerts/{alert.pk}").json()
     assert "15" in body["explanation"] and "EARS C2" in body["explanation"]
     assert body["cases"] == []  # analysts see aggregates, not cases
+    assert body["hidden_cases"] == 15 and 15.0 in body["series"]["observed"]
     body = api.as_user(world.sam).get(f"/warning/alerts/{alert.pk}").json()
     assert len(body["cases"]) == 15
     assert api.as_user(world.carol).get(f"/warning/alerts/{alert.pk}").status_code == 404

@@ -16,18 +16,18 @@ EXPECTED = {
     # persona: (paths their navigation must offer, paths it must not)
     "alice": (
         ["/staff/", "/file/", "/safety/", "/safety/incidents/", "/assessments/staff/"],
-        ["/wellbeing/queue/", "/staff/dashboard/"],
+        ["/wellbeing/queue/", "/staff/dashboard/", "/staff/alerts/"],
     ),
     "cora": (
         ["/wellbeing/queue/", "/wellbeing/network/", "/wellbeing/exports/"],
         ["/staff/", "/safety/"],
     ),
     "ana": (
-        ["/staff/dashboard/", "/assessments/staff/", "/participation/"],
+        ["/staff/dashboard/", "/staff/alerts/", "/assessments/staff/", "/participation/"],
         ["/staff/", "/wellbeing/queue/", "/file/"],
     ),
     "zoe": (
-        ["/staff/", "/staff/dashboard/", "/safety/", "/safety/incidents/"],
+        ["/staff/", "/staff/dashboard/", "/staff/alerts/", "/safety/", "/safety/incidents/"],
         ["/wellbeing/queue/"],
     ),
     "adam": (["/admin/"], ["/wellbeing/queue/", "/staff/"]),
