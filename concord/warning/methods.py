@@ -123,18 +123,21 @@ def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def control_text(method: str, params: dict | None) -> str:
-    """The control in one line: every parameter with its value (defaults included)."""
+def control_items(method: str, params: dict | None) -> list[tuple[str, str]]:
+    """The control as (parameter name in the reader's language, value), defaults included."""
     spec = METHODS.get(method)
     if spec is None:
-        return ""
+        return []
     try:
         full = make_params(method, params or {})
     except ValueError:
         full = spec.defaults
-    return "; ".join(
-        f"{f['label']} = {_text(getattr(full, f['name'])) or '—'}" for f in param_fields(method)
-    )
+    return [(f["label"], _text(getattr(full, f["name"])) or "—") for f in param_fields(method)]
+
+
+def control_text(method: str, params: dict | None) -> str:
+    """The control in one line: every parameter with its value (defaults included)."""
+    return "; ".join(f"{label} = {value}" for label, value in control_items(method, params))
 
 
 def baseline_weeks(

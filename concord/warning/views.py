@@ -22,7 +22,7 @@ from concord.core.errors import ConcordError, NotFound
 from concord.places.models import Level, Place
 
 from . import actions, selectors
-from .methods import SCAN, control_text, method_choices, method_label, param_fields
+from .methods import SCAN, control_items, method_choices, method_label, param_fields
 from .models import AlertRule, AlertState
 
 STEPS = ("acknowledge", "action", "dismiss", "assign", "link", "open_incident")
@@ -195,7 +195,7 @@ def alert_detail(request, alert_id: int):
             "alert": alert,
             "group_name": _group_name(groups, alert.category_root),
             "method_name": method_label(alert.method),
-            "control": control_text(alert.method, (alert.series or {}).get("params"))
+            "control": control_items(alert.method, (alert.series or {}).get("params"))
             if alert.method != SCAN
             else "",
             "is_scan": alert.method == SCAN,
@@ -305,9 +305,17 @@ def _rule_form_context(request, *, rule=None, data=None, errors=None, preview=No
         "errors": errors or {},
         "preview": preview,
         "group_names": groups,
-        "versions": list(rule.versions.select_related("changed_by")[:20]) if rule else [],
+        "versions": _versions(rule) if rule else [],
         "tab": "rules",
     }
+
+
+def _versions(rule) -> list:
+    out = list(rule.versions.select_related("changed_by")[:20])
+    for v in out:
+        v.method_name = method_label(v.method)
+        v.control = control_items(v.method, v.params)
+    return out
 
 
 def _rule_places(user) -> list[Place]:
@@ -332,7 +340,7 @@ def rule_list(request):
         r.group_names = [_group_name(groups, g) for g in r.category_roots] or [_("every group")]
         levels = dict(Level.choices)
         r.level_names = [str(levels.get(lv, lv)) for lv in r.place_levels] or [_("every level")]
-        r.control = control_text(r.method, r.params)
+        r.control = control_items(r.method, r.params)
     from .run import policy
 
     return render(
