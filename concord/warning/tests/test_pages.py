@@ -209,6 +209,7 @@ def test_a_rule_preview_shows_the_past_year_and_saves_nothing(world, client):
     assert "2026-06-08" in html and ">15<" in html and "1 alert." in html
     assert not AlertRule.objects.exists() and not Alert.objects.exists()
     # A bad control value is a clear error and nothing is saved.
+    client.force_login(world.ana)  # the session was renewed while travelling in time
     r = client.post(
         "/staff/alerts/rules/new/",
         {"op": "save", "name": "x", "place": world.C.code, "method": "ears-c2", "p_alpha": "2"},
