@@ -76,7 +76,7 @@ POLICY: list[tuple[str, str, str]] = [
     # Web pages (paths as Django route strings).
     (
         "PAGE",
-        r"^(|file/|file/assist/|places\.geojson|receipt/|track/|track/.*|i18n/setlang/|accounts/(login|logout)/|healthz|open311/.*|wellbeing/hotline/|participation/|participation/suggestions/|participation/polls/|participation/polls/<int:pk>/|participation/polls/<int:pk>/results/|participation/conventions/|participation/conventions/<int:pk>/|participation/volunteers/|assessments/|assessments/consultations/.*|assessments/comments/.*|safety/policies/.*)$",
+        r"^(|favicon\.ico|file/|file/assist/|places\.geojson|receipt/|track/|track/.*|i18n/setlang/|accounts/(login|logout)/|healthz|open311/.*|wellbeing/hotline/|participation/|participation/suggestions/|participation/polls/|participation/polls/<int:pk>/|participation/polls/<int:pk>/results/|participation/conventions/|participation/conventions/<int:pk>/|participation/volunteers/|assessments/|assessments/consultations/.*|assessments/comments/.*|safety/policies/.*)$",
         "public",
     ),
     (
