@@ -379,3 +379,30 @@ class ExportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.state})"
+
+
+class SignalMarkKind(models.TextChoices):
+    MISSED = "missed", _("missed crisis (the detector did not flag it)")
+    FALSE_ALARM = "false_alarm", _("false crisis signal (not a crisis)")
+
+
+class SignalMark(models.Model):
+    """A counsellor's judgement that the crisis detector missed or wrongly raised this referral.
+
+    Counted monthly for the team lead; the text itself stays in the sealed referral.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="signal_marks")
+    kind = models.CharField(_("mark"), max_length=12, choices=SignalMarkKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "by"], name="wb_one_signal_mark_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"WB-{self.referral_id} {self.kind}"

@@ -336,3 +336,24 @@ def hotline_context(place: Place | None, level: str | None = None) -> dict:
         "local_place": local_place.localized_name() if local_place else "",
         "local_services": [line.strip() for line in local_text.splitlines() if line.strip()],
     }
+
+
+def signal_marks_by_month(team, *, months: int = 12) -> list[dict]:
+    """Return, per month (newest first), how many referrals of the team were marked missed or
+    false crisis signals, for the team lead's review of the detector."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncMonth
+
+    from .models import SignalMark, SignalMarkKind
+
+    rows = (
+        SignalMark.objects.filter(referral__team=team)
+        .annotate(month=TruncMonth("at"))
+        .values("month")
+        .annotate(
+            missed=Count("id", filter=Q(kind=SignalMarkKind.MISSED)),
+            false_alarm=Count("id", filter=Q(kind=SignalMarkKind.FALSE_ALARM)),
+        )
+        .order_by("-month")
+    )
+    return list(rows[:months])

@@ -37,6 +37,7 @@ from .models import (
     PartnerService,
     Referral,
     Risk,
+    SignalMarkKind,
 )
 from .policy import policy
 from .protocol import AssessmentAnswers
@@ -199,6 +200,8 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             "policy": policy_lines(),
             "scale": range(5),
             "reads": selectors.referral_reads(r.pk).select_related("actor"),
+            "mark_kinds": SignalMarkKind.choices,
+            "marks": r.signal_marks.select_related("by"),
         },
     )
 
@@ -268,6 +271,13 @@ def _run(request: HttpRequest, referral_id: int, step: str) -> None:
             summary=post.get("summary", ""),
             partner=partner,
             to_other=post.get("to_other", ""),
+        )
+    elif step == "mark-signal":
+        actions.referral_mark_signal(
+            actor=request.user,
+            referral=referral,
+            kind=post.get("kind", ""),
+            note=post.get("note", ""),
         )
     elif step == "close":
         actions.referral_close(
@@ -436,5 +446,6 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
             "activities": selectors.activities_for(t),
             "activity_kinds": ActivityKind.choices,
             "partner_kinds": PartnerKind.choices,
+            "signal_marks": selectors.signal_marks_by_month(t),
         },
     )

@@ -41,6 +41,7 @@ from .intake import (
     on_case_text,
     open_intake_referral,
 )
+from .marks import referral_mark_signal
 from .network import (
     activity_add,
     activity_record_participation,
@@ -79,6 +80,7 @@ __all__ = [
     "referral_close",
     "referral_hand_over",
     "referral_log_contact",
+    "referral_mark_signal",
     "referral_set_safety_plan",
     "referral_stream",
     "referral_take",

@@ -160,3 +160,41 @@ def test_the_check_endpoint_gives_the_level_and_110_first_when_imminent(world, a
     assert gentle["level"] == "ideation" and gentle["panel"]["emergency_first"] is False
     assert gentle["panel"]["lead"].startswith("It sounds like things are very hard")
     assert 0.0 <= gentle["probability"] <= 1.0
+
+
+def test_counsellors_mark_missed_and_false_signals_and_the_lead_sees_them_by_month(
+    world, team, client, at
+):
+    from concord.core.errors import Conflict
+    from concord.wellbeing.models import SignalMark
+
+    at("2026-03-02 09:00")
+    # A staff member pressed crisis on a text the detector missed; another was a false alarm.
+    case = ca.case_submit(kind="dispute", title="t", description="d", place=world.V11).case
+    missed = wa.case_mark_crisis(actor=world.alice, case=case, risk="high").referral
+    other = ca.case_submit(kind="dispute", title="t", description="d2", place=world.V11).case
+    false = wa.case_mark_crisis(actor=world.alice, case=other, risk="high").referral
+    client.force_login(world.cora)
+    page = client.get(
+        reverse("wellbeing:referral", args=[missed.pk]), {"why": "Assessment"}
+    ).content.decode()
+    assert 'name="kind"' in page and "mark-signal" in page
+    step = reverse("wellbeing:referral_step", args=[missed.pk, "mark-signal"])
+    response = client.post(step, {"why": "Assessment", "kind": "missed", "note": "暗示告别"})
+    assert response.status_code == 302
+    wa.referral_mark_signal(actor=world.cole, referral=false, kind="false_alarm")
+    assert SignalMark.objects.count() == 2
+    with pytest.raises(Conflict):  # one mark per person and referral
+        wa.referral_mark_signal(actor=world.cora, referral=missed, kind="false_alarm")
+    client.post(step, {"why": "Assessment", "kind": "nonsense"})
+    assert SignalMark.objects.count() == 2
+    client.force_login(world.zoe)  # not in the team
+    assert client.post(step, {"why": "x", "kind": "missed"}).status_code == 403
+    # The lead's monthly table on the team page, in both languages.
+    client.force_login(world.cole)
+    url = reverse("wellbeing:team", args=[team.code])
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Crisis detector marks by month" in en
+    assert "<td>2026-03</td><td>1</td><td>1</td>" in en
+    zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "危机检测标记（按月）" in zh
