@@ -21,7 +21,7 @@ PLAN_SECRET = "把药交给女儿保管"
 def referral(world, team, at):
     at("2026-03-02 09:00")
     case = ca.case_submit(
-        kind="help_request", title="求助", description="我想自杀", place=world.V11
+        kind="help_request", title="求助", description="我不想活了，准备好了安眠药", place=world.V11
     ).case
     referral = Referral.objects.get(case=case)
     wa.referral_assess(
@@ -183,7 +183,12 @@ def test_every_notice_about_a_referral_or_an_export_is_sealed_to_the_team(world,
 def test_counts_are_suppressed_below_five(world, api, team, at):
     at("2026-03-02 09:00")
     for i in range(6):
-        ca.case_submit(kind="help_request", title=f"t{i}", description="我想自杀", place=world.V11)
+        ca.case_submit(
+            kind="help_request",
+            title=f"t{i}",
+            description="我不想活了，准备好了安眠药",
+            place=world.V11,
+        )
     case = ca.case_submit(kind="help_request", title="x", description="x", place=world.V12).case
     wa.case_mark_crisis(actor=world.alice, case=case, risk="imminent")
     response = api.as_user(world.ana).get(
