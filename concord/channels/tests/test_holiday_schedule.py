@@ -33,6 +33,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 SCHEDULE_2027 = {
     "year": 2027,
     "source": "测试用：2027年部分节假日安排（示例）",
