@@ -33,6 +33,7 @@ from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenie
 
 from . import rules
 from .models import (
+    STAFF_SERVICE_METHODS,
     MediationAgreement,
     MediationSession,
     Opinion,
@@ -40,6 +41,7 @@ from .models import (
     Petition,
     PetitionStage,
     PetitionType,
+    ServiceMethod,
 )
 
 # The clocks a channel starts when a case enters it; later steps start the others
@@ -679,9 +681,99 @@ def petition_redirect(
     return case
 
 
+# Which written opinion waits to be served at a stage, and the window its service opens.
+SERVICE_STAGES = {
+    PetitionStage.REPLIED: ("reply", "review_request"),
+    PetitionStage.REVIEWED: ("review", "recheck_request"),
+}
+
+
+def served_on(petition: Petition) -> date | None:
+    """Return the day the opinion of the petition's current stage was served (None: not yet)."""
+    if petition.stage not in SERVICE_STAGES:
+        return None
+    prefix, _window = SERVICE_STAGES[petition.stage]
+    return getattr(petition, f"{prefix}_served_on")
+
+
+def _serve(case: Case, petition: Petition, *, how: str, on: date, actor) -> Clock:
+    """Record the service and start the window that runs from it (arts 35-36)."""
+    prefix, window = SERVICE_STAGES[petition.stage]
+    setattr(petition, f"{prefix}_served_on", on)
+    setattr(petition, f"{prefix}_served_how", how)
+    petition.save(update_fields=[f"{prefix}_served_on", f"{prefix}_served_how"])
+    clock = start_rule_clock(case=case, channel="petition", kind=window, start=on)
+    record_event(
+        case,
+        "petition_served",
+        actor,
+        public=True,
+        document=prefix,
+        how=how,
+        served_on=on.isoformat(),
+        window_due=clock.due_on.isoformat(),
+    )
+    return clock
+
+
 @transaction.atomic
-def petition_reply(*, actor, case: Case, opinion: str, text: str, legal_basis: str) -> Case:
-    """Issue the written handling opinion (处理意见书, art 32) and open the review window."""
+def petition_record_service(*, actor, case: Case, how: str, on: date | None = None) -> Case:
+    """Record that the written opinion reached the petitioner; the window starts that day.
+
+    Staff record a hand-over on the spot, a gateway's delivery receipt, or post with the day it
+    was served. A message merely sent is not served.
+    """
+    case, petition = _lock_petition(case)
+    require_handler(actor, case)
+    if petition.stage not in SERVICE_STAGES:
+        raise InvalidTransition(_("No written opinion is waiting to be served."))
+    if served_on(petition) is not None:
+        raise InvalidTransition(
+            _("The written opinion was already served on %(day)s.") % {"day": served_on(petition)}
+        )
+    if how not in STAFF_SERVICE_METHODS:
+        raise InvalidInput(_("Choose how it was served."), fields={"how": _("Unknown.")})
+    today = timezone.localdate()
+    if how == ServiceMethod.POST and on is None:
+        raise InvalidInput(
+            _("Enter the day the post was served."), fields={"on": _("Required for post.")}
+        )
+    on = on or today
+    replied = petition.stage == PetitionStage.REPLIED
+    issued = petition.replied_on if replied else petition.reviewed_on
+    if on > today or (issued and on < issued):
+        raise InvalidInput(
+            _("The served day must lie between the day it was issued and today."),
+            fields={"on": _("Out of range.")},
+        )
+    _serve(case, petition, how=how, on=on, actor=actor)
+    return case
+
+
+@transaction.atomic
+def petition_mark_read(*, case: Case, how: str = ServiceMethod.TRACKING_PAGE) -> bool:
+    """The petitioner read the written opinion on the tracking page or in their account.
+
+    Return whether this served it (today); an opinion already served is left as it is.
+    """
+    if how not in (ServiceMethod.TRACKING_PAGE, ServiceMethod.ACCOUNT):
+        raise InvalidInput(_("Choose how it was served."), fields={"how": _("Unknown.")})
+    case, petition = _lock_petition(case)
+    if petition.stage not in SERVICE_STAGES or served_on(petition) is not None:
+        return False
+    _serve(case, petition, how=how, on=timezone.localdate(), actor=None)
+    return True
+
+
+@transaction.atomic
+def petition_reply(
+    *, actor, case: Case, opinion: str, text: str, legal_basis: str, served_how: str = ""
+) -> Case:
+    """Issue the written handling opinion (处理意见书, art 32).
+
+    The review window opens on the day it is served: at once when it is handed over on the
+    spot (``served_how``), otherwise when service is recorded or the petitioner reads it.
+    """
     case, petition = _lock_petition(case)
     require_handler(actor, case)
     if petition.stage not in (PetitionStage.HANDLING, PetitionStage.ACCEPTED):
@@ -700,16 +792,16 @@ def petition_reply(*, actor, case: Case, opinion: str, text: str, legal_basis: s
         replied_on=today,
     )
     case_actions.case_resolve(actor=actor, case=case, outcome=Outcome.DECISION, text=text)
-    clock = start_rule_clock(case=case, channel="petition", kind="review_request", start=today)
     record_event(
-        case,
-        "petition_replied",
-        actor,
-        public=True,
-        opinion=opinion,
-        legal_basis=legal_basis,
-        review_request_due=clock.due_on.isoformat(),
+        case, "petition_replied", actor, public=True, opinion=opinion, legal_basis=legal_basis
     )
+    if served_how:
+        if served_how != ServiceMethod.ON_THE_SPOT:
+            raise InvalidInput(
+                _("Only a hand-over on the spot is served with the reply."),
+                fields={"served_how": _("Unknown.")},
+            )
+        _serve(case, petition, how=served_how, on=today, actor=actor)
     return case
 
 
@@ -737,6 +829,9 @@ def petition_request_review(*, case: Case, reason: str, recheck: bool = False, a
                 _("After re-review the same matter is no longer accepted (art 36).")
             )
         raise InvalidTransition(_("This request is not possible at this stage."))
+    if served_on(petition) is None:
+        # Asking for review shows the petitioner has the opinion: it is served today.
+        _serve(case, petition, how=ServiceMethod.TRACKING_PAGE, on=timezone.localdate(), actor=None)
     _request_within(case, "petition:recheck_request" if recheck else "petition:review_request")
     reason = require_text(reason, "reason", max_chars=2000)
     case_actions.case_reopen(actor=actor, case=case, reason=reason, by_resident=True)
@@ -784,8 +879,13 @@ def petition_review_route(*, case: Case, reason: str, actor=None) -> Case | None
 
 
 @transaction.atomic
-def petition_review_decide(*, actor, case: Case, text: str, recheck: bool = False) -> Case:
-    """The higher body's written review (复查) or re-review (复核) opinion."""
+def petition_review_decide(
+    *, actor, case: Case, text: str, recheck: bool = False, served_how: str = ""
+) -> Case:
+    """The higher body's written review (复查) or re-review (复核) opinion.
+
+    The re-review window opens on the day the review opinion is served (art 36).
+    """
     case, petition = _lock_petition(case)
     require_handler(actor, case)
     expected = PetitionStage.RECHECK_REQUESTED if recheck else PetitionStage.REVIEW_REQUESTED
@@ -801,16 +901,15 @@ def petition_review_decide(*, actor, case: Case, text: str, recheck: bool = Fals
         record_event(case, "petition_final", actor, public=True, text=text)
         case_actions.case_close(actor=actor, case=case, note=_("Re-review concluded: final."))
     else:
-        _set_stage(petition, PetitionStage.REVIEWED, review_opinion=text)
-        clock = start_rule_clock(case=case, channel="petition", kind="recheck_request", start=today)
-        record_event(
-            case,
-            "petition_reviewed",
-            actor,
-            public=True,
-            text=text,
-            recheck_request_due=clock.due_on.isoformat(),
-        )
+        _set_stage(petition, PetitionStage.REVIEWED, review_opinion=text, reviewed_on=today)
+        record_event(case, "petition_reviewed", actor, public=True, text=text)
+        if served_how:
+            if served_how != ServiceMethod.ON_THE_SPOT:
+                raise InvalidInput(
+                    _("Only a hand-over on the spot is served with the opinion."),
+                    fields={"served_how": _("Unknown.")},
+                )
+            _serve(case, petition, how=served_how, on=today, actor=actor)
     return case
 
 

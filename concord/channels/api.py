@@ -320,6 +320,9 @@ class ReplyIn(Schema):
     opinion: str
     text: str
     legal_basis: str
+    # "on_the_spot" when the opinion is handed over as it is issued; otherwise record service
+    # later (/petition/service) or let the petitioner's reading serve it.
+    served_how: str = ""
 
 
 @router.post("/cases/{int:case_id}/petition/reply", response=CASE_RESPONSES)
@@ -331,6 +334,7 @@ def reply_petition(request, case_id: int, payload: ReplyIn):
             opinion=payload.opinion,
             text=payload.text,
             legal_basis=payload.legal_basis,
+            served_how=payload.served_how,
         )
     )
 
@@ -338,6 +342,7 @@ def reply_petition(request, case_id: int, payload: ReplyIn):
 class ReviewDecisionIn(Schema):
     text: str
     recheck: bool = False
+    served_how: str = ""
 
 
 @router.post("/cases/{int:case_id}/petition/review-decision", response=CASE_RESPONSES)
@@ -348,6 +353,28 @@ def decide_review(request, case_id: int, payload: ReviewDecisionIn):
             case=get_case_for_user(request.auth, case_id),
             text=payload.text,
             recheck=payload.recheck,
+            served_how=payload.served_how,
+        )
+    )
+
+
+class ServiceIn(Schema):
+    how: str
+    on: date | None = None
+
+
+@router.post(
+    "/cases/{int:case_id}/petition/service",
+    response=CASE_RESPONSES,
+    summary="Record that the written opinion was served (the review window starts that day)",
+)
+def record_petition_service(request, case_id: int, payload: ServiceIn):
+    return reloaded_case_out(
+        actions.petition_record_service(
+            actor=request.auth,
+            case=get_case_for_user(request.auth, case_id),
+            how=payload.how,
+            on=payload.on,
         )
     )
 

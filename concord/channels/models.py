@@ -92,6 +92,24 @@ class Opinion(models.TextChoices):
     NOT_SUPPORT = "not_support", _("Request not supported")
 
 
+class ServiceMethod(models.TextChoices):
+    """How a written opinion reached the petitioner (a message merely sent is not served)."""
+
+    ON_THE_SPOT = "on_the_spot", _("Handed over on the spot")
+    TRACKING_PAGE = "tracking_page", _("Read by the petitioner on the tracking page")
+    ACCOUNT = "account", _("Read by the petitioner in their account")
+    GATEWAY_RECEIPT = "gateway_receipt", _("Delivery receipt from the message gateway")
+    POST = "post", _("By post, on the served date staff entered")
+
+
+# The ways staff record service; reading on the tracking page or in an account records itself.
+STAFF_SERVICE_METHODS = (
+    ServiceMethod.ON_THE_SPOT,
+    ServiceMethod.GATEWAY_RECEIPT,
+    ServiceMethod.POST,
+)
+
+
 class Petition(models.Model):
     """The letters-and-visits record of a case (信访工作条例, W1)."""
 
@@ -114,6 +132,13 @@ class Petition(models.Model):
     replied_on = models.DateField(null=True, blank=True)
     review_opinion = models.TextField(blank=True)
     recheck_opinion = models.TextField(blank=True)
+    # Review and re-review windows run from the day the petitioner received the written
+    # opinion (信访工作条例 arts 35-36), recorded here with how it was served.
+    reply_served_on = models.DateField(_("reply served on"), null=True, blank=True)
+    reply_served_how = models.CharField(max_length=20, choices=ServiceMethod.choices, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+    review_served_on = models.DateField(_("review opinion served on"), null=True, blank=True)
+    review_served_how = models.CharField(max_length=20, choices=ServiceMethod.choices, blank=True)
 
     class Meta:
         verbose_name = _("petition")

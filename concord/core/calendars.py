@@ -35,7 +35,9 @@ def build_calendar() -> Calendar:
     holidays |= {d for d, working in overrides.items() if not working}
     working = {d for d in base.working_weekends if d not in overrides}
     working |= {d for d, w in overrides.items() if w and d.weekday() >= 5}
-    years = set(base.years) | {d.year for d in overrides} | loaded
+    # A year counts as known only when its whole official schedule is loaded; a single
+    # administrator's entry adjusts a day but leaves the year's computed holidays in place.
+    years = set(base.years) | loaded
     return Calendar(holidays=holidays, working_days=working, years=years, timezone=base.timezone)
 
 

@@ -22,7 +22,7 @@ from concord.cases.models import (
     Status,
 )
 from concord.channels import rules
-from concord.channels.models import Opinion, Performance, PetitionType
+from concord.channels.models import STAFF_SERVICE_METHODS, Opinion, Performance, PetitionType
 from concord.places.models import Place
 
 
@@ -464,10 +464,26 @@ class PetitionReplyForm(StepForm):
     opinion = forms.ChoiceField(label=_("Opinion"), choices=Opinion.choices)
     text = _text(_("Written handling opinion"), rows=4, max_length=10_000)
     legal_basis = _text(_("Legal basis"), max_length=2000)
+    on_the_spot = forms.BooleanField(
+        label=_("Handed to the petitioner on the spot (the review window starts today)"),
+        required=False,
+    )
 
 
 class PetitionReviewDecideForm(StepForm):
     text = _text(_("Written review opinion"), rows=4, max_length=10_000)
+    on_the_spot = forms.BooleanField(
+        label=_("Handed to the petitioner on the spot (the re-review window starts today)"),
+        required=False,
+    )
+
+
+class PetitionServiceForm(StepForm):
+    how = forms.ChoiceField(
+        label=_("How it reached the petitioner"),
+        choices=[(m.value, m.label) for m in STAFF_SERVICE_METHODS],
+    )
+    on = _date(_("Served on (blank: today; required for post)"), required=False)
 
 
 class ReferUpwardForm(StepForm):

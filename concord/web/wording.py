@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from concord.cases.models import Clock, Event, Status
-from concord.channels.actions import RESIDENT_DEADLINES
+from concord.channels.actions import RESIDENT_DEADLINES, SERVICE_STAGES
 from concord.channels.deadlines import (  # noqa: F401 -- re-exported for pages
     clock_label,
     provisional_note,
 )
+from concord.channels.models import ServiceMethod
 
 STATUS_PLAIN = {
     Status.SUBMITTED: _("We have received your matter and are deciding who handles it."),
@@ -72,7 +73,26 @@ EVENT_PLAIN = {
     "clock_extended": _("Deadline extended"),
     "limitation_warning": _("Warning about a filing limit"),
     "review_not_possible": _("A review cannot be started"),
+    "petition_served": _("Written opinion received"),
+    "clock_recomputed": _("Deadline recomputed with the official holiday schedule"),
 }
+
+
+def petition_service(petition) -> dict | None:
+    """Return whether the written opinion now open to review was served, when and how.
+
+    None when no written opinion is waiting at the petition's stage.
+    """
+    if petition is None or petition.stage not in SERVICE_STAGES:
+        return None
+    prefix, _window = SERVICE_STAGES[petition.stage]
+    how = getattr(petition, f"{prefix}_served_how")
+    return {
+        "document": _("Written reply") if prefix == "reply" else _("Review opinion"),
+        "served_on": getattr(petition, f"{prefix}_served_on"),
+        "how": ServiceMethod(how).label if how else "",
+    }
+
 
 # Which data field of an event carries text the resident should read.
 EVENT_TEXT_FIELDS = ("text", "reason", "route", "note", "notice", "comment", "terms", "location")

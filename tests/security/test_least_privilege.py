@@ -480,6 +480,7 @@ OBJECTS: list[Row] = [
     Row("POST", "/api/v1/cases/{case_id}/petition/redirect", mo.petitions, HANDLE_CASE, {"route_channel": "litigation", "knowledge_date": "2026-01-01"}),
     Row("POST", "/api/v1/cases/{case_id}/petition/reply", mo.petitions, HANDLE_CASE, {"opinion": "explain", "text": "t", "legal_basis": "b"}),
     Row("POST", "/api/v1/cases/{case_id}/petition/review-decision", mo.petitions, HANDLE_CASE, {"text": "t"}),
+    Row("POST", "/api/v1/cases/{case_id}/petition/service", mo.petitions, HANDLE_CASE, {"how": "on_the_spot"}),
     Row("POST", "/api/v1/cases/{case_id}/transfer-decision", mo.bounced_cases, RULE_ON_BOUNCE, {"to_unit": "GC-T1", "reason": "r"}),
     # triage
     Row("GET", "/api/v1/triage/cases/{case_id}", mo.cases, SEE_CASE),

@@ -247,3 +247,96 @@ def test_a_clock_over_an_unloaded_year_is_stored_and_shown_as_provisional(world,
         deadlines_tick()
     notice = Notification.objects.filter(kind="clock_due_soon", recipient=world.alice).last()
     assert "2027" in notice.body and "not loaded" in notice.body
+
+
+# Point 5 ------------------------------------------------------------------------------------
+
+
+def replied(world, key):
+    case = ca.case_submit(kind="grievance", title="t", description="d", place=world.V11).case
+    ch.petition_register(actor=world.alice, case=case, matter_key=key)
+    ch.petition_accept(actor=world.alice, case=case, petition_type="appeal")
+    ch.petition_reply(
+        actor=world.alice, case=case, opinion="explain", text="已解释", legal_basis="条例第32条"
+    )
+    return case
+
+
+def test_the_review_window_counts_from_the_day_the_reply_was_served(world, at, client):
+    from concord.channels.models import Petition
+    from concord.core.errors import InvalidInput, InvalidTransition
+
+    at("2026-03-02 09:00")  # Monday
+    case = replied(world, "k5")
+    # A reply merely issued (or sent) is not served: no window runs yet.
+    assert not Clock.objects.filter(case=case, kind="petition:review_request").exists()
+    client.force_login(world.alice)
+    page = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "not yet served" in page
+
+    at("2026-03-09 10:00")
+    with pytest.raises(InvalidInput):
+        ch.petition_record_service(actor=world.alice, case=case, how="post")  # no date
+    with pytest.raises(InvalidInput):
+        ch.petition_record_service(actor=world.alice, case=case, how="tracking_page")
+    with pytest.raises(InvalidInput):
+        ch.petition_record_service(actor=world.alice, case=case, how="post", on=date(2026, 3, 10))
+    ch.petition_record_service(actor=world.alice, case=case, how="post", on=date(2026, 3, 5))
+    petition = Petition.objects.get(case=case)
+    assert (petition.reply_served_on, petition.reply_served_how) == (date(2026, 3, 5), "post")
+    # 信访工作条例 art 35: 30 days from 03-05 → 04-04, 清明 04-04..06 (国办发明电〔2025〕7号) → 04-07.
+    assert live(case, "petition:review_request").due_on == date(2026, 4, 7)
+    with pytest.raises(InvalidTransition):
+        ch.petition_record_service(actor=world.alice, case=case, how="on_the_spot")
+    page = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "served on 2026-03-05" in page
+
+
+def test_reading_the_reply_on_the_tracking_page_serves_it(world, at, client):
+    from concord.cases.tokens import tracking_token
+    from concord.channels.models import Petition
+
+    at("2026-03-02 09:00")
+    case = replied(world, "k5b")
+    at("2026-03-10 20:00")
+    page = client.get(
+        f"/track/{case.receipt_code}/{tracking_token(case.token_salt)}/",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    petition = Petition.objects.get(case=case)
+    assert (petition.reply_served_on, petition.reply_served_how) == (
+        date(2026, 3, 10),
+        "tracking_page",
+    )
+    # 30 days from 03-10 → 04-09 (Thursday).
+    assert live(case, "petition:review_request").due_on == date(2026, 4, 9)
+    assert "received on 2026-03-10" in page
+    assert Event.objects.filter(case=case, kind="petition_served", public=True).count() == 1
+    client.get(f"/track/{case.receipt_code}/{tracking_token(case.token_salt)}/")
+    assert Event.objects.filter(case=case, kind="petition_served").count() == 1
+
+
+def test_the_api_records_service_through_the_same_action(world, at, api):
+    at("2026-03-02 09:00")
+    case = replied(world, "k5c")
+    response = api.as_user(world.alice).post(
+        f"/cases/{case.pk}/petition/service", {"how": "on_the_spot"}
+    )
+    assert response.status_code == 200, response.content
+    # 30 days from 03-02 → 04-01 (Wednesday).
+    assert live(case, "petition:review_request").due_on == date(2026, 4, 1)
+    assert api.post(f"/cases/{case.pk}/petition/service", {"how": "post"}).status_code == 409
+
+
+def test_the_re_review_window_counts_from_the_served_review_opinion(world, at):
+    at("2026-03-02 09:00")
+    case = replied(world, "k5d")
+    at("2026-03-10 10:00")
+    ch.petition_request_review(case=case, reason="不服")  # serves the reply today and asks
+    at("2026-03-20 10:00")
+    ch.petition_review_decide(actor=world.zoe, case=case, text="维持")
+    assert not Clock.objects.filter(case=case, kind="petition:recheck_request").exists()
+    at("2026-03-25 10:00")
+    ch.petition_record_service(actor=world.zoe, case=case, how="gateway_receipt")
+    # 信访工作条例 art 36: 30 days from 03-25 → 04-24 (Friday).
+    assert live(case, "petition:recheck_request").due_on == date(2026, 4, 24)

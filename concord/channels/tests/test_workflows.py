@@ -220,6 +220,7 @@ def test_a_petition_through_acceptance_extension_review_recheck_and_final(world,
         opinion="not_support",
         text="经核查，补贴名单符合规定。",
         legal_basis="《信访工作条例》第三十二条；县惠农补贴发放办法",
+        served_how="on_the_spot",
     )
     case.refresh_from_db()
     assert case.status == Status.RESOLVED
@@ -234,7 +235,9 @@ def test_a_petition_through_acceptance_extension_review_recheck_and_final(world,
     assert live(case, "petition:review_decision").due_on == date(2026, 4, 20)
 
     at("2026-04-10 10:00")
-    ch.petition_review_decide(actor=world.zoe, case=case, text="复查维持原处理意见。")
+    ch.petition_review_decide(
+        actor=world.zoe, case=case, text="复查维持原处理意见。", served_how="on_the_spot"
+    )
     # Re-review request: 30 days from 04-10 → 05-10 (Sunday) → 05-11.
     assert live(case, "petition:recheck_request").due_on == date(2026, 5, 11)
 
@@ -261,7 +264,12 @@ def test_a_review_request_after_its_window_is_refused(world, at):
     ch.petition_register(actor=world.alice, case=case, matter_key="late")
     ch.petition_accept(actor=world.alice, case=case, petition_type="appeal")
     ch.petition_reply(
-        actor=world.alice, case=case, opinion="explain", text="已解释", legal_basis="条例第32条"
+        actor=world.alice,
+        case=case,
+        opinion="explain",
+        text="已解释",
+        legal_basis="条例第32条",
+        served_how="on_the_spot",
     )
     at("2026-04-20 09:00")  # the window closed on 04-07
     with pytest.raises(InvalidTransition):

@@ -35,7 +35,12 @@ def replied_petition(world, key="p"):
     ch.petition_register(actor=world.alice, case=case, matter_key=key)
     ch.petition_accept(actor=world.alice, case=case, petition_type="appeal")
     ch.petition_reply(
-        actor=world.alice, case=case, opinion="explain", text="已解释", legal_basis="条例第32条"
+        actor=world.alice,
+        case=case,
+        opinion="explain",
+        text="已解释",
+        legal_basis="条例第32条",
+        served_how="on_the_spot",
     )
     return Case.objects.get(pk=case.pk)
 

@@ -24,6 +24,8 @@ from concord.cases.models import (
     Status,
 )
 from concord.cases.selectors import get_case_by_receipt, resident_timeline
+from concord.channels import actions as channel_actions
+from concord.channels.models import Petition
 from concord.core.errors import ConcordError, NotFound
 from concord.places.models import Level, Place
 from concord.web import assist, guide, wording
@@ -285,6 +287,13 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
         except ConcordError as exc:
             messages.error(request, exc.message)
     case = get_case_by_receipt(code, token)
+    petition = Petition.objects.filter(case=case).first()
+    if request.method == "GET" and petition is not None:
+        # Reading the written opinion here serves it (信访工作条例 arts 35-36): the review
+        # window starts today. A message merely sent does not.
+        if channel_actions.petition_mark_read(case=case):
+            case = get_case_by_receipt(code, token)
+            petition = Petition.objects.filter(case=case).first()
     language = get_language() or "zh-hans"
     events = [
         {
@@ -307,6 +316,7 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
             "events": events,
             "deadline": deadlines[0] if deadlines else None,
             "other_deadlines": deadlines[1:],
+            "service": wording.petition_service(petition),
             "may_add_info": case.status in OPEN_STATUSES or case.status == Status.RESOLVED,
             "may_rate": case.status in (Status.RESOLVED, Status.CLOSED) and not rated,
             "may_ask_review": case.status in (Status.RESOLVED, Status.CLOSED),

@@ -32,7 +32,7 @@ from concord.cases.models import (
 from concord.cases.selectors import CaseFilters, count_up_to, get_case_for_user
 from concord.channels import actions as channel_actions
 from concord.channels import rules
-from concord.channels.models import PetitionStage
+from concord.channels.models import PetitionStage, ServiceMethod
 from concord.core.errors import ConcordError, InvalidInput, NotFound
 from concord.safety.actions.incidents import incident_link_case
 from concord.safety.selectors import incidents_for
@@ -221,7 +221,11 @@ def _petition_register(user, case, d):
 def _review_decide(user, case, d):
     stage = getattr(getattr(case, "petition", None), "stage", "")
     channel_actions.petition_review_decide(
-        actor=user, case=case, text=d["text"], recheck=stage == PetitionStage.RECHECK_REQUESTED
+        actor=user,
+        case=case,
+        text=d["text"],
+        recheck=stage == PetitionStage.RECHECK_REQUESTED,
+        served_how=ServiceMethod.ON_THE_SPOT if d.get("on_the_spot") else "",
     )
 
 
@@ -435,11 +439,23 @@ ACTIONS: dict[str, Action] = {
         gettext_lazy("Issue the handling opinion"),
         F.PetitionReplyForm,
         lambda u, c, d: channel_actions.petition_reply(
-            actor=u, case=c, opinion=d["opinion"], text=d["text"], legal_basis=d["legal_basis"]
+            actor=u,
+            case=c,
+            opinion=d["opinion"],
+            text=d["text"],
+            legal_basis=d["legal_basis"],
+            served_how=ServiceMethod.ON_THE_SPOT if d.get("on_the_spot") else "",
         ),
     ),
     "petition_review": Action(
         gettext_lazy("Decide the review request"), F.PetitionReviewDecideForm, _review_decide
+    ),
+    "petition_serve": Action(
+        gettext_lazy("Record that the written opinion was served"),
+        F.PetitionServiceForm,
+        lambda u, c, d: channel_actions.petition_record_service(
+            actor=u, case=c, how=d["how"], on=d.get("on")
+        ),
     ),
     "refer_upward": Action(
         gettext_lazy("Refer above the county"),
@@ -458,6 +474,7 @@ PETITION_STAGES: dict[str, frozenset[str]] = {
     "petition_accept": frozenset({PetitionStage.RECEIVED}),
     "petition_reply": frozenset({PetitionStage.HANDLING, PetitionStage.ACCEPTED}),
     "petition_review": frozenset({PetitionStage.REVIEW_REQUESTED, PetitionStage.RECHECK_REQUESTED}),
+    "petition_serve": frozenset({PetitionStage.REPLIED, PetitionStage.REVIEWED}),
 }
 
 
@@ -508,6 +525,11 @@ def _applies(name: str, action: Action, case: Case, data: dict, is_mediation: bo
         or (
             name in PETITION_STAGES
             and (petition is None or petition.stage not in PETITION_STAGES[name])
+        )
+        or (
+            name == "petition_serve"
+            and petition is not None
+            and channel_actions.served_on(petition) is not None
         )
         or (name == "performance" and data["agreement"] is None)
         or (name == "refer_upward" and case.level != "county")
@@ -591,6 +613,7 @@ def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -
         **data,
         "action_names": {a["name"] for a in offered},
         "objection_closed": case_actions.objection_closed_message(pending) if closed else "",
+        "service": wording.petition_service(data["petition"]),
         "actions": offered,
         "refused_actions": refused,
         "open": case.status in OPEN_STATUSES,
