@@ -33,6 +33,16 @@ FINISHED_OPINIONS = [
     ("土地被征后我们靠什么生活？希望安排就业培训和社保。", "oppose"),
     ("支持，旧村太破了，早该改造。", "support"),
 ]
+# Answers to the themes the finished consultation's opinions fall into (the theme classifier
+# decides which); any other theme gets the general answer.
+THEME_RESPONSES = {
+    "城乡建设": ("补偿标准按第三方市场评估上调，安置房增设一楼户型并公示。", True),
+    "劳动和社会保障": ("被征地农民纳入社会保障，开办就业培训班，优先安排安置小区公益岗位。", True),
+    "卫生计生": ("安置小区配建卫生服务站，老人就医有班车接送。", True),
+    "教育": ("安置小区划入附近小学学区，过渡期由校车接送。", False),
+    "环境保护": ("施工期间夜间停工，工地洒水降尘，接受群众监督。", False),
+}
+GENERIC_RESPONSE = "意见已逐条研究，在实施方案中落实，并在村务公开栏公示办理情况。"
 RUNNING_OPINIONS = [
     ("垃圾转运站离小学太近，孩子闻着臭味上课。", "oppose"),
     ("转运站要密闭运行，每天清洗，否则夏天太臭。", "oppose"),
@@ -145,7 +155,7 @@ def _finished(unit, worker, boss, land, town, rng, start: date):
     close_day = consultation.closes_on + timedelta(days=1)
     with _clock(close_day):
         actions.consultation_close(actor=worker, assessment=a)
-        actions.consultation_summarise(actor=worker, assessment=a)
+        summarised = actions.consultation_summarise(actor=worker, assessment=a)
         p1 = actions.risk_point_add(
             actor=worker,
             assessment=a,
@@ -197,13 +207,17 @@ def _finished(unit, worker, boss, land, town, rng, start: date):
             owner_unit=unit,
             due_on=tz.localdate() + timedelta(days=60),
         )
-        actions.theme_response_set(
-            actor=worker,
-            assessment=a,
-            theme="城乡建设",
-            response="补偿标准按第三方市场评估上调，安置房增设一楼户型并公示。",
-            changed_decision=True,
-        )
+        # "You said, we did": every theme the residents raised gets its answer.
+        for theme in summarised.summary.get("themes", []):
+            label = theme["theme"]
+            response, changed = THEME_RESPONSES.get(label, (GENERIC_RESPONSE, False))
+            actions.theme_response_set(
+                actor=worker,
+                assessment=a,
+                theme=label,
+                response=response,
+                changed_decision=changed,
+            )
         actions.assessment_decide(
             actor=boss,
             assessment=a,

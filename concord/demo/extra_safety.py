@@ -25,6 +25,35 @@ CHECKLISTS = {
     "construction_site": ["脚手架牢固", "安全帽佩戴", "临时用电规范"],
     "elderly_care": ["烟感报警有效", "夜间值班", "食品留样"],
 }
+HOUSEHOLDS = [
+    # (label, vulnerabilities, consent given by)
+    ("独居老人王奶奶家", ["elderly_alone"], "本人"),
+    ("李大爷家（轮椅出行）", ["disability", "elderly_alone"], "本人"),
+    ("留守儿童小周家", ["children_alone"], "监护人（祖母）"),
+]
+POLICIES = [
+    # (issuer login, title zh, title en, interpretation zh, questions and answers)
+    (
+        "officer",
+        "关于进一步做好农民工工资支付保障工作的通知",
+        "Notice on guaranteeing the payment of migrant workers' wages",
+        "工程建设领域实行工资专用账户和实名制管理；被拖欠工资可向县人社局投诉，五个工作日内受理。",
+        [
+            ("包工头跑了，工资找谁要？", "施工总承包单位先行清偿，可向县人社局劳动监察大队投诉。"),
+            ("没有签劳动合同还能投诉吗？", "可以。考勤记录、工友证言、转账记录都可以作为证据。"),
+            ("投诉要交钱吗？", None),
+        ],
+    ),
+    (
+        "supervisor",
+        "云溪县汛期地质灾害防范工作方案",
+        "Cloud Brook flood-season geological hazard plan",
+        "汛期为每年5月至9月；各村确定避险场所并公示，网格员负责通知独居老人和留守儿童家庭。",
+        [
+            ("我们村的避险场所在哪里？", "各村避险场所已在村务公开栏公示，也可以问本网格网格员。"),
+        ],
+    ),
+]
 HAZARDS = [
     ("gas", "餐馆门口煤气罐露天堆放", "十余个煤气罐堆在门口，无遮挡。"),
     ("electrical", "电动车楼道充电", "单元楼道内多辆电动车飞线充电。"),
@@ -130,6 +159,7 @@ def populate(*, seed: int, today: date) -> dict:
     actions.incident_log_action(actor=county_sup.user, incident=incident, text="启动四级应急响应")
     from django.utils import timezone
 
+    households = _households(actions, villages, today)
     warning = actions.warning_issue(
         actor=county_sup.user,
         colour="orange",
@@ -141,6 +171,15 @@ def populate(*, seed: int, today: date) -> dict:
         places=villages,
         ends_at=timezone.now() + timedelta(days=2),
     )
+    # One household already checked on: the checklist shows progress, the rest is waiting.
+    first_check = warning.checks.select_related("household").order_by("pk").first()
+    if first_check is not None:
+        checker = _member_at(Role.GRID_WORKER, first_check.household.place)
+        if checker is not None:
+            actions.warning_check_mark(
+                actor=checker.user, check=first_check, status="reached", note="已电话提醒"
+            )
+    notices, questions = _policies(actions, today)
     return {
         "sites": len(sites),
         "inspections": inspections,
@@ -148,4 +187,70 @@ def populate(*, seed: int, today: date) -> dict:
         "incidents": 1,
         "warnings": 1,
         "warning_id": warning.pk,
+        "households": households,
+        "policies": notices,
+        "policy_questions": questions,
     }
+
+
+def _member_at(role: str, place: Place):
+    return (
+        Membership.objects.filter(role=role, is_active=True, place=place)
+        .select_related("user", "unit")
+        .order_by("user_id")
+        .first()
+    )
+
+
+def _households(actions, villages: list[Place], today: date) -> int:
+    """Record vulnerable households (with consent) in the warned villages' grids."""
+    made = 0
+    for n, village in enumerate(villages):
+        for m, grid in enumerate(Place.objects.filter(parent=village).order_by("path")[:2]):
+            gw = _member_at(Role.GRID_WORKER, grid)
+            if gw is None:
+                continue
+            label, needs, consent_by = HOUSEHOLDS[(n * 2 + m) % len(HOUSEHOLDS)]
+            actions.household_record(
+                actor=gw.user,
+                place=grid,
+                label=label,
+                address=f"{grid.name_zh}{3 + n * 2 + m}号",
+                vulnerabilities=needs,
+                consent_by=consent_by,
+                consent_on=today - timedelta(days=90 + 7 * m),
+                phone=f"1380000{n:02d}{m:02d}",
+            )
+            made += 1
+    return made
+
+
+def _policies(actions, today: date) -> tuple[int, int]:
+    """Publish policy notices, with residents' questions and the issuing unit's answers."""
+    county = Place.objects.filter(level=Level.COUNTY).order_by("path").first()
+    notices = questions = 0
+    for username, title_zh, title_en, interpretation, qa in POLICIES:
+        m = (
+            Membership.objects.filter(user__username=username, is_active=True)
+            .select_related("user", "unit")
+            .first()
+        )
+        if m is None or county is None:
+            continue
+        notice = actions.policy_publish(
+            actor=m.user,
+            title_zh=title_zh,
+            title_en=title_en,
+            body=f"{title_zh}\n\n{interpretation}",
+            interpretation_zh=interpretation,
+            issuing_unit=m.unit,
+            places=[county],
+            effective_from=today - timedelta(days=30),
+        )
+        notices += 1
+        for text, answer in qa:
+            question = actions.policy_question_ask(notice=notice, text=text)
+            questions += 1
+            if answer:  # one is left unanswered: the issuing unit sees it waiting
+                actions.policy_question_answer(actor=m.user, question=question, answer=answer)
+    return notices, questions

@@ -40,6 +40,7 @@ from concord.cases.models import (
 )
 from concord.cases.routing import unit_for
 from concord.cases.seed import read_category_rows
+from concord.channels.actions import revisit_after
 from concord.core.audit import GENESIS
 from concord.core.calendar import default_calendar
 from concord.core.refcache import forget
@@ -764,6 +765,25 @@ class _CaseWriter:
             prev = event.hash
             events.append(event)
         last_at = planned.steps[-1].at
+        revisit = self._revisit_due(planned, status, resolved_at, last_at)
+        if revisit is not None:
+            # The clock job asks staff to call back a resident who never rated a resolved
+            # case; in a county with a history it has done so long ago, so the history says so
+            # (and the worker's first pass does not ask for thousands of old revisits at once).
+            seq += 1
+            event = build_event(
+                stream=stream,
+                seq=seq,
+                prev_hash=prev,
+                kind="revisit_due",
+                created_at=revisit.astimezone(UTC),
+                case_id=case_id,
+                actor_id=None,
+                public=False,
+                data={},
+            )
+            prev = event.hash
+            events.append(event)
         planned_status = status
         responded_at = accepted_at or (closed_at if planned_status == "not_accepted" else None)
         return Case(
@@ -804,6 +824,15 @@ class _CaseWriter:
             created_at=planned.created_at,
             updated_at=last_at,
         )
+
+    def _revisit_due(self, planned: PlannedCase, status, resolved_at, last_at) -> datetime | None:
+        """Return when the clock job asked for a revisit of this case, if it has by now."""
+        if status not in {"resolved", "closed"} or resolved_at is None:
+            return None
+        if any(s.kind == "feedback" for s in planned.steps):
+            return None
+        at = max(resolved_at + revisit_after(), last_at)
+        return at if at <= self.now else None
 
     def _actor(self, tag, owner: Unit, assignee, filer, grid) -> User | None:
         if tag is None:

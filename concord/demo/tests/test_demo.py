@@ -327,20 +327,6 @@ def test_if_empty_does_nothing_when_cases_exist(tiny):
         call_command("demo", "--size", "small", "--no-progress", stdout=io.StringIO())
 
 
-@pytest.mark.slow
-def test_the_command_builds_the_small_county_and_prints_the_logins(db):
-    out = io.StringIO()
-    call_command(
-        "demo", "--size", "small", "--seed", "2", "--if-empty", "--no-progress", stdout=out
-    )
-    text = out.getvalue()
-    assert "Demo logins (password for every account: concord-demo)" in text
-    for name in ["admin", "caseworker", "gridworker", "officer"]:
-        assert re.search(rf"^{name}\s", text, re.MULTILINE)
-    assert 3_000 <= Case.objects.count() <= 5_500
-    assert Place.objects.filter(level="grid").count() == 45
-
-
 def test_a_live_submission_after_the_demo_gets_a_fresh_id_and_an_owner(tiny):
     from concord.cases.actions import case_submit
     from concord.cases.models import Category

@@ -18,6 +18,7 @@ from concord.demo.generator import DEMO_PASSWORD, DemoExists, build_demo
 # extra_assessments joins once its events hash the same timestamps the database stores
 # (`concord audit verify` fails after it today).
 EXTRAS = [
+    "extra_channels",
     "extra_safety",
     "extra_wellbeing",
     "extra_open311",
