@@ -43,7 +43,7 @@ browser:
 demo: install frontend fonts
 	$(BIN)/concord migrate --no-input
 	$(BIN)/concord demo --size $(SIZE) --if-empty
-	$(BIN)/concord serve --host $(HOST) --port $(PORT)
+	$(BIN)/concord serve --with-worker --no-migrate --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/concord serve --host $(HOST) --port $(PORT)

@@ -138,13 +138,13 @@ for code, kind, place in [("GC-C", "governance_centre", c), ("GC-T1", "governanc
 """
 
 
-def submit(url: str, key: str, n: int, timeout: float = 10.0) -> dict:
+def submit(url: str, key: str, n: int, timeout: float = 10.0, place: str = "V11") -> dict:
     body = json.dumps(
         {
             "kind": "dispute",
             "title": f"提交 {n}",
             "description": "耐久性测试 durability",
-            "place": "V11",
+            "place": place,
         }
     ).encode()
     req = urllib.request.Request(

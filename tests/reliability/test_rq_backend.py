@@ -22,8 +22,13 @@ def test_the_clock_job_and_a_surveillance_run_go_through_rq(world, settings, at)
     queue = django_rq.get_queue("default")
     queue.empty()
     at("2026-03-02 09:00")
-    case = ca.case_submit(kind="dispute", title="噪音", description="d", place=world.V11,
-                          category=Category.objects.get(code="DP.02")).case
+    case = ca.case_submit(
+        kind="dispute",
+        title="噪音",
+        description="d",
+        place=world.V11,
+        category=Category.objects.get(code="DP.02"),
+    ).case
     ca.case_accept(actor=world.bob, case=case)
     at("2026-04-03 09:00")  # the 30-day handling clock (due 04-01) has passed
 
@@ -31,8 +36,9 @@ def test_the_clock_job_and_a_surveillance_run_go_through_rq(world, settings, at)
     run = surveillance_run_task.enqueue()
     assert queue.count == 2, "both tasks wait in Redis until a worker takes them"
     # SimpleWorker runs jobs in this process, inside the test's database transaction.
-    worker = django_rq.get_worker("default", worker_class=SimpleWorker,
-                                  job_class="django_tasks_rq.backend.Job")
+    worker = django_rq.get_worker(
+        "default", worker_class=SimpleWorker, job_class="django_tasks_rq.backend.Job"
+    )
     worker.work(burst=True)
 
     tick.refresh()

@@ -169,9 +169,30 @@ def test_events_follow_each_case_in_time_order(tiny):
         if case_id in last:
             assert at >= last[case_id]
         last[case_id] = at
-    case = Case.objects.filter(status="closed").order_by("id").first()
+    case = Case.objects.filter(status="closed", feedback__isnull=False).order_by("id").first()
     kinds = list(case.events.order_by("seq").values_list("kind", flat=True))
     assert kinds[0] == "submitted" and kinds[-1] == "closed" and "resolved" in kinds
+
+
+def test_unrated_resolved_cases_carry_the_revisit_the_clock_job_asked_for(tiny):
+    from django.db.models import Count, Q
+
+    cases = Case.objects.filter(status__in=["resolved", "closed"]).annotate(
+        revisits=Count("events", filter=Q(events__kind="revisit_due")),
+        ratings=Count("feedback"),
+    )
+    old = cases.filter(resolved_at__lte=NOW - timedelta(days=7))
+    assert old.filter(ratings=0).exists() and old.filter(ratings__gt=0).exists()
+    assert not old.filter(ratings=0).exclude(revisits=1).exists()
+    assert not cases.filter(ratings__gt=0, revisits__gt=0).exists()
+    assert not cases.filter(resolved_at__gt=NOW - timedelta(days=7), revisits__gt=0).exists()
+    # So the clock job, run at the build's moment, has no old revisit left to ask for.
+    from unittest import mock
+
+    from concord.channels.deadlines import _schedule_revisits
+
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        assert _schedule_revisits(NOW.date()) == 0
 
 
 def test_statuses_clocks_and_feedback_look_real(tiny):
