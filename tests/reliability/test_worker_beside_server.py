@@ -24,7 +24,8 @@ from concord.demo import geography
 
 from .harness import ROOT, free_port, submit
 
-pytestmark = pytest.mark.slow
+# django_db: the session sets up the test database this module copies.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
@@ -94,14 +95,15 @@ def test_the_worker_and_the_server_share_sqlite_without_locking_and_stop_on_ctrl
     env.pop("REDIS_URL", None)
     concord = [sys.executable, "-m", "concord.cli"]
     # A county with three years of cases for the surveillance pass to read.
-    subprocess.run(
+    built = subprocess.run(
         [*concord, "demo", "--size", "small", "--cases", "3000", "--core-only", "--no-progress"],
         env=env,
         cwd=ROOT,
-        check=True,
         capture_output=True,
+        text=True,
         timeout=600,
     )
+    assert built.returncode == 0, built.stderr[-3000:]
     manager = subprocess.Popen(
         [*concord, "serve", "--with-worker", "--no-collectstatic"]
         + ["--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "4"],
