@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, UnitKind, User
 from concord.places.models import Level, Place
 
@@ -216,7 +217,7 @@ def _mediations(logins, rng: random.Random, today: date) -> int:
             case = _submit(
                 kind="dispute", title=title, description=description, place=grid, category="DP.02"
             )
-        if not ch.perms.can(mediator, "case.handle", unit_id=case.owner_unit_id):
+        if not perms.can(mediator, "case.handle", unit_id=case.owner_unit_id):
             continue  # the village committee does not own it (another routing): leave it
         with _clock(d(begin - 1)):
             case_accept(actor=mediator, case=case)

@@ -27,6 +27,9 @@ from .harness import ROOT, free_port, submit
 # django_db: the session sets up the test database this module copies.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
+RUNNING = "surveillance_run_task state=RUNNING"
+DONE = "surveillance_run_task state=SUCCESSFUL"
+
 
 @pytest.fixture(scope="module")
 def database(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
@@ -58,17 +61,14 @@ class Output:
         for raw in iter(stream.readline, b""):
             line = raw.decode("utf-8", "replace")
             self.lines.append(line)
-            for marker in (
-                "surveillance_run_task state=RUNNING",
-                "surveillance_run_task state=SUC",
-            ):
+            for marker in (RUNNING, DONE):
                 if marker in line:
                     self.seen.setdefault(marker, time.monotonic())
 
     def wait_for(self, marker: str, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if any(marker in k for k in self.seen):
+            if marker in self.seen:
                 return True
             time.sleep(0.2)
         return False
@@ -137,8 +137,8 @@ def test_the_worker_and_the_server_share_sqlite_without_locking_and_stop_on_ctrl
     try:
         for t in threads:
             t.start()
-        assert output.wait_for("state=RUNNING", 240), output.text[-3000:]
-        assert output.wait_for("state=SUC", 300), output.text[-3000:]
+        assert output.wait_for(RUNNING, 240), output.text[-3000:]
+        assert output.wait_for(DONE, 300), output.text[-3000:]
         stop.set()
         for t in threads:
             t.join(timeout=30)
@@ -153,8 +153,7 @@ def test_the_worker_and_the_server_share_sqlite_without_locking_and_stop_on_ctrl
     text = output.text
     assert "database is locked" not in text.lower()
     assert not errors, errors[:5]
-    started = output.seen["surveillance_run_task state=RUNNING"]
-    finished = output.seen["surveillance_run_task state=SUCCESSFUL"]
+    started, finished = output.seen[RUNNING], output.seen[DONE]
     # Residents' submissions went through while the surveillance pass ran.
     assert any(started <= at <= finished for at, _ in receipts), (started, finished, receipts[-3:])
     # Both processes' lines are prefixed; both stopped on Ctrl-C.

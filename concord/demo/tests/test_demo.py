@@ -189,10 +189,10 @@ def test_unrated_resolved_cases_carry_the_revisit_the_clock_job_asked_for(tiny):
     # So the clock job, run at the build's moment, has no old revisit left to ask for.
     from unittest import mock
 
-    from concord.channels.deadlines import _schedule_revisits
+    from concord.channels.deadlines import deadlines_tick
 
     with mock.patch("django.utils.timezone.now", return_value=NOW):
-        assert _schedule_revisits(NOW.date()) == 0
+        assert deadlines_tick(today=NOW.date()).revisits == 0
 
 
 def test_statuses_clocks_and_feedback_look_real(tiny):
