@@ -124,7 +124,7 @@ def test_the_worker_and_the_server_share_sqlite_without_locking_and_stop_on_ctrl
             n += 1
             try:
                 body = submit(
-                    f"http://127.0.0.1:{port}", f"{c}-{n}-{uuid.uuid4().hex[:6]}", n, place=grid
+                    f"http://127.0.0.1:{port}", f"{c}-{n}-{uuid.uuid4().hex[:16]}", n, place=grid
                 )
                 receipts.append((time.monotonic(), body["receipt_code"]))
             except urllib.error.HTTPError as exc:
