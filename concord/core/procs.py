@@ -28,7 +28,7 @@ class Child:
 class Manager:
     """Start named commands, prefix their output, stop them all on a signal or on one exit."""
 
-    def __init__(self, children: list[Child], *, out: TextIO | None = None, grace: float = 15.0):
+    def __init__(self, children: list[Child], *, out: TextIO | None = None, grace: float = 30.0):
         self.children = children
         self.out = out or sys.stdout
         self.grace = grace
@@ -61,25 +61,30 @@ class Manager:
             self.say(child.name, f"started (pid {child.process.pid}): {' '.join(child.argv[1:])}")
 
     def stop(self) -> None:
-        """Ask every running child to stop; kill those still running after the grace period."""
+        """Ask every running child to stop and wait; then interrupt, then kill what is left.
+
+        The server finishes its requests in hand and the worker the task in hand. Whatever
+        still runs after the grace period gets a second SIGTERM (the worker then ends its task,
+        recording it as failed; its own transactions roll back), and a child still running
+        after that is killed.
+        """
         self.stopping.set()
-        for child in self.children:
-            if child.process and child.process.poll() is None:
-                child.process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + self.grace
-        for child in self.children:
-            if child.process is None:
-                continue
-            try:
-                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                # A second SIGTERM ends a task in progress (the worker records it as failed,
-                # and its own transactions roll back); a child that still runs is killed.
-                child.process.send_signal(signal.SIGTERM)
+        running = [c for c in self.children if c.process and c.process.poll() is None]
+        for child in running:
+            child.process.send_signal(signal.SIGTERM)
+        for phase, timeout in (("interrupted", self.grace), ("killed", self.grace / 2)):
+            deadline = time.monotonic() + timeout
+            for child in running:
                 try:
-                    child.process.wait(timeout=5)
+                    child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    self.say(child.name, "did not stop in time; killed")
+                    pass
+            running = [c for c in running if c.process.poll() is None]
+            for child in running:
+                self.say(child.name, f"still running after {timeout:g} s; {phase}")
+                if phase == "interrupted":
+                    child.process.send_signal(signal.SIGTERM)
+                else:
                     child.process.kill()
                     child.process.wait()
         for child in self.children:
