@@ -100,8 +100,9 @@ class Manager:
         def on_signal(signum, _frame):
             self.stopping.set()
 
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, on_signal)
+        if threading.current_thread() is threading.main_thread():  # (signals go to it only)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                previous[signum] = signal.signal(signum, on_signal)
         try:
             self.start()
             failed = None
