@@ -131,7 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Writers queue for the one write lock; under a loaded machine a submission may wait
+        # behind the worker's short transactions for longer than a moment (below gunicorn's 60 s).
+        "timeout": 45,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES["default"]["TEST"] = {"NAME": env_str("CONCORD_TEST_DATABASE_NAME") or None}
