@@ -38,6 +38,13 @@ def _test_settings(settings, tmp_path):
     # test_sessions_and_caches.py); elsewhere tests travel in time with one signed-in client.
     settings.CONCORD_STAFF_SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
     settings.CONCORD_STAFF_SESSION_MAX_HOURS = 10 * 365 * 24
+    # The ledger's key and checkpoint log live outside the database: one of each per test, so a
+    # rolled-back test database never meets a later test's checkpoints.
+    settings.LEDGER = {
+        "SIGNING_KEY_FILE": str(tmp_path / "keys" / "ledger-signing.pem"),
+        "CHECKPOINT_LOG": str(tmp_path / "ledger" / "checkpoints.jsonl"),
+        "MIRRORS": [],
+    }
     # Reference rows memoised by an earlier test may have been rolled back with it, and so may
     # the rows behind cached figures: each test starts with an empty cache of its own process
     # (never a shared Redis, whatever REDIS_URL says).

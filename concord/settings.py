@@ -204,8 +204,29 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS.append("django_rq")
 
+# The ledger's signed checkpoints (core/checkpoints.py). The signing key is a file the database
+# does not hold: put it on another volume than the database (readable by the worker only). The
+# checkpoint log is kept outside the database; MIRRORS copy each checkpoint to a store on another
+# machine: "db:ALIAS" (a second DATABASES entry) or "dir:/path" (another machine's share or an
+# object-storage mount). A second file on the same disk is not a second store.
+LEDGER = {
+    "SIGNING_KEY_FILE": env_str("CONCORD_LEDGER_KEY_FILE")
+    or str(DATA_DIR / "keys" / "ledger-signing.pem"),
+    "PUBLIC_KEY_FILE": env_str("CONCORD_LEDGER_PUBLIC_KEY_FILE") or None,
+    "CHECKPOINT_LOG": env_str("CONCORD_LEDGER_LOG")
+    or str(DATA_DIR / "ledger" / "checkpoints.jsonl"),
+    "MIRRORS": [m.strip() for m in env_str("CONCORD_LEDGER_MIRRORS").split(",") if m.strip()],
+}
+if env_str("CONCORD_LEDGER_MIRROR_DATABASE_URL"):
+    DATABASES["ledger_mirror"] = dj_database_url.parse(
+        env_str("CONCORD_LEDGER_MIRROR_DATABASE_URL")
+    )
+    if "db:ledger_mirror" not in LEDGER["MIRRORS"]:
+        LEDGER["MIRRORS"].append("db:ledger_mirror")
+
 # Periodic jobs run by `concord worker`: (name, every N seconds, task).
 CONCORD_SCHEDULE = [
+    ("ledger_checkpoint", 300, "concord.core.tasks.ledger_checkpoint_task"),
     ("deadlines_tick", 300, "concord.channels.tasks.deadlines_tick_task"),
     ("surveillance_run", 24 * 3600, "concord.warning.tasks.surveillance_run_task"),
     ("triage_retrain", 7 * 24 * 3600, "concord.triage.tasks.retrain_task"),

@@ -16,8 +16,8 @@ from django.core import signing
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from concord.cases.audit import append_event
 from concord.core.errors import PermissionDenied
+from concord.core.ledger import append_event
 
 SALT = "concord.accounts.enrolment"
 DEVICE_NAME = "enrolment"

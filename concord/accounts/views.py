@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from concord.cases.audit import append_event
+from concord.core.ledger import append_event
 
 from .enrolment import enrolment_device
 from .twofactor import is_staff_user

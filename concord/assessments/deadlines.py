@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
-from concord.cases.audit import append_event
+from concord.core.ledger import append_event
 from concord.notifications.actions import notify
 
 from .models import MitigationTask, TaskState

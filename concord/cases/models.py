@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concord.core.calendars import platform_calendar
 from concord.core.fields import EncryptedTextField
-from concord.core.models import AppendOnlyModel, LocalizedNameMixin, TimeStampedModel
+from concord.core.models import LocalizedNameMixin, TimeStampedModel
 from concord.places.models import Level
 
 
@@ -281,40 +281,6 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.name}"
-
-
-class Event(AppendOnlyModel):
-    """One entry in the append-only, hash-chained record of what happened."""
-
-    stream = models.CharField(max_length=48)
-    seq = models.PositiveIntegerField()
-    case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
-    )
-    kind = models.CharField(max_length=48)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField()
-    public = models.BooleanField(default=False, help_text=_("The resident may see this event."))
-    data = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["stream", "seq"]
-        verbose_name = _("event")
-        verbose_name_plural = _("events")
-        constraints = [
-            models.UniqueConstraint(fields=["stream", "seq"], name="event_stream_seq"),
-        ]
-        indexes = [
-            models.Index(fields=["case", "seq"]),
-            models.Index(fields=["kind", "created_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.stream}#{self.seq} {self.kind}"
 
 
 class Attachment(models.Model):

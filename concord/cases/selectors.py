@@ -14,9 +14,10 @@ from django.utils import timezone
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.core.errors import NotFound
+from concord.core.models import Event
 
 from . import tokens
-from .models import Case, Category, Channel, Event, Sensitivity
+from .models import Case, Category, Channel, Sensitivity
 
 # Cases no statistics count (only the counselling team's own): sealed cases and counselling
 # referrals. Exclude them with ``.exclude(UNCOUNTED_Q)``.

@@ -18,8 +18,9 @@ from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import record_event
-from concord.cases.models import Case, Clock, ClockNature, ClockState, Event, Feedback, Status
+from concord.cases.models import Case, Clock, ClockNature, ClockState, Feedback, Status
 from concord.core.errors import ConcordError
+from concord.core.models import Event
 from concord.notifications.actions import notify
 
 DUE_SOON_DAYS = 2

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases.actions import lock_case, record_event
-from concord.cases.audit import append_event
 from concord.cases.clocks import LIVE_STATES, due_date, is_provisional
 from concord.cases.models import Clock
 from concord.core.calendar import FIRST_DAY, LAST_DAY
 from concord.core.calendars import build_calendar, calendar_changed
 from concord.core.errors import InvalidInput, PermissionDenied
+from concord.core.ledger import append_event
 from concord.core.models import CalendarDay, HolidaySchedule
 from concord.notifications.actions import notify
 

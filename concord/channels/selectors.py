@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
-from concord.cases.models import Case, Event, Status
+from concord.cases.models import Case, Status
 from concord.cases.selectors import cases_visible_to, local_midnight
+from concord.core.models import Event
 from concord.places.models import Place
 
 FINISHED = [Status.RESOLVED, Status.CLOSED]

@@ -1,5 +1,6 @@
 """Building blocks every domain app shares."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -109,3 +110,100 @@ class ScheduleEntry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Event(AppendOnlyModel):
+    """One entry in the append-only, hash-chained ledger of what happened (see core.ledger).
+
+    Every record that keeps a history (cases, users, alerts, policies, deliveries, teams,
+    exports …) appends to its own stream; `version` says which digest function sealed the row.
+    """
+
+    stream = models.CharField(max_length=48)
+    seq = models.PositiveIntegerField()
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(max_length=48)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    public = models.BooleanField(default=False, help_text=_("The resident may see this event."))
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    version = models.PositiveSmallIntegerField(_("digest version"))
+
+    class Meta:
+        ordering = ["stream", "seq"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="event_stream_seq"),
+        ]
+        indexes = [
+            models.Index(fields=["case", "seq"], name="cases_event_case_id_17253f_idx"),
+            models.Index(fields=["kind", "created_at"], name="cases_event_kind_8ca8f5_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream}#{self.seq} {self.kind}"
+
+
+class StreamHead(models.Model):
+    """The last sequence number and hash of one stream, moved in the transaction that appends.
+
+    `pending` marks a head the next signed checkpoint has not yet taken in.
+    """
+
+    stream = models.CharField(max_length=48, primary_key=True)
+    seq = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+    pending = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("stream head")
+        verbose_name_plural = _("stream heads")
+        indexes = [
+            models.Index(
+                fields=["pending"], name="core_head_pending", condition=models.Q(pending=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream}#{self.seq}"
+
+
+class Checkpoint(AppendOnlyModel):
+    """A signed statement of every stream head at one moment (copied to stores outside)."""
+
+    number = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    streams = models.PositiveIntegerField()
+    events = models.PositiveBigIntegerField()
+    root = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("ledger checkpoint")
+        verbose_name_plural = _("ledger checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.number}"
+
+
+class CheckpointLeaf(AppendOnlyModel):
+    """A stream head a checkpoint took in: only the heads that moved since the one before."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="+")
+    stream = models.CharField(max_length=48)
+    seq = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["stream", "checkpoint"], name="core_leaf_stream")]
+
+    def __str__(self) -> str:
+        return f"{self.stream}#{self.seq}@{self.checkpoint_id}"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import connection, transaction
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue_with_transaction(task, *args: Any) -> None:
@@ -22,3 +26,17 @@ def enqueue_with_transaction(task, *args: Any) -> None:
         task.enqueue(*args)
     else:
         transaction.on_commit(lambda: task.enqueue(*args), robust=True)
+
+
+@task()
+def ledger_checkpoint_task() -> dict[str, Any]:
+    """Sign the ledger's stream heads (every few minutes); skip, loudly, without a signing key."""
+    from . import checkpoints
+
+    if not checkpoints.has_signing_key():
+        logger.warning(
+            "no ledger signing key at %s: no checkpoint written", checkpoints.key_paths()[0]
+        )
+        return {"skipped": "no signing key"}
+    written = checkpoints.write_checkpoint()
+    return {"number": written.number, "events": written.events, "failed": written.mirrors_failed}

@@ -25,11 +25,11 @@ from tqdm import tqdm
 
 from concord.accounts.models import UnitKind
 from concord.cases import tokens
-from concord.cases.audit import build_event, stream_for_case
-from concord.cases.models import Case, Category, Channel, Clock, ClockState, Event, Feedback, Party
-from concord.core.audit import GENESIS, canonical_json
+from concord.cases.models import Case, Category, Channel, Clock, ClockState, Feedback, Party
 from concord.core.calendar import default_calendar
 from concord.core.fields import encrypt
+from concord.core.ledger import GENESIS, build_event, canonical_json, stream_for_case
+from concord.core.models import Event, StreamHead
 from concord.places.models import Level, Place
 
 from . import geography
@@ -171,14 +171,17 @@ class CaseLoader:
     def write(self, batch: Sequence[PlannedCase]) -> None:
         cases, parties = _Table(Case, with_id=True), _Table(Party)
         clocks, ratings, events = _Table(Clock), _Table(Feedback), _Table(Event)
+        heads = _Table(StreamHead, with_id=True)
         for planned in batch:
-            self._case(planned, self.next_id, cases, parties, clocks, ratings, events)
+            self._case(planned, self.next_id, cases, parties, clocks, ratings, events, heads)
             self.next_id += 1
-        for table in (cases, parties, clocks, ratings, events):
+        for table in (cases, parties, clocks, ratings, events, heads):
             self._sink.write(table)
         self.cases += len(batch)
 
-    def _case(self, planned: PlannedCase, case_id: int, cases, parties, clocks, ratings, events):
+    def _case(
+        self, planned: PlannedCase, case_id: int, cases, parties, clocks, ratings, events, heads
+    ):
         d, rng, now = self.dir, self.rng, self.now
         life = quick_life(rng, planned, now)
         grid = d.places[planned.grid_code]
@@ -281,6 +284,7 @@ class CaseLoader:
             data=data,
         )
         events.add(**{name: getattr(event, name) for name in events.defaults})
+        heads.add(stream=stream, seq=1, hash=event.hash, pending=True)
 
     def _clock(self, planned: PlannedCase, life: Life, case_id, channel, start: date) -> dict:
         """Return the handling clock's values, as `generator._CaseWriter._clock` computes them."""

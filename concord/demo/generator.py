@@ -25,14 +25,12 @@ from tqdm import tqdm
 from concord.accounts.models import Membership, Unit, UnitKind, User
 from concord.accounts.roles import Role
 from concord.cases import tokens
-from concord.cases.audit import build_event, stream_for_case
 from concord.cases.models import (
     Case,
     Category,
     Channel,
     Clock,
     ClockState,
-    Event,
     Feedback,
     Party,
     TransferRequest,
@@ -41,8 +39,9 @@ from concord.cases.models import (
 from concord.cases.routing import unit_for
 from concord.cases.seed import read_category_rows
 from concord.channels.actions import revisit_after
-from concord.core.audit import GENESIS
 from concord.core.calendar import default_calendar
+from concord.core.ledger import GENESIS, build_event, heads_for, stream_for_case
+from concord.core.models import Event, StreamHead
 from concord.core.refcache import forget
 from concord.places.geometry import bbox_and_centroid, parse_boundary
 from concord.places.models import Level, Place
@@ -625,6 +624,7 @@ class _CaseWriter:
         Clock.objects.bulk_create(clocks, batch_size=1000)
         Feedback.objects.bulk_create(feedback, batch_size=1000)
         Event.objects.bulk_create(events, batch_size=1000)
+        StreamHead.objects.bulk_create(heads_for(events), batch_size=1000)
         self.events += len(events)
 
     def _case_row(

@@ -385,7 +385,7 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
 
 def _record_staff_step(delivery: Delivery, kind: str, actor) -> None:
     """Audit a person's step on a delivery (who retried or acknowledged it, not its content)."""
-    from concord.cases.audit import append_event
+    from concord.core.ledger import append_event
 
     append_event(
         stream=f"delivery:{delivery.pk}", kind=kind, actor=actor, data={"delivery": delivery.pk}

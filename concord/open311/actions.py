@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy, override
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases import actions as case_actions
-from concord.cases.audit import append_event
-from concord.cases.models import Case, Category, Event, IntakeChannel, PartyRole
+from concord.cases.models import Case, Category, IntakeChannel, PartyRole
 from concord.core.errors import ConcordError, InvalidInput, PermissionDenied
+from concord.core.ledger import append_event
+from concord.core.models import Event
 from concord.places.models import Place
 
 from .models import (

@@ -200,7 +200,7 @@ class ServiceRequestToken(models.Model):
 class PostedUpdate(models.Model):
     """Which key posted an update (a resident-information event) and the media it linked."""
 
-    event = models.OneToOneField("cases.Event", on_delete=models.PROTECT, related_name="+")
+    event = models.OneToOneField("core.Event", on_delete=models.PROTECT, related_name="+")
     api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="updates")
     media_url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

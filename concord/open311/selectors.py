@@ -16,13 +16,13 @@ from concord.cases.models import (
     Category,
     Clock,
     ClockState,
-    Event,
     IntakeChannel,
     Kind,
     Outcome,
     Sensitivity,
 )
 from concord.core.errors import InvalidInput, NotFound
+from concord.core.models import Event
 from concord.places.models import Place
 
 from .models import Address, PostedUpdate, ServiceAttribute, ServiceProfile

@@ -138,7 +138,7 @@ def place_population_set(*, actor, place: Place, year: int, population: int) -> 
     The latest year recorded also becomes the place's current population. Audited on the
     place's event stream; ``actor`` is None for the operator's command line.
     """
-    from concord.cases.audit import append_event
+    from concord.core.ledger import append_event
 
     if not isinstance(year, int) or not 1900 <= year <= 2200:
         raise InvalidInput(_("The year must lie between 1900 and 2200."), fields={"year": year})

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from concord.cases import actions as case_actions
-from concord.cases.models import Case, Category, Event, Status, Urgency
+from concord.cases.models import Case, Category, Status, Urgency
+from concord.core.models import Event
 from concord.places.models import Level
 
 from . import engine

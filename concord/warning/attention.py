@@ -11,8 +11,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concord.cases.models import Case, Clock, Event, Status
+from concord.cases.models import Case, Clock, Status
 from concord.cases.selectors import cases_visible_to
+from concord.core.models import Event
 from concord.triage.algorithms.signals import detect_signals
 
 from .algorithms import attention as alg

@@ -203,7 +203,7 @@ def raise_alert(
             return 0
         alert.cases.set(list(members.values_list("pk", flat=True)[:2000]))
         alert.places.set(places or [place])
-        from concord.cases.audit import append_event
+        from concord.core.ledger import append_event
 
         append_event(
             stream=f"alert:{alert.pk}",

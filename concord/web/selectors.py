@@ -13,9 +13,10 @@ from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import stats
-from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState, Event
+from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState
 from concord.cases.selectors import CaseFilters, case_list, cases_visible_to, local_midnight
 from concord.channels.selectors import bounce_queue, tier_metrics_of
+from concord.core.models import Event
 from concord.places.models import Level, Place
 
 DUE_SOON_DAYS = 3

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from concord.cases.models import Clock, Event, Status
+from concord.cases.models import Clock, Status
 from concord.channels.actions import RESIDENT_DEADLINES, SERVICE_STAGES
 from concord.channels.deadlines import (  # noqa: F401 -- re-exported for pages
     clock_label,
     provisional_note,
 )
 from concord.channels.models import ServiceMethod
+from concord.core.models import Event
 
 STATUS_PLAIN = {
     Status.SUBMITTED: _("We have received your matter and are deciding who handles it."),

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit, UnitKind
 from concord.accounts.roles import Cap
-from concord.cases.audit import append_event
-from concord.cases.models import Event
 from concord.core.errors import InvalidInput, NotFound
+from concord.core.ledger import append_event
+from concord.core.models import Event
 from concord.places.models import Place
 from concord.places.selectors import place_ancestors
 

@@ -749,7 +749,7 @@ def _request(client, row: Row, url: str, params: dict, headers: dict):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
-    from concord.cases.models import Event
+    from concord.core.models import Event
 
     with transaction.atomic():
         before = Event.objects.count()

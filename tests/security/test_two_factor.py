@@ -133,7 +133,7 @@ def test_every_staff_page_waits_for_the_second_factor(world, client, required):
 
 
 def test_an_enrolment_link_works_once_for_its_own_user_only(world, client, required):
-    from concord.cases.models import Event
+    from concord.core.models import Event
 
     link = enrolment_link(world, world.alice)
     assert Event.objects.filter(

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
-from concord.cases.audit import append_event
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.ledger import append_event
 
 from ..models import Assessment, Decision, Stage
 

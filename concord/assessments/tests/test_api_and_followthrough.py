@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from concord.assessments import actions, deadlines
 from concord.assessments.models import Assessment, MitigationTask, Stage
-from concord.cases.models import Event
+from concord.core.models import Event
 from concord.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

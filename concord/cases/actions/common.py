@@ -17,8 +17,8 @@ from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.core.bilingual import both
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.ledger import append_event, stream_for_case
 
-from ..audit import append_event, stream_for_case
 from ..clocks import clock_start, clocks_hand_over
 from ..models import Case, Category, Clock, ClockState, Status
 

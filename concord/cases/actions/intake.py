@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
-from concord.core.audit import canonical_json
 from concord.core.errors import Conflict, InvalidInput, PermissionDenied
+from concord.core.ledger import append_event, canonical_json, stream_for_case
 from concord.places.models import Place
 from concord.places.selectors import place_locate
 
 from .. import tokens
-from ..audit import append_event, stream_for_case
 from ..models import (
     Case,
     Category,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.models import Event
 from concord.places.models import LEVEL_ORDER, Level
 
 from ..clocks import clocks_pause, clocks_resume, clocks_stop
@@ -21,7 +22,6 @@ from ..models import (
     Category,
     Clock,
     ClockState,
-    Event,
     Outcome,
     Sensitivity,
     Status,

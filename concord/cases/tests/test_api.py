@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from concord.cases.models import Case, Event
+from concord.cases.models import Case
+from concord.core.models import Event
 
 pytestmark = pytest.mark.django_db
 

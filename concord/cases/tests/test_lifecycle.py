@@ -3,8 +3,9 @@
 import pytest
 
 from concord.cases import actions
-from concord.cases.models import Case, Clock, ClockState, Event, Status, TransferRequest
+from concord.cases.models import Case, Clock, ClockState, Status, TransferRequest
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.models import Event
 
 pytestmark = pytest.mark.django_db
 

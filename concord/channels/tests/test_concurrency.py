@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from concord.cases import actions as ca
-from concord.cases.models import Category, Event
+from concord.cases.models import Category
 from concord.core.errors import ConcordError
+from concord.core.models import Event
 
 
 @pytest.mark.postgres

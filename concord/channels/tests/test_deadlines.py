@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from concord.cases import actions as ca
-from concord.cases.models import Category, Clock, Event
+from concord.cases.models import Category, Clock
 from concord.channels.deadlines import deadlines_tick
+from concord.core.models import Event
 from concord.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,12 @@ from datetime import date
 import pytest
 
 from concord.cases import actions as ca
-from concord.cases.models import Clock, Event
+from concord.cases.models import Clock
 from concord.channels import actions as ch
 from concord.channels import rules
 from concord.channels.deadlines import deadlines_tick
 from concord.core.calendar import Unit
+from concord.core.models import Event
 from concord.notifications.models import Notification
 from concord.testing import submit_dispute
 

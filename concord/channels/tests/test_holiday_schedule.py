@@ -16,12 +16,12 @@ from django.utils import translation
 
 from concord.accounts.models import User
 from concord.cases import actions as ca
-from concord.cases.models import Clock, Event
+from concord.cases.models import Clock
 from concord.channels import actions as ch
 from concord.channels.holidays import holiday_schedule_load, parse_schedule
 from concord.core.calendars import platform_calendar
 from concord.core.errors import InvalidInput, PermissionDenied
-from concord.core.models import CalendarDay, HolidaySchedule
+from concord.core.models import CalendarDay, Event, HolidaySchedule
 from concord.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

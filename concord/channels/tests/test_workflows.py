@@ -13,11 +13,12 @@ import pytest
 from concord.accounts.models import Membership
 from concord.accounts.roles import Role
 from concord.cases import actions as ca
-from concord.cases.models import Case, Category, Clock, Event, Status
+from concord.cases.models import Case, Category, Clock, Status
 from concord.channels import actions as ch
 from concord.channels.documents import agreement_pdf
 from concord.channels.models import Petition
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.models import Event
 from concord.testing import submit_dispute
 
 pytestmark = pytest.mark.django_db

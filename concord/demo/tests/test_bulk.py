@@ -12,8 +12,9 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from concord.accounts.models import User
-from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState, Event, Feedback, Party
+from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState, Feedback, Party
 from concord.core.fields import PREFIX
+from concord.core.models import Event
 from concord.demo.bulk import build_bulk_demo
 from concord.demo.generator import DemoExists
 from concord.demo.planner import TZ

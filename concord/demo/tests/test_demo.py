@@ -14,7 +14,8 @@ from django.db import transaction
 
 from concord.accounts.models import Membership, Unit, UnitKind, User
 from concord.accounts.roles import Role
-from concord.cases.models import Case, Clock, ClockState, Event, Feedback, TransferRequest
+from concord.cases.models import Case, Clock, ClockState, Feedback, TransferRequest
+from concord.core.models import Event
 from concord.demo import geography
 from concord.demo.generator import (
     DEMO_PASSWORD,

@@ -106,7 +106,7 @@ def test_a_notice_without_a_place_belongs_where_its_recipient_works(world, refus
     assert api.post(f"/failed/{to_carol.pk}/retry", headers=_as(world.sam)).status_code == 404
     actions.delivery_acknowledge(actor=world.sam, delivery=to_alice)
     # The step is audited: who acknowledged which delivery (not what it said).
-    from concord.cases.models import Event
+    from concord.core.models import Event
 
     step = Event.objects.get(stream=f"delivery:{to_alice.pk}")
     assert step.kind == "delivery_acknowledged" and step.actor_id == world.sam.pk

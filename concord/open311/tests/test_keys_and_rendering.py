@@ -18,7 +18,7 @@ IN_PEACH_GRID = {"lat": "30.05", "long": "120.05"}
 
 
 def test_issue_key_prints_the_key_alone_and_stores_only_its_digest(db):
-    from concord.cases.models import Event
+    from concord.core.models import Event
     from concord.open311.actions import hash_key
     from concord.open311.models import ApiKey
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concord.accounts import permissions as perms
-from concord.cases.audit import append_event
 from concord.cases.models import Case, Channel
 from concord.core.errors import InvalidInput, PermissionDenied
+from concord.core.ledger import append_event
 from concord.places.models import Place
 
 from ..models import ResidentVerification

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit, UnitKind
 from concord.accounts.roles import Cap
-from concord.cases.audit import stream_for_case
 from concord.cases.models import Case
 from concord.core.errors import Conflict, InvalidInput, PermissionDenied
+from concord.core.ledger import stream_for_case
 from concord.places.models import Place
 
 from ..models import (

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from concord.cases.models import Event
 from concord.core.calendars import platform_calendar
 from concord.core.errors import Conflict, PermissionDenied
+from concord.core.models import Event
 from concord.participation import actions
 from concord.participation.models import Moderation, SuggestionStatus
 

@@ -7,8 +7,9 @@ import pytest
 
 from concord.accounts.models import Unit, UnitKind
 from concord.cases import actions as ca
-from concord.cases.models import Category, Event
+from concord.cases.models import Category
 from concord.core.errors import Conflict, InvalidInput, PermissionDenied
+from concord.core.models import Event
 from concord.participation import actions
 from concord.participation.models import ConventionKind, TeamKind
 

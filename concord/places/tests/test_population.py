@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from concord.cases.models import Event
 from concord.core.errors import InvalidInput
+from concord.core.models import Event
 from concord.places.actions import place_population_set
 from concord.places.models import Place
 from concord.places.selectors import populations_by_year

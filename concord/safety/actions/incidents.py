@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
-from concord.cases.audit import append_event
 from concord.cases.models import Case
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.ledger import append_event
 from concord.places.models import Place
 
 from ..models import (

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
-from concord.cases.audit import append_event
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.ledger import append_event
 from concord.notifications.actions import notify
 from concord.places.models import Place
 

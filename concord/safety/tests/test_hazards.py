@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from concord.cases import actions as case_actions
-from concord.cases.models import Event, Status
+from concord.cases.models import Status
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.models import Event
 from concord.notifications.models import Notification
 from concord.safety import actions
 from concord.safety.models import Hazard, OrderState, Verification

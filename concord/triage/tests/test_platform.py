@@ -6,7 +6,8 @@ import json
 import pytest
 
 from concord.cases import actions as ca
-from concord.cases.models import Case, Category, Event
+from concord.cases.models import Case, Category
+from concord.core.models import Event
 from concord.triage import actions as ta
 from concord.triage import engine
 from concord.triage.models import Incident, Suggestion, TriageModel

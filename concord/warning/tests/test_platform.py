@@ -99,7 +99,7 @@ def test_alerts_are_acknowledged_actioned_or_dismissed_with_reasons(world, api):
     r = api.post(f"/warning/alerts/{alert.pk}/action", {"reason": "环保所已上门检查，责令整改"})
     assert r.json()["state"] == "actioned"
     assert api.post(f"/warning/alerts/{alert.pk}/dismiss", {"reason": "x"}).status_code == 409
-    from concord.cases.models import Event
+    from concord.core.models import Event
 
     assert list(
         Event.objects.filter(stream=f"alert:{alert.pk}").values_list("kind", flat=True)

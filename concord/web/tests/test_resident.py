@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from concord.cases import actions as case_actions
-from concord.cases.models import Case, Event, Status
+from concord.cases.models import Case, Status
+from concord.core.models import Event
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, Unit, UnitKind
 from concord.accounts.roles import Cap, Role
-from concord.cases.audit import append_event
 from concord.core.errors import ConcordError, InvalidInput, NotFound
+from concord.core.ledger import append_event
 from concord.notifications.actions import notify
 from concord.places.models import Place
 from concord.places.selectors import place_ancestors

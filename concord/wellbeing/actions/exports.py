@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit
-from concord.cases.audit import append_event
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from concord.core.ledger import append_event
 from concord.notifications.actions import notify
 
 from ..models import ExportRequest, ExportState, FollowUpState, Referral

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concord.cases.audit import append_event, stream_for_case
 from concord.cases.models import Case
 from concord.cases.selectors import cases_visible_to
 from concord.core.errors import NotFound
+from concord.core.ledger import append_event, stream_for_case
 from concord.triage.algorithms import crisis as crisis_detector
 
 from .. import protocol

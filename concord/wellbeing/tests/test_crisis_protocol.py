@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from concord.cases import actions as ca
-from concord.cases.models import Event
+from concord.core.models import Event
 from concord.notifications.models import Notification
 from concord.wellbeing import actions as wa
 from concord.wellbeing.models import DutyShift, FollowUp, Referral

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from concord.cases import actions as ca
-from concord.cases.models import Event
+from concord.core.models import Event
 from concord.wellbeing import actions as wa
 from concord.wellbeing.models import Referral
 from concord.wellbeing.protocol import AssessmentAnswers
