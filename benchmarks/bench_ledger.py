@@ -4,7 +4,7 @@ Creates a PostgreSQL database (default concord_ledger_bench) next to the one in 
 migrates it to just before the ledger moved to `core`, loads N events the way the old code
 sealed them (digest version 1, in streams of EVENTS_PER_STREAM) with COPY, then times:
 
-- `migrate core 0003_ledger` (table rename, digest-version column, stream heads filled);
+- `migrate core 0004_ledger` (table rename, digest-version column, stream heads filled);
 - `concord audit checkpoint` (the first checkpoint, which anchors every old event);
 - `concord audit verify` (target: at least a million events within 60 s).
 
@@ -123,11 +123,12 @@ def main() -> None:
     import django
 
     django.setup()
-    manage(env, "migrate", "-v0", "cases", "0012")
+    manage(env, "migrate", "-v0", "cases", "0013")
+    manage(env, "migrate", "-v0", "core", "0003")
     t0 = time.perf_counter()
     load_v1_events(url, args.events)
     load_s = time.perf_counter() - t0
-    migrate_s = manage(env, "migrate", "-v0", "core", "0003")
+    migrate_s = manage(env, "migrate", "-v0", "core", "0004")
     manage(env, "migrate", "-v0")
     manage(env, "audit", "keygen")
     checkpoint_s = manage(env, "audit", "checkpoint")
@@ -136,7 +137,7 @@ def main() -> None:
     print(f"load (COPY, version-1 digests): {load_s:.1f} s")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     for label, (wall, cpu) in (
-        ("migrate core 0003_ledger", migrate_s),
+        ("migrate core 0004_ledger", migrate_s),
         ("audit checkpoint (the first, anchoring every event)", checkpoint_s),
         (f"audit verify (target {TARGET_S:.0f} s)", verify_s),
     ):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("open311", "0002_seed_attributes"),
-        ("core", "0003_ledger"),
+        ("core", "0004_ledger"),
     ]
 
     operations = [

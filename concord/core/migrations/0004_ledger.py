@@ -71,8 +71,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_schedule"),
-        ("cases", "0012_title_bigrams"),
+        ("core", "0003_holiday_schedule"),
+        ("cases", "0013_clock_kind_table"),
         # Its key to cases_event must exist before the table is renamed.
         ("open311", "0002_seed_attributes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

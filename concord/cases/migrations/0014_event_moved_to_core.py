@@ -5,8 +5,8 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_title_bigrams"),
-        ("core", "0003_ledger"),
+        ("cases", "0013_clock_kind_table"),
+        ("core", "0004_ledger"),
         ("open311", "0003_event_in_core"),
     ]
 
