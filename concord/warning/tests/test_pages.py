@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from concord.cases.models import Event
+from concord.core.models import Event
 from concord.notifications.models import Notification
 from concord.warning.models import Alert, AlertRule
 from concord.warning.run import surveillance_run
