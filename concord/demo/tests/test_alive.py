@@ -19,7 +19,8 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from concord.accounts.models import User
-from concord.cases.models import Case, Clock, ClockState, Event, TransferRequest, TransferState
+from concord.cases.models import Case, Clock, ClockState, TransferRequest, TransferState
+from concord.core.models import Event
 from concord.demo.extra_channels import LEGAL_CHANNELS
 from concord.places.models import Place
 
