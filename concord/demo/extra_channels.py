@@ -179,6 +179,7 @@ def _petitions(logins, rng: random.Random, today: date) -> int:
                 opinion="explain" if stage == "replied" else "not_support",
                 text="经调查核实，已向信访人说明有关政策和处理依据。",
                 legal_basis="《信访工作条例》第三十二条",
+                served_how="on_the_spot",  # handed over in person: the review window opens
             )
         if stage == "replied":
             continue
@@ -187,7 +188,9 @@ def _petitions(logins, rng: random.Random, today: date) -> int:
         if stage == "under_review":
             continue  # the county's review opinion is due within days
         with _clock(d(reply_day - 40)):
-            ch.petition_review_decide(actor=boss, case=case, text="复查维持原处理意见。")
+            ch.petition_review_decide(
+                actor=boss, case=case, text="复查维持原处理意见。", served_how="on_the_spot"
+            )
         with _clock(d(reply_day - 60), 11):
             ch.petition_request_review(case=case, reason="仍然不服。", recheck=True)
         with _clock(d(reply_day - 80)):
