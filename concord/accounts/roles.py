@@ -76,3 +76,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ANALYST: frozenset({Cap.STATS_VIEW, Cap.ALERT_MANAGE}),
     Role.ADMINISTRATOR: frozenset({Cap.PLATFORM_ADMIN}),
 }
+
+# Roles that read sealed counselling records: granted only through `wellbeing.grants` (two
+# administrators, a ledger event), never through the admin's generic forms.
+SEALED_ROLES: frozenset[str] = frozenset(
+    role for role, caps in ROLE_CAPABILITIES.items() if Cap.WELLBEING in caps
+)

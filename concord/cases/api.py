@@ -193,14 +193,14 @@ def get_case(request: HttpRequest, case_id: int):
     visible = selectors.may_see_contacts(request.auth, case)
     return case_out(case) | {
         "parties": [_party_out(p, visible) for p in case.parties.all()],
-        "events": list(selectors.case_events(case, public_only=False)),
+        "events": list(selectors.case_events(case, public_only=False, user=request.auth)),
     }
 
 
 @router.get("/{int:case_id}/events", response=list[EventOut], summary="The case's event chain")
 def get_case_events(request: HttpRequest, case_id: int):
     case = selectors.get_case_for_user(request.auth, case_id)
-    return list(selectors.case_events(case, public_only=False))
+    return list(selectors.case_events(case, public_only=False, user=request.auth))
 
 
 # --- staff transitions ---------------------------------------------------------------------

@@ -166,10 +166,26 @@ def count_up_to(qs: QuerySet, cap: int) -> tuple[int, bool]:
     return min(n, cap), n > cap
 
 
-def case_events(case: Case, *, public_only: bool) -> QuerySet[Event]:
+# Internal events only the case's owner unit and the counselling team serving its place may see
+# (the bare fact of a referral; its contents are sealed in wellbeing).
+RESTRICTED_EVENT_KINDS = frozenset({"referred_to_psychological_services"})
+
+
+def may_see_restricted_events(user, case: Case) -> bool:
+    if case.owner_unit_id is not None and any(
+        g.unit_id == case.owner_unit_id for g in perms.grants(user)
+    ):
+        return True
+    return perms.can(user, Cap.WELLBEING, place_path=case.place_path)
+
+
+def case_events(case: Case, *, public_only: bool, user=None) -> QuerySet[Event]:
+    """The case's events: public ones only, or all a staff `user` may see."""
     qs = Event.objects.filter(case=case).order_by("seq")
     if public_only:
         qs = qs.filter(public=True)
+    elif user is None or not may_see_restricted_events(user, case):
+        qs = qs.exclude(kind__in=RESTRICTED_EVENT_KINDS)
     return qs
 
 

@@ -16,7 +16,6 @@ from concord.cases import stats
 from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState
 from concord.cases.selectors import CaseFilters, case_list, cases_visible_to, local_midnight
 from concord.channels.selectors import bounce_queue, tier_metrics_of
-from concord.core.models import Event
 from concord.places.models import Level, Place
 
 DUE_SOON_DAYS = 3
@@ -126,7 +125,7 @@ def pending_transfers_for(user):
 def case_page_data(user, case: Case) -> dict:
     """Return what the staff case page shows besides the case itself (fixed query count)."""
     from concord.cases.models import TransferRequest, TransferState
-    from concord.cases.selectors import mask_email, mask_phone, may_see_contacts
+    from concord.cases.selectors import case_events, mask_email, mask_phone, may_see_contacts
     from concord.channels.models import MediationAgreement, Petition
 
     show_contacts = may_see_contacts(user, case)
@@ -141,7 +140,7 @@ def case_page_data(user, case: Case) -> dict:
                 "address": p.address if show_contacts else "",
             }
         )
-    events = list(Event.objects.filter(case=case).select_related("actor").order_by("seq"))
+    events = list(case_events(case, public_only=False, user=user).select_related("actor"))
     clocks = list(case.clocks.order_by("state", "due_on"))
     today = timezone.localdate()
     for c in clocks:

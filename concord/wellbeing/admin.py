@@ -7,7 +7,7 @@ records, and the only way to them is the counsellor's logged read.
 
 from django.contrib import admin
 
-from .models import CommunityActivity, DutyShift, PartnerService, TeamProfile
+from .models import CommunityActivity, CounsellorGrant, DutyShift, PartnerService, TeamProfile
 
 
 @admin.register(PartnerService)
@@ -21,7 +21,27 @@ class PartnerServiceAdmin(admin.ModelAdmin):
 @admin.register(TeamProfile)
 class TeamProfileAdmin(admin.ModelAdmin):
     list_display = ["unit", "lead", "phone"]
-    raw_id_fields = ["unit", "lead"]
+    raw_id_fields = ["unit"]
+    # The lead sees the team's grants and the reads after them: named by the team (an action
+    # that checks the lead counsels there), never picked here.
+    readonly_fields = ["lead"]
+
+
+@admin.register(CounsellorGrant)
+class CounsellorGrantAdmin(admin.ModelAdmin):
+    """Grants are shown here and made only on the counsellor grants page (two administrators)."""
+
+    list_display = ["user", "team", "place", "state", "bootstrap", "requested_by", "decided_by"]
+    list_filter = ["state", "bootstrap"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DutyShift)

@@ -406,3 +406,67 @@ class SignalMark(models.Model):
 
     def __str__(self) -> str:
         return f"WB-{self.referral_id} {self.kind}"
+
+
+class GrantState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused by the second administrator")
+    REVOKED = "revoked", _("Revoked")
+
+
+class CounsellorGrant(models.Model):
+    """A counsellor role in a counselling team, the only way to read sealed referrals.
+
+    One administrator asks, a second one approves (never the one who asked, never the person
+    granted); each step is a ledger event on the team's stream and is shown to the team lead.
+    A grant made by `concord wellbeing bootstrap-counsellor` on the server that holds the ledger
+    signing key is marked `bootstrap`.
+    """
+
+    team = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("counsellor"),
+    )
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    state = models.CharField(
+        _("state"), max_length=12, choices=GrantState.choices, default=GrantState.PENDING
+    )
+    bootstrap = models.BooleanField(_("made by the server bootstrap command"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    requested_at = models.DateTimeField(_("asked at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("counsellor grant")
+        verbose_name_plural = _("counsellor grants")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.team} · {self.get_state_display()}"

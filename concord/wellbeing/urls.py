@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import grant_views, views
 
 app_name = "wellbeing"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
     path("network/", views.network, name="network"),
     path("network/<str:code>/", views.team, name="team"),
+    path("grants/", grant_views.grant_list, name="grants"),
+    path("network/<str:code>/grants/", grant_views.team_grants, name="team_grants"),
 ]

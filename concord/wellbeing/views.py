@@ -26,7 +26,7 @@ from concord.cases.selectors import get_case_for_user
 from concord.core.errors import ConcordError, NotFound
 from concord.places.models import Place
 
-from . import actions, selectors
+from . import actions, grants, selectors
 from .models import (
     ActivityKind,
     ClosureOutcome,
@@ -440,6 +440,7 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
         {
             "team": t,
             "may_edit": actions.is_team_counsellor(request.user, team_id=t.pk),
+            "may_see_grants": grants.may_see_team_grants(request.user, t),
             "on_duty": actions.on_duty(t.pk),
             "roster": selectors.duty_roster(t),
             "partners": selectors.partners_for(t),

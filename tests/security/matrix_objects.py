@@ -358,6 +358,26 @@ def counselling_teams(w) -> dict:
     return out
 
 
+def counsellor_grants(w) -> dict:
+    """An approved counsellor grant in cora's county team (cora leads it) and one in the West
+    Town team (wes leads it): made by the server bootstrap, as a fresh install's first grants."""
+    from concord.accounts.models import User
+    from concord.core import checkpoints
+    from concord.wellbeing import actions, grants
+
+    west = _west_team(w)
+    if not checkpoints.has_signing_key():
+        checkpoints.generate_key()
+    actions.team_set_lead(actor=w.cora, team=w.u_counselling, lead=w.cora)
+    actions.team_set_lead(actor=w.wes, team=west, lead=w.wes)
+    out = {}
+    for variant, team, name in [("own_team", w.u_counselling, "gina"), ("west_team", west, "gwen")]:
+        user = User.objects.create_user(username=name, password="x")
+        grant = grants.grant_bootstrap(user=user, team=team, note="matrix")
+        out[variant] = {"code": team.code, "grant_id": grant.pk}
+    return out
+
+
 # --- participation -----------------------------------------------------------------------------
 
 

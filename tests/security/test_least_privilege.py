@@ -81,7 +81,7 @@ POLICY: list[tuple[str, str, str]] = [
     ),
     (
         "PAGE",
-        r"^(accounts/2fa/(qr\.svg|enrol/)?|staff/.*|wellbeing/(cases|queue|referrals|exports|network)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
+        r"^(accounts/2fa/(qr\.svg|enrol/)?|staff/.*|wellbeing/(cases|queue|referrals|exports|network|grants)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
         "staff",
     ),
     ("PAGE", r"^admin/.*$", "admin"),
@@ -297,6 +297,8 @@ COUNSEL = {"own_team": who("cora"), "other_team": NOBODY}
 # supervisors over the team's place; only counsellors change it.
 SEE_TEAM = {"own_team": who("cora", "zoe"), "west_team": who("zoe")}
 CHANGE_TEAM = {"own_team": who("cora"), "west_team": NOBODY}
+# Counsellor grants of a team: its lead alone (cora leads her team); no administrator.
+LEAD_TEAM = {"own_team": who("cora"), "west_team": NOBODY}
 # Exports of sealed referrals: a second counsellor decides, and only the one who asked downloads.
 DECIDE_EXPORT = {
     "asked_by_cora_approved": NOBODY,
@@ -592,6 +594,9 @@ OBJECTS: list[Row] = [
     Row("GET", "wellbeing/exports/<int:export_id>/download/", mo.exports, DOWNLOAD_EXPORT, refused=frozenset({302, 403, 404})),  # refused with a message
     Row("GET", "wellbeing/network/<str:code>/", mo.counselling_teams, SEE_TEAM),
     Row("POST", "wellbeing/network/<str:code>/", mo.counselling_teams, CHANGE_TEAM, lambda p: {"form": "participation", "activity": p["activity_id"], "participants": "12"}),
+    # The team lead's page of counsellor grants (and the reads to review); the lead revokes.
+    Row("GET", "wellbeing/network/<str:code>/grants/", mo.counsellor_grants, LEAD_TEAM),
+    Row("POST", "wellbeing/network/<str:code>/grants/", mo.counsellor_grants, LEAD_TEAM, lambda p: {"revoke": p["grant_id"], "reason": "matrix"}),
     Row("GET", "assessments/staff/<int:assessment_id>", mo.assessments, SEE_ASSESSMENT),
     Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.assessments, SEE_ASSESSMENT),
     Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
@@ -883,3 +888,32 @@ def test_staff_pages_send_anonymous_visitors_to_sign_in(world, client):
             assert "login" in response["Location"], url
         checked += 1
     assert checked > 10
+
+
+@pytest.mark.django_db
+def test_only_administrators_ask_for_and_decide_counsellor_grants(world, client):
+    """The grants page: every persona but the administrator is refused, and a refusal writes
+    nothing; the administrator's request is a ledger event; no one approves their own request."""
+    from concord.accounts.models import User
+    from concord.core.models import Event
+    from concord.wellbeing.models import CounsellorGrant
+
+    nina = User.objects.create_user(username="nina", password="x")
+    body = {"username": "nina", "team": world.u_counselling.code, "reason": "matrix"}
+    for persona in STAFF_AND_RESIDENT:
+        client.force_login(getattr(world, persona))
+        before = Event.objects.count()
+        get = client.get("/wellbeing/grants/")
+        post = client.post("/wellbeing/grants/", body)
+        if persona == "adam":
+            assert get.status_code == 200 and post.status_code == 302
+            assert Event.objects.count() == before + 1
+        else:
+            assert (get.status_code, post.status_code) == (403, 403), persona
+            assert Event.objects.count() == before, persona
+    grant = CounsellorGrant.objects.get(user=nina)
+    client.force_login(world.adam)
+    client.post("/wellbeing/grants/", {"decide": grant.pk, "approve": "1"})
+    assert CounsellorGrant.objects.get(pk=grant.pk).state == "pending"
+    client.logout()
+    assert client.get("/wellbeing/grants/").status_code == 302

@@ -46,6 +46,7 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((reverse("wellbeing:exports"), _("Exports")))
     if can[Cap.PLATFORM_ADMIN]:
         links.append((reverse("admin:index"), _("Administration")))
+        links.append((reverse("wellbeing:grants"), _("Counsellor grants")))
     links.append((reverse("web:inbox"), _("Inbox")))
     return links
 

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from concord.cases.models import Case
+from concord.core import checkpoints
 from concord.demo.bulk import BULK_DAYS, build_bulk_demo
 from concord.demo.generator import DEMO_PASSWORD, DemoExists, build_demo
+from concord.wellbeing import grants
 
 # Other apps' demo content, built on top of the county; each module has populate(seed, today).
 # extra_assessments joins once its events hash the same timestamps the database stores
@@ -99,6 +101,11 @@ class Command(BaseCommand):
                         extras[name] = module.populate(
                             seed=options["seed"], today=timezone.localdate(now)
                         )
+                # The demo's one administrator cannot approve a grant alone: the first
+                # counsellor of each team is granted from the server, recorded as a bootstrap.
+                if not checkpoints.has_signing_key():
+                    checkpoints.generate_key()
+                bootstrapped = grants.bootstrap_teams(note="demo")
         except DemoExists as exc:
             raise CommandError(f"{exc} Use a fresh database.") from exc
         from django.db import connection
@@ -121,6 +128,7 @@ class Command(BaseCommand):
                 f"{len(surge.place_codes)} grids, categories {', '.join(surge.category_codes)}"
             )
         self.stdout.write(f"  {len(summary.duplicate_pairs)} injected duplicate reports")
+        self.stdout.write(f"  bootstrap counsellor grants: {len(bootstrapped)}")
         for name, made in extras.items():
             details = ", ".join(f"{key}: {value}" for key, value in (made or {}).items())
             self.stdout.write(f"  {name.removeprefix('extra_')}: {details}")
