@@ -14,6 +14,7 @@ STAFF_PREFIXES = (
     "/wellbeing/referrals/",
     "/wellbeing/exports/",
     "/wellbeing/network/",
+    "/wellbeing/grants/",
     "/assessments/staff/",
     "/safety/warnings/",
     "/safety/checks/",
