@@ -19,6 +19,7 @@ from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import record_event
 from concord.cases.models import Case, Clock, ClockNature, ClockState, Feedback, Status
+from concord.core.bilingual import in_language
 from concord.core.errors import ConcordError
 from concord.core.models import Event
 from concord.notifications.actions import notify
@@ -164,7 +165,8 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
 
 
 def _notice_body(template: str, clock: Clock) -> str:
-    body = template % {"kind": clock_label(clock), "due": clock.due_on, "basis": clock.basis}
+    basis = in_language(clock.basis)  # stored as "中文 / English"; the notice is in one language
+    body = template % {"kind": clock_label(clock), "due": clock.due_on, "basis": basis}
     note = provisional_note(clock)
     return f"{body} ({note})" if note else body
 
