@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -232,15 +233,19 @@ def record_agreement(request, case_id: int, payload: AgreementIn):
     return Status(201, agreement)
 
 
-@router.get("/cases/{int:case_id}/mediation/agreement.pdf", response={200: None, 404: ErrorOut})
-def agreement_pdf(request, case_id: int):
+@router.get(
+    "/cases/{int:case_id}/mediation/agreement.pdf",
+    response={200: None, 400: ErrorOut, 404: ErrorOut},
+)
+def agreement_pdf(request, case_id: int, lang: Literal["zh-hans", "en"] = "zh-hans"):
+    """The signed agreement as PDF, in Chinese (the default) or English (`lang=en`)."""
     from .documents import agreement_pdf as render
 
     case = get_case_for_user(request.auth, case_id)
     agreement = MediationAgreement.objects.filter(case=case).first()
     if agreement is None:
         raise NotFound(_("There is no agreement for this case."))
-    response = HttpResponse(render(agreement), content_type="application/pdf")
+    response = HttpResponse(render(agreement, language=lang), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agreement-{case.receipt_code}.pdf"'
     return response
 

@@ -357,3 +357,38 @@ def test_ineligible_answers_are_redirected(world):
             answers={q.code: not q.eligible_answer},
         )
     assert Case.objects.get(pk=case.pk).channel == "peoples_mediation"
+
+
+def test_the_api_gives_the_agreement_in_either_language(world, api, at):
+    at("2026-09-01 09:30")
+    case = ca.case_submit(
+        kind="dispute",
+        title="邻里漏水",
+        description="楼上漏水到我家。",
+        place=world.V11,
+        category=Category.objects.get(code="DP.02"),
+    ).case
+    ca.case_accept(actor=world.bob, case=case)
+    ch.case_enter_channel(actor=world.bob, case=case, channel="peoples_mediation")
+    agreement = ch.mediation_record_agreement(
+        actor=world.bob,
+        case=case,
+        parties="王某；李某",
+        facts="楼上漏水。",
+        issues="维修费用",
+        responsibilities="王某负责维修。",
+        terms="王某九月底前修好并赔偿五百元。",
+        performance_manner="自行履行",
+        performance_due=date(2026, 9, 30),
+        signed_by=["王某", "李某"],
+        mediator_signed=True,
+        committee_sealed=True,
+    )
+    api.as_user(world.bob)
+    path = f"/cases/{case.pk}/mediation/agreement.pdf"
+    zh, en = api.get(path), api.get(path, lang="en")
+    assert zh.status_code == en.status_code == 200
+    assert zh.content == agreement_pdf(agreement) != en.content
+    assert en.content == agreement_pdf(agreement, language="en")
+    refused = api.get(path, lang="fr")
+    assert refused.status_code == 400, refused.content
