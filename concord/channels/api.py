@@ -15,7 +15,6 @@ from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.cases import actions as case_actions
-from concord.cases.models import Clock
 from concord.cases.schemas import (
     CASE_RESPONSES,
     CaseOut,
@@ -135,12 +134,11 @@ class ClockOut(Schema):
     response={200: ClockOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def extend_clock(request, clock_id: int, payload: ExtendIn):
-    clock = Clock.objects.filter(pk=clock_id).first()
-    if clock is None:
-        raise NotFound()
-    get_case_for_user(request.auth, clock.case_id)
     return actions.clock_extend(
-        actor=request.auth, clock=clock, days=payload.days, reason=payload.reason
+        actor=request.auth,
+        clock=selectors.get_clock_for_user(request.auth, clock_id),
+        days=payload.days,
+        reason=payload.reason,
     )
 
 

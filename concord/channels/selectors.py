@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
-from concord.cases.models import Case, Status
+from concord.cases.models import Case, Clock, Status
 from concord.cases.selectors import cases_visible_to, local_midnight
+from concord.core.errors import NotFound
 from concord.core.models import Event
 from concord.places.models import Place
 
@@ -108,3 +109,11 @@ def bounce_queue(user):
         .filter(perms.place_q(user, Cap.CASE_SUPERVISE, "place_path"))
         .select_related("owner_unit", "place", "category")
     )
+
+
+def get_clock_for_user(user, clock_id: int) -> Clock:
+    """Return a clock of a case the user may see, or raise NotFound."""
+    clock = Clock.objects.filter(pk=clock_id, case__in=cases_visible_to(user)).first()
+    if clock is None:
+        raise NotFound()
+    return clock

@@ -18,7 +18,7 @@ from concord.places.models import Place
 from concord.places.selectors import place_get
 
 from . import actions, selectors
-from .models import Inspection, PolicyQuestion, RectificationOrder, ResidentProfile
+from .models import Inspection, ResidentProfile
 
 router = Router(tags=["safety"])
 
@@ -99,10 +99,7 @@ class NoteIn(Schema):
 
 @router.post("/orders/{order_id}/done", response=OrderOut)
 def order_done(request, order_id: int, payload: NoteIn):
-    order = RectificationOrder.objects.filter(pk=order_id).first()
-    if order is None:
-        raise NotFound()
-    get_case_for_user(request.auth, order.case_id)
+    order = selectors.get_order_for_user(request.auth, order_id)
     return actions.rectification_report_done(actor=request.auth, order=order, note=payload.note)
 
 
@@ -404,9 +401,7 @@ class AnswerIn(Schema):
 
 @router.post("/questions/{question_id}/answer", response=AnswerOut)
 def policy_answer(request, question_id: int, payload: AnswerIn):
-    question = PolicyQuestion.objects.filter(pk=question_id).first()
-    if question is None:
-        raise NotFound()
+    question = selectors.get_policy_question_for_user(request.auth, question_id)
     q = actions.policy_question_answer(actor=request.auth, question=question, answer=payload.answer)
     return {"id": q.pk, "question": q.text, "answer": q.answer, "answered_at": q.answered_at}
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.cases.selectors import cases_visible_to
 from concord.core.errors import NotFound
 
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     PolicyNotice,
     PolicyQuestion,
     PublicWarning,
+    RectificationOrder,
     Verification,
     VulnerableHousehold,
     WarningCheck,
@@ -160,18 +162,39 @@ def policy_answers_public(notice: PolicyNotice) -> QuerySet[PolicyQuestion]:
     )
 
 
+def policy_questions_for(user) -> QuerySet[PolicyQuestion]:
+    """Return questions on notices of the units the user speaks for (handles or supervises)."""
+    units = perms.unit_ids_with(user, Cap.CASE_HANDLE)
+    return PolicyQuestion.objects.filter(
+        Q(notice__issuing_unit_id__in=units)
+        | perms.place_q(user, Cap.CASE_SUPERVISE, "notice__issuing_unit__place__path")
+    )
+
+
 def policy_questions_open_for(user) -> QuerySet[PolicyQuestion]:
     """Return unanswered questions on notices of the units the user answers for."""
-    units = perms.unit_ids_with(user, Cap.CASE_HANDLE)
     return (
-        PolicyQuestion.objects.filter(answered_at__isnull=True)
-        .filter(
-            Q(notice__issuing_unit_id__in=units)
-            | perms.place_q(user, Cap.CASE_SUPERVISE, "notice__issuing_unit__place__path")
-        )
+        policy_questions_for(user)
+        .filter(answered_at__isnull=True)
         .select_related("notice")
         .order_by("asked_at")
     )
+
+
+def get_policy_question_for_user(user, question_id: int) -> PolicyQuestion:
+    """Return a question the user may answer for its issuing unit, or raise NotFound."""
+    question = policy_questions_for(user).filter(pk=question_id).first()
+    if question is None:
+        raise NotFound()
+    return question
+
+
+def get_order_for_user(user, order_id: int) -> RectificationOrder:
+    """Return a rectification order on a case the user may see, or raise NotFound."""
+    order = RectificationOrder.objects.filter(pk=order_id, case__in=cases_visible_to(user)).first()
+    if order is None:
+        raise NotFound()
+    return order
 
 
 @dataclass

@@ -24,7 +24,7 @@ from concord.places.selectors import place_get
 from concord.triage.algorithms import crisis as crisis_detector
 
 from . import actions, selectors
-from .models import FollowUp, PartnerService, Referral
+from .models import Referral
 from .protocol import AssessmentAnswers
 
 router = Router(tags=["wellbeing"])
@@ -197,18 +197,10 @@ def referral_detail(request, referral_id: int, why: str = ""):
     return referral_out(selectors.referral_for_counsellor(request.auth, referral_id, why=why))
 
 
-def _referral_for_write(user, referral_id: int) -> Referral:
-    referral = Referral.objects.filter(pk=referral_id).only("id", "team_id", "place_path").first()
-    if referral is None:
-        raise NotFound()
-    actions.require_team_counsellor(user, referral)
-    return referral
-
-
 @router.post("/referrals/{referral_id}/take")
 def take(request, referral_id: int):
     actions.referral_take(
-        actor=request.auth, referral=_referral_for_write(request.auth, referral_id)
+        actor=request.auth, referral=selectors.get_referral_for_user(request.auth, referral_id)
     )
     return {"ok": True}
 
@@ -227,7 +219,7 @@ class AssessmentIn(Schema):
 
 @router.post("/referrals/{referral_id}/assessment")
 def assess(request, referral_id: int, payload: AssessmentIn):
-    referral = _referral_for_write(request.auth, referral_id)
+    referral = selectors.get_referral_for_user(request.auth, referral_id)
     a = actions.referral_assess(
         actor=request.auth,
         referral=referral,
@@ -258,7 +250,7 @@ class SafetyPlanIn(Schema):
 
 @router.post("/referrals/{referral_id}/safety-plan")
 def safety_plan(request, referral_id: int, payload: SafetyPlanIn):
-    referral = _referral_for_write(request.auth, referral_id)
+    referral = selectors.get_referral_for_user(request.auth, referral_id)
     actions.referral_set_safety_plan(actor=request.auth, referral=referral, **payload.dict())
     return {"ok": True}
 
@@ -271,7 +263,7 @@ class ContactIn(Schema):
 
 @router.post("/referrals/{referral_id}/contacts")
 def contact(request, referral_id: int, payload: ContactIn):
-    referral = _referral_for_write(request.auth, referral_id)
+    referral = selectors.get_referral_for_user(request.auth, referral_id)
     entry = actions.referral_log_contact(
         actor=request.auth,
         referral=referral,
@@ -289,7 +281,7 @@ class FollowUpIn(Schema):
 
 @router.post("/referrals/{referral_id}/follow-ups")
 def follow_up_add(request, referral_id: int, payload: FollowUpIn):
-    referral = _referral_for_write(request.auth, referral_id)
+    referral = selectors.get_referral_for_user(request.auth, referral_id)
     f = actions.follow_up_schedule(
         actor=request.auth, referral=referral, due_at=payload.due_at, note=payload.note
     )
@@ -302,10 +294,8 @@ class NoteIn(Schema):
 
 @router.post("/referrals/{referral_id}/follow-ups/{follow_up_id}/done")
 def follow_up_done(request, referral_id: int, follow_up_id: int, payload: NoteIn):
-    referral = _referral_for_write(request.auth, referral_id)
-    f = FollowUp.objects.filter(pk=follow_up_id, referral=referral).first()
-    if f is None:
-        raise NotFound()
+    referral = selectors.get_referral_for_user(request.auth, referral_id)
+    f = selectors.get_follow_up_for_user(request.auth, referral, follow_up_id)
     actions.follow_up_complete(actor=request.auth, follow_up=f, note=payload.note)
     return {"ok": True}
 
@@ -318,10 +308,10 @@ class HandoverIn(Schema):
 
 @router.post("/referrals/{referral_id}/handover")
 def handover(request, referral_id: int, payload: HandoverIn):
-    referral = _referral_for_write(request.auth, referral_id)
+    referral = selectors.get_referral_for_user(request.auth, referral_id)
     partner = None
     if payload.partner is not None:
-        partner = PartnerService.objects.filter(pk=payload.partner, is_active=True).first()
+        partner = selectors.partner_active(payload.partner)
         if partner is None:
             raise InvalidInput(fields={"partner": "unknown"})
     h = actions.referral_hand_over(
@@ -341,7 +331,7 @@ class CloseIn(Schema):
 
 @router.post("/referrals/{referral_id}/close")
 def close(request, referral_id: int, payload: CloseIn):
-    referral = _referral_for_write(request.auth, referral_id)
+    referral = selectors.get_referral_for_user(request.auth, referral_id)
     actions.referral_close(
         actor=request.auth, referral=referral, outcome=payload.outcome, note=payload.note
     )

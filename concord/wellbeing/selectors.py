@@ -31,6 +31,7 @@ from .models import (
     CommunityActivity,
     DutyShift,
     ExportRequest,
+    FollowUp,
     PartnerService,
     Referral,
     ReferralState,
@@ -40,12 +41,17 @@ from .policy import policy
 MAX_WHY = 300
 
 
-def _counsellor_q(user) -> Q:
-    """Return a filter for referrals of the teams (and places) where the user counsels."""
+def _counsellor_q(user, prefix: str = "") -> Q:
+    """Return a filter for referrals of the teams (and places) where the user counsels.
+
+    `prefix` reaches the referral from a related row ("referral__" for its follow-ups).
+    """
     q = Q(pk__in=[])
     for g in perms.grants(user):
         if Cap.WELLBEING in g.caps:
-            q |= Q(team_id=g.unit_id, place_path__startswith=g.place_path)
+            q |= Q(
+                **{f"{prefix}team_id": g.unit_id, f"{prefix}place_path__startswith": g.place_path}
+            )
     return q
 
 
@@ -146,6 +152,39 @@ def referral_for_counsellor(user, referral_id: int, *, why: str) -> Referral:
         )
         .get(pk=referral.pk)
     )
+
+
+def get_referral_for_user(user, referral_id: int) -> Referral:
+    """Return a referral's handle (id, team, place; no contents) for a counsellor of its team.
+
+    This is what a counsellor's write starts from; reading the contents goes through the logged
+    `referral_for_counsellor`. Everyone else gets NotFound: they must not learn it exists.
+    """
+    referral = (
+        Referral.objects.filter(_counsellor_q(user), pk=referral_id)
+        .only("id", "team_id", "place_path")
+        .first()
+    )
+    if referral is None:
+        raise NotFound()
+    return referral
+
+
+def get_follow_up_for_user(user, referral: Referral, follow_up_id) -> FollowUp:
+    """Return one follow-up of a referral the user counsels on, or raise NotFound."""
+    follow_up = (
+        FollowUp.objects.filter(_counsellor_q(user, "referral__"))
+        .filter(pk=follow_up_id, referral=referral)
+        .first()
+    )
+    if follow_up is None:
+        raise NotFound()
+    return follow_up
+
+
+def partner_active(partner_id) -> PartnerService | None:
+    """Return an active partner service by id (the directory is shared), or None."""
+    return PartnerService.objects.filter(pk=partner_id, is_active=True).first()
 
 
 def referral_reads(referral_id: int) -> QuerySet[Event]:

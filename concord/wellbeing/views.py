@@ -32,10 +32,7 @@ from .models import (
     ClosureOutcome,
     CommunityActivity,
     ContactMode,
-    FollowUp,
     PartnerKind,
-    PartnerService,
-    Referral,
     Risk,
     SignalMarkKind,
 )
@@ -211,10 +208,7 @@ def _checkbox(request: HttpRequest, name: str) -> bool:
 
 
 def _run(request: HttpRequest, referral_id: int, step: str) -> None:
-    referral = Referral.objects.filter(pk=referral_id).first()
-    if referral is None:
-        raise NotFound()
-    actions.require_team_counsellor(request.user, referral)
+    referral = selectors.get_referral_for_user(request.user, referral_id)
     post = request.POST
     if step == "take":
         actions.referral_take(actor=request.user, referral=referral)
@@ -257,14 +251,12 @@ def _run(request: HttpRequest, referral_id: int, step: str) -> None:
             actor=request.user, referral=referral, due_at=due, note=post.get("note", "")
         )
     elif step == "follow-up-done":
-        f = FollowUp.objects.filter(pk=post.get("follow_up"), referral=referral).first()
-        if f is None:
-            raise NotFound()
+        f = selectors.get_follow_up_for_user(request.user, referral, post.get("follow_up"))
         actions.follow_up_complete(actor=request.user, follow_up=f, note=post.get("note", ""))
     elif step == "handover":
         partner = None
         if post.get("partner"):
-            partner = PartnerService.objects.filter(pk=post["partner"], is_active=True).first()
+            partner = selectors.partner_active(post["partner"])
         actions.referral_hand_over(
             actor=request.user,
             referral=referral,

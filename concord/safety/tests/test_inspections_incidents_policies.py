@@ -150,6 +150,12 @@ def test_a_policy_notice_with_a_question_and_a_public_answer(
     question = PolicyQuestion.objects.get()
     with pytest.raises(PermissionDenied):
         actions.policy_question_answer(actor=world.carol, question=question, answer="x")
+    # Through the API a question of another unit's notice is not even found.
+    refused = api.as_user(world.carol).post(
+        f"/safety/questions/{question.pk}/answer", {"answer": "x"}
+    )
+    assert refused.status_code == 404
+    assert selectors.policy_questions_for(world.carol).count() == 0
     with django_capture_on_commit_callbacks(execute=True):
         r = api.as_user(world.alice).post(
             f"/safety/questions/{question.pk}/answer",
