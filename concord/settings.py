@@ -318,6 +318,8 @@ CONCORD = {
     "PUBLIC_RATE_PER_MINUTE": int(env_str("CONCORD_PUBLIC_RATE_PER_MINUTE", "60")),
     # How long a process may reuse places, units and categories it has read (concord.core.refcache).
     "REFERENCE_CACHE_SECONDS": int(env_str("CONCORD_REFERENCE_CACHE_SECONDS", "60")),
+    # The front door offers a category only when the classifier is at least this sure.
+    "SUGGEST_MIN_CONFIDENCE": float(env_str("CONCORD_SUGGEST_MIN_CONFIDENCE", "0.7")),
 }
 # Reverse proxies (addresses or networks) whose X-Forwarded-For hop is believed; empty: none.
 CONCORD_TRUSTED_PROXIES = env_list("CONCORD_TRUSTED_PROXIES")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from concord.cases.models import Category, Kind
 from concord.places.models import Place
 from concord.triage.algorithms.crisis import LEVELS, assess
 
@@ -20,8 +22,14 @@ WELLBEING_PANEL = "wellbeing/hotline_panel.html"
 OWN_PANEL = "web/hotline_panel.html"
 
 
-def category_suggestions(*, title: str, body: str, k: int = 3) -> list[dict]:
-    """Return up to k {code, name, confidence} suggestions; [] when there is no model."""
+def category_suggestions(*, title: str, body: str, kind: str = "", k: int = 3) -> list[dict]:
+    """Return up to k {code, name, confidence} suggestions the classifier is sure of.
+
+    [] when there is no model or it is unsure: a wrong guess offered with a percentage misleads
+    more than no guess. Below `SUGGEST_MIN_CONFIDENCE` nothing is offered. For a dispute only
+    dispute categories are offered: the classifier learnt from service requests and would
+    otherwise file a quarrel about noise under environmental protection.
+    """
     if not (title or "").strip() and not (body or "").strip():
         return []
     try:
@@ -31,7 +39,16 @@ def category_suggestions(*, title: str, body: str, k: int = 3) -> list[dict]:
     except Exception:  # a broken model must never stop a resident from filing
         logger.exception("category suggestion failed")
         return []
-    return suggestions
+    floor = settings.CONCORD.get("SUGGEST_MIN_CONFIDENCE", 0.7)
+    sure = [s for s in suggestions if s["confidence"] >= floor]
+    if kind == Kind.DISPUTE and sure:
+        disputes = set(
+            Category.objects.filter(
+                code__in=[s["code"] for s in sure], default_kind=Kind.DISPUTE
+            ).values_list("code", flat=True)
+        )
+        sure = [s for s in sure if s["code"] in disputes]
+    return sure
 
 
 def crisis_level(*texts: str) -> str | None:

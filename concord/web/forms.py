@@ -100,6 +100,33 @@ def category_choices() -> list[tuple[str, str]]:
     return out
 
 
+def grouped_category_choices() -> list:
+    """Return the categories for residents, grouped under their top-level category.
+
+    Names only, in the reader's language (never codes): each group opens with its own
+    top-level category, for a matter that fits the group but none of its parts.
+    """
+    rows = list(
+        Category.objects.filter(is_active=True, depth__lte=2)
+        .order_by("code")
+        .only("code", "depth", "parent_id", "name_zh", "name_en")
+    )
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for c in rows:
+        if c.depth == 1:
+            name = c.localized_name()
+            groups[c.pk] = (
+                name,
+                [(c.code, str(_("%(group)s: other or not sure") % {"group": name}))],
+            )
+    for c in rows:
+        if c.depth == 2 and c.parent_id in groups:
+            groups[c.parent_id][1].append((c.code, c.localized_name()))
+    return [("", _("— not sure: let staff decide —"))] + [
+        (name, options) for name, options in groups.values()
+    ]
+
+
 class SubmissionForm(forms.Form):
     kind = forms.ChoiceField(label=_("What kind of matter is it?"), choices=Kind.choices)
     title = forms.CharField(label=_("In one line, what is it about?"), max_length=200)
@@ -109,7 +136,7 @@ class SubmissionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Who, what, where and since when. Do not include other people's ID numbers."),
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=FastSelect)
     place = forms.ChoiceField(label=_("Village or community"), required=False)
     address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
@@ -153,7 +180,7 @@ class SubmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         staff_filing = staff_places is not None
         self.staff_filing = staff_filing
-        self.fields["category"].choices = category_choices()
+        self.fields["category"].choices = grouped_category_choices()
         self.fields["place"].choices = place_choices(under=staff_places)
         if not staff_filing:
             del self.fields["on_behalf_consent"]

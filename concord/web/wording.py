@@ -30,6 +30,37 @@ STATUS_PLAIN = {
     Status.WITHDRAWN: _("You withdrew this matter."),
 }
 
+
+def status_plain(case) -> str:
+    """Return what the case's status means, naming the unit once one handles it.
+
+    A received matter that routing already gave to a unit is not "deciding who handles it":
+    the named unit is checking whether to accept it.
+    """
+    if case.status == Status.SUBMITTED and case.owner_unit_id:
+        return _(
+            "We have received your matter. %(unit)s is checking it and will accept it or tell "
+            "you where to go instead."
+        ) % {"unit": case.owner_unit.localized_name()}
+    return str(STATUS_PLAIN.get(case.status, ""))
+
+
+def next_step(case) -> str:
+    """Return what happens next after filing, in one or two plain sentences."""
+    if case.owner_unit_id:
+        return _(
+            "%(unit)s reads your matter and decides whether to accept it. If it belongs "
+            "elsewhere it is passed on and you see where on the tracking page. Staff may call "
+            "you if you allowed it; every step appears on the tracking page."
+        ) % {"unit": case.owner_unit.localized_name()}
+    return str(
+        _(
+            "Staff find the unit that handles your matter and pass it on; every step appears "
+            "on the tracking page."
+        )
+    )
+
+
 EVENT_PLAIN = {
     "submitted": pgettext_lazy("web", "Received"),
     "accepted": _("Accepted"),

@@ -181,7 +181,9 @@ def suggest(request: HttpRequest) -> HttpResponse:
     title = request.POST.get("title", "")[:200]
     body = request.POST.get("description", "")[:10_000]
     level = assist.crisis_level(title, body)
-    suggestions = assist.category_suggestions(title=title, body=body)
+    suggestions = assist.category_suggestions(
+        title=title, body=body, kind=request.POST.get("kind", "")
+    )
     return render(
         request,
         "web/_assist.html",
@@ -201,10 +203,22 @@ def receipt(request: HttpRequest) -> HttpResponse:
     track_url = request.build_absolute_uri(
         reverse("web:track", kwargs={"code": data["code"], "token": data["token"]})
     )
+    try:
+        case = get_case_by_receipt(data["code"], data["token"])
+    except NotFound:
+        return redirect("web:home")
+    deadlines = [_deadline(case, clock) for clock in _live_visible_clocks(case)]
     return render(
         request,
         "web/receipt.html",
-        {"code": data["code"], "token": data["token"], "track_url": track_url},
+        {
+            "code": data["code"],
+            "token": data["token"],
+            "track_url": track_url,
+            "case": case,
+            "deadline": deadlines[0] if deadlines else None,
+            "next_step": wording.next_step(case),
+        },
     )
 
 
@@ -312,7 +326,7 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "web/track.html",
         {
             "case": case,
-            "status_plain": wording.STATUS_PLAIN.get(case.status, ""),
+            "status_plain": wording.status_plain(case),
             "events": events,
             "deadline": deadlines[0] if deadlines else None,
             "other_deadlines": deadlines[1:],
