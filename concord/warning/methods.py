@@ -49,6 +49,17 @@ PARAM_LABELS = {
     "m": _("Fixed expected count (m; empty: the mean before)"),
     "trans": _("Transformation"),
     "population_offset": _("Population offset (rates, not counts)"),
+    "c_arl": _("Decision limit of the GLR statistic (c.ARL)"),
+    "mtilde": _("Weeks needed to estimate a change (Mtilde)"),
+    "dir": _("Direction (inc: rises, dec: falls)"),
+    "s": _("Seasonal harmonics of the expected counts"),
+}
+
+# Parameters whose meaning depends on the method (the same R name, another role).
+METHOD_PARAM_LABELS = {
+    ("glrnb", "m"): _("Change points considered (M: weeks back; -1: all)"),
+    ("glrnb", "alpha"): _("Dispersion (alpha; empty: estimated from the history)"),
+    ("glrnb", "trend"): _("A trend in the expected counts"),
 }
 
 
@@ -93,7 +104,9 @@ def param_fields(method: str, values: dict | None = None) -> list[dict]:
         out.append(
             {
                 "name": f.name,
-                "label": str(PARAM_LABELS.get(f.name, f.name)),
+                "label": str(
+                    METHOD_PARAM_LABELS.get((method, f.name)) or PARAM_LABELS.get(f.name, f.name)
+                ),
                 "default": _text(default),
                 "value": _text(values[f.name]) if f.name in values else _text(default),
             }

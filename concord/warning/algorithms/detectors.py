@@ -15,7 +15,11 @@ Which R call each method reproduces (R ``surveillance`` 1.20.3):
 - ``farrington-noufaily``: ``farringtonFlexible(sts, control = list(b = 4, w = 3,
   noPeriods = 10, pastWeeksNotIncluded = 26, weightsThreshold = 2.58,
   thresholdMethod = "nbPlugin", alpha = 0.05, pThresholdTrend = 0.05))``;
-- ``cusum``: ``cusum(sts, control = list(k = 1.04, h = 2.26, trans = "standard"))``.
+- ``cusum``: ``cusum(sts, control = list(k = 1.04, h = 2.26, trans = "standard"))``;
+- ``glrnb``: ``glrnb(sts, control = list(range = start:n, c.ARL = 5, Mtilde = 1, M = -1,
+  dir = "inc", ret = "value"))``, the dispersion estimated by ``MASS::glm.nb`` on the weeks
+  before ``start``. Its ``score`` is R's upper bound (the GLR statistic) and its ``threshold``
+  the decision limit ``c.ARL``.
 
 Every control of ``farringtonFlexible`` can be overridden by its R name (``noPeriods``,
 ``populationOffset``, ...). With ``dates`` the series is an ``sts(..., epochAsDate = TRUE)``:
@@ -37,8 +41,9 @@ from .cusum import CusumParams, cusum
 from .ears import EarsParams, ears
 from .farrington import FarringtonParams, farrington
 from .farrington import earliest_start as farrington_earliest
+from .glrnb import GlrnbParams, glrnb
 
-Params = EarsParams | FarringtonParams | CusumParams
+Params = EarsParams | FarringtonParams | CusumParams | GlrnbParams
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ METHODS: dict[str, Method] = {
         uses_population=True,
     ),
     "cusum": Method("cusum", "CUSUM (standardised counts)", CusumParams(), cusum),
+    "glrnb": Method("glrnb", "GLR negative binomial (count surges)", GlrnbParams(), glrnb),
 }
 
 
@@ -108,7 +114,7 @@ class Detection:
 
 def _snake(name: str) -> str:
     """Return ``name`` in snake_case, so R's control names (``noPeriods``) are accepted."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower().replace(".", "_")
 
 
 def _coerce(value: Any, annotation: str, name: str) -> Any:
