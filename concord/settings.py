@@ -28,18 +28,36 @@ DATA_DIR = Path(env_str("CONCORD_DATA_DIR", str(BASE_DIR.parent / "var"))).resol
 DEBUG = env_bool("CONCORD_DEBUG", False)
 
 
+def _owner_only(data_dir: Path) -> None:
+    """Create the data directory owner-only (0700), and take group and other access away from
+    it and from what lies directly in it: the database, keys, outbox and backups are there."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for path in [data_dir, *data_dir.iterdir()]:
+        try:
+            mode = path.lstat().st_mode
+            if not os.path.islink(path) and mode & 0o077:
+                path.chmod(mode & 0o700)
+        except OSError:  # not ours, or gone meanwhile: leave it to the operator
+            pass
+
+
 def _local_secret_key(data_dir: Path) -> str:
     """Return a random key kept in the data dir, so a fresh machine needs no set-up."""
     import secrets
 
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
+def _local_file(path: Path) -> str:
+    return path.read_text().strip() if path.exists() else ""
+
+
+_owner_only(DATA_DIR)
 SECRET_KEY = env_str("SECRET_KEY") or _local_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("CONCORD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CONCORD_CSRF_TRUSTED_ORIGINS")
@@ -323,6 +341,8 @@ CONCORD = {
 }
 # Reverse proxies (addresses or networks) whose X-Forwarded-For hop is believed; empty: none.
 CONCORD_TRUSTED_PROXIES = env_list("CONCORD_TRUSTED_PROXIES")
-CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY")
+# The key of residents' encrypted contact details; `concord restore` writes a backup's key to
+# the data directory's `field_key` file. Unset: derived from SECRET_KEY (concord/core/fields.py).
+CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY") or _local_file(DATA_DIR / "field_key")
 # Map tiles URL template (e.g. an internal tile server); empty: boundaries draw without tiles.
 CONCORD_MAP_TILES = env_str("CONCORD_MAP_TILES")

@@ -1,7 +1,8 @@
 """Encrypted model fields for personal data (residents' contact details).
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256) under a key from the environment
-(`CONCORD_FIELD_KEY`, 32 url-safe base64 bytes). Without it the key is derived from SECRET_KEY;
+(`CONCORD_FIELD_KEY`, 32 url-safe base64 bytes; or the file `field_key` in the data directory,
+where `concord restore` puts a backup's key). Without it the key is derived from SECRET_KEY;
 production should set CONCORD_FIELD_KEY so that rotating SECRET_KEY does not lock data away.
 """
 
@@ -19,15 +20,15 @@ PREFIX = "enc1:"
 
 
 @lru_cache(maxsize=4)
-def _fernet(key: str) -> Fernet:
+def _fernet(key: str, secret_key: str) -> Fernet:
     if key:
         return Fernet(key.encode())
-    digest = hashlib.sha256(b"concord-field-key:" + settings.SECRET_KEY.encode()).digest()
+    digest = hashlib.sha256(b"concord-field-key:" + secret_key.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
 def fernet() -> Fernet:
-    return _fernet(getattr(settings, "CONCORD_FIELD_KEY", "") or "")
+    return _fernet(getattr(settings, "CONCORD_FIELD_KEY", "") or "", settings.SECRET_KEY)
 
 
 def encrypt(value: str) -> str:
