@@ -346,3 +346,5 @@ CONCORD_TRUSTED_PROXIES = env_list("CONCORD_TRUSTED_PROXIES")
 CONCORD_FIELD_KEY = env_str("CONCORD_FIELD_KEY") or _local_file(DATA_DIR / "field_key")
 # Map tiles URL template (e.g. an internal tile server); empty: boundaries draw without tiles.
 CONCORD_MAP_TILES = env_str("CONCORD_MAP_TILES")
+# The address residents reach Concord at: links in text messages and emails start with it.
+CONCORD_PUBLIC_URL = env_str("CONCORD_PUBLIC_URL", "http://localhost:8000").rstrip("/")

@@ -115,6 +115,13 @@ def event_digest(*, version: int = DIGEST_VERSION, **fields: Any) -> str:
     return DIGESTS[version](**fields)
 
 
+# Callables(event) run inside append_event's transaction after the event is stored: apps that
+# act on events (resident messages) register here, so every state change that records an event
+# is seen through the one write path. A hook defers its work (enqueue_with_transaction) and must
+# not raise: nothing may undo the change that recorded the event.
+AFTER_APPEND: list = []
+
+
 def append_event(
     *,
     stream: str,
@@ -159,6 +166,8 @@ def append_event(
             StreamHead.objects.create(stream=stream, seq=seq, hash=event.hash, pending=True)
         else:
             StreamHead.objects.filter(stream=stream).update(seq=seq, hash=event.hash, pending=True)
+        for hook in AFTER_APPEND:
+            hook(event)
     return event
 
 

@@ -175,6 +175,55 @@ def notify(
     return len(plans)
 
 
+def notify_contacts(
+    *,
+    contacts: Iterable[tuple[str, str]],
+    language: str,
+    kind: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    case=None,
+    dedupe_key: str = "",
+    statutory: bool = False,
+) -> int:
+    """Queue one message to addresses given without an account (a filer's phone or email).
+
+    The message has no inbox (no recipient); each address is one delivery, sent, retried and
+    listed on failure like any other. Return the number of deliveries queued.
+    """
+    # One delivery per medium (the first address of each): the queue's unit of sending.
+    first: dict[str, str] = {}
+    for medium, address in contacts:
+        if medium in (Medium.SMS, Medium.EMAIL) and address:
+            first.setdefault(medium, address)
+    if not first:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        note = Notification.objects.create(
+            recipient=None,
+            kind=kind,
+            subject=subject[:200],
+            body=body,
+            link=link[:300],
+            language=language,
+            case=case,
+            place_id=getattr(case, "place_id", None),
+            dedupe_key=dedupe_key,
+            statutory=statutory,
+        )
+        rows = Delivery.objects.bulk_create(
+            [
+                Delivery(notification=note, medium=m, address=a, next_attempt_at=now)
+                for m, a in first.items()
+            ]
+        )
+        ids = [d.pk for d in rows]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
 def _enqueue(ids: list[int], *, run_after: datetime | None = None) -> None:
     """Hand deliveries to the task worker; if that fails, the retry pass still finds them."""
     from django_tasks import default_task_backend
@@ -194,12 +243,16 @@ def _enqueue(ids: list[int], *, run_after: datetime | None = None) -> None:
 
 
 def _transmit(delivery: Delivery) -> str:
+    from .resident_messages import expand
+
     note = delivery.notification
+    case = note.case if note.case_id else None
     if delivery.medium == Medium.EMAIL:
-        body = note.body + (f"\n\n{note.link}" if note.link else "")
-        return send_email(to=delivery.address, subject=note.subject, body=body)
+        body = note.body + (f"\n\n{note.link}" if note.link and note.link not in note.body else "")
+        return send_email(to=delivery.address, subject=note.subject, body=expand(body, case))
     if delivery.medium == Medium.SMS:
         text = note.subject if not note.body else f"{note.subject}: {note.body}"
+        text = expand(text, case)
         return sms_gateway().send(to=delivery.address, text=text, reference=f"d{delivery.pk}")
     raise GatewayError(f"unknown medium {delivery.medium}", retryable=False)
 
@@ -216,7 +269,9 @@ def delivery_attempt(*, delivery_id: int) -> str:
     if not claimed:
         row = Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
         return row or "missing"
-    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("notification", "notification__case").get(
+        pk=delivery_id
+    )
     number = delivery.attempts + 1
     try:
         ref = _transmit(delivery)

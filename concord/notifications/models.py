@@ -9,8 +9,14 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """One message in one recipient's inbox, already rendered in the recipient's language."""
 
+    # None: a message to a filer without an account, sent only to the addresses of its
+    # deliveries (resident_messages.py); it has no inbox.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=48)
     subject = models.CharField(_("subject"), max_length=200)
@@ -55,6 +61,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.subject}"
+
+
+class CaseContactPreference(models.Model):
+    """A filer without an account switches off a case's non-statutory messages (by token)."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="+")
+    opted_out = models.BooleanField(_("only statutory messages"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: out={self.opted_out}"
 
 
 class Medium(models.TextChoices):

@@ -13,3 +13,10 @@ def delivery_send(delivery_id: int) -> str:
 @task()
 def deliveries_retry() -> int:
     return actions.deliveries_retry_due()
+
+
+@task()
+def resident_message(event_id: int) -> int:
+    from .resident_messages import resident_message_send
+
+    return resident_message_send(event_id=event_id)

@@ -187,3 +187,25 @@ def test_pages_are_translated_into_chinese(client, world, categories):
     text = client.get("/", {"topic": "wages"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "遇到问题，寻求帮助" in text and "我们的建议" in text
     assert "Get help with a problem" not in text
+
+
+def test_the_tracking_page_asks_is_it_solved_and_switches_messages_off(
+    client, world, categories, no_model
+):
+    from concord.notifications.resident_messages import contact_preference_for
+
+    file_case(client)
+    code, token = receipt_of(client)
+    case = Case.objects.get(receipt_code=code)
+    url = f"/track/{code}/{token}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "只接收法定告知" in page and "问题解决了吗" not in page
+    client.post(url, {"action": "messages", "only_statutory": "1"})
+    assert contact_preference_for(case)
+    case_actions.case_accept(actor=world.bob, case=case)
+    case_actions.case_resolve(actor=world.bob, case=case, outcome="explained", text="已答复。")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="solved"' in page and "Is it solved?" in page
+    assert 'name="only_statutory" value="1" checked' in page
+    client.post(url, {"action": "messages"})
+    assert not contact_preference_for(case)

@@ -27,6 +27,10 @@ from concord.cases.selectors import get_case_by_receipt, resident_timeline
 from concord.channels import actions as channel_actions
 from concord.channels.models import Petition
 from concord.core.errors import ConcordError, NotFound
+from concord.notifications.resident_messages import (
+    contact_preference_for,
+    contact_preference_set,
+)
 from concord.places.models import Level, Place
 from concord.web import assist, guide, wording
 from concord.web.forms import (
@@ -290,6 +294,12 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
                     case_actions.case_feedback(case=case, **feedback_form.cleaned_data)
                     messages.success(request, _("Thank you for your rating."))
                     return redirect(request.path)
+            elif action == "messages":
+                contact_preference_set(
+                    case=case, opted_out=request.POST.get("only_statutory") == "1"
+                )
+                messages.success(request, _("Your message settings were saved."))
+                return redirect(request.path)
             elif action == "review":
                 review_form = ReviewRequestForm(request.POST)
                 if review_form.is_valid():
@@ -340,6 +350,8 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
             "crisis": crisis,
             "hotline": assist.hotline(case.place, level) if crisis else None,
             "token": tokens.tracking_token(case.token_salt),
+            "only_statutory": contact_preference_for(case),
+            "has_contact": any(p.phone or p.email for p in case.parties.all()),
         },
     )
 

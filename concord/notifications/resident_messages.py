@@ -1,0 +1,409 @@
+"""A message to the resident at every step of their case: the one table, and its sending.
+
+`MESSAGES` is the whole list: which case event is told to the person who filed, what the message
+says in each language, and whether it is statutory (statutory notices cannot be switched off;
+the others can, by the account's preference or, for filers without an account, on the tracking
+page). docs/MESSAGES.md explains it for readers; a test holds the two together.
+
+How it is hooked in: every case event is appended through `core.ledger.append_event` (the one
+write path of every action); `on_event` runs there and, for a public event in the table, writes a
+task row in the same transaction. The task (`resident_message_send`) builds the message after the
+commit and puts it in the notifications queue (retries, failure list), so a message never
+blocks or undoes the action that caused it.
+
+Who is told: a resident account that filed the case (inbox, and email or SMS as they chose);
+otherwise the complainant's phone and email given at filing, for an anonymous filer only with
+their consent to be contacted. Staff who filed on a resident's behalf are not "the filer".
+
+What is never sent: events that are not public (internal notes, refusals between units), and
+anything of a sealed case but a neutral "there is news, open your tracking page" line: no
+title, no reason, no answer text, no unit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message: a step's name, its text in each language, and whether it is statutory.
+
+    Texts are Python format strings over: code (receipt code), link (tracking link), unit (the
+    unit that answers), due (a date), reason, answer, route (where to go instead).
+    """
+
+    step: str
+    statutory: bool
+    zh: str
+    en: str
+
+
+RECEIVED = Message(
+    "received",
+    True,
+    "已收到您反映的事项，受理编号 {code}。由{unit}答复，期限 {due}。查看进度：{link}",
+    "Concord received your matter, receipt code {code}. {unit} will answer by {due}. "
+    "Follow it: {link}",
+)
+ACCEPTED = Message(
+    "accepted",
+    True,
+    "您的事项 {code} 已由{unit}受理，答复期限 {due}。{link}",
+    "Your matter {code} has been accepted by {unit}; answer due by {due}. {link}",
+)
+NOT_ACCEPTED = Message(
+    "not_accepted",
+    True,
+    "您的事项 {code} 本机关不予受理：{reason}。请向以下途径提出：{route}。{link}",
+    "Your matter {code} cannot be handled here: {reason}. Where to go instead: {route}. {link}",
+)
+TRANSFERRED = Message(
+    "transferred",
+    False,
+    "您的事项 {code} 已转由{unit}办理。原因：{reason}。新的答复期限 {due}。{link}",
+    "Your matter {code} has moved to {unit}. Why: {reason}. New answer date: {due}. {link}",
+)
+ESCALATED = Message(
+    "escalated",
+    False,
+    "您的事项 {code} 已提交上一级{unit}办理。原因：{reason}。答复期限 {due}。{link}",
+    "Your matter {code} has been passed up to {unit}. Why: {reason}. Answer due by {due}. {link}",
+)
+EXTENDED = Message(
+    "deadline_extended",
+    True,
+    "您的事项 {code} 的办理期限延长至 {due}。原因：{reason}。{link}",
+    "The deadline for your matter {code} was extended to {due}. Why: {reason}. {link}",
+)
+INFORMATION_REQUESTED = Message(
+    "information_requested",
+    False,
+    "您的事项 {code} 暂停办理，需要：{reason}。请在进度页补充材料：{link}",
+    "Work on your matter {code} is paused; what is needed: {reason}. "
+    "Add it on your tracking page: {link}",
+)
+ANSWERED = Message(
+    "answered",
+    True,
+    "您的事项 {code} 书面答复：{answer}\n问题解决了吗？请在进度页回答“已解决/未解决”：{link}",
+    "Written answer to your matter {code}: {answer}\n"
+    "Is it solved? Answer yes or no on your tracking page: {link}",
+)
+REVIEW_REQUESTED = Message(
+    "review_requested",
+    True,
+    "您对事项 {code} 的复查请求已提交，复查意见期限 {due}。{link}",
+    "Your request for review of {code} was sent; the review opinion is due by {due}. {link}",
+)
+CLOSED = Message(
+    "closed",
+    False,
+    "您的事项 {code} 已办结。如有异议，可在进度页申请复查：{link}",
+    "Your matter {code} is closed. If you disagree, ask for a review on your tracking page: {link}",
+)
+REOPENED = Message(
+    "reopened",
+    True,
+    "您的事项 {code} 已重新办理，新的答复期限 {due}。{link}",
+    "Your matter {code} has been reopened; the new answer date is {due}. {link}",
+)
+DEADLINE_MISSED = Message(
+    "deadline_missed",
+    True,
+    "您的事项 {code} 已超过办理期限（{due}）。您可以向上一级机关或12345热线反映，"
+    "也可在进度页申请复查：{link}",
+    "The deadline for your matter {code} ({due}) has passed without an answer. You may complain "
+    "to the level above or the 12345 hotline, or ask for a review on your tracking page: {link}",
+)
+# A sealed case: the only text sent, whatever happened.
+SEALED_UPDATE = Message(
+    "update",
+    True,
+    "您的事项 {code} 有新进展，请打开进度页查看：{link}",
+    "There is news on your matter {code}; open your tracking page: {link}",
+)
+
+# The table: case event kind → message.
+MESSAGES: dict[str, Message] = {
+    "submitted": RECEIVED,
+    "accepted": ACCEPTED,
+    "petition_accepted": ACCEPTED,
+    "not_accepted": NOT_ACCEPTED,
+    "transfer_accepted": TRANSFERRED,
+    "transfer_decided": TRANSFERRED,
+    "escalated": ESCALATED,
+    "referred_upward": ESCALATED,
+    "clock_extended": EXTENDED,
+    "paused": INFORMATION_REQUESTED,
+    # Every written answer (a petition's reply, review and re-review opinions too) resolves.
+    "resolved": ANSWERED,
+    "petition_review_requested": REVIEW_REQUESTED,
+    "petition_recheck_requested": REVIEW_REQUESTED,
+    "closed": CLOSED,
+    "reopened": REOPENED,
+    "clock_breached": DEADLINE_MISSED,
+}
+
+# Stored in place of the tracking token (which is never stored): filled in when sent.
+TOKEN_MARK = "{token}"  # noqa: S105 (a placeholder, not a secret)
+_PHONE = re.compile(r"\+?\d{5,20}")
+
+
+def public_url() -> str:
+    return getattr(settings, "CONCORD_PUBLIC_URL", "").rstrip("/")
+
+
+def tracking_link(case) -> str:
+    return f"{public_url()}/track/{case.receipt_code}/{TOKEN_MARK}/"
+
+
+def expand(text: str, case) -> str:
+    """Return `text` with the case's tracking token in place of its mark."""
+    if TOKEN_MARK not in text or case is None:
+        return text
+    from concord.cases.tokens import tracking_token
+
+    return text.replace(TOKEN_MARK, tracking_token(case.token_salt))
+
+
+# --- the hook ------------------------------------------------------------------------------
+
+
+def on_event(event) -> None:
+    """Ledger hook: queue the resident's message for a public case event in the table."""
+    if event.case_id is None:
+        return
+    if event.kind != "personal_data_erased":
+        if not event.public or event.kind not in MESSAGES:
+            return
+        case = event.case
+        if case.is_anonymous and not case.contact_consent:
+            return  # nobody to tell: no account, no consent to be contacted
+    from concord.core.tasks import enqueue_with_transaction
+
+    from .tasks import resident_message
+
+    try:
+        enqueue_with_transaction(resident_message, event.pk)
+    except Exception:  # a broken queue must not undo the action
+        logger.exception("could not queue the resident message for event %s", event.pk)
+
+
+def on_erasure(event) -> None:
+    """Personal data erased: forget where the case's messages went and what they said."""
+    from .models import Delivery, Notification
+
+    Delivery.objects.filter(notification__case_id=event.case_id).exclude(address="").update(
+        address=""
+    )
+    Notification.objects.filter(case_id=event.case_id, recipient=None).update(body="")
+
+
+def register() -> None:
+    from concord.core.ledger import AFTER_APPEND
+
+    if on_event not in AFTER_APPEND:
+        AFTER_APPEND.append(on_event)
+
+
+# --- building and sending ------------------------------------------------------------------
+
+
+def _date(value) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value or "")
+
+
+def _handle_due(case) -> str:
+    clock = (
+        case.clocks.filter(kind="handle", state__in=["running", "paused"]).order_by("-id").first()
+    )
+    return _date(clock.due_on) if clock else ""
+
+
+def _unit_name(case, code: str | None, language: str) -> str:
+    from concord.accounts.models import Unit
+
+    unit = case.owner_unit
+    if code and code != unit.code:
+        unit = Unit.objects.filter(code=code).first() or unit
+    return unit.localized_name(language)
+
+
+def _fields(event, case, language: str) -> dict[str, str]:
+    """Return the values a message's text may use, taken from the event and the case."""
+    data = event.data or {}
+    kind = event.kind
+    reason = data.get("reason") or data.get("note") or ""
+    due = data.get("due") or data.get("handling_due") or data.get("decision_due") or ""
+    answer = ""
+    if kind == "transfer_accepted":
+        from concord.cases.models import TransferRequest
+
+        reason = (
+            TransferRequest.objects.filter(pk=data.get("transfer"))
+            .values_list("reason", flat=True)
+            .first()
+            or ""
+        )
+    if kind in ("accepted", "petition_accepted"):
+        due = data.get("reply_due") or ""
+    if kind == "resolved":
+        answer = data.get("text") or case.resolution_text
+    zh = not language.startswith("en")
+    return {
+        "code": case.receipt_code or "",
+        "link": tracking_link(case),
+        "unit": _unit_name(case, data.get("to_unit") or data.get("unit"), language),
+        "due": _date(due) or _handle_due(case) or ("待定" if zh else "to be set"),
+        "reason": str(reason) or ("未说明" if zh else "not given"),
+        "answer": str(answer),
+        "route": str(data.get("route") or ""),
+    }
+
+
+def message_text(message: Message, event, case, language: str) -> str:
+    template = message.en if language.startswith("en") else message.zh
+    return template.format(**_fields(event, case, language))
+
+
+def _contacts(case) -> list[tuple[str, str]]:
+    """Return the (medium, address) pairs the filer gave, without duplicates."""
+    from concord.cases.models import PartyRole
+
+    from .models import Medium
+
+    out: list[tuple[str, str]] = []
+    for party in case.parties.filter(role=PartyRole.COMPLAINANT, erased_at__isnull=True):
+        phone = re.sub(r"[\s\-()]", "", party.phone or "")
+        if phone.startswith("0086"):
+            phone = "+86" + phone[4:]
+        if phone and _PHONE.fullmatch(phone) and (Medium.SMS, phone) not in out:
+            out.append((Medium.SMS, phone))
+        email = (party.email or "").strip()
+        if email and "@" in email and (Medium.EMAIL, email) not in out:
+            out.append((Medium.EMAIL, email))
+    return out
+
+
+def _resident_account(case):
+    """Return the resident account that filed the case, or None (staff are not residents)."""
+    user = case.submitted_by
+    if user is None or not user.is_active:
+        return None
+    kind = getattr(user, "kind", None)
+    if kind is not None:
+        return user if kind == "resident" else None
+    from concord.accounts.models import Membership
+
+    if user.is_staff or Membership.objects.filter(user=user, is_active=True).exists():
+        return None
+    return user
+
+
+def resident_message_send(*, event_id: int) -> int:
+    """Send the message for one case event to whoever filed the case. Idempotent.
+
+    Return the number of messages queued (0 when there is nobody to tell or it was sent).
+    """
+    from concord.cases.models import Sensitivity
+    from concord.core.models import Event
+
+    from .actions import notify, notify_contacts
+    from .models import CaseContactPreference, Notification
+
+    event = Event.objects.filter(pk=event_id).select_related("case").first()
+    if event is None or event.case is None:
+        return 0
+    case = event.case
+    if event.kind == "personal_data_erased":
+        on_erasure(event)
+        return 0
+    message = MESSAGES.get(event.kind)
+    if message is None or not event.public or not case.receipt_code:
+        return 0
+    if case.personal_data_erased_at is not None:
+        return 0
+    key = f"case-event:{event.pk}"
+    if Notification.objects.filter(case=case, dedupe_key=key).exists():
+        return 0
+    sealed = case.sensitivity == Sensitivity.SEALED
+    shown = SEALED_UPDATE if sealed else message
+    statutory = message.statutory
+
+    def text(language: str) -> str:
+        return message_text(shown, event, case, language)
+
+    subject = {"zh-hans": f"【和合】{case.receipt_code}", "en": f"Concord {case.receipt_code}"}
+    account = _resident_account(case)
+    if account is not None:
+        return notify(
+            recipients=[account],
+            kind=f"case_{shown.step}",
+            subject=subject,
+            body=text,
+            link=tracking_link(case),
+            case=case,
+            dedupe_key=key,
+            statutory=statutory,
+        )
+    if case.is_anonymous and not case.contact_consent:
+        return 0
+    if not statutory:
+        pref = CaseContactPreference.objects.filter(case=case).first()
+        if pref is not None and pref.opted_out:
+            return 0
+    contacts = _contacts(case)
+    if not contacts:
+        return 0
+    language = case.language or "zh-hans"
+    return notify_contacts(
+        contacts=contacts,
+        language=language,
+        kind=f"case_{shown.step}",
+        subject=subject.get(language, subject["zh-hans"]),
+        body=text(language),
+        link=tracking_link(case),
+        case=case,
+        dedupe_key=key,
+        statutory=statutory,
+    )
+
+
+def contact_preference_set(*, case, opted_out: bool):
+    """Switch the non-statutory messages of a case on or off (the filer, by tracking token)."""
+    from concord.core.ledger import append_event, stream_for_case
+
+    from .models import CaseContactPreference
+
+    with transaction.atomic():
+        pref, _created = CaseContactPreference.objects.select_for_update().get_or_create(case=case)
+        if pref.opted_out != bool(opted_out):
+            pref.opted_out = bool(opted_out)
+            pref.updated_at = timezone.now()
+            pref.save()
+            append_event(
+                stream=stream_for_case(case.pk),
+                kind="messages_preference",
+                case=case,
+                data={"opted_out": pref.opted_out},
+            )
+    return pref
+
+
+def contact_preference_for(case) -> bool:
+    """Return whether the filer switched the case's non-statutory messages off."""
+    from .models import CaseContactPreference
+
+    return CaseContactPreference.objects.filter(case=case, opted_out=True).exists()
