@@ -76,6 +76,18 @@ def open_data_csv(request, table: str, month: str | None = None):
     return response
 
 
+@router.get("/open-data/{table}.xlsx", auth=None)
+def open_data_xlsx(request, table: str, month: str | None = None):
+    data = opendata.publication(_month(month))
+    response = HttpResponse(
+        opendata.table_xlsx(data, table),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{table}-{data["month"]}.xlsx"'
+    response["X-Licence"] = data["licence"]
+    return response
+
+
 @router.get("/open-data/{table}.json", auth=None)
 def open_data_json(request, table: str, month: str | None = None):
     data = opendata.publication(_month(month))

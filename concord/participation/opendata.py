@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concord.cases.models import Case, Channel, Sensitivity
+from concord.cases.models import Case, Category, Channel, Sensitivity
 from concord.cases.selectors import UNCOUNTED_Q
 from concord.cases.stats import Summary, breakdown
 from concord.channels.selectors import tier_metrics
@@ -403,6 +403,75 @@ def dictionary() -> dict:
             "threshold."
         ),
     }
+
+
+def readable_tables(data: dict, language: str | None) -> dict:
+    """Return the publication's tables with place and category names in the reader's language
+    beside their codes (`town_name`, `category_name`, `place_name`), for pages, not files."""
+    en = (language or "").lower().startswith("en")
+    places = {code: n["en" if en else "zh"] for code, n in data.get("places", {}).items()}
+    codes = {r["category"] for r in data["tables"].get("by_category", [])} | {
+        r["category"] for r in data["tables"].get("by_town_category", [])
+    }
+    categories = {
+        c.code: c.localized_name(language) for c in Category.objects.filter(code__in=codes)
+    }
+    categories[UNCATEGORISED] = str(_("Not yet categorised"))
+    out = {}
+    for name, rows in data["tables"].items():
+        out[name] = [
+            {
+                **r,
+                **({"town_name": places.get(r["town"], r["town"])} if "town" in r else {}),
+                **({"place_name": places.get(r["place"], r["place"])} if "place" in r else {}),
+                **(
+                    {"category_name": categories.get(r["category"], r["category"])}
+                    if "category" in r
+                    else {}
+                ),
+            }
+            for r in rows
+        ]
+    return out
+
+
+def _rows(data: dict, table: str) -> tuple[list[str], list[dict]]:
+    rows = data["tables"].get(table)
+    if rows is None:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    columns = list(rows[0]) if rows else ["month"]
+    columns = ["month", *[c for c in columns if c != "month"]]
+    return columns, [
+        {"month": data["month"], **{k: ("" if v is None else v) for k, v in r.items()}}
+        for r in rows
+    ]
+
+
+def table_xlsx(data: dict, table: str) -> bytes:
+    """Return one table as an XLSX workbook: the CSV's columns and cells, and a second sheet
+    with the data dictionary's meaning of each column and the licence."""
+    from openpyxl import Workbook
+
+    columns, rows = _rows(data, table)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table[:31]
+    sheet.append(columns)
+    for r in rows:
+        sheet.append([r.get(c, "") for c in columns])
+    about = book.create_sheet("dictionary")
+    meanings = dictionary()
+    about.append(["column", "meaning"])
+    for c in columns:
+        about.append([c, str(meanings["columns"].get(c, ""))])
+    about.append([])
+    about.append(["licence", str(data.get("licence", ""))])
+    about.append(["suppression", str(meanings["suppression"])])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 def table_csv(data: dict, table: str) -> str:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from concord.core.errors import ConcordError, NotFound
@@ -31,9 +32,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "participation/dashboard.html",
         {
             "data": data,
-            "tables": data["tables"],
+            "tables": opendata.readable_tables(data, get_language()),
+            "downloads": list(data["tables"]),
             "series": opendata.series(),
             "dictionary": opendata.dictionary(),
+            "chart_labels": {"received": _("Received"), "resolved": _("Resolved")},
         },
     )
 

@@ -468,6 +468,7 @@ OBJECTS: list[Row] = [
     Row("GET", "/api/v1/places/{code}", mo.places, PUBLIC),
     Row("GET", "/api/v1/participation/open-data/{table}.csv", mo.open_data, OPEN_DATA),
     Row("GET", "/api/v1/participation/open-data/{table}.json", mo.open_data, OPEN_DATA),
+    Row("GET", "/api/v1/participation/open-data/{table}.xlsx", mo.open_data, OPEN_DATA),
     # channels, clocks, mediation, petitions
     Row("POST", "/api/v1/cases/{case_id}/channel", mo.cases, HANDLE_CASE, {"channel": "peoples_mediation"}),
     Row("POST", "/api/v1/clocks/{clock_id}/extend", mo.clocks, SUPERVISE_CASE, {"days": 5, "reason": "r"}),

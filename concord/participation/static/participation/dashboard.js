@@ -6,6 +6,7 @@
     return el ? JSON.parse(el.textContent) : [];
   }
   var series = read("series-data");
+  var labels = read("chart-labels");
   var canvas = document.getElementById("chart-months");
   if (canvas && window.Chart) {
     new window.Chart(canvas, {
@@ -13,10 +14,11 @@
       data: {
         labels: series.map(function (r) { return r.month; }),
         datasets: [
-          { label: "received", data: series.map(function (r) { return r.received; }) },
-          { label: "resolved", data: series.map(function (r) { return r.resolved; }) }
+          { label: labels.received, data: series.map(function (r) { return r.received; }) },
+          { label: labels.resolved, data: series.map(function (r) { return r.resolved; }) }
         ]
-      }
+      },
+      options: { maintainAspectRatio: false, responsive: true }
     });
   }
   var mapEl = document.getElementById("map");
@@ -28,7 +30,7 @@
     places.forEach(function (p) {
       var n = p.received;
       window.L.circleMarker([p.lat, p.lng], { radius: n ? 4 + Math.sqrt(n) * 2 : 3 })
-        .bindTooltip(p.place + ": " + (n === null ? "—" : n)).addTo(map);
+        .bindTooltip((p.place_name || p.place) + ": " + (n === null ? "—" : n)).addTo(map);
       bounds.push([p.lat, p.lng]);
     });
     map.fitBounds(bounds);
