@@ -46,6 +46,41 @@ CACHE_SECONDS = 600
 # The shape of a stored snapshot's payload. Raise it when what is published changes, and read
 # earlier snapshots by the version they carry (payloads without one are version 1).
 SCHEMA_VERSION = 1
+TABLES = (
+    "summary",
+    "by_category",
+    "by_town_category",
+    "by_town",
+    "map",
+    "tiers",
+    "wellbeing_referrals",
+)
+
+
+def _read_v1(publication: dict) -> dict:
+    """Version 1 (and payloads stored before versions): the current shape; a table added since
+    a month was stored reads as empty rather than missing."""
+    tables = publication.get("tables") or {}
+    return {**publication, "tables": {name: tables.get(name) or [] for name in TABLES}}
+
+
+# One reader per stored schema version, each returning the publication in the current shape.
+# When SCHEMA_VERSION is raised, add the new version's reader and keep the older ones.
+SNAPSHOT_READERS = {1: _read_v1}
+
+
+class SnapshotVersionError(ValueError):
+    """A snapshot stored by a newer Concord, in a shape this one cannot read."""
+
+
+def read_snapshot(publication: dict, version: int | None) -> dict:
+    """Return a stored snapshot's publication in the current shape, read by its version."""
+    reader = SNAPSHOT_READERS.get(version or 1)
+    if reader is None:
+        raise SnapshotVersionError(
+            f"open-data snapshot schema version {version} is newer than {SCHEMA_VERSION}"
+        )
+    return reader(publication)
 
 
 def canonical(value) -> str:
@@ -325,7 +360,7 @@ def publication(month: date | None = None) -> dict:
     if data is None:
         stored = (
             OpenDataSnapshot.objects.filter(month=month)
-            .values_list("payload__publication", flat=True)
+            .values_list("payload__schema_version", "payload__publication")
             .first()
         )
         if stored is None:
@@ -333,8 +368,9 @@ def publication(month: date | None = None) -> dict:
             # recounted at every cache expiry would let a reader subtract two versions of it.
             from .actions.opendata import opendata_snapshot
 
-            stored = opendata_snapshot(month=month).payload["publication"]
-        data = stored
+            payload = opendata_snapshot(month=month).payload
+            stored = (payload.get("schema_version"), payload["publication"])
+        data = read_snapshot(stored[1], stored[0])
         cache.set(key, data, CACHE_SECONDS)
     return data
 
@@ -351,11 +387,14 @@ def series(months: int = 12) -> list[dict]:
     rows = cache.get(key)
     if rows is None:
         # Snapshotted months give their summary row straight from the stored JSON.
-        stored = dict(
-            OpenDataSnapshot.objects.filter(month__in=wanted).values_list(
-                "month", "payload__publication__tables__summary"
+        stored = {
+            month: read_snapshot({"tables": {"summary": summary}}, version)["tables"]["summary"]
+            for month, version, summary in OpenDataSnapshot.objects.filter(
+                month__in=wanted
+            ).values_list(
+                "month", "payload__schema_version", "payload__publication__tables__summary"
             )
-        )
+        }
         rows = [
             stored[m][0] if stored.get(m) else publication(m)["tables"]["summary"][0]
             for m in reversed(wanted)

@@ -159,3 +159,42 @@ def test_a_month_is_frozen_at_its_first_publication_even_without_the_worker(worl
     cache.clear()  # the cache expired: the month is not recounted
     assert opendata.publication(date(2026, 3, 1)) == first
     assert first["tables"]["summary"][0]["received"] == 6
+
+
+def test_a_snapshot_stored_in_an_older_schema_is_still_read_by_its_version(world, client, at):
+    from django.core.cache import cache
+
+    from concord.participation import opendata
+
+    # As stored before snapshots carried a version, and before two tables were published.
+    older = {
+        "publication": {
+            "month": "2026-02",
+            "place": "",
+            "suppressed_below": 5,
+            "licence": "CC-BY-4.0",
+            "places": {},
+            "tables": {
+                "summary": [{"month": "2026-02", "received": 42, "resolved": 40}],
+                "by_category": [],
+                "by_town_category": [],
+                "by_town": [],
+                "map": [],
+            },
+        },
+        "dictionary": {},
+    }
+    OpenDataSnapshot.objects.create(month=date(2026, 2, 1), payload=older, sha256="x", licence="l")
+    at("2026-04-02 09:00")
+    cache.clear()
+    published = opendata.publication(date(2026, 2, 1))
+    assert published["tables"]["summary"][0]["received"] == 42
+    assert published["tables"]["tiers"] == published["tables"]["wellbeing_referrals"] == []
+    assert {"month": "2026-02", "received": 42, "resolved": 40} in opendata.series()
+    assert client.get("/participation/?month=2026-02").status_code == 200
+
+    newer = {**older, "schema_version": opendata.SCHEMA_VERSION + 1}
+    OpenDataSnapshot.objects.create(month=date(2024, 1, 1), payload=newer, sha256="y", licence="l")
+    cache.clear()
+    with pytest.raises(opendata.SnapshotVersionError):
+        opendata.publication(date(2024, 1, 1))
