@@ -18,7 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--no-migrate", action="store_true")
         parser.add_argument(
-            "--no-collectstatic", action="store_true", help="Do not collect static files first."
+            "--no-collectstatic",
+            action="store_true",
+            help="Do not collect static files first (by default they are collected only when "
+            "their sources changed since the last collection).",
         )
         parser.add_argument(
             "--with-worker",
@@ -33,7 +36,10 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         if not options["no_collectstatic"]:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            from concord.core.statics import collect_static_if_changed
+
+            if collect_static_if_changed():
+                self.stdout.write("Static files collected (their sources changed).")
         if options["with_worker"]:
             sys.exit(self._with_worker(options))
         from gunicorn.app.base import BaseApplication
