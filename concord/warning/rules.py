@@ -15,7 +15,7 @@ import numpy as np
 from concord.places.models import Place
 
 from .aggregate import Series, week_start, weekly_counts
-from .algorithms.detectors import detect, earliest_start, make_params
+from .algorithms.detectors import METHODS, detect, earliest_start, make_params
 from .methods import baseline_weeks
 from .models import AlertRule
 
@@ -158,6 +158,8 @@ def evaluate_rule(
     )
     hits: list[Hit] = []
     charts: dict[int, dict] = {}
+    # A GLR threshold limits its statistic, not the count: alerts and charts show none.
+    counted = METHODS[rule.method].count_threshold
     for r, c in zip(*np.nonzero(result.alarm), strict=True):
         place_id, root = series.keys[rows[r]]
         t = start + int(c)
@@ -180,7 +182,7 @@ def evaluate_rule(
             week=series.weeks[t],
             observed=float(counts[r, t]),
             expected=_num(result.expected[r, c]),
-            threshold=_num(result.threshold[r, c]),
+            threshold=_num(result.threshold[r, c]) if counted else None,
             score=_num(result.score[r, c]),
         )
         if not with_charts:
@@ -211,10 +213,12 @@ def _chart(
     first = max(0, n - CHART_WEEKS)
     expected = [None] * n
     threshold = [None] * n
+    counted = METHODS[rule.method].count_threshold
     for j in range(start, n):
         expected[j] = _num(result.expected[r, j - start])
-        threshold[j] = _num(result.threshold[r, j - start])
-    cumulative = type(params).__name__ == "CusumParams"
+        threshold[j] = _num(result.threshold[r, j - start]) if counted else None
+    # CUSUM and GLR accumulate from their first week: earlier weeks are not re-evaluated.
+    cumulative = type(params).__name__ in ("CusumParams", "GlrnbParams")
     early = max(first, earliest)
     if not cumulative and early < start:
         extra = detect(

@@ -57,6 +57,7 @@ class Method:
     fixed: tuple[str, ...] = ()  # parameters that the method name decides
     dated: bool = False  # whether ``run`` uses the dates of the periods
     uses_population: bool = False  # whether ``run`` can use populations (an offset)
+    count_threshold: bool = True  # whether ``threshold`` is a count (glrnb: a limit of its score)
 
 
 METHODS: dict[str, Method] = {
@@ -89,7 +90,13 @@ METHODS: dict[str, Method] = {
         uses_population=True,
     ),
     "cusum": Method("cusum", "CUSUM (standardised counts)", CusumParams(), cusum),
-    "glrnb": Method("glrnb", "GLR negative binomial (count surges)", GlrnbParams(), glrnb),
+    "glrnb": Method(
+        "glrnb",
+        "GLR negative binomial (count surges)",
+        GlrnbParams(),
+        glrnb,
+        count_threshold=False,
+    ),
 }
 
 

@@ -304,3 +304,59 @@ def test_a_long_baseline_rule_gets_the_history_it_needs_and_a_paused_rule_runs_n
     today, _cases = history_with_surge(world)
     surveillance_run(today=today)
     assert not Alert.objects.exclude(method="stscan").exists()
+
+
+def test_a_glrnb_rule_from_the_page_raises_an_alert_by_its_statistic(world, client):
+    from datetime import datetime, timedelta
+
+    from .test_platform import TZ, backdated
+
+    # An overdispersed history (a negative binomial fit needs variance above the mean; with
+    # less, R's glm.nb gives no dispersion and glrnb no statistic), then a surge of 25.
+    today = datetime(2026, 6, 15).date()
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    pattern = [0, 3, 1, 0, 5, 2, 0, 1, 4, 0]
+    for w in range(1, 30):
+        monday = last_monday - timedelta(weeks=w)
+        for i in range(pattern[w % 10]):
+            backdated(
+                world,
+                world.V11,
+                datetime(monday.year, monday.month, monday.day, 9, tzinfo=TZ) + timedelta(hours=i),
+            )
+    for i in range(25):
+        backdated(
+            world,
+            world.V11,
+            datetime(last_monday.year, last_monday.month, last_monday.day, 9, tzinfo=TZ)
+            + timedelta(hours=3 * i),
+        )
+    client.force_login(world.ana)
+    html = client.get("/staff/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "GLR negative binomial" in html
+    r = client.post(
+        "/staff/alerts/rules/new/",
+        {
+            "op": "save",
+            "name": "GLR",
+            "place": world.C.code,
+            "method": "glrnb",
+            "p_c_arl": "4",
+            "p_s": "0",
+            "p_alpha": "",
+            "category_roots": ["CM04"],
+            "place_levels": ["village"],
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302
+    assert AlertRule.objects.get().params["s"] == 0
+    surveillance_run(today=today)
+    alert = Alert.objects.get(method="glrnb", place=world.V11)
+    # The GLR statistic passed its decision limit; its limit is not a count, so none is shown.
+    assert alert.observed == 25 and alert.score >= 4 and alert.threshold is None
+    assert alert.rule_version == 1
+    html = client.get(f"/staff/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "GLR 负二项" in html
+    chart = _json(html, "alert-chart-data")
+    assert all(row["threshold"] is None for row in chart["rows"])
