@@ -21,3 +21,10 @@ class WellbeingConfig(AppConfig):
         # Notes and residents' messages are checked too.
         if on_case_text not in TEXT_HOOKS:
             TEXT_HOOKS.append(on_case_text)
+        from concord.web.panels import CASE_PANELS
+
+        from .case_views import case_panel
+
+        # The staff case page shows the crisis button and, for counsellors, the signal marks.
+        if case_panel not in CASE_PANELS:
+            CASE_PANELS.append(case_panel)

@@ -470,3 +470,55 @@ class CounsellorGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.team} · {self.get_state_display()}"
+
+
+class PhraseLevel(models.TextChoices):
+    IMMINENT = "imminent", _("crisis: act under way or plan with a time")
+    PLAN = "plan", _("crisis: plan, method, pact, farewell or past act")
+    IDEATION = "ideation", _("crisis: wish to die, hopelessness, euphemism")
+    NONE = "none", _("not a crisis (the words mean something else)")
+
+
+class PhraseLanguage(models.TextChoices):
+    ZH = "zh", _("Chinese")
+    EN = "en", _("English")
+
+
+class PhraseState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the team lead's review")
+    APPROVED = "approved", _("Approved for the training corpus")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ExamplePhrase(models.Model):
+    """A de-identified example phrase, in a counsellor's own words, proposed for the crisis
+    detector's training corpus. Never linked to a referral: no sealed text leaves the record.
+
+    The team lead approves or rejects it; approved phrases are written into the training corpus
+    file by ``concord wellbeing export-phrases`` (a person reviews and commits the file).
+    """
+
+    team = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("example phrase"), max_length=300)
+    language = models.CharField(_("language"), max_length=2, choices=PhraseLanguage.choices)
+    level = models.CharField(_("label"), max_length=12, choices=PhraseLevel.choices)
+    state = models.CharField(
+        _("state"), max_length=12, choices=PhraseState.choices, default=PhraseState.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["team", "state"], name="wb_phrase_team_state")]
+
+    def __str__(self) -> str:
+        return f"phrase {self.pk} ({self.state})"

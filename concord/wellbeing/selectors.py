@@ -396,3 +396,21 @@ def signal_marks_by_month(team, *, months: int = 12) -> list[dict]:
         .order_by("-month")
     )
     return list(rows[:months])
+
+
+def example_phrases(user, team) -> dict:
+    """Return the example phrases of a team that the user may see: a counsellor sees their own
+    proposals; the lead sees those waiting for review and the reviewed ones."""
+    from .actions import is_team_counsellor, may_review_phrases
+    from .models import ExamplePhrase, PhraseState
+
+    if not is_team_counsellor(user, team_id=team.pk):
+        return {"mine": [], "waiting": [], "reviewed": [], "may_review": False}
+    qs = ExamplePhrase.objects.filter(team=team).select_related("proposed_by", "reviewed_by")
+    lead = may_review_phrases(user, team)
+    return {
+        "mine": list(qs.filter(proposed_by=user)[:50]),
+        "waiting": list(qs.filter(state=PhraseState.PROPOSED)[:100]) if lead else [],
+        "reviewed": list(qs.exclude(state=PhraseState.PROPOSED)[:50]) if lead else [],
+        "may_review": lead,
+    }

@@ -39,6 +39,7 @@ from concord.safety.selectors import incidents_for
 from concord.triage.selectors import duplicates_of, incident_of
 from concord.web import forms as web_forms
 from concord.web import selectors, wording
+from concord.web.panels import case_panels
 
 PAGE_SIZE = 50
 # A queue counts at most this many cases (40 pages); past it the caption says "more than".
@@ -617,6 +618,7 @@ def _case_context(request: HttpRequest, case: Case, bound: dict | None = None) -
         "actions": offered,
         "refused_actions": refused,
         "open": case.status in OPEN_STATUSES,
+        "panels": case_panels(request, case),
     }
 
 

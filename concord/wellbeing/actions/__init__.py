@@ -49,6 +49,13 @@ from .network import (
     partner_add,
     team_set_lead,
 )
+from .phrases import (
+    may_review_phrases,
+    phrase_propose,
+    phrase_review,
+    phrase_stream,
+    phrases_mark_exported,
+)
 from .tick import TickReport, wellbeing_tick
 
 __all__ = [
@@ -71,11 +78,16 @@ __all__ = [
     "follow_up_schedule",
     "instructions_for",
     "is_team_counsellor",
+    "may_review_phrases",
     "on_case_submitted",
     "on_case_text",
     "on_duty",
     "open_intake_referral",
     "partner_add",
+    "phrase_propose",
+    "phrase_review",
+    "phrase_stream",
+    "phrases_mark_exported",
     "referral_assess",
     "referral_close",
     "referral_hand_over",

@@ -1,5 +1,7 @@
-"""``concord wellbeing tick|train-crisis``: the referral clock job and the crisis model."""
+"""``concord wellbeing tick|train-crisis|export-phrases``: the referral clock job, the crisis
+model, and writing approved example phrases into the training corpus file."""
 
+import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -20,6 +22,14 @@ class Command(BaseCommand):
             "(never the held-out files) and write its artefact.",
         )
         p.add_argument("--output", default=str(crisis.MODEL_PATH), help="Where to write it.")
+        e = sub.add_parser(
+            "export-phrases",
+            help="Append the example phrases a team lead approved to the training corpus file "
+            "(nothing is committed: review the file, commit it, then run train-crisis).",
+        )
+        e.add_argument(
+            "--output", default=str(crisis.CORPUS_DIR / "train_reviewed.csv"), help="CSV to extend."
+        )
 
     def handle(self, *args, **options):
         if options["action"] == "train-crisis":
@@ -33,8 +43,41 @@ class Command(BaseCommand):
                 f"{figures['cv_false_alarms_union']:.3f}; written to {output}"
             )
             return
+        if options["action"] == "export-phrases":
+            self.export_phrases(Path(options["output"]))
+            return
         report = wellbeing_tick()
         self.stdout.write(
             f"contact overdue: {report.contact_overdue}, "
             f"follow-ups missed: {report.follow_ups_missed}"
+        )
+
+    def export_phrases(self, output: Path) -> None:
+        from concord.wellbeing.actions import phrases_mark_exported
+        from concord.wellbeing.models import ExamplePhrase, PhraseState
+
+        phrases = list(
+            ExamplePhrase.objects.filter(
+                state=PhraseState.APPROVED, exported_at__isnull=True
+            ).order_by("reviewed_at", "id")
+        )
+        new_file = not output.exists()
+        with open(output, "a", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=["text", "lang", "kind", "level", "group"])
+            if new_file:
+                writer.writeheader()
+            for p in phrases:
+                writer.writerow(
+                    {
+                        "text": p.text,
+                        "lang": p.language,
+                        "kind": "reviewed_phrase",
+                        "level": p.level,
+                        "group": f"phrase{p.pk}",
+                    }
+                )
+        phrases_mark_exported(phrases=phrases)
+        self.stdout.write(
+            f"{len(phrases)} approved phrases appended to {output.name}; review and commit the "
+            "file, then run `concord wellbeing train-crisis`."
         )
