@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -65,43 +66,54 @@ def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
 
     Where no rule has been saved yet, the methods the setting names run on every series (each
     as an unsaved rule over everything).
+
+    Everything the pass reads — rules, weekly counts, the scan's cases, each alert's cases and
+    unit — is read in one read transaction (`consistent_reads`: one snapshot, no write lock on
+    SQLite); then each alert is written in a short transaction of its own, so the server's
+    submissions never wait for the whole pass.
     """
+    from concord.core.reads import consistent_reads
+
     from .rules import effective_rules, evaluate_rule, history_weeks
 
     started = time.monotonic()
     today = today or timezone.localdate()
     run = SurveillanceRun.objects.create()
     end = week_start(today) - timedelta(days=1)  # the last complete week (Sunday)
-    rules = effective_rules()
-    lookback = policy("LOOKBACK_WEEKS")
-    series = weekly_counts(
-        end=end,
-        weeks=history_weeks(rules, lookback=lookback),
-        min_total=policy("MIN_ALERT_COUNT"),
-    )
-    created = 0
-    places = {p.id: p for p in Place.objects.filter(id__in={k[0] for k in series.keys})}
-    unit_cache: dict = {}
-    for rule in rules:
-        for hit in evaluate_rule(rule, series, places, lookback=lookback):
-            if hit.observed < policy("MIN_ALERT_COUNT"):
-                continue
-            created += raise_alert(
-                method=rule.method,
-                place=places[hit.place_id],
-                root=hit.root,
-                start=hit.week,
-                end=hit.week + timedelta(days=6),
-                observed=hit.observed,
-                expected=hit.expected,
-                threshold=hit.threshold,
-                score=hit.score,
-                unit_cache=unit_cache,
-                details={"weeks_of_history": hit.index, "params": rule.params},
-                series=hit.chart(),
-                rule=rule,
-            )
-    created += _scan(today, unit_cache)
+    pending: list[PendingAlert] = []
+    with consistent_reads():
+        rules = effective_rules()
+        lookback = policy("LOOKBACK_WEEKS")
+        series = weekly_counts(
+            end=end,
+            weeks=history_weeks(rules, lookback=lookback),
+            min_total=policy("MIN_ALERT_COUNT"),
+        )
+        places = {p.id: p for p in Place.objects.filter(id__in={k[0] for k in series.keys})}
+        unit_cache: dict = {}
+        for rule in rules:
+            for hit in evaluate_rule(rule, series, places, lookback=lookback):
+                if hit.observed < policy("MIN_ALERT_COUNT"):
+                    continue
+                pending.append(
+                    prepare_alert(
+                        method=rule.method,
+                        place=places[hit.place_id],
+                        root=hit.root,
+                        start=hit.week,
+                        end=hit.week + timedelta(days=6),
+                        observed=hit.observed,
+                        expected=hit.expected,
+                        threshold=hit.threshold,
+                        score=hit.score,
+                        unit_cache=unit_cache,
+                        details={"weeks_of_history": hit.index, "params": rule.params},
+                        series=hit.chart(),
+                        rule=rule,
+                    )
+                )
+        pending.extend(_scan(today, unit_cache))
+    created = sum(write_alert(p) for p in pending if p is not None)
     run.finished_at = timezone.now()
     run.series = len(series.keys)
     run.alerts_created = created
@@ -144,7 +156,20 @@ def _num(x) -> float | None:
     return None if math.isnan(x) else round(x, 6)
 
 
-def raise_alert(
+@dataclass
+class PendingAlert:
+    """An alert found by the read phase, with everything its write needs."""
+
+    signature: str
+    unit: Unit
+    case_ids: list[int]
+    places: list[Place]
+    fields: dict[str, Any]
+    rule_pk: int | None = None
+    rule_version: int | None = None
+
+
+def prepare_alert(
     *,
     method,
     place,
@@ -162,13 +187,14 @@ def raise_alert(
     signature=None,
     series=None,
     rule=None,
-) -> int:
+) -> PendingAlert | None:
+    """Read what an alert needs (None when it exists already or no unit would receive it)."""
     signature = signature or f"{method}:{place.code}:{root}:{end.isoformat()}"
     if Alert.objects.filter(signature=signature).exists():
-        return 0
+        return None
     unit = _governance_unit(place, unit_cache)
     if unit is None:
-        return 0
+        return None
     members = Case.objects.filter(
         place_path__startswith=place.path,
         created_at__gte=local_midnight(start),
@@ -178,60 +204,78 @@ def raise_alert(
         members = members.filter(category_root=root)
     if places:
         members = members.filter(place__in=places)
+    saved_rule = rule is not None and rule.pk
+    return PendingAlert(
+        signature=signature,
+        unit=unit,
+        case_ids=list(members.values_list("pk", flat=True)[:2000]),
+        places=list(places or [place]),
+        fields=dict(
+            method=method,
+            place=place,
+            category_root=root,
+            period_start=start,
+            period_end=end,
+            observed=observed,
+            expected=expected,
+            threshold=threshold,
+            score=score,
+            details=details,
+            p_value=p_value,
+            series=series or {},
+        ),
+        rule_pk=rule.pk if saved_rule else None,
+        rule_version=rule.version if saved_rule else None,
+    )
+
+
+def write_alert(pending: PendingAlert) -> int:
+    """Write one alert, its ledger event and its notification; return 1 if it is new."""
+    f = pending.fields
     with transaction.atomic():
         alert, made = Alert.objects.get_or_create(
-            signature=signature,
+            signature=pending.signature,
             defaults=dict(
-                method=method,
-                place=place,
-                category_root=root,
-                period_start=start,
-                period_end=end,
-                observed=observed,
-                expected=expected,
-                threshold=threshold,
-                score=score,
-                unit=unit,
-                details=details,
-                p_value=p_value,
-                series=series or {},
-                rule_id=rule.pk if rule is not None and rule.pk else None,
-                rule_version=rule.version if rule is not None and rule.pk else None,
+                **f,
+                unit=pending.unit,
+                rule_id=pending.rule_pk,
+                rule_version=pending.rule_version,
             ),
         )
         if not made:
             return 0
-        alert.cases.set(list(members.values_list("pk", flat=True)[:2000]))
-        alert.places.set(places or [place])
+        alert.cases.set(pending.case_ids)
+        alert.places.set(pending.places)
         from concord.core.ledger import append_event
 
         append_event(
             stream=f"alert:{alert.pk}",
             kind="alert_raised",
             data={
-                "method": method,
-                "place": place.code,
-                "category": root,
-                "observed": observed,
-                "expected": expected,
-                "threshold": threshold,
-                "period": [start.isoformat(), end.isoformat()],
+                "method": f["method"],
+                "place": f["place"].code,
+                "category": f["category_root"],
+                "observed": f["observed"],
+                "expected": f["expected"],
+                "threshold": f["threshold"],
+                "period": [f["period_start"].isoformat(), f["period_end"].isoformat()],
             },
         )
     from concord.accounts.roles import Cap
     from concord.accounts.selectors import holders
     from concord.notifications.actions import notify
 
+    place, expected, threshold = f["place"], f["expected"], f["threshold"]
     users = list(holders(Cap.ALERT_MANAGE, at_places=place.ancestors_paths()))
     notify(
         recipients=users,
         kind="alert",
         subject=_("Early warning: %(place)s, %(category)s")
-        % {"place": place.localized_name(), "category": _category_name(root)},
+        % {"place": place.localized_name(), "category": _category_name(f["category_root"])},
         body=_("%(method)s: observed %(observed)s, expected %(expected)s, threshold %(threshold)s")
         % {
-            "method": method_label(method),
-            "observed": f"{observed:g}",
+            "method": method_label(f["method"]),
+            "observed": f"{f['observed']:g}",
             "expected": "—" if expected is None else f"{expected:.1f}",
             "threshold": "—" if threshold is None else f"{threshold:.1f}",
         },
@@ -241,19 +285,25 @@ def raise_alert(
     return 1
 
 
+def raise_alert(**kwargs) -> int:
+    """Read and write one alert at once (see `prepare_alert`); return 1 if it is new."""
+    pending = prepare_alert(**kwargs)
+    return write_alert(pending) if pending is not None else 0
+
+
 def _km(lng: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Project degrees to a local plane in km (equirectangular; fine inside a county)."""
     lat0 = np.radians(np.nanmean(lat))
     return np.column_stack([np.radians(lng) * 6371.0 * np.cos(lat0), np.radians(lat) * 6371.0])
 
 
-def _scan(today: date, unit_cache: dict) -> int:
+def _scan(today: date, unit_cache: dict) -> list[PendingAlert | None]:
     """Prospective space-time permutation scan over grids × days, per category group."""
     days = policy("SCAN_DAYS")
     first = today - timedelta(days=days)
     grids = list(Place.objects.filter(level=Level.GRID).exclude(centroid_lng=None))
     if len(grids) < 3:
-        return 0
+        return []
     gindex = {g.id: i for i, g in enumerate(grids)}
     coords = _km(
         np.array([g.centroid_lng for g in grids]), np.array([g.centroid_lat for g in grids])
@@ -271,7 +321,7 @@ def _scan(today: date, unit_cache: dict) -> int:
     by_root: dict[str, list[tuple[int, int, int]]] = {}
     for place_id, root, day, n in rows:
         by_root.setdefault(root or "", []).append((gindex[place_id], (day - first).days, n))
-    created = 0
+    found: list[PendingAlert | None] = []
     for root, recs in by_root.items():
         arr = np.array(recs)
         if arr[:, 2].sum() < policy("SCAN_MIN_CASES"):
@@ -299,33 +349,35 @@ def _scan(today: date, unit_cache: dict) -> int:
             key = hashlib.sha256(",".join(sorted(g.code for g in members)).encode()).hexdigest()[
                 :12
             ]
-            created += raise_alert(
-                method="stscan",
-                place=common,
-                root=root,
-                start=start,
-                end=end,
-                observed=float(cl.observed),
-                expected=round(cl.expected, 4),
-                threshold=None,
-                score=round(cl.llr, 4),
-                unit_cache=unit_cache,
-                places=members,
-                p_value=float(cl.p_value),
-                signature=f"stscan:{root}:{key}:{start.isoformat()}",
-                details={
-                    "radius_km": round(cl.radius, 3),
-                    "grids": [g.code for g in members],
-                    "recurrence_interval_days": _num(cl.recurrence_interval or float("nan")),
-                },
-                series={
-                    "method": "stscan",
-                    "days": [(first + timedelta(days=i)).isoformat() for i in range(days)],
-                    "observed": [float(x) for x in daily[:days]],
-                    "cluster": [start.isoformat(), end.isoformat()],
-                },
+            found.append(
+                prepare_alert(
+                    method="stscan",
+                    place=common,
+                    root=root,
+                    start=start,
+                    end=end,
+                    observed=float(cl.observed),
+                    expected=round(cl.expected, 4),
+                    threshold=None,
+                    score=round(cl.llr, 4),
+                    unit_cache=unit_cache,
+                    places=members,
+                    p_value=float(cl.p_value),
+                    signature=f"stscan:{root}:{key}:{start.isoformat()}",
+                    details={
+                        "radius_km": round(cl.radius, 3),
+                        "grids": [g.code for g in members],
+                        "recurrence_interval_days": _num(cl.recurrence_interval or float("nan")),
+                    },
+                    series={
+                        "method": "stscan",
+                        "days": [(first + timedelta(days=i)).isoformat() for i in range(days)],
+                        "observed": [float(x) for x in daily[:days]],
+                        "cluster": [start.isoformat(), end.isoformat()],
+                    },
+                )
             )
-    return created
+    return found
 
 
 def _common_place(places: list[Place]) -> Place:

@@ -243,3 +243,45 @@ def test_an_unknown_method_in_the_setting_is_refused_by_name(world, settings):
     settings.WARNING = {"METHODS": ["farrington", {"method": "magic"}]}
     with pytest.raises(ValueError, match="magic"):
         surveillance_run(today=date(2026, 6, 15))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pass_reads_one_snapshot_and_writes_each_alert_in_its_own_transaction(
+    world, settings, monkeypatch
+):
+    from django.db import connection
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    today, _surge = history_with_surge(world)
+    log: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        log.append(sql)
+        return execute(sql, params, many, context)
+
+    commit = connection.commit
+    monkeypatch.setattr(connection, "commit", lambda: (log.append("COMMIT"), commit())[1])
+    with connection.execute_wrapper(record):
+        run = surveillance_run(today=today)
+    assert run.alerts_created >= 1
+    assert Alert.objects.filter(method="ears-c2", place=world.V11).exists()
+
+    # The read transaction: opened without the write lock (SQLite) or as one read-only
+    # snapshot (PostgreSQL), and committed once.
+    begin = next(
+        i
+        for i, sql in enumerate(log)
+        if sql == "BEGIN DEFERRED" or sql.startswith("SET TRANSACTION ISOLATION LEVEL REPEATABLE")
+    )
+    end = log.index("COMMIT", begin)
+    case_reads = [  # the counts, the scan's cases and each alert's cases (not its new links)
+        i
+        for i, sql in enumerate(log)
+        if sql.startswith("SELECT") and "cases_case" in sql and "warning_alert_cases" not in sql
+    ]
+    assert case_reads and all(begin < i < end for i in case_reads)
+    # Then each alert in a short transaction of its own.
+    inserts = [i for i, sql in enumerate(log) if sql.startswith('INSERT INTO "warning_alert"')]
+    assert len(inserts) == run.alerts_created and inserts[0] > end
+    for a, b in zip(inserts, [*inserts[1:], len(log)], strict=True):
+        assert "COMMIT" in log[a:b]
