@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from concord.core.errors import InvalidInput
+from concord.core.errors import InvalidInput, PermissionDenied
 
 from .geometry import BoundaryError, bbox_and_centroid, parse_boundary
 from .models import LEVEL_ORDER, Level, Place, PlacePopulation
@@ -132,14 +132,27 @@ def places_export_geojson(places) -> dict[str, Any]:
     }
 
 
+def may_set_population(user, place: Place) -> bool:
+    """Return whether ``user`` may record ``place``'s populations."""
+    from concord.accounts import permissions as perms
+    from concord.accounts.roles import Cap
+
+    return perms.can(user, Cap.ALERT_MANAGE, place_path=place.path) or perms.can(
+        user, Cap.PLATFORM_ADMIN, place_path=place.path
+    )
+
+
 def place_population_set(*, actor, place: Place, year: int, population: int) -> PlacePopulation:
     """Record ``place``'s population in calendar ``year`` (replacing an earlier figure).
 
     The latest year recorded also becomes the place's current population. Audited on the
-    place's event stream; ``actor`` is None for the operator's command line.
+    place's event stream; ``actor`` is None for the operator's command line. Staff need to
+    handle early warning at the place (the offsets are theirs) or to administer the platform.
     """
     from concord.core.ledger import append_event
 
+    if actor is not None and not may_set_population(actor, place):
+        raise PermissionDenied(_("You may not set populations for this place."))
     if not isinstance(year, int) or not 1900 <= year <= 2200:
         raise InvalidInput(_("The year must lie between 1900 and 2200."), fields={"year": year})
     if not isinstance(population, int) or population <= 0:

@@ -94,3 +94,18 @@ def populations_by_year(places: Sequence[Place], years: Sequence[int]) -> np.nda
             nearest = min(recorded, key=lambda y: (abs(y - year), y))
             out[row, col] = figures[nearest]
     return out
+
+
+def population_places(user) -> QuerySet[Place]:
+    """Places whose populations ``user`` may record: under the places where they handle early
+    warning or administer the platform."""
+    from django.db.models import Q
+
+    from concord.accounts import permissions as perms
+    from concord.accounts.roles import Cap
+
+    q = Q(pk__in=[])
+    for cap in (Cap.ALERT_MANAGE, Cap.PLATFORM_ADMIN):
+        for path in perms.place_paths_with(user, cap):
+            q |= Q(path__startswith=path)
+    return Place.objects.filter(q).order_by("path")

@@ -301,3 +301,44 @@ def update_rule(request, rule_id: int, payload: RuleIn):
         is_active=payload.is_active,
     )
     return rule_out(rule)
+
+
+class PopulationIn(Schema):
+    place: str
+    year: int
+    population: int
+
+
+class PopulationOut(Schema):
+    place: str
+    year: int
+    population: int
+
+
+@router.get("/populations/{code}", response={200: list[PopulationOut], 404: dict})
+def list_populations(request, code: str):
+    from concord.core.errors import NotFound
+    from concord.places.selectors import population_places
+
+    place = population_places(request.auth).filter(code=code).first()
+    if place is None:
+        raise NotFound(_("No such place."))
+    return [
+        {"place": place.code, "year": row.year, "population": row.population}
+        for row in place.populations.order_by("year")
+    ]
+
+
+@router.post("/populations", response={200: PopulationOut, 400: dict, 403: dict, 404: dict})
+def set_population(request, payload: PopulationIn):
+    """Record a place's population in a year: the same action as the populations page."""
+    from concord.core.errors import NotFound
+    from concord.places.actions import place_population_set
+
+    place = _place(payload.place)
+    if place is None:
+        raise NotFound(_("No such place."))
+    row = place_population_set(
+        actor=request.auth, place=place, year=payload.year, population=payload.population
+    )
+    return {"place": place.code, "year": row.year, "population": row.population}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import population_views, views
 
 app_name = "warning"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("rules/new/", views.rule_new, name="rule_new"),
     path("rules/<int:rule_id>/", views.rule_detail, name="rule"),
     path("attention/", views.attention, name="attention"),
+    path("populations/", population_views.populations, name="populations"),
 ]

@@ -212,3 +212,14 @@ def test_one_schedule_pass_of_the_worker_raises_alerts_delivers_and_stores_a_sna
         ).count()
         < 100
     )
+
+
+def test_places_carry_populations_by_year_for_the_offsets(county, today):
+    from concord.places.models import Level, PlacePopulation
+
+    county_place = Place.objects.get(level=Level.COUNTY)
+    years = dict(county_place.populations.values_list("year", "population"))
+    assert set(years) == {today.year - 2, today.year - 1, today.year}
+    assert years[today.year] == county_place.population
+    towns = Place.objects.filter(level=Level.TOWN)
+    assert PlacePopulation.objects.filter(place__in=towns).count() == 3 * towns.count()

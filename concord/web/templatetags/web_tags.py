@@ -45,6 +45,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((reverse("wellbeing:network"), _("Counselling network")))
         links.append((reverse("wellbeing:exports"), _("Exports")))
     if can[Cap.PLATFORM_ADMIN]:
+        if not can[Cap.ALERT_MANAGE]:  # early-warning staff reach it from the alert tabs
+            links.append((reverse("warning:populations"), _("Populations")))
         links.append((reverse("admin:index"), _("Administration")))
         links.append((reverse("wellbeing:grants"), _("Counsellor grants")))
     links.append((reverse("web:inbox"), _("Inbox")))

@@ -20,6 +20,7 @@ from concord.wellbeing import grants
 # extra_assessments joins once its events hash the same timestamps the database stores
 # (`concord audit verify` fails after it today).
 EXTRAS = [
+    "extra_populations",
     "extra_channels",
     "extra_safety",
     "extra_wellbeing",
