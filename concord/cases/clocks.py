@@ -7,7 +7,7 @@ clocks belong to the current owner, so a new owner gets fresh ones (``clocks_han
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -20,7 +20,13 @@ LIVE_STATES = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 def due_date(clock: Clock, cal: Calendar | None = None) -> date:
-    """Return the due day of a clock from its start, amount, unit, pauses and extension."""
+    """Return the due day of a clock from its start, amount, unit, pauses and extension.
+
+    Hour clocks run round the clock from the instant they started: neither a pause nor an
+    extension moves them, so their day stays the day of ``due_at``.
+    """
+    if clock.unit == "hours":
+        return clock.due_on
     pauses = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in clock.pauses]
     return (cal or platform_calendar()).deadline(
         clock.started_on,
@@ -54,11 +60,13 @@ def clock_start(
     holder: str = ClockHolder.OWNER,
     escalates: bool = False,
     due_on: date | None = None,
+    due_at: datetime | None = None,
 ) -> Clock:
     """Start a clock (replacing a live clock of the same kind, which is cancelled).
 
     ``due_on`` overrides the computed due day (hour clocks and restarted limits, which the
-    rules engine computes itself).
+    rules engine computes itself). An hour clock runs out ``amount`` hours after it starts
+    (now, unless ``due_at`` gives the instant).
     """
     if replace:
         Clock.objects.filter(case=case, kind=kind, state__in=LIVE_STATES).update(
@@ -78,7 +86,11 @@ def clock_start(
         holder=holder,
         escalates=escalates,
     )
-    clock.due_on = due_on or due_date(clock)
+    if unit == "hours":
+        clock.due_at = due_at or timezone.now() + timedelta(hours=amount)
+        clock.due_on = timezone.localdate(clock.due_at)
+    else:
+        clock.due_on = due_on or due_date(clock)
     clock.provisional = is_provisional(clock)
     clock.save()
     return clock

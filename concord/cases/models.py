@@ -419,6 +419,8 @@ class Clock(models.Model):
     amount = models.PositiveIntegerField()
     started_on = models.DateField()
     due_on = models.DateField()
+    # Hour clocks run round the clock: the instant they run out (their due_on is its day).
+    due_at = models.DateTimeField(null=True, blank=True)
     paused_since = models.DateField(null=True, blank=True)
     pauses = models.JSONField(default=list, blank=True)
     extension_days = models.PositiveIntegerField(default=0)

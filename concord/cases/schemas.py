@@ -56,6 +56,8 @@ class ClockOut(Schema):
     amount: int
     started_on: date
     due_on: date
+    # Hour clocks: the instant the clock runs out.
+    due_at: datetime | None = None
     state: str
     nature: str = "policy"
     holder: str = "owner"

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,8 +148,10 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
             )
             report.due_soon += 1
     # Statutory clocks first, so that when both fall due the law's clock is the one that acts.
+    # A day clock is late the day after its due day; an hour clock at its due instant.
+    late = Q(due_on__lt=today) | Q(unit="hours", due_at__lte=timezone.now())
     breached = (
-        Clock.objects.filter(state=ClockState.RUNNING, due_on__lt=today)
+        Clock.objects.filter(late, state=ClockState.RUNNING)
         .exclude(nature=ClockNature.POLICY, overdue_reminded=True)
         .select_related("case__place", "case__owner_unit")
         .order_by("case_id", "-nature", "due_on", "id")

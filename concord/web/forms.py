@@ -410,6 +410,9 @@ class CategorizeForm(StepForm):
 class EnterChannelForm(StepForm):
     channel = forms.ChoiceField(label=_("Channel"), widget=FastSelect)
     knowledge_date = _date(_("Date the party knew of the matter"), required=False)
+    mediation_requested_on = _date(
+        _("Date mediation was requested (it interrupts a limitation period)"), required=False
+    )
     note = _text(_("Note (optional)"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -449,6 +452,13 @@ class MediationEndForm(StepForm):
     reason = _text(_("Why mediation ended without agreement"))
     knowledge_date = _date(_("Date the party knew of the matter"))
     refused_by = forms.CharField(label=_("Refused by (if a party refused)"), required=False)
+
+
+class ClockStartForm(StepForm):
+    """Start a clock of the case's channel when its trigger happens (acceptance, award …)."""
+
+    kind = forms.ChoiceField(label=_("Deadline"))
+    start = _date(_("Starts on (blank: today; a clock in hours starts now)"), required=False)
 
 
 class ExtendClockForm(StepForm):

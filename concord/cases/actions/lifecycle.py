@@ -203,6 +203,36 @@ def register_review_route(channel: str, route) -> None:
     REVIEW_ROUTES[channel] = route
 
 
+# REOPEN_HOOKS: callables(case=) -> list of clocks, run when a case reopens: the channel's own
+# handling clocks start again with their basis.
+REOPEN_HOOKS: list[Any] = []
+
+
+def register_reopen_hook(hook) -> None:
+    """Run ``hook`` whenever a case reopens."""
+    if hook not in REOPEN_HOOKS:
+        REOPEN_HOOKS.append(hook)
+
+
+# READ_HOOKS: channel code -> callable(case=) -> bool. What the channel does when the resident
+# reads the case (a petition's written opinion is served by being read, 信访工作条例 arts 35-36).
+READ_HOOKS: dict[str, Any] = {}
+
+
+def register_read_hook(channel: str, hook) -> None:
+    """Run ``hook`` when a resident reads a case in ``channel`` (tracking page or API)."""
+    READ_HOOKS[channel] = hook
+
+
+def case_read_by_resident(*, case: Case) -> bool:
+    """The resident read their case (tracking page or tracking API); return whether it changed.
+
+    The page and the API both call this, so reading has the same effect on either.
+    """
+    hook = READ_HOOKS.get(case.channel)
+    return bool(hook(case=case)) if hook is not None else False
+
+
 def is_final(case: Case) -> bool:
     """Return whether the matter was finally decided on re-review (信访工作条例 art 36)."""
     return Event.objects.filter(case=case, kind="petition_final").exists()
@@ -251,6 +281,8 @@ def reopen_with_clock(case: Case, actor, *, reason: str, by_resident: bool) -> C
     case.closed_at = None
     case.save(update_fields=["status", "closed_at", "updated_at"])
     clock = _start_reopened_clock(case)
+    # The channel's own handling clocks start again too (a 12345 ticket's working days).
+    channel_clocks = [c for hook in REOPEN_HOOKS for c in hook(case=case)]
     record_event(
         case,
         "reopened",
@@ -260,6 +292,10 @@ def reopen_with_clock(case: Case, actor, *, reason: str, by_resident: bool) -> C
         by_resident=by_resident,
         handling_due=clock.due_on.isoformat(),
         basis=clock.basis,
+        clocks=[
+            {"kind": c.kind, "due": c.due_on.isoformat(), "basis": c.basis} for c in channel_clocks
+        ]
+        or None,
     )
     return clock
 

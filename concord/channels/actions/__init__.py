@@ -12,6 +12,7 @@ from .common import (  # noqa: F401 -- the package's public face
     channel_clock_start,
     clock_extend,
     entry_clock_kinds,
+    restart_handling_clocks,
     start_rule_clock,
 )
 from .mediation import (  # noqa: F401 -- the package's public face

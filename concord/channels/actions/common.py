@@ -6,7 +6,7 @@ Each action locks the case, checks permission and state, writes, and appends its
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +21,7 @@ from concord.cases.models import (
     Clock,
     ClockState,
 )
+from concord.core.calendar import Unit
 from concord.core.calendars import platform_calendar
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 
@@ -92,12 +93,23 @@ def start_rule_clock(
     mediation_requested_on: date | None = None,
     mediation_ended_on: date | None = None,
 ) -> Clock:
-    """Start one clock of a channel from its rule, with its citation and grade."""
+    """Start one clock of a channel from its rule, with its citation and grade.
+
+    An hour clock starts at this instant: it can only be started today.
+    """
     cal = platform_calendar()
+    moment: date | datetime = start
+    if _channel(channel).clock(kind).unit is Unit.HOURS and not isinstance(start, datetime):
+        if start != timezone.localdate():
+            raise InvalidInput(
+                _("A clock counted in hours starts when it is started; leave the date empty."),
+                fields={"start": _("Hour clocks start now.")},
+            )
+        moment = timezone.now()
     result = rules.compute_clock(
         channel,
         kind,
-        start,
+        moment,
         cal,
         mediation_requested_on=mediation_requested_on,
         mediation_ended_on=mediation_ended_on,
@@ -108,7 +120,7 @@ def start_rule_clock(
         kind=f"{channel}:{kind}",
         amount=result.amount,
         unit=str(result.unit),
-        started_on=result.counted_from if isinstance(result.counted_from, date) else start,
+        started_on=cal.local_date(result.counted_from),
         basis=_basis(result.rule),
         grade=str(result.grade),
         channel=channel,
@@ -117,7 +129,30 @@ def start_rule_clock(
         holder=str(result.rule.holder),
         escalates=bool(result.rule.escalates),
         due_on=result.due,
+        due_at=result.due_at if result.unit is Unit.HOURS else None,
     )
+
+
+def restart_handling_clocks(*, case: Case) -> list[Clock]:
+    """Start the channel's own handling clocks again when a case reopens (its basis kept).
+
+    Only the clocks on the owner's work that the channel starts on entry (a 12345 ticket's
+    working days, a mediation period) start again; the case's statutory clocks are left as
+    they are.
+    """
+    if not case.channel:
+        return []
+    channel = _channel(case.channel)
+    started = []
+    for kind in entry_clock_kinds(case, case.channel):
+        rule = channel.clock(kind)
+        if rule.holder is rules.Holder.OWNER and rule.escalates:
+            started.append(
+                start_rule_clock(
+                    case=case, channel=case.channel, kind=kind, start=timezone.localdate()
+                )
+            )
+    return started
 
 
 @transaction.atomic
@@ -243,6 +278,11 @@ def clock_extend(*, actor, clock: Clock, days: int, reason: str) -> Clock:
     if days <= 0:
         raise InvalidInput(
             _("Extend by at least one day."), fields={"days": _("Must be positive.")}
+        )
+    if clock.unit == Unit.HOURS:
+        raise InvalidInput(
+            _("A clock counted in hours runs round the clock; it cannot be extended."),
+            fields={"days": _("Not for hour clocks.")},
         )
     if ":" in clock.kind:
         channel, kind = clock.kind.split(":", 1)

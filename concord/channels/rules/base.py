@@ -121,8 +121,14 @@ OWNER_WORK_KINDS = frozenset(
     {
         ClockKind.ACCEPTANCE,
         ClockKind.DECISION,
+        # The body above owes its review (复查) and re-review (复核) opinions within 30 days
+        # (信访工作条例 arts 35-36): its own work, which governs while it runs.
+        ClockKind.REVIEW_DECISION,
+        ClockKind.RECHECK_DECISION,
         ClockKind.MEDIATION_PERIOD,
         ClockKind.GENERAL_HANDLING,
+        ClockKind.COMPLEX_HANDLING,
+        ClockKind.WORKING_DAY_HANDLING,
     }
 )
 

@@ -24,7 +24,6 @@ from concord.cases.models import (
     Status,
 )
 from concord.cases.selectors import get_case_by_receipt, resident_timeline
-from concord.channels import actions as channel_actions
 from concord.channels.models import Petition
 from concord.core.errors import ConcordError, NotFound
 from concord.notifications.resident_messages import (
@@ -257,6 +256,7 @@ def _deadline(case, clock) -> dict:
     return {
         "label": wording.clock_label(clock),
         "due_on": clock.due_on,
+        "due_at": clock.due_at,
         "owner": _("You") if yours else case.owner_unit.localized_name(),
         "yours": yours,
         "basis": clock.basis,
@@ -314,8 +314,8 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
     petition = Petition.objects.filter(case=case).first()
     if request.method == "GET" and petition is not None:
         # Reading the written opinion here serves it (信访工作条例 arts 35-36): the review
-        # window starts today. A message merely sent does not.
-        if channel_actions.petition_mark_read(case=case):
+        # window starts today. A message merely sent does not. The tracking API does the same.
+        if case_actions.case_read_by_resident(case=case):
             case = get_case_by_receipt(code, token)
             petition = Petition.objects.filter(case=case).first()
     language = get_language() or "zh-hans"

@@ -370,7 +370,16 @@ ACTIONS: dict[str, Action] = {
             case=c,
             channel=d["channel"],
             knowledge_date=d.get("knowledge_date"),
+            mediation_requested_on=d.get("mediation_requested_on"),
             note=d.get("note", ""),
+        ),
+        frozenset(OPEN_STATUSES),
+    ),
+    "clock_start": Action(
+        gettext_lazy("Start a deadline of the channel"),
+        F.ClockStartForm,
+        lambda u, c, d: channel_actions.channel_clock_start(
+            actor=u, case=c, kind=d["kind"], start=d.get("start")
         ),
         frozenset(OPEN_STATUSES),
     ),
@@ -522,6 +531,7 @@ def _applies(name: str, action: Action, case: Case, data: dict, is_mediation: bo
         or (name == "transfer_decide" and not case.needs_ruling)
         or (name == "transfer" and data["pending_transfer"])
         or (name == "extend" and not any(c.is_live for c in data["clocks"]))
+        or (name == "clock_start" and not case.channel)
         or (name == "petition_register" and petition is not None)
         or (
             name in PETITION_STAGES
@@ -538,8 +548,15 @@ def _applies(name: str, action: Action, case: Case, data: dict, is_mediation: bo
     )
 
 
-def _fill_choices(name: str, form, data: dict) -> None:
+def _fill_choices(name: str, form, data: dict, case: Case | None = None) -> None:
     """Give the forms whose choices depend on the case their choices."""
+    if name == "clock_start" and case is not None and case.channel:
+        from concord.web.guide import _pick
+
+        form.fields["kind"].choices = [
+            (str(c.kind), _pick(c.label_zh, c.label_en))
+            for c in rules.get_channel(case.channel).clocks
+        ]
     if name == "assign":
         form.fields["assignee"].choices = [(u.pk, str(u)) for u in data["handlers"]]
     if name == "link_incident":
@@ -565,7 +582,7 @@ def _offered_actions(
         form = bound.get(name) if bound else None
         if form is None:
             form = action.form(prefix=name)
-        _fill_choices(name, form, data)
+        _fill_choices(name, form, data, case)
         if name == "transfer_answer" and data["pending_transfer"]:
             form.initial["transfer"] = data["pending_transfer"].pk
         offered.append({"name": name, "label": action.label, "form": form})
@@ -648,6 +665,8 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         data = selectors.case_page_data(request.user, case)
         data.update(_related(request.user, case))
         _fill_choices(action, form, data)
+    if action == "clock_start":
+        _fill_choices(action, form, {}, case)
     if form.is_valid():
         try:
             spec.run(request.user, case, form.cleaned_data)
