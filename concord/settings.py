@@ -13,11 +13,25 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """Return a yes/no setting; a value that is neither (a typo such as "ture") is refused."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value (use one of 1, true, yes, on, 0, false, no, off)"
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -28,37 +42,37 @@ DATA_DIR = Path(env_str("CONCORD_DATA_DIR", str(BASE_DIR.parent / "var"))).resol
 DEBUG = env_bool("CONCORD_DEBUG", False)
 
 
-def _owner_only(data_dir: Path) -> None:
-    """Create the data directory owner-only (0700), and take group and other access away from
-    it and from what lies directly in it: the database, keys, outbox and backups are there."""
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for path in [data_dir, *data_dir.iterdir()]:
-        try:
-            mode = path.lstat().st_mode
-            if not os.path.islink(path) and mode & 0o077:
-                path.chmod(mode & 0o700)
-        except OSError:  # not ours, or gone meanwhile: leave it to the operator
-            pass
+# Without SECRET_KEY in the environment, the key is a random one kept in the data dir, so a
+# fresh machine needs no set-up. Importing the settings writes nothing: the file is made by the
+# first `migrate`, `serve` or `worker` (concord.core.datadir, which also makes the data directory
+# owner-only); until then a process that has run none of them uses a key of its own that nothing
+# stores.
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+SECRET_KEY_FROM_ENV = bool(env_str("SECRET_KEY"))
 
 
-def _local_secret_key(data_dir: Path) -> str:
-    """Return a random key kept in the data dir, so a fresh machine needs no set-up."""
+def _secret_key() -> str:
+    if SECRET_KEY_FROM_ENV:
+        return env_str("SECRET_KEY")
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or _process_key()
+    except FileNotFoundError:
+        return _process_key()
+
+
+def _process_key() -> str:
     import secrets
 
-    path = data_dir / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    return "process-only-" + secrets.token_urlsafe(50)
+
+
+SECRET_KEY = _secret_key()
 
 
 def _local_file(path: Path) -> str:
     return path.read_text().strip() if path.exists() else ""
 
 
-_owner_only(DATA_DIR)
-SECRET_KEY = env_str("SECRET_KEY") or _local_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("CONCORD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CONCORD_CSRF_TRUSTED_ORIGINS")
 

@@ -6,7 +6,7 @@ Idempotent: each step is claimed with a conditional update, so a second run chan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
+from concord.core import conf
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
 
 from .models import MitigationTask, TaskState
-
-DUE_SOON_DAYS = 3
 
 
 @dataclass
@@ -41,7 +40,7 @@ def tick(*, today: date | None = None) -> TickReport:
         state=TaskState.OPEN,
         due_soon_notified=False,
         due_on__gte=today,
-        due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
+        due_on__lte=today + conf.due_soon(),
     ).select_related("assessment__leader", "assessment__decision")
     for task in soon:
         with transaction.atomic():

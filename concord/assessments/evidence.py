@@ -24,7 +24,7 @@ from concord.accounts.roles import Cap
 from concord.cases.models import OPEN_STATUSES, Case, Feedback, Sensitivity
 from concord.cases.selectors import UNCOUNTED_Q, cases_visible_to, local_midnight
 from concord.channels.selectors import tier_metrics
-from concord.participation.actions import policy
+from concord.core import conf
 from concord.participation.opendata import Cells
 
 from .models import Decision
@@ -37,7 +37,7 @@ TOP_CATEGORIES = 10
 
 def min_cell() -> int:
     """Return the smallest count that may be shown (the public statistics' threshold)."""
-    return policy()["min_cell"]
+    return conf.concord().public_min_cell
 
 
 def _case_filter(decision: Decision) -> Q:

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit, User
+from concord.core import conf
 from concord.core.errors import InvalidInput, NotFound
 from concord.core.refcache import remembered
 from concord.places.models import Place
@@ -498,11 +499,10 @@ def add_attachment(request, case_id: int, file: UploadedFile = File(...)):
 
 
 def _read_upload(file: UploadedFile) -> bytes:
-    from django.conf import settings
 
     from concord.core.errors import PayloadTooLarge
 
-    limit = settings.CONCORD["ATTACHMENT_MAX_BYTES"]
+    limit = conf.concord().attachment_max_bytes
     if file.size and file.size > limit:
         raise PayloadTooLarge(
             _("Attachments may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)}

@@ -14,9 +14,7 @@ from django.utils import timezone
 from concord.core.calendar import Calendar
 from concord.core.calendars import platform_calendar
 
-from .models import Case, Clock, ClockHolder, ClockNature, ClockState
-
-LIVE_STATES = (ClockState.RUNNING, ClockState.PAUSED)
+from .models import LIVE_CLOCK_STATES, Case, Clock, ClockHolder, ClockNature, ClockState
 
 
 def due_date(clock: Clock, cal: Calendar | None = None) -> date:
@@ -69,9 +67,7 @@ def clock_start(
     (now, unless ``due_at`` gives the instant).
     """
     if replace:
-        Clock.objects.filter(case=case, kind=kind, state__in=LIVE_STATES).update(
-            state=ClockState.CANCELLED
-        )
+        Clock.objects.live().filter(case=case, kind=kind).update(state=ClockState.CANCELLED)
     clock = Clock(
         case=case,
         kind=kind,
@@ -108,7 +104,7 @@ def clocks_hand_over(case: Case, *, basis_note: str = "") -> list[Clock]:
         latest.setdefault(clock.kind, clock)
     fresh = []
     for kind, previous in latest.items():
-        if previous.state not in (*LIVE_STATES, ClockState.BREACHED):
+        if previous.state not in (*LIVE_CLOCK_STATES, ClockState.BREACHED):
             continue
         fresh.append(
             clock_start(
@@ -161,7 +157,7 @@ def clocks_resume(case: Case) -> None:
 
 
 def clocks_stop(case: Case, state: str) -> None:
-    live = Clock.objects.filter(case=case, state__in=LIVE_STATES)
+    live = Clock.objects.live().filter(case=case)
     if state == ClockState.MET:
         live.update(state=state, met_at=timezone.now(), paused_since=None)
     else:

@@ -403,6 +403,16 @@ class ClockHolder(models.TextChoices):
     OWNER = "owner", _("The current owner (starts afresh with a new owner)")
 
 
+# A clock is live while it runs or is paused: it still counts toward a deadline.
+LIVE_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED)
+
+
+class ClockQuerySet(models.QuerySet):
+    def live(self):
+        """Running or paused clocks (not met, breached or closed)."""
+        return self.filter(state__in=LIVE_CLOCK_STATES)
+
+
 class Clock(models.Model):
     """A deadline on one step of a case, computed from its legal or policy basis.
 
@@ -441,6 +451,8 @@ class Clock(models.Model):
     provisional = models.BooleanField(_("provisional"), default=False)
     # A policy clock that passed while a statutory clock still governed: reminded once, no breach.
     overdue_reminded = models.BooleanField(default=False)
+
+    objects = ClockQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on"]

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from . import selectors
-from .models import Case, Clock, ClockState
+from .models import Case, Clock
 
 
 class ErrorOut(Schema):
@@ -160,7 +160,7 @@ def ref_out(obj) -> dict | None:
 def live_clocks(case: Case) -> list[Clock]:
     clocks = getattr(case, "live_clocks", None)
     if clocks is None:
-        clocks = list(case.clocks.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]))
+        clocks = list(case.clocks.live())
     return clocks
 
 
@@ -198,7 +198,7 @@ def case_out(case: Case) -> dict:
 
 LIVE_CLOCKS = Prefetch(
     "clocks",
-    queryset=Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]),
+    queryset=Clock.objects.live(),
     to_attr="live_clocks",
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from concord.core import conf
 from concord.core.errors import InvalidInput, PayloadTooLarge
 
 ALLOWED = {
@@ -49,7 +49,7 @@ def sniff(head: bytes) -> str | None:
 
 def check_upload(data: bytes, name: str) -> tuple[str, str]:
     """Return (content type, sha256) for an acceptable upload or raise a clear error."""
-    limit = settings.CONCORD["ATTACHMENT_MAX_BYTES"]
+    limit = conf.concord().attachment_max_bytes
     if len(data) > limit:
         raise PayloadTooLarge(
             _("Attachments may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)},

@@ -6,9 +6,8 @@ Idempotent: each step is guarded by state or a flag, so a second run changes not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -19,12 +18,11 @@ from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import record_event
 from concord.cases.models import Case, Clock, ClockNature, ClockState, Feedback, Status
+from concord.core import conf
 from concord.core.bilingual import in_language
 from concord.core.errors import ConcordError
 from concord.core.models import Event
 from concord.notifications.actions import notify
-
-DUE_SOON_DAYS = 2
 
 
 @dataclass
@@ -97,12 +95,12 @@ def governing_clock(clock: Clock, today: date) -> Clock | None:
         return None
     case = clock.case
     return (
-        Clock.objects.filter(
+        Clock.objects.live()
+        .filter(
             case_id=clock.case_id,
             channel=case.channel,
             nature=ClockNature.STATUTORY,
             escalates=True,
-            state__in=[ClockState.RUNNING, ClockState.PAUSED],
         )
         .exclude(state=ClockState.RUNNING, due_on__lt=today)
         .order_by("due_on")
@@ -111,7 +109,7 @@ def governing_clock(clock: Clock, today: date) -> Clock | None:
 
 
 def _policy_reminds(channel: str) -> bool:
-    reminders = settings.CONCORD.get("POLICY_CLOCK_REMINDERS", {})
+    reminders = conf.concord().policy_clock_reminders
     return bool(reminders.get(channel, reminders.get("*", True)))
 
 
@@ -127,7 +125,7 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
         state=ClockState.RUNNING,
         due_soon_notified=False,
         due_on__gte=today,
-        due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
+        due_on__lte=today + conf.due_soon(),
     ).select_related("case__place", "case__owner_unit")
     for clock in soon:
         with transaction.atomic():
@@ -230,7 +228,7 @@ def _breach(clock: Clock, report: TickReport, *, today: date, escalated: set[int
             link=f"/staff/cases/{case.pk}",
         )
         if (
-            settings.CONCORD.get("AUTO_ESCALATE_ON_BREACH")
+            conf.concord().auto_escalate_on_breach
             and escalates(clock)
             and case.pk not in escalated
             and case.is_open
@@ -251,7 +249,7 @@ def _breach(clock: Clock, report: TickReport, *, today: date, escalated: set[int
 
 def _schedule_revisits(today: date) -> int:
     """Create a revisit task for cases resolved a while ago that the resident never rated."""
-    cutoff = timezone.now() - timedelta(days=settings.CONCORD.get("REVISIT_AFTER_DAYS", 7))
+    cutoff = timezone.now() - conf.revisit_after()
     has_feedback = Feedback.objects.filter(case=OuterRef("pk"))
     has_revisit = Event.objects.filter(case=OuterRef("pk"), kind="revisit_due")
     due = (

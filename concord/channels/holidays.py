@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases.actions import lock_case, record_event
-from concord.cases.clocks import LIVE_STATES, due_date, is_provisional
+from concord.cases.clocks import due_date, is_provisional
 from concord.cases.models import Clock
 from concord.core.calendar import FIRST_DAY, LAST_DAY
 from concord.core.calendars import build_calendar, calendar_changed
@@ -239,7 +239,8 @@ def holiday_schedule_load(*, actor, schedule: Schedule) -> LoadReport:
 
 def _recompute_provisional_clocks(cal, report: LoadReport) -> None:
     clocks = (
-        Clock.objects.filter(provisional=True, state__in=LIVE_STATES)
+        Clock.objects.live()
+        .filter(provisional=True)
         .exclude(unit="hours")
         .select_related("case__place", "case__owner_unit")
         .order_by("case_id", "id")

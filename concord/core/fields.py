@@ -27,6 +27,11 @@ def _fernet(key: str, secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def forget_keys() -> None:
+    """Drop the derived keys (after SECRET_KEY changed in this process)."""
+    _fernet.cache_clear()
+
+
 def fernet() -> Fernet:
     return _fernet(getattr(settings, "CONCORD_FIELD_KEY", "") or "", settings.SECRET_KEY)
 

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
 
+from concord.core import conf
+
 from .errors import ConcordError
 
 
@@ -88,7 +90,7 @@ def count_request(counters, key: str, *, limit: int, timeout: int = 90) -> int:
 
 def check_rate(request, scope: str, *, per_minute: int | None = None) -> None:
     """Raise RateLimited when this client used up its requests for `scope` this minute."""
-    limit = per_minute if per_minute is not None else settings.CONCORD["PUBLIC_RATE_PER_MINUTE"]
+    limit = per_minute if per_minute is not None else conf.concord().public_rate_per_minute
     if limit <= 0:
         return  # switched off
     window = int(time.time() // 60)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from django.conf import settings
+from concord.core import conf
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
 
     None is never stored, so unknown keys (a mistyped code) cannot fill the memo.
     """
-    ttl = settings.CONCORD.get("REFERENCE_CACHE_SECONDS", 60)
+    ttl = conf.concord().reference_cache_seconds
     now = time.monotonic()
     hit = _memo.get(key)
     if hit is not None and hit[0] > now:

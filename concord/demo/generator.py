@@ -38,7 +38,7 @@ from concord.cases.models import (
 )
 from concord.cases.routing import unit_for
 from concord.cases.seed import read_category_rows
-from concord.channels.actions import revisit_after
+from concord.core import conf
 from concord.core.calendar import default_calendar
 from concord.core.ledger import GENESIS, build_event, heads_for, stream_for_case
 from concord.core.models import Event, StreamHead
@@ -831,7 +831,7 @@ class _CaseWriter:
             return None
         if any(s.kind == "feedback" for s in planned.steps):
             return None
-        at = max(resolved_at + revisit_after(), last_at)
+        at = max(resolved_at + conf.revisit_after(), last_at)
         return at if at <= self.now else None
 
     def _actor(self, tag, owner: Unit, assignee, filer, grid) -> User | None:

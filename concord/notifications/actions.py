@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
+from concord.core import conf
 from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 
 from .gateways import GatewayError, send_email, sms_gateway
@@ -36,14 +36,9 @@ Localized = str | Promise | Mapping[str, str] | Callable[[str], str]
 DEFAULT_LANGUAGE = "zh-hans"
 
 
-def _config() -> dict[str, Any]:
-    defaults = {"MAX_ATTEMPTS": 5, "BACKOFF_SECONDS": [60, 300, 1800, 7200], "STALE_SECONDS": 600}
-    return {**defaults, **getattr(settings, "CONCORD_NOTIFICATIONS", {})}
-
-
 def backoff(attempts: int) -> timedelta:
     """Return how long to wait after the given number of failed attempts."""
-    steps = _config()["BACKOFF_SECONDS"]
+    steps = conf.notifications().backoff_seconds
     return timedelta(seconds=steps[min(attempts, len(steps)) - 1])
 
 
@@ -295,7 +290,7 @@ def delivery_attempt(*, delivery_id: int) -> str:
 
 
 def _attempt_failed(delivery: Delivery, number: int, error: str, *, retryable: bool) -> str:
-    give_up = not retryable or number >= _config()["MAX_ATTEMPTS"]
+    give_up = not retryable or number >= conf.notifications().max_attempts
     now = timezone.now()
     next_at = None if give_up else now + backoff(number)
     with transaction.atomic():
@@ -397,7 +392,7 @@ def deliveries_retry_due(*, limit: int = 500) -> int:
     The worker's schedule runs this pass, so retries happen even on backends that cannot defer.
     """
     now = timezone.now()
-    stale = now - timedelta(seconds=_config()["STALE_SECONDS"])
+    stale = now - timedelta(seconds=conf.notifications().stale_seconds)
     # A worker that died mid-send leaves the row claimed: put it back in the queue.
     Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
         status=DeliveryStatus.PENDING, next_attempt_at=now

@@ -15,7 +15,6 @@ from concord.cases.models import (
     Case,
     Category,
     Clock,
-    ClockState,
     IntakeChannel,
     Kind,
     Outcome,
@@ -193,9 +192,7 @@ def split_list(value: str | None) -> list[str]:
 
 LIVE_VISIBLE_CLOCKS = Prefetch(
     "clocks",
-    queryset=Clock.objects.filter(
-        state__in=[ClockState.RUNNING, ClockState.PAUSED], resident_visible=True
-    ).order_by("due_on"),
+    queryset=Clock.objects.live().filter(resident_visible=True).order_by("due_on"),
     to_attr="open311_clocks",
 )
 
@@ -275,11 +272,7 @@ def expected_datetime(case: Case) -> datetime | None:
         return None
     clocks = getattr(case, "open311_clocks", None)
     if clocks is None:
-        clocks = list(
-            case.clocks.filter(
-                state__in=[ClockState.RUNNING, ClockState.PAUSED], resident_visible=True
-            ).order_by("due_on")
-        )
+        clocks = list(case.clocks.live().filter(resident_visible=True).order_by("due_on"))
     return expected_end_of_day(clocks[0].due_on) if clocks else None
 
 

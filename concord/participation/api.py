@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 
 from concord.accounts.api_auth import optional_auth
+from concord.core import conf
 from concord.core.errors import InvalidInput
 from concord.places.selectors import place_get
 
@@ -64,7 +65,7 @@ def dashboard_series(request):
 
 @router.get("/open-data/dictionary", auth=None)
 def open_data_dictionary(request):
-    return {"licence": actions.policy()["licence"], **opendata.dictionary()}
+    return {"licence": conf.concord().open_data_licence, **opendata.dictionary()}
 
 
 @router.get("/open-data/{table}.csv", auth=None)

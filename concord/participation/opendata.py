@@ -30,10 +30,10 @@ from concord.cases.models import Case, Category, Channel, Sensitivity
 from concord.cases.selectors import UNCOUNTED_Q
 from concord.cases.stats import Summary, breakdown
 from concord.channels.selectors import tier_metrics
+from concord.core import conf
 from concord.places.models import Level, Place
 
 from . import privacy
-from .actions import policy
 
 SENSITIVE_Q = (
     ~Q(sensitivity=Sensitivity.NORMAL)
@@ -190,7 +190,7 @@ def build_publication(month: date, root: Place | None = None) -> dict:
         # A fresh installation without places yet: publish empty tables, not an error.
         root = Place(code="", level=Level.COUNTY, name_zh="", path="/-none-/")
     start, end = month_bounds(month)
-    threshold = policy()["min_cell"]
+    threshold = conf.concord().public_min_cell
     qs = public_cases(root, start, end)
     open_qs = qs.exclude(SENSITIVE_Q)
 
@@ -299,7 +299,7 @@ def build_publication(month: date, root: Place | None = None) -> dict:
         "to": end.isoformat(),
         "place": root.code,
         "suppressed_below": threshold,
-        "licence": policy()["licence"],
+        "licence": conf.concord().open_data_licence,
         "places": names,
         "tables": tables,
     }
@@ -330,7 +330,7 @@ def _wellbeing(root: Place, start: date, end: date) -> list[dict]:
     except ImportError:
         return []
     counts = referral_counts(root, (start, end))
-    threshold = policy()["min_cell"]
+    threshold = conf.concord().public_min_cell
 
     def strict(v: int | None) -> int | None:
         # The wellbeing selector shows zeros; the public rule hides every count below 5.

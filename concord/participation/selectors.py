@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.errors import Conflict, NotFound
 from concord.places.models import Place
 
@@ -76,7 +76,7 @@ def poll_results(poll: Poll) -> dict:
     )
     ballots_n = ballots.count()
     electorate = _electorate(poll.place)
-    k = int(settings.CONCORD["PUBLIC_MIN_CELL"])
+    k = conf.concord().public_min_cell
     options = list(options)
     # Counts below k are published as "fewer than k"; when only one option would be hidden,
     # the next smallest is hidden too, or the ballots minus the others would give it away.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from concord.core import conf
 from concord.core.errors import ConcordError, NotFound
 from concord.places.models import Place
 
@@ -182,5 +182,5 @@ def volunteers(request: HttpRequest) -> HttpResponse:
         return redirect("participation:volunteers")
     teams = list(selectors.teams_public())
     # Team sizes below k are shown as "fewer than k" (a team of one names its volunteer).
-    min_cell = int(settings.CONCORD["PUBLIC_MIN_CELL"])
+    min_cell = conf.concord().public_min_cell
     return render(request, "participation/volunteers.html", {"teams": teams, "min_cell": min_cell})

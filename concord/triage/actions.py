@@ -7,12 +7,12 @@ import logging
 import random
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from concord.cases import actions as case_actions
 from concord.cases.models import Case, Category, Status, Urgency
+from concord.core import conf
 from concord.core.models import Event
 from concord.places.models import Level
 
@@ -30,10 +30,6 @@ URGENT_KINDS = {
     "group_action": Urgency.URGENT,
 }
 COLLECTIVE_HINTS = {"group_action"}
-
-
-def policy(name: str, default):
-    return getattr(settings, "TRIAGE", {}).get(name, default)
 
 
 def signals_as_data(text: str) -> list[dict]:
@@ -92,7 +88,7 @@ def triage_case(case_id: int) -> Suggestion | None:
     except Exception as exc:  # a broken model must never lose or block the case
         logger.exception("triage failed for case %s", case_id)
         top, version, error = [], "", f"{type(exc).__name__}"
-    threshold = policy("AUTO_ROUTE_CONFIDENCE", 0.6)
+    threshold = conf.triage().auto_route_confidence
     confident = bool(top) and top[0]["confidence"] >= threshold
     with transaction.atomic():
         suggestion, created = Suggestion.objects.get_or_create(
@@ -189,7 +185,7 @@ def _village_path(case: Case) -> str:
 
 def find_duplicates(case: Case, *, days: int = 14) -> list[DuplicateCandidate]:
     """Compare a case with recent open cases nearby and record likely duplicates."""
-    threshold = policy("DUPLICATE_THRESHOLD", similarity.DEFAULT_THRESHOLD)
+    threshold = conf.triage().duplicate_threshold
     since = case.created_at - timedelta(days=days)
     others = (
         Case.objects.filter(
@@ -220,7 +216,7 @@ def find_duplicates(case: Case, *, days: int = 14) -> list[DuplicateCandidate]:
 
 def _join_incident(case: Case, others: list[Case]) -> None:
     """Group many reports of one matter into an incident (collective when many people)."""
-    minimum = policy("INCIDENT_MIN_REPORTS", 5)
+    minimum = conf.triage().incident_min_reports
     existing = IncidentMember.objects.filter(case__in=others).select_related("incident").first()
     collective_hint = case.kind == "dispute" or any(
         s["kind"] in COLLECTIVE_HINTS for s in signals_as_data(case.description)

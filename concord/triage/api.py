@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
@@ -11,6 +10,7 @@ from concord.accounts.api_auth import optional_auth
 from concord.cases.models import Category
 from concord.cases.schemas import CASE_RESPONSES, case_out, reloaded_case_out
 from concord.cases.selectors import get_case_for_user
+from concord.core import conf
 from concord.core.errors import InvalidInput
 from concord.places.models import Place
 
@@ -92,7 +92,7 @@ def similar(request, payload: SimilarIn):
     else:
         top, _version = actions.suggest(title=payload.title, body=payload.body, k=1)
         category = Category.objects.filter(code=top[0]["code"]).first() if top else None
-    k = int(settings.CONCORD["PUBLIC_MIN_CELL"])
+    k = conf.concord().public_min_cell
     count = selectors.open_reports_near(place_path=place.path, category=category) if category else 0
     return {
         "category": category.code if category else None,

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from concord.core import conf
 from concord.places.models import Place
 
 from .aggregate import Series, week_start, weekly_counts
@@ -50,13 +51,12 @@ def _from_model(rule: AlertRule) -> EffectiveRule:
 def effective_rules() -> list[EffectiveRule]:
     """The active rules; where none was ever saved, the methods the setting names, over
     everything (an entry is a name or {"method": name, "params": {...}})."""
-    from .run import policy
 
     saved = list(AlertRule.objects.select_related("place").order_by("pk"))
     if saved:
         return [_from_model(r) for r in saved if r.is_active]
     out = []
-    for entry in policy("METHODS"):
+    for entry in conf.warning().methods:
         if isinstance(entry, str):
             name, overrides = entry, {}
         else:
@@ -73,9 +73,8 @@ def rule_for_run(rule: AlertRule) -> EffectiveRule:
 def history_weeks(rules: list[EffectiveRule], *, lookback: int = 0) -> int:
     """Weeks of counts the rules need: the configured history, or more for long baselines
     (Farrington: b years and w weeks, found by date), plus the evaluated weeks."""
-    from .run import policy
 
-    need = policy("WEEKS")
+    need = conf.warning().weeks
     for r in rules:
         try:
             need = max(need, make_params(r.method, r.params).min_history + 1 + lookback + 1)
@@ -254,9 +253,8 @@ class PreviewRow:
 
 def preview(rule: EffectiveRule, *, today: date, weeks: int = 52, min_count: int | None = None):
     """What the rule would have raised over the past ``weeks`` weeks (nothing is written)."""
-    from .run import policy
 
-    min_count = policy("MIN_ALERT_COUNT") if min_count is None else min_count
+    min_count = conf.warning().min_alert_count if min_count is None else min_count
     end = week_start(today) - timedelta(days=1)
     series = weekly_counts(
         end=end, weeks=history_weeks([rule], lookback=weeks), min_total=min_count

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from concord.accounts.models import Unit, UnitKind
 from concord.cases.models import Case
 from concord.cases.selectors import local_midnight
+from concord.core import conf
 from concord.places.models import Level, Place
 
 from .aggregate import week_start, weekly_counts
@@ -26,24 +26,6 @@ from .algorithms.detectors import make_params
 from .algorithms.stscan import scan
 from .methods import method_label
 from .models import Alert, SurveillanceRun
-
-DEFAULTS = {
-    "WEEKS": 104,  # history used by the weekly detectors (more when a method needs it)
-    "LOOKBACK_WEEKS": 12,  # recent weeks evaluated on each run
-    # Detectors of the weekly run, by name from the registry (detectors.METHODS), each
-    # optionally with R control overrides: "farrington" or
-    # {"method": "farrington-noufaily", "params": {"populationOffset": True}}.
-    "METHODS": ["ears-c2"],
-    "MIN_ALERT_COUNT": 5,  # an alarm on fewer cases than this is not worth an alert
-    "SCAN_DAYS": 90,
-    "SCAN_MIN_CASES": 30,
-    "SCAN_REPLICATIONS": 199,
-    "SCAN_P": 0.05,
-}
-
-
-def policy(name: str):
-    return getattr(settings, "WARNING", {}).get(name, DEFAULTS[name])
 
 
 def _governance_unit(place: Place, cache: dict) -> Unit | None:
@@ -83,17 +65,17 @@ def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
     pending: list[PendingAlert] = []
     with consistent_reads():
         rules = effective_rules()
-        lookback = policy("LOOKBACK_WEEKS")
+        lookback = conf.warning().lookback_weeks
         series = weekly_counts(
             end=end,
             weeks=history_weeks(rules, lookback=lookback),
-            min_total=policy("MIN_ALERT_COUNT"),
+            min_total=conf.warning().min_alert_count,
         )
         places = {p.id: p for p in Place.objects.filter(id__in={k[0] for k in series.keys})}
         unit_cache: dict = {}
         for rule in rules:
             for hit in evaluate_rule(rule, series, places, lookback=lookback):
-                if hit.observed < policy("MIN_ALERT_COUNT"):
+                if hit.observed < conf.warning().min_alert_count:
                     continue
                 pending.append(
                     prepare_alert(
@@ -130,7 +112,7 @@ def configured_methods() -> list[tuple[str, Any]]:
     parameter.
     """
     out = []
-    for entry in policy("METHODS"):
+    for entry in conf.warning().methods:
         if isinstance(entry, str):
             name, overrides = entry, {}
         else:
@@ -299,7 +281,7 @@ def _km(lng: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def _scan(today: date, unit_cache: dict) -> list[PendingAlert | None]:
     """Prospective space-time permutation scan over grids × days, per category group."""
-    days = policy("SCAN_DAYS")
+    days = conf.warning().scan_days
     first = today - timedelta(days=days)
     grids = list(Place.objects.filter(level=Level.GRID).exclude(centroid_lng=None))
     if len(grids) < 3:
@@ -324,7 +306,7 @@ def _scan(today: date, unit_cache: dict) -> list[PendingAlert | None]:
     found: list[PendingAlert | None] = []
     for root, recs in by_root.items():
         arr = np.array(recs)
-        if arr[:, 2].sum() < policy("SCAN_MIN_CASES"):
+        if arr[:, 2].sum() < conf.warning().scan_min_cases:
             continue
         clusters = scan(
             arr[:, 0],
@@ -333,12 +315,12 @@ def _scan(today: date, unit_cache: dict) -> list[PendingAlert | None]:
             coords,
             start=0,
             end=days - 1,
-            replications=policy("SCAN_REPLICATIONS"),
+            replications=conf.warning().scan_replications,
             seed=0,
             max_clusters=3,
         )
         for cl in clusters:
-            if cl.p_value is None or cl.p_value > policy("SCAN_P"):
+            if cl.p_value is None or cl.p_value > conf.warning().scan_p:
                 continue
             members = [grids[i] for i in cl.locations]
             common = _common_place(members)

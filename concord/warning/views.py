@@ -18,6 +18,7 @@ from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases.models import Category
 from concord.cases.selectors import cases_visible_to
+from concord.core import conf
 from concord.core.errors import ConcordError, NotFound
 from concord.places.models import Level, Place
 
@@ -341,14 +342,13 @@ def rule_list(request):
         levels = dict(Level.choices)
         r.level_names = [str(levels.get(lv, lv)) for lv in r.place_levels] or [_("every level")]
         r.control = control_items(r.method, r.params)
-    from .run import policy
 
     return render(
         request,
         "warning/rules.html",
         {
             "rules": rules,
-            "default_methods": [method_label(m) for m in policy("METHODS")],
+            "default_methods": [method_label(m) for m in conf.warning().methods],
             "any_rules": AlertRule.objects.exists(),
             "tab": "rules",
         },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -23,6 +22,7 @@ from concord.cases.models import (
 )
 from concord.channels import rules
 from concord.channels.models import STAFF_SERVICE_METHODS, Opinion, Performance, PetitionType
+from concord.core import conf
 from concord.places.models import Place
 
 
@@ -192,15 +192,15 @@ class SubmissionForm(forms.Form):
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
-        limits = settings.CONCORD
-        if len(files) > limits["ATTACHMENTS_MAX_COUNT"]:
+        limits = conf.concord()
+        if len(files) > limits.attachments_max_count:
             raise forms.ValidationError(
-                _("Attach at most %(n)d files.") % {"n": limits["ATTACHMENTS_MAX_COUNT"]}
+                _("Attach at most %(n)d files.") % {"n": limits.attachments_max_count}
             )
-        if sum(f.size for f in files) > limits["ATTACHMENTS_MAX_TOTAL_BYTES"]:
+        if sum(f.size for f in files) > limits.attachments_max_total_bytes:
             raise forms.ValidationError(
                 _("The files may total at most %(mb)d MB.")
-                % {"mb": limits["ATTACHMENTS_MAX_TOTAL_BYTES"] // (1024 * 1024)}
+                % {"mb": limits.attachments_max_total_bytes // (1024 * 1024)}
             )
         return files
 

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.utils.translation import gettext as _
+
+from concord.core import conf
 
 from .views.errors import error_response
 
 
 def body_limit(request) -> int:
     """Return the largest body accepted for this request, in bytes."""
-    limits = settings.CONCORD
+    limits = conf.concord()
     if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
         # Files: at most a submission's attachments, plus room for the form fields.
-        return limits["ATTACHMENTS_MAX_TOTAL_BYTES"] + limits["REQUEST_BODY_MAX_BYTES"]
-    return limits["REQUEST_BODY_MAX_BYTES"]
+        return limits.attachments_max_total_bytes + limits.request_body_max_bytes
+    return limits.request_body_max_bytes
 
 
 def _too_large(request, limit: int):

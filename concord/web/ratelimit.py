@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from concord.core import conf
 from concord.core.ratelimit import RateLimited, check_rate
 
 ASSIST_FACTOR = 5
@@ -66,7 +66,7 @@ class PublicRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.CONCORD["PUBLIC_RATE_PER_MINUTE"]
+        limit = conf.concord().public_rate_per_minute
         scope = public_scope(request) if limit > 0 else None
         if scope is not None:
             try:

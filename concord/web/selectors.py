@@ -13,40 +13,32 @@ from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import stats
-from concord.cases.models import OPEN_STATUSES, Case, Clock, ClockState
+from concord.cases.models import LIVE_CLOCK_STATES, OPEN_STATUSES, Case, Clock, ClockState
 from concord.cases.selectors import CaseFilters, case_list, cases_visible_to, local_midnight
 from concord.channels.selectors import bounce_queue, tier_metrics_of
+from concord.core import conf
 from concord.places.models import Level, Place
-
-DUE_SOON_DAYS = 3
-LIVE = [ClockState.RUNNING, ClockState.PAUSED]
 
 
 def _live_clocks(today: date):
-    return Clock.objects.filter(case=OuterRef("pk"), state__in=LIVE)
+    return Clock.objects.live().filter(case=OuterRef("pk"))
 
 
 def due_soon_q(today: date) -> Q:
-    soon = _live_clocks(today).filter(
-        due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
-    )
+    soon = _live_clocks(today).filter(due_on__gte=today, due_on__lte=today + conf.due_soon())
     return Q(Exists(soon))
 
 
 def breached_q(today: date) -> Q:
     late = Clock.objects.filter(case=OuterRef("pk")).filter(
-        Q(state=ClockState.BREACHED) | Q(state__in=LIVE, due_on__lt=today)
+        Q(state=ClockState.BREACHED) | Q(state__in=LIVE_CLOCK_STATES, due_on__lt=today)
     )
     return Q(Exists(late), status__in=sorted(OPEN_STATUSES))
 
 
 def with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate each case with the due day of its earliest live clock (one subquery)."""
-    first = (
-        Clock.objects.filter(case=OuterRef("pk"), state__in=LIVE)
-        .order_by("due_on")
-        .values("due_on")[:1]
-    )
+    first = Clock.objects.live().filter(case=OuterRef("pk")).order_by("due_on").values("due_on")[:1]
     return qs.annotate(next_due=Subquery(first))
 
 
@@ -145,7 +137,7 @@ def case_page_data(user, case: Case) -> dict:
     today = timezone.localdate()
     for c in clocks:
         c.days_left = (c.due_on - today).days
-        c.is_live = c.state in LIVE
+        c.is_live = c.state in LIVE_CLOCK_STATES
     pending = (
         TransferRequest.objects.filter(case=case, state=TransferState.PENDING)
         .select_related("to_unit", "from_unit")
@@ -290,7 +282,7 @@ def overdue_cases(user, place: Place, *, limit: int = 20) -> list[Case]:
     today = timezone.localdate()
     first_overdue = (
         Clock.objects.filter(case=OuterRef("pk"))
-        .filter(Q(state=ClockState.BREACHED) | Q(state__in=LIVE, due_on__lt=today))
+        .filter(Q(state=ClockState.BREACHED) | Q(state__in=LIVE_CLOCK_STATES, due_on__lt=today))
         .order_by("due_on")
         .values("due_on")[:1]
     )

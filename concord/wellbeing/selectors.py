@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit, UnitKind
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.errors import InvalidInput, NotFound
 from concord.core.ledger import append_event
 from concord.core.models import Event
@@ -36,7 +37,6 @@ from .models import (
     Referral,
     ReferralState,
 )
-from .policy import policy
 
 MAX_WHY = 300
 
@@ -220,7 +220,7 @@ def referral_counts(place: Place, period: tuple[date, date]) -> dict:
     them back). This is the only thing analytics and public faces may learn about referrals.
     """
     start, end = _period_bounds(period)
-    threshold = int(policy()["suppress_below"])
+    threshold = conf.wellbeing().suppress_below
     rows = dict(
         Referral.objects.filter(
             place_path__startswith=place.path, opened_at__gte=start, opened_at__lt=end

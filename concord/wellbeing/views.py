@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from concord.accounts.models import User
 from concord.cases.selectors import get_case_for_user
+from concord.core import conf
 from concord.core.errors import ConcordError, NotFound
 from concord.places.models import Place
 
@@ -36,7 +37,6 @@ from .models import (
     Risk,
     SignalMarkKind,
 )
-from .policy import policy
 from .protocol import AssessmentAnswers
 
 # The value (English) goes into the audit record; the label is shown in the user's language.
@@ -52,7 +52,7 @@ READ_REASONS = [
 
 def policy_lines() -> list[tuple[str, str]]:
     """Return (risk label, what the policy asks) for display, labelled as policy."""
-    risks = policy()["risks"]
+    risks = conf.wellbeing().risks
 
     def hours(level):
         return ", ".join(str(h) for h in risks[level].get("follow_up_hours", [])) or "—"

@@ -31,7 +31,9 @@ def test_the_served_document_has_no_duplicate_keys_and_is_valid_openapi(client, 
 
 def test_the_duplicate_key_check_catches_a_repeated_status():
     with pytest.raises(ValueError, match="400"):
-        json.loads('{"responses": {"400": {}, "400": {}}}', object_pairs_hook=_refuse_duplicate_keys)
+        json.loads(
+            '{"responses": {"400": {}, "400": {}}}', object_pairs_hook=_refuse_duplicate_keys
+        )
 
 
 def test_the_documentation_page_loads_its_assets_from_this_server(client, db):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.core.ledger import append_event
 
@@ -20,7 +20,7 @@ OPEN_FOR_OPINIONS = {Stage.PLANNING, Stage.CONSULTING, Stage.ANALYSING}
 
 def consultation_min_days() -> int:
     """Return the shortest comment period allowed (PROCESS_RULES 1d: at least 10 days)."""
-    return int(settings.CONCORD.get("CONSULTATION_MIN_DAYS", DEFAULT_CONSULTATION_DAYS))
+    return int(conf.concord().consultation_min_days)
 
 
 # --- helpers -------------------------------------------------------------------------------

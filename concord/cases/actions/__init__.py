@@ -51,7 +51,7 @@ from .lifecycle import (
     register_review_route,
     reopen_with_clock,
 )
-from .tracking import REVISIT_AFTER, case_add_information, case_add_note, case_attach, case_feedback
+from .tracking import case_add_information, case_add_note, case_attach, case_feedback
 from .transfers import (
     OPEN_FOR_ROUTING,
     case_merge,
@@ -70,7 +70,6 @@ __all__ = [
     "HANDLE_FROM",
     "ON_BEHALF_CHANNELS",
     "OPEN_FOR_ROUTING",
-    "REVISIT_AFTER",
     "SUBMIT_HOOKS",
     "Submission",
     "TEXT_HOOKS",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +22,6 @@ from ..clocks import clock_start, clocks_hand_over
 from ..models import Case, Category, Clock, ClockState, Status
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _limits() -> dict[str, int]:
-    return settings.CONCORD
 
 
 def record_event(case: Case, kind: str, actor=None, *, public: bool = False, **data: Any):
@@ -141,7 +136,7 @@ def within_handling_clock(case: Case) -> bool | None:
     handle = case.clocks.filter(kind="handle")
     if handle.filter(state=ClockState.BREACHED).exists():
         return False
-    clock = handle.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]).first()
+    clock = handle.live().first()
     if clock is None:
         return None
     return timezone.localdate() <= clock.due_on

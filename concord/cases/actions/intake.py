@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.errors import Conflict, InvalidInput, PermissionDenied
 from concord.core.ledger import append_event, canonical_json, stream_for_case
 from concord.places.models import Place
@@ -30,7 +31,7 @@ from ..models import (
     Urgency,
 )
 from ..routing import route_case
-from .common import _after_submit, _limits, _start_handling_clock, category_root, require_text
+from .common import _after_submit, _start_handling_clock, category_root, require_text
 
 
 @dataclass
@@ -93,11 +94,9 @@ def validate_submission(
 
     A location without a place is resolved to the place that contains it.
     """
-    limits = _limits()
-    title = require_text(title, "title", max_chars=limits["TITLE_MAX_CHARS"])
-    description = require_text(
-        description, "description", max_chars=limits["DESCRIPTION_MAX_CHARS"]
-    )
+    limits = conf.concord()
+    title = require_text(title, "title", max_chars=limits.title_max_chars)
+    description = require_text(description, "description", max_chars=limits.description_max_chars)
     if kind not in Kind.values:
         raise InvalidInput(_("Unknown kind."), fields={"kind": _("Unknown kind.")})
     if urgency not in Urgency.values:
@@ -131,8 +130,8 @@ def validate_submission(
             raise InvalidInput(msg, fields={"on_behalf_consent": msg})
         filed_by = actor
     parties = parties or []
-    if len(parties) > limits["PARTIES_MAX"]:
-        msg = _("A submission may name at most %(n)d parties.") % {"n": limits["PARTIES_MAX"]}
+    if len(parties) > limits.parties_max:
+        msg = _("A submission may name at most %(n)d parties.") % {"n": limits.parties_max}
         raise InvalidInput(msg, fields={"parties": msg})
     for i, p in enumerate(parties):
         if p.get("role", PartyRole.COMPLAINANT) not in PartyRole.values:

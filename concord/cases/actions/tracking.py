@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.errors import (
     Conflict,
     InvalidInput,
@@ -112,7 +110,7 @@ def case_feedback(
         # procedure (a petition's 复查 or 复核): the rating stays on record either way.
         pass
     elif resolved == ResolvedAnswer.NO:
-        action = settings.CONCORD.get("FEEDBACK_NO_ACTION", "reopen")
+        action = conf.concord().feedback_no_action
         reopen_with_clock(
             case, actor, reason=_("The resident said it was not resolved."), by_resident=True
         )
@@ -135,9 +133,6 @@ def case_feedback(
     return feedback
 
 
-REVISIT_AFTER = timedelta(days=7)
-
-
 @transaction.atomic
 def _check_resident_attachment_limits(case: Case, size: int) -> None:
     """Refuse a resident's file past the per-case count or total size (the case is locked)."""
@@ -145,16 +140,16 @@ def _check_resident_attachment_limits(case: Case, size: int) -> None:
 
     from ..models import Attachment
 
-    limits = settings.CONCORD
+    limits = conf.concord()
     used = Attachment.objects.filter(case=case, uploaded_by__isnull=True).aggregate(
         n=Count("id"), total=Sum("size")
     )
-    if used["n"] >= limits["ATTACHMENTS_MAX_COUNT"]:
+    if used["n"] >= limits.attachments_max_count:
         msg = _("A case may have at most %(n)d files from the resident.") % {
-            "n": limits["ATTACHMENTS_MAX_COUNT"]
+            "n": limits.attachments_max_count
         }
         raise InvalidInput(msg, fields={"file": msg})
-    max_total = limits["ATTACHMENTS_MAX_TOTAL_BYTES"]
+    max_total = limits.attachments_max_total_bytes
     if (used["total"] or 0) + size > max_total:
         raise PayloadTooLarge(
             _("A case's files from the resident may total at most %(mb)d MB.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.calendars import platform_calendar
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.places.models import LEVEL_ORDER, Level, Place
@@ -141,7 +141,7 @@ def case_transfer_refuse(*, actor, transfer: TransferRequest, reason: str) -> Ca
     transfer.responded_at = timezone.now()
     transfer.save(update_fields=["state", "responded_by", "response_reason", "responded_at"])
     case.bounce_count += 1
-    case.needs_ruling = case.bounce_count >= settings.CONCORD["TRANSFER_BOUNCE_LIMIT"]
+    case.needs_ruling = case.bounce_count >= conf.concord().transfer_bounce_limit
     case.save(update_fields=["bounce_count", "needs_ruling", "updated_at"])
     record_event(
         case,

@@ -33,6 +33,5 @@ from .petitions import (  # noqa: F401 -- the package's public face
     petition_request_review,
     petition_review_decide,
     petition_review_route,
-    revisit_after,
     served_on,
 )

@@ -127,11 +127,9 @@ def mediation_end_unresolved(
     notice = _route_notice_text(
         case, knowledge_date, mediation_requested_on or case.created_at.date()
     )
-    Clock.objects.filter(
-        case=case,
-        kind__startswith=case.channel + ":",
-        state__in=[ClockState.RUNNING, ClockState.PAUSED],
-    ).update(state=ClockState.CANCELLED)
+    Clock.objects.live().filter(case=case, kind__startswith=case.channel + ":").update(
+        state=ClockState.CANCELLED
+    )
     routes = [
         {
             "channel": o.channel_code,

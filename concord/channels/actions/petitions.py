@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -396,7 +395,3 @@ def petition_review_decide(
                 )
             _serve(case, petition, how=served_how, on=today, actor=actor)
     return case
-
-
-def revisit_after() -> timedelta:
-    return timedelta(days=settings.CONCORD.get("REVISIT_AFTER_DAYS", 7))

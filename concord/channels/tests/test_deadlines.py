@@ -56,6 +56,16 @@ def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(wo
     assert Event.objects.count() == events_before and Notification.objects.count() == notices_before
 
 
+def test_due_soon_is_three_days_as_on_the_staff_queue(world, at):
+    """The deadline notice and the queue's "due soon" use one horizon (core.conf, 3 days)."""
+    at("2026-03-02 09:00")
+    ca.case_accept(actor=world.bob, case=noise_case(world))  # handling clock due 1 April
+    at("2026-03-28 08:00")
+    assert deadlines_tick().due_soon == 0
+    at("2026-03-29 08:00")
+    assert deadlines_tick().due_soon == 1
+
+
 def test_auto_escalation_can_be_switched_off(world, at, settings):
     settings.CONCORD = {**settings.CONCORD, "AUTO_ESCALATE_ON_BREACH": False}
     at("2026-03-02 09:00")
@@ -93,6 +103,18 @@ def test_a_revisit_is_scheduled_for_cases_resolved_without_feedback(world, at):
     assert deadlines_tick().revisits == 1
     assert Event.objects.filter(kind="revisit_due").get().case_id == case.pk
     assert deadlines_tick().revisits == 0
+
+
+def test_the_revisit_schedule_is_one_setting(world, at, settings):
+    settings.CONCORD = {**settings.CONCORD, "REVISIT_AFTER_DAYS": 3}
+    at("2026-03-02 09:00")
+    case = ca.case_accept(actor=world.bob, case=noise_case(world))
+    ca.case_start(actor=world.bob, case=case)
+    ca.case_resolve(actor=world.bob, case=case, outcome="agreement", text="已调解")
+    at("2026-03-04 09:00")
+    assert deadlines_tick().revisits == 0
+    at("2026-03-05 10:00")
+    assert deadlines_tick().revisits == 1
 
 
 def test_the_command_runs_a_tick(world, capsys):

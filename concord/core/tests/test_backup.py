@@ -14,6 +14,7 @@ from concord.cases.models import Case, Party
 from concord.cases.selectors import get_case_by_receipt
 from concord.core import backup as bk
 from concord.core.checkpoints import generate_key
+from concord.core.datadir import make_owner_only
 
 User = get_user_model()
 PASS = "a long passphrase for the keys"
@@ -152,6 +153,6 @@ def test_the_data_directory_and_what_is_in_it_become_owner_only(tmp_path):
     (data / "concord.sqlite3").chmod(0o644)
     (data / "sms-outbox.jsonl").write_text("")
     (data / "sms-outbox.jsonl").chmod(0o644)
-    concord_settings._owner_only(data)
+    make_owner_only(data)
     assert mode(data) == 0o700
     assert mode(data / "concord.sqlite3") == mode(data / "sms-outbox.jsonl") == 0o600

@@ -11,7 +11,6 @@ from .common import (
     MODERATION_REASONS,
     identity_key,
     normalise_phone,
-    policy,
     verification_for,
 )
 from .conventions import convention_publish
@@ -56,7 +55,6 @@ __all__ = [
     "organisation_contract_add",
     "organisation_link_case",
     "organisation_register",
-    "policy",
     "poll_confirm_paper_vote",
     "poll_create",
     "poll_enter_paper_vote",

@@ -32,18 +32,6 @@ CODE_TTL = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
 
 
-def policy() -> dict:
-    """Return the participation settings with their defaults (read at call time)."""
-    conf = getattr(settings, "CONCORD", {})
-    return {
-        "support_threshold": int(conf.get("SUGGESTION_SUPPORT_THRESHOLD", 20)),
-        "response_working_days": int(conf.get("SUGGESTION_RESPONSE_WORKING_DAYS", 15)),
-        "similar_threshold": float(conf.get("SUGGESTION_SIMILAR_THRESHOLD", 0.5)),
-        "licence": str(conf.get("OPEN_DATA_LICENCE", "CC BY 4.0")),
-        "min_cell": int(conf.get("PUBLIC_MIN_CELL", 5)),
-    }
-
-
 def _record(stream: str, kind: str, actor=None, *, case: Case | None = None, public=False, **data):
     return append_event(stream=stream, kind=kind, actor=actor, case=case, public=public, data=data)
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from concord.cases.models import Case
+from concord.core import conf
 
 from ..models import OpenDataSnapshot
-from .common import policy
 
 # --- open data ---------------------------------------------------------------------------------
 
@@ -61,6 +61,10 @@ def opendata_snapshot(*, month: date) -> OpenDataSnapshot:
     with transaction.atomic():
         snap, _created = OpenDataSnapshot.objects.get_or_create(
             month=first,
-            defaults={"payload": payload, "sha256": digest, "licence": policy()["licence"]},
+            defaults={
+                "payload": payload,
+                "sha256": digest,
+                "licence": conf.concord().open_data_licence,
+            },
         )
     return snap

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, Unit, UnitKind
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.calendars import platform_calendar
 from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from concord.places.models import Place
@@ -25,7 +26,6 @@ from .common import (
     _require_login,
     _require_verified,
     _text,
-    policy,
 )
 
 # --- suggestions -------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ def _link_similar(suggestion: Suggestion) -> list[int]:
         .order_by("-created_at")
         .values_list("pk", "title", "body")[:300]
     )
-    limit = policy()["similar_threshold"]
+    limit = conf.concord().suggestion_similar_threshold
     linked = [pk for pk, t, b in candidates if similarity(text, f"{t}\n{b}") >= limit]
     if linked:
         suggestion.similar.add(*linked)
@@ -74,7 +74,7 @@ def suggestion_submit(*, actor, place: Place, title: str, body: str) -> Suggesti
             body=body,
             author=actor,
             unit=responsible_unit(place),
-            threshold=policy()["support_threshold"],
+            threshold=conf.concord().suggestion_support_threshold,
             moderation=Moderation.HELD if reasons else Moderation.PUBLISHED,
             moderation_reason=" ".join(str(MODERATION_REASONS[r]) for r in reasons),
         )
@@ -138,7 +138,7 @@ def suggestion_support(*, actor, suggestion: Suggestion) -> Suggestion:
             s.threshold_reached_at = timezone.now()
             today = timezone.localdate()
             s.response_due = platform_calendar().add_working_days(
-                today, policy()["response_working_days"]
+                today, conf.concord().suggestion_response_working_days
             )
             fields += ["status", "threshold_reached_at", "response_due"]
             _record(

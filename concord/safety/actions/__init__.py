@@ -8,7 +8,6 @@ rest, with the stream's owner row locked) and sends notifications on commit.
 The package is split by subject; import from `concord.safety.actions` as before.
 """
 
-from .common import safety_settings
 from .hazards import (
     case_verify_on_site,
     close_guard,
@@ -74,7 +73,6 @@ __all__ = [
     "resident_profile_set",
     "resident_profile_update",
     "response_plan_create",
-    "safety_settings",
     "site_register",
     "verification_required",
     "warning_check_mark",

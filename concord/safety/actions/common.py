@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,18 +14,6 @@ from concord.cases.models import Case
 from concord.core.errors import InvalidInput
 from concord.notifications.actions import notify
 from concord.places.models import Place
-
-
-def safety_settings() -> dict[str, Any]:
-    """Return the safety policy settings (``CONCORD_SAFETY`` overrides the defaults)."""
-    defaults = {
-        # How far outside the place's boundary an on-site verification may be taken: GPS on a
-        # phone is often 20–100 m off, and a hazard on a boundary road belongs to both sides.
-        "VERIFY_TOLERANCE_M": 200.0,
-        "REDISPATCH_DAYS": 7,
-        "SCHEDULE_MAX_PER_PLAN": 12,
-    }
-    return {**defaults, **getattr(settings, "CONCORD_SAFETY", {})}
 
 
 def _required(value: str, field: str, *, max_chars: int = 10_000) -> str:

@@ -15,6 +15,7 @@ from concord.cases import actions as case_actions
 from concord.cases.actions import Submission, lock_case, record_event
 from concord.cases.models import Case, Channel, IntakeChannel, Kind, Status
 from concord.cases.uploads import sniff
+from concord.core import conf
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.places.models import Place
 
@@ -28,7 +29,7 @@ from ..models import (
     RectificationOrder,
     Verification,
 )
-from .common import _choice, _notify_handlers, _required, safety_settings
+from .common import _choice, _notify_handlers, _required
 from .orders import _start_rectification_clock
 
 # --- hazards -------------------------------------------------------------------------------
@@ -157,7 +158,7 @@ def case_verify_on_site(
         raise InvalidInput(msg, fields={"lat": msg})
     boundary = _verification_boundary(case.place)
     outside = distance_outside_m(boundary, lng=lng, lat=lat) if boundary else 0.0
-    tolerance = float(safety_settings()["VERIFY_TOLERANCE_M"])
+    tolerance = conf.safety().verify_tolerance_m
     if outside > tolerance:
         msg = _(
             "The location is %(d).0f m outside %(place)s (allowed: %(t).0f m); verify on site."
@@ -205,7 +206,7 @@ def case_verify_on_site(
             case, "closed", actor, public=True, note=_("Closed after on-site verification.")
         )
         return verification
-    days = redispatch_days or int(safety_settings()["REDISPATCH_DAYS"])
+    days = redispatch_days or conf.safety().redispatch_days
     case.status = Status.REOPENED
     case.closed_at = None
     case.save(update_fields=["status", "closed_at", "updated_at"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
+from concord.core import conf
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.core.ledger import append_event
 from concord.places.models import Place
@@ -23,7 +24,7 @@ from ..models import (
     InspectionState,
     SiteKind,
 )
-from .common import _choice, _may_manage, _required, safety_settings
+from .common import _choice, _may_manage, _required
 from .hazards import hazard_report
 
 # --- inspections ---------------------------------------------------------------------------
@@ -114,7 +115,7 @@ def inspections_schedule(*, today: date | None = None, horizon_days: int = 0) ->
     """
     today = today or timezone.localdate()
     until = today + timedelta(days=horizon_days)
-    cap = int(safety_settings()["SCHEDULE_MAX_PER_PLAN"])
+    cap = conf.safety().schedule_max_per_plan
     from django.db.models import Max
 
     plans = (

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, Unit, UnitKind
 from concord.accounts.roles import Cap, Role
+from concord.core import conf
 from concord.core.errors import ConcordError, InvalidInput, NotFound
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
@@ -22,7 +23,7 @@ from concord.places.selectors import place_ancestors
 
 from .. import protocol
 from ..models import DutyShift, FollowUp, FollowUpState, Referral, ReferralState, Risk, TeamProfile
-from ..policy import policy, rule_for
+from ..policy import rule_for
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +200,7 @@ def _apply_risk(referral: Referral, risk: str, *, start: datetime) -> None:
         referral.contact_due_at = protocol.contact_due(
             timezone.localtime(referral.opened_at),
             rule,
-            same_day_min_hours=int(policy()["same_day_min_hours"]),
+            same_day_min_hours=conf.wellbeing().same_day_min_hours,
         )
         referral.contact_overdue_alerted = False
     referral.save(update_fields=["risk", "contact_due_at", "contact_overdue_alerted"])

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit
+from concord.core import conf
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
 
 from ..models import ExportRequest, ExportState, FollowUpState, Referral
-from ..policy import policy
 from .common import _text, is_team_counsellor, referral_stream, team_counsellors
 
 # --- export with two-person approval -------------------------------------------------------
@@ -109,7 +109,7 @@ def export_download(*, actor, export: ExportRequest) -> str:
         raise PermissionDenied()
     if export.state != ExportState.APPROVED:
         raise InvalidTransition(_("The export is not approved or was already downloaded."))
-    valid_hours = int(policy()["export_valid_hours"])
+    valid_hours = conf.wellbeing().export_valid_hours
     if timezone.now() > export.decided_at + timedelta(hours=valid_hours):
         raise InvalidTransition(_("The approval has expired; ask again."))
     tz = timezone.get_current_timezone()

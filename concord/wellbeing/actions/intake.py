@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from concord.cases.models import Case
 from concord.cases.selectors import cases_visible_to
+from concord.core import conf
 from concord.core.errors import NotFound
 from concord.core.ledger import append_event, stream_for_case
 from concord.triage.algorithms import crisis as crisis_detector
 
 from .. import protocol
 from ..models import Referral, Risk, Source
-from ..policy import policy
 from .common import (
     CASE_EVENT_KIND,
     MAX_TEXT,
@@ -136,7 +136,7 @@ def crisis_signal(text: str) -> CrisisSignal | None:
     if found.probability is not None:
         parts.append(_("model probability %(p).2f") % {"p": found.probability})
     parts.append(_("level: %(level)s") % {"level": level_label(found.level)})
-    risk = policy().get("signal_risks", {}).get(found.level, policy()["signal_risk"])
+    risk = conf.wellbeing().signal_risks.get(found.level, conf.wellbeing().signal_risk)
     return CrisisSignal("; ".join(parts), risk, found.level)
 
 
@@ -162,7 +162,7 @@ def open_intake_referral(case_id: int, note: str, *, risk: str | None = None) ->
                 case_id=case_id,
                 source=Source.INTAKE_SIGNAL,
                 actor=None,
-                risk=risk or policy()["signal_risk"],
+                risk=risk or conf.wellbeing().signal_risk,
                 trigger_note=_("Crisis signal in the submission: %(note)s") % {"note": note},
             )
         return opened.referral

@@ -1,10 +1,10 @@
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from concord.cases.actions import case_erase_personal_data, cases_due_for_erasure
+from concord.core import conf
 
 
 class Command(BaseCommand):
@@ -16,9 +16,7 @@ class Command(BaseCommand):
         apply.add_argument("--days", type=int, default=None)
 
     def handle(self, *args, **options):
-        days = (
-            options["days"] if options["days"] is not None else settings.CONCORD["RETENTION_DAYS"]
-        )
+        days = options["days"] if options["days"] is not None else conf.concord().retention_days
         due = list(cases_due_for_erasure(days=days).values_list("pk", flat=True))
         for pk in tqdm(due, unit="case", disable=not sys.stderr.isatty(), file=sys.stderr):
             case_erase_personal_data(case=pk, reason=f"retention {days} days")

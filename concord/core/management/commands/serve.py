@@ -4,6 +4,8 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from concord.core.datadir import prepare_data_dir
+
 
 class Command(BaseCommand):
     help = (
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        prepare_data_dir()
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         if not options["no_collectstatic"]:

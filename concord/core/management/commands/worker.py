@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from concord.core.datadir import prepare_data_dir
 from concord.core.schedule import enqueue_due
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        prepare_data_dir()
         if options["once"]:
             queued = enqueue_due()
             self.stdout.write(f"queued: {', '.join(queued) or 'nothing'}")
