@@ -60,6 +60,8 @@ class Concord:
     suggestion_response_working_days: int = 15
     suggestion_similar_threshold: float = 0.5
     open_data_licence: str = "CC BY 4.0"
+    # The front door offers a category only when the classifier is at least this sure.
+    suggest_min_confidence: float = 0.7
 
     @property
     def due_soon(self) -> timedelta:

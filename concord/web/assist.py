@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 from concord.cases.models import Category, Kind
+from concord.core import conf
 from concord.places.models import Place
 from concord.triage.algorithms.crisis import LEVELS, assess
 
@@ -39,7 +39,7 @@ def category_suggestions(*, title: str, body: str, kind: str = "", k: int = 3) -
     except Exception:  # a broken model must never stop a resident from filing
         logger.exception("category suggestion failed")
         return []
-    floor = settings.CONCORD.get("SUGGEST_MIN_CONFIDENCE", 0.7)
+    floor = conf.concord().suggest_min_confidence
     sure = [s for s in suggestions if s["confidence"] >= floor]
     if kind == Kind.DISPUTE and sure:
         disputes = set(

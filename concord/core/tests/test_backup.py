@@ -71,7 +71,7 @@ def test_a_backup_restores_into_a_fresh_data_directory(world, tmp_path, settings
     call_command("restore", str(path), "--passphrase", PASS, "--sequence-gap", "1000")
 
     # Restarted, Concord reads the restored keys from its data directory.
-    settings.SECRET_KEY = concord_settings._local_secret_key(new)
+    settings.SECRET_KEY = concord_settings._local_file(new / "secret_key")
     settings.CONCORD_FIELD_KEY = concord_settings._local_file(new / "field_key")
     assert settings.SECRET_KEY == "old-" + "s" * 46
     for key_file in (new / "secret_key", new / "field_key", new / "keys" / "ledger-signing.pem"):
