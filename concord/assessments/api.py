@@ -127,6 +127,7 @@ def assessment_out(a: Assessment, *, reader) -> dict:
         "decided_on": a.decided_on.isoformat() if a.decided_on else None,
         "decision_body": a.decision_body,
         "decision_minutes": a.decision_minutes,
+        "unanswered_reason": a.unanswered_reason,
         "consultation": consultation_out(getattr(a, "consultation", None), staff=True),
         "risk_points": [point_out(p) for p in a.risk_points.all()],
         "engagements": [
@@ -527,6 +528,7 @@ class DecideIn(Schema):
     decided_on: date
     body: str
     minutes: str
+    unanswered_reason: str = ""
 
 
 @router.post("/{int:assessment_id}/decide", response=_r())

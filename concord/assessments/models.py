@@ -140,6 +140,10 @@ class Assessment(TimeStampedModel):
     decided_on = models.DateField(null=True, blank=True)
     decision_body = models.CharField(_("deciding body"), max_length=200, blank=True)
     decision_minutes = models.TextField(_("minutes of the collective decision"), blank=True)
+    # Why the decision was taken while themes residents raised had no answer yet (public).
+    unanswered_reason = models.TextField(
+        _("reason for deciding with themes unanswered"), blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -25,7 +25,9 @@ UNCLASSIFIED = ""
 STOPWORDS = frozenset(
     """我们 你们 他们 这个 那个 什么 怎么 如果 因为 所以 但是 而且 希望 建议 问题 没有 就是 还是
     可以 不能 已经 现在 一下 这样 那样 非常 觉得 认为 进行 相关 以及 the and for that with this
-    are was were have has not but our you they will would should from into about""".split()
+    are was were have has not but our you they will would should from into about to is too
+    it its be as or of in on at by an we us me my he she his her them their there here very
+    can could do does did been being also just than then so if""".split()
 )
 
 # A classifier takes texts and returns, per text, (label, confidence); "" when it has none.
@@ -71,27 +73,60 @@ class Summary:
         }
 
 
+# Parts of speech (jieba's tag set) that can carry a theme: nouns, verbs used as nouns, verbs,
+# adjectives, abbreviations, idioms and fixed expressions, and words in Latin script.
+CONTENT_TAGS = ("n", "vn", "v", "a", "j", "i", "l", "eng")
+
+
 @cache
-def _jieba_analyse():
+def _jieba():
     import jieba
     import jieba.analyse
+    import jieba.posseg
 
     jieba.setLogLevel(60)  # silence "Building prefix dict" on stderr
-    return jieba.analyse
+    idf = jieba.analyse.default_tfidf.idf_loader
+    return jieba.posseg, idf.idf_freq, idf.median_idf
+
+
+def phrases_of(text: str) -> list[str]:
+    """Return the whole words and short phrases of a text, in order.
+
+    Only dictionary words (no HMM guessing: it joins characters across word boundaries and
+    gives fragments such as 房离 from 安置房离原村 or 征后 from 土地被征后). A word followed by
+    a one-character noun forms a phrase with it (安置 + 房 = 安置房), since a one-character noun
+    alone rarely names a theme and the pair is what people wrote.
+    """
+    posseg, _idf, _median = _jieba()
+    tokens = [(w.word.strip().lower(), w.flag) for w in posseg.cut(text, HMM=False)]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        word, flag = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+        if len(word) >= 2 and flag in ("v", "vn", "n") and len(nxt[0]) == 1 and nxt[1] == "n":
+            out.append(word + nxt[0])
+            i += 2
+            continue
+        if len(word) >= 2 and flag.startswith(CONTENT_TAGS) and not flag.startswith("nr"):
+            out.append(word)
+        i += 1
+    return [w for w in out if w not in STOPWORDS and not w.isdigit()]
 
 
 def keywords_of(text: str, k: int = KEYWORDS_PER_COMMENT) -> list[str]:
-    """Return up to k keywords of one text, most characteristic first."""
-    words = _jieba_analyse().extract_tags(text, topK=k * 2)
-    out = []
-    for w in words:
-        w = w.strip().lower()
-        if len(w) < 2 or w in STOPWORDS or w.isdigit():
-            continue
-        out.append(w)
-        if len(out) == k:
-            break
-    return out
+    """Return up to k keywords of one text (whole words or phrases), most characteristic
+    first: weighted by term frequency times jieba's inverse document frequency."""
+    _posseg, idf, median = _jieba()
+    words = phrases_of(text)
+    if not words:
+        return []
+    tf = Counter(words)
+    first = {}
+    for n, w in enumerate(words):
+        first.setdefault(w, n)
+    ranked = sorted(tf, key=lambda w: (-tf[w] * idf.get(w, median), first[w]))
+    return ranked[:k]
 
 
 def _quote(text: str) -> str:

@@ -8,6 +8,11 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.public_list, name="public_list"),
     path("consultations/<int:assessment_id>", views.public_detail, name="public_detail"),
+    path(
+        "consultations/<int:assessment_id>/documents/<int:number>",
+        views.public_document,
+        name="public_document",
+    ),
     path("comments/", views.comment_lookup, name="comment_lookup"),
     path("comments/<str:code>", views.comment_page, name="comment"),
     path("staff/", views.staff_list, name="staff_list"),

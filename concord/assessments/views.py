@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from concord.accounts import permissions as perms
 from concord.core.errors import ConcordError, NotFound
@@ -111,6 +112,23 @@ def public_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "stances": Stance.choices,
             "receipt": receipt,
         },
+    )
+
+
+@require_GET
+def public_document(request: HttpRequest, assessment_id: int, number: int) -> HttpResponse:
+    """Show one published document of a consultation (its text, kept with the decision)."""
+    try:
+        c = selectors.get_public_consultation(assessment_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    documents = c.assessment.decision.documents or []
+    if not 1 <= number <= len(documents) or not documents[number - 1].get("text"):
+        raise Http404
+    return render(
+        request,
+        "assessments/public_document.html",
+        {"c": c, "decision": c.assessment.decision, "doc": documents[number - 1]},
     )
 
 

@@ -122,7 +122,20 @@ def _finished(unit, worker, boss, land, town, rng, start: date):
         owner_unit=unit,
         places=places,
         affected_groups=["被征地农户", "租住户", "学生家长"],
-        documents=[{"title": "征收与安置补偿方案（征求意见稿）", "url": ""}],
+        documents=[
+            {
+                "title": "征收与安置补偿方案（征求意见稿）",
+                "url": "",
+                "text": (
+                    "一、征收范围：村集体土地及地上附着物，以公告红线图为准。\n"
+                    "二、补偿标准：土地补偿费和安置补助费按区片综合地价执行；房屋按第三方评估"
+                    "的市场价补偿。\n"
+                    "三、安置方式：产权调换（安置房）或货币补偿，由被征收户自选。\n"
+                    "四、过渡期：按月发放租房补贴，至交付安置房之日止。\n"
+                    "五、社会保障：被征地农民按规定纳入社会保障，提供就业培训。"
+                ),
+            }
+        ],
         timeline=[{"date": (start + timedelta(days=40)).isoformat(), "step": "集体决策"}],
     )
     actions.decision_screen(actor=worker, decision=decision)
@@ -239,7 +252,17 @@ def _running(unit, worker, siting, town, rng, start: date, today: date):
         owner_unit=unit,
         places=places,
         affected_groups=["周边居民", "小学师生"],
-        documents=[{"title": "选址论证报告（公示稿）", "url": ""}],
+        documents=[
+            {
+                "title": "选址论证报告（公示稿）",
+                "url": "",
+                "text": (
+                    "拟选地块位于镇区东侧，距最近住宅约420米、距小学约650米。\n"
+                    "比选了三处地块，综合交通、用地和环境影响后推荐本地块。\n"
+                    "转运站全封闭作业，设除臭和污水收集设施，运输车辆避开上下学时段。"
+                ),
+            }
+        ],
     )
     actions.decision_screen(actor=worker, decision=decision)
     a = actions.assessment_plan(

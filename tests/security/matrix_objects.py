@@ -534,6 +534,7 @@ def assessments(w) -> dict:
             decision_type=dtype,
             owner_unit=unit,
             places=[place],
+            documents=[{"title": "选址报告", "url": "", "text": "拟选地块距小学约650米。"}],
         )
         actions.decision_screen(actor=staff, decision=decision)
         assessment = actions.assessment_plan(
@@ -572,6 +573,7 @@ def assessments(w) -> dict:
             "point_id": point.pk,
             "task_id": task.pk,
             "lang": "en",
+            "number": 1,
         }
     return out
 

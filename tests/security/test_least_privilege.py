@@ -621,6 +621,7 @@ OBJECTS: list[Row] = [
     Row("GET", "participation/conventions/<int:pk>/", mo.conventions, PUBLIC),
     Row("GET", "assessments/consultations/<int:assessment_id>", mo.assessments, PUBLIC),
     Row("POST", "assessments/consultations/<int:assessment_id>", mo.assessments, PUBLIC, {"body": "离学校太近", "stance": "oppose"}),
+    Row("GET", "assessments/consultations/<int:assessment_id>/documents/<int:number>", mo.assessments, PUBLIC, shows=_shows("拟选地块距小学约650米。")),
     Row("GET", "assessments/comments/<str:code>", mo.comments_by_token, BY_TOKEN, shows=_shows("离学校太近")),
     Row("GET", "safety/policies/<int:notice_id>/", mo.policy_questions, PUBLIC),
     Row("POST", "safety/policies/<int:notice_id>/", mo.policy_questions, PUBLIC, {"text": "怎么申请？"}),

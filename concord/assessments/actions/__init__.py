@@ -35,6 +35,7 @@ from .reports import (
     mitigation_task_complete,
     monitoring_record,
     theme_response_set,
+    unanswered_themes,
 )
 from .risks import assessment_override_level, point_inputs, risk_point_add, risk_point_update
 
@@ -66,5 +67,6 @@ __all__ = [
     "risk_point_add",
     "risk_point_update",
     "theme_response_set",
+    "unanswered_themes",
     "token_digest",
 ]

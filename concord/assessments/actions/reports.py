@@ -18,6 +18,7 @@ from .. import rules
 from ..models import (
     Assessment,
     Comment,
+    Consultation,
     MitigationTask,
     MonitoringNote,
     Outcome,
@@ -98,12 +99,18 @@ def assessment_decide(
     decided_on: date,
     body: str,
     minutes: str,
+    unanswered_reason: str = "",
 ) -> Assessment:
-    """Record the collective decision, refused where the rules say the risk is too high."""
+    """Record the collective decision, refused where the rules say the risk is too high.
+
+    Every theme the consultation raised should have its answer ("you said, we did") first; a
+    decision taken while some have none needs `unanswered_reason`, which is published.
+    """
     if outcome not in Outcome.values:
         raise InvalidInput(_("Unknown outcome."), fields={"outcome": _("Unknown outcome.")})
     body = _text(body, "body", max_chars=200)
     minutes = _text(minutes, "minutes", max_chars=20_000)
+    unanswered_reason = (unanswered_reason or "").strip()[:4000]
     with transaction.atomic():
         assessment = lock_assessment(assessment)
         decision = assessment.decision
@@ -130,7 +137,17 @@ def assessment_decide(
                 ),
             }
             raise InvalidTransition(messages[refusal], fields={"outcome": refusal})
+        unanswered = unanswered_themes(assessment)
+        if unanswered and not unanswered_reason:
+            msg = _(
+                "%(n)d themes residents raised have no answer yet: answer them first, or give "
+                "the reason for deciding now (it is published)."
+            ) % {"n": len(unanswered)}
+            raise InvalidInput(msg, fields={"unanswered_reason": msg})
+        if not unanswered:
+            unanswered_reason = ""
         assessment.outcome = outcome
+        assessment.unanswered_reason = unanswered_reason
         assessment.decided_on = decided_on
         assessment.decision_body = body
         assessment.decision_minutes = minutes
@@ -144,6 +161,7 @@ def assessment_decide(
                 "decision_minutes",
                 "decided_by",
                 "stage",
+                "unanswered_reason",
                 "updated_at",
             ]
         )
@@ -156,6 +174,8 @@ def assessment_decide(
             level=assessment.level,
             decided_on=decided_on.isoformat(),
             body=body,
+            unanswered_themes=unanswered,
+            unanswered_reason=unanswered_reason,
         )
         authors = list(
             {
@@ -178,6 +198,20 @@ def assessment_decide(
                 )
             )
     return assessment
+
+
+def unanswered_themes(assessment: Assessment) -> list[str]:
+    """Return the consultation's themes that have no written answer yet."""
+    consultation = Consultation.objects.filter(assessment=assessment).first()
+    themes = [
+        t["theme"] for t in ((consultation.summary or {}) if consultation else {}).get("themes", [])
+    ]
+    answered = set(
+        ThemeResponse.objects.filter(assessment=assessment)
+        .exclude(response="")
+        .values_list("theme", flat=True)
+    )
+    return [t for t in themes if t not in answered]
 
 
 def theme_response_set(

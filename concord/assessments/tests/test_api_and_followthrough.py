@@ -91,7 +91,8 @@ def test_an_investment_project_at_medium_risk_cannot_be_approved(world, api, at,
     r = api.post(f"/assessments/{planned}/decide", body)
     assert r.status_code == 409
     assert r.json()["error"]["fields"]["outcome"] == "investment_blocked"
-    r = api.post(f"/assessments/{planned}/decide", {**body, "outcome": "postpone"})
+    reason = {"unanswered_reason": "Postponed until the themes are answered."}
+    r = api.post(f"/assessments/{planned}/decide", {**body, "outcome": "postpone", **reason})
     assert r.status_code == 200 and r.json()["stage"] == "decided"
 
 

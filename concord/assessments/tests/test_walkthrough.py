@@ -222,6 +222,13 @@ def test_a_resettlement_decision_from_screening_to_report_to_decision(world, at,
         response="补偿标准按第三方市场评估上调12%，安置房增加一楼户型。",
         changed_decision=True,
     )
+    # Every other theme raised gets its answer too before the decision (else a reason is due).
+    a.consultation.refresh_from_db()
+    for theme in a.consultation.summary["themes"]:
+        if theme["theme"] != "城乡建设":
+            actions.theme_response_set(
+                actor=world.alice, assessment=a, theme=theme["theme"], response="已在方案中落实。"
+            )
     decided = actions.assessment_decide(
         actor=world.sam,
         assessment=a,
