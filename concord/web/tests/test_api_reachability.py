@@ -1,0 +1,160 @@
+"""Every state change a staff member can make through the API can be made from a page.
+
+For each API operation that needs a signed-in caller and changes state (POST), the actions it
+calls (found by reading its code: concord.web.reachability) must each be called by some page's
+view too, so the page and the API share the one write path. Operations without a page yet are
+listed below with the reason; the list may only shrink (an entry whose page now exists fails).
+"""
+
+from __future__ import annotations
+
+import pytest
+from ninja.constants import NOT_SET
+
+from concord.api import api
+from concord.web.reachability import actions_of, api_operations, page_views, view_actions
+
+ASSESSMENT = (
+    "Social stability risk assessment: the staff pages list assessments, show one with its "
+    "evidence and print its report; the workflow that writes (screening, consultation, risk "
+    "points, decision, mitigation tasks, monitoring) is driven through the API until its staff "
+    "forms are built."
+)
+SAFETY = (
+    "Public safety: staff pages cover warning checklists, incidents (log, close, review) and "
+    "hazard verification; issuing warnings and policy notices, registering sites, inspections, "
+    "orders and households and recording new incidents are API-only (the warning lift is being "
+    "built on the 'loop' branch)."
+)
+PARTICIPATION = (
+    "Resident participation: moderation, polls, conventions and volunteer teams have no staff "
+    "pages yet; the resident side is being built on the 'residents' branch and the staff forms "
+    "follow it."
+)
+NOTIFICATIONS = (
+    "Notifications: staff read notices through their links and the e-mail/SMS they receive; "
+    "the inbox, channel preferences and the failed-delivery queue have no page yet."
+)
+RESIDENT_OWN = (
+    "A resident's own profile: a resident page, not a staff one (the 'residents' branch)."
+)
+CHANNEL = (
+    "A legal-channel step done by the clerk when the law requires it (redirecting a petition, "
+    "starting a statutory clock by hand): API-only until the case page offers it."
+)
+TRIAGE = (
+    "Correcting the suggested category: the triage review queue is API-only; the case page "
+    "changes the category through the case's own steps."
+)
+
+API_ONLY: dict[str, str] = {
+    "POST /cases/{int:case_id}/petition/redirect": CHANNEL,
+    "POST /cases/{int:case_id}/clocks": CHANNEL,
+    "POST /triage/cases/{int:case_id}/category": TRIAGE,
+    "POST /participation/verify/in-person": PARTICIPATION,
+    "POST /participation/suggestions/{pk}/respond": PARTICIPATION,
+    "POST /participation/suggestions/{pk}/moderate": PARTICIPATION,
+    "POST /participation/polls": PARTICIPATION,
+    "POST /participation/polls/{pk}/paper-votes": PARTICIPATION,
+    "POST /participation/polls/{pk}/paper-votes/{vote_id}/confirm": PARTICIPATION,
+    "POST /participation/conventions": PARTICIPATION,
+    "POST /participation/conventions/{pk}/versions": PARTICIPATION,
+    "POST /participation/teams": PARTICIPATION,
+    "POST /participation/teams/{pk}/assignments": PARTICIPATION,
+    "POST /participation/assignments/{pk}/hours": PARTICIPATION,
+    "POST /participation/organisations": PARTICIPATION,
+    "POST /participation/organisations/{pk}/cases": PARTICIPATION,
+    "POST /assessments/decisions": ASSESSMENT,
+    "POST /assessments/decisions/{int:decision_id}/screen": ASSESSMENT,
+    "POST /assessments/decisions/{int:decision_id}/assessments": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/consultation": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/consultation/close": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/consultation/summarise": ASSESSMENT,
+    "POST /assessments/comments/{code}/moderate": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/engagements": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/risk-points": ASSESSMENT,
+    "POST /assessments/risk-points/{int:point_id}": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/override": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/report": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/decide": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/tasks": ASSESSMENT,
+    "POST /assessments/tasks/{int:task_id}/complete": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/responses": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/monitoring": ASSESSMENT,
+    "POST /assessments/{int:assessment_id}/reassess": ASSESSMENT,
+    "POST /safety/hazards/{case_id}/orders": SAFETY,
+    "POST /safety/orders/{order_id}/done": SAFETY,
+    "POST /safety/inspections/{inspection_id}/record": SAFETY,
+    "POST /safety/warnings": SAFETY,
+    "POST /safety/policies": SAFETY,
+    "POST /safety/questions/{question_id}/answer": SAFETY,
+    "POST /safety/households": SAFETY,
+    "POST /safety/sites": SAFETY,
+    "POST /safety/sites/{site_id}/plans": SAFETY,
+    "POST /safety/incidents": SAFETY,
+    "POST /safety/incidents/{incident_id}/figures": SAFETY,
+    "POST /safety/me/profile": RESIDENT_OWN,
+    "POST /notifications/inbox/{notification_id}/read": NOTIFICATIONS,
+    "POST /notifications/preferences": NOTIFICATIONS,
+    "POST /notifications/failed/{delivery_id}/retry": NOTIFICATIONS,
+    "POST /notifications/failed/{delivery_id}/acknowledge": NOTIFICATIONS,
+}
+
+
+def _page_actions() -> dict[str, list[str]]:
+    reached: dict[str, list[str]] = {}
+    for route, view in page_views():
+        for action in view_actions(view):
+            reached.setdefault(action, []).append(route)
+    return reached
+
+
+def _staff_writes() -> dict[str, frozenset[str]]:
+    """Every POST operation that needs a signed-in caller, with the actions it calls."""
+    out = {}
+    for method, path, _opid, view, auth in api_operations(api):
+        if method == "POST" and auth is NOT_SET:  # the API's default: a signed-in caller
+            out[f"{method} {path}"] = actions_of(view)
+    return out
+
+
+@pytest.fixture(scope="module")
+def found():
+    return _staff_writes(), _page_actions()
+
+
+def test_the_reading_finds_the_shared_actions_of_known_pairs(found):
+    """The mechanism itself: operations known to share an action with a page are found."""
+    writes, pages = found
+    accept = writes["POST /cases/{int:case_id}/accept"]
+    assert accept == {"concord.cases.actions.lifecycle.case_accept"}
+    assert "staff/cases/<int:case_id>/<slug:action>/" in " ".join(pages[next(iter(accept))])
+    assert writes["POST /warning/populations"] == {"concord.places.actions.place_population_set"}
+    assert any(
+        "populations" in route for route in pages[next(iter(writes["POST /warning/populations"]))]
+    )
+    # An action called only by the API is not counted as reached.
+    assert "concord.safety.actions.warnings.warning_issue" not in pages
+
+
+def test_every_staff_api_write_is_on_a_page_or_listed_with_a_reason(found):
+    writes, pages = found
+    assert len(writes) > 80
+    missing = []
+    for op, acts in sorted(writes.items()):
+        if op in API_ONLY:
+            continue
+        if not acts:
+            missing.append(f"{op}: no action found in its code")
+        for action in sorted(acts - set(pages)):
+            missing.append(f"{op}: no page calls {action}")
+    assert not missing, "\n".join(missing)
+
+
+def test_the_api_only_list_names_real_operations_that_still_lack_a_page(found):
+    writes, pages = found
+    stale = [op for op in API_ONLY if op not in writes]
+    assert not stale, f"not an operation any more: {stale}"
+    reached = [op for op in API_ONLY if writes[op] and writes[op] <= set(pages)]
+    assert not reached, f"now on a page; remove from API_ONLY: {reached}"
+    assert all(len(reason) > 40 for reason in API_ONLY.values())
