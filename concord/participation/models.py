@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from concord.places.models import PlaceScoped
+
 # --- residents' verification ------------------------------------------------------------------
 
 
@@ -96,10 +98,7 @@ class SuggestionStatus(models.TextChoices):
     RESPONDED = "responded", _("Responded")
 
 
-class Suggestion(models.Model):
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
-    # Copy of place.path for indexed prefix scoping.
-    place_path = models.CharField(max_length=255, db_index=True, editable=False)
+class Suggestion(PlaceScoped):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("suggestion"), max_length=5000)
     author = models.ForeignKey(
@@ -165,9 +164,7 @@ class PollMode(models.TextChoices):
     MULTIPLE = "multiple", _("Multiple choice")
 
 
-class Poll(models.Model):
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
-    place_path = models.CharField(max_length=255, db_index=True, editable=False)
+class Poll(PlaceScoped):
     question = models.CharField(_("question"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     mode = models.CharField(max_length=8, choices=PollMode.choices, default=PollMode.SINGLE)

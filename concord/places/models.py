@@ -18,6 +18,18 @@ class Level(models.TextChoices):
 LEVEL_ORDER = [Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID]
 
 
+class PlaceScoped(models.Model):
+    """A row that belongs to one place: the place, and a copy of its path for indexed prefix
+    filters (`perms.place_q(user, cap, "place_path")` scopes reads by role and place). The
+    action that creates the row sets `place_path = place.path`."""
+
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
+    place_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 def level_rank(level: str) -> int:
     """Return 0 for county … 3 for grid."""
     return LEVEL_ORDER.index(Level(level))

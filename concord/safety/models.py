@@ -11,16 +11,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from concord.places.models import PlaceScoped
 
-class ResidentProfile(models.Model):
+
+class ResidentProfile(PlaceScoped):
     """Where a resident with an account lives, so that warnings for that place reach them."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_profile"
     )
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
-    # Copy of place.path for prefix matching on the warning's places.
-    place_path = models.CharField(max_length=255, db_index=True, editable=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -161,11 +160,9 @@ class SiteKind(models.TextChoices):
     ELDERLY_CARE = "elderly_care", _("Elderly-care home")
 
 
-class InspectionSite(models.Model):
+class InspectionSite(PlaceScoped):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=24, choices=SiteKind.choices)
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
-    place_path = models.CharField(max_length=255, db_index=True, editable=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     responsible_party = models.CharField(_("responsible party"), max_length=200, blank=True)
     lat = models.FloatField(null=True, blank=True)
@@ -403,11 +400,9 @@ class Vulnerability(models.TextChoices):
     CHILDREN_ALONE = "children_alone", _("Children left alone")
 
 
-class VulnerableHousehold(models.Model):
+class VulnerableHousehold(PlaceScoped):
     """A household grid workers check on in a warning. Recorded only with consent."""
 
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
-    place_path = models.CharField(max_length=255, db_index=True, editable=False)
     label = models.CharField(_("household (name or door)"), max_length=120)
     address = models.CharField(_("address"), max_length=300)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from concord.core.models import LocalizedNameMixin
+from concord.places.models import PlaceScoped
 
 from . import protocol
 
@@ -45,7 +46,7 @@ class ClosureOutcome(models.TextChoices):
     NO_RISK = "no_risk", _("No risk found on assessment")
 
 
-class Referral(models.Model):
+class Referral(PlaceScoped):
     """A sealed counselling referral opened by a crisis signal or a staff member."""
 
     # related_name="+": a case must not lead to its referral's contents.
@@ -53,8 +54,6 @@ class Referral(models.Model):
     team = models.ForeignKey(
         "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
     )
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
-    place_path = models.CharField(max_length=255, db_index=True, editable=False)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     risk = models.CharField(_("risk level"), max_length=12, choices=Risk.choices)
     # False while the risk is the policy's provisional level, before a counsellor assesses.
