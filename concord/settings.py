@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "concord.warning",
     "concord.wellbeing",
     "concord.participation",
+    "concord.residents",
     "concord.assessments",
     "concord.safety",
     "concord.open311",
@@ -348,6 +349,9 @@ CONCORD = {
     "RETENTION_DAYS": int(env_str("CONCORD_RETENTION_DAYS", str(3 * 365))),
     # Anonymous submissions and tracking lookups per client address per minute (0: no limit).
     "PUBLIC_RATE_PER_MINUTE": int(env_str("CONCORD_PUBLIC_RATE_PER_MINUTE", "60")),
+    # Residents' sign-in codes per hour, per phone number and per client address (0: no limit).
+    "SIGN_IN_CODES_PER_NUMBER": int(env_str("CONCORD_SIGN_IN_CODES_PER_NUMBER", "5")),
+    "SIGN_IN_CODES_PER_ADDRESS": int(env_str("CONCORD_SIGN_IN_CODES_PER_ADDRESS", "20")),
     # How long a process may reuse places, units and categories it has read (concord.core.refcache).
     "REFERENCE_CACHE_SECONDS": int(env_str("CONCORD_REFERENCE_CACHE_SECONDS", "60")),
     # The front door offers a category only when the classifier is at least this sure.

@@ -165,6 +165,9 @@ def build_world() -> SimpleNamespace:
     person("adam", Role.ADMINISTRATOR, w.u_county, w.C)
     person("cora", Role.COUNSELLOR, w.u_counselling, w.C)
     person("resident", None, None, None)
+    # The resident persona is a resident account: no grant reaches it (permissions.grants).
+    w.resident.kind = "resident"
+    w.resident.save(update_fields=["kind"])
     # Handlers at every unit a case can land on in the tests.
     Membership.objects.create(user=w.alice, unit=w.u_t1_med, role=Role.MEDIATOR, place=w.T1)
     Membership.objects.create(user=w.zoe, unit=w.u_county, role=Role.CASEWORKER, place=w.C)

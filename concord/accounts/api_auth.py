@@ -21,9 +21,22 @@ class ConcordAuth(HttpBearer):
     tracking); with `required=True` they get 401.
     """
 
-    def __init__(self, *, required: bool = True):
+    def __init__(self, *, required: bool = True, kinds: frozenset[str] | None = None):
         super().__init__()
         self.required = required
+        # Which kinds of account pass when signed in: staff scopes (the default when required)
+        # refuse resident accounts; open operations let every kind through.
+        if kinds is None:
+            kinds = frozenset({"staff"}) if required else frozenset({"staff", "resident"})
+        self.kinds = kinds
+
+    def _check_kind(self, user) -> None:
+        kind = getattr(user, "kind", "staff")
+        if kind in self.kinds:
+            return
+        if kind == "resident":
+            raise AuthenticationError(403, _("A resident account cannot use staff services."))
+        raise AuthenticationError(403, _("This service is for resident accounts."))
 
     def __call__(self, request: HttpRequest):
         header = request.headers.get("Authorization", "")
@@ -34,10 +47,12 @@ class ConcordAuth(HttpBearer):
             user = self.authenticate(request, token.strip())
             if user is None:
                 raise AuthenticationError(401, _("The API token is not valid."))
+            self._check_kind(user)
             request.user = user
             return user
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            self._check_kind(user)
             from .twofactor import needs_second_factor
 
             if needs_second_factor(request):
@@ -77,3 +92,7 @@ class OptionalAuth:
 
 staff_auth = ConcordAuth(required=True)
 optional_auth = OptionalAuth()
+# Signed-in resident accounts only (their own matters, data and account).
+resident_auth = ConcordAuth(required=True, kinds=frozenset({"resident"}))
+# Any signed-in account, resident or staff, acting for itself (e.g. its own volunteer record).
+account_auth = ConcordAuth(required=True, kinds=frozenset({"staff", "resident"}))

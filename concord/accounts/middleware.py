@@ -2,17 +2,25 @@
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from .twofactor import STAFF_PREFIXES, needs_second_factor
+from .twofactor import STAFF_PREFIXES, is_resident, needs_second_factor
 
 
 class StaffTwoFactorMiddleware:
+    """Also the boundary for resident accounts: no staff path answers one, whatever its view
+    would decide (the permission layer gives them no grant either)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         path = request.path
+        # (The Django admin refuses them itself: a resident account is never `is_staff`.)
+        staff_path = path.startswith(STAFF_PREFIXES) and not path.startswith("/admin/")
+        if staff_path and is_resident(getattr(request, "user", None)):
+            raise PermissionDenied
         if (path.startswith(STAFF_PREFIXES) or path == "/safety/") and needs_second_factor(request):
             return redirect("/accounts/2fa/?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

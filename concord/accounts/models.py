@@ -14,7 +14,18 @@ from concord.core.models import LocalizedNameMixin
 from .roles import Role
 
 
+class AccountKind(models.TextChoices):
+    """Staff act for units; residents act for themselves. The kind is fixed at creation: the
+    permission layer gives a resident account no grant, whatever memberships point at it."""
+
+    STAFF = "staff", _("Staff")
+    RESIDENT = "resident", _("Resident")
+
+
 class User(AbstractUser):
+    kind = models.CharField(
+        _("kind of account"), max_length=16, choices=AccountKind.choices, default=AccountKind.STAFF
+    )
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
     language = models.CharField(
         _("language"),
@@ -27,9 +38,21 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # A resident account never opens the Django admin or any staff flag.
+            models.CheckConstraint(
+                condition=~models.Q(kind="resident")
+                | (models.Q(is_staff=False) & models.Q(is_superuser=False)),
+                name="resident_is_not_staff",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_resident(self) -> bool:
+        return self.kind == AccountKind.RESIDENT
 
 
 class UnitKind(models.TextChoices):

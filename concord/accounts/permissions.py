@@ -26,6 +26,9 @@ def grants(user) -> list[Grant]:
     """Return the active grants of a user (cached on the user object)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
+    if getattr(user, "kind", "staff") == "resident":
+        # A resident account holds no grant, even if a membership row names it.
+        return []
     cached = getattr(user, "_concord_grants", None)
     if cached is not None:
         return cached

@@ -24,7 +24,16 @@ STAFF_PREFIXES = (
 
 
 def is_staff_user(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or grants(user)))
+    if not getattr(user, "is_authenticated", False) or is_resident(user):
+        return False
+    return bool(user.is_staff or grants(user))
+
+
+def is_resident(user) -> bool:
+    """Return True for a signed-in resident account (never staff, whatever else it holds)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and getattr(user, "kind", "") == "resident"
+    )
 
 
 def needs_second_factor(request) -> bool:

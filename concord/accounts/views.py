@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -109,3 +110,20 @@ def second_factor_qr(request):
     response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"  # it carries the secret key
     return response
+
+
+class SignInView(auth_views.LoginView):
+    """The password sign-in: staff go on to their queue, resident accounts to My matters."""
+
+    template_name = "web/login.html"
+
+    def get_default_redirect_url(self):
+        user = getattr(self.request, "user", None)
+        return "/me/" if getattr(user, "kind", "") == "resident" else "/staff/"
+
+    def get_success_url(self):
+        # A resident is never sent on to a staff page named in `next`.
+        url = super().get_success_url()
+        if getattr(self.request.user, "kind", "") == "resident" and url.startswith("/staff/"):
+            return "/me/"
+        return url

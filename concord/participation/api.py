@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.http import HttpResponse
 from ninja import Router, Schema
 
-from concord.accounts.api_auth import optional_auth
+from concord.accounts.api_auth import account_auth, optional_auth
 from concord.core import conf
 from concord.core.errors import InvalidInput
 from concord.places.selectors import place_get
@@ -356,7 +356,7 @@ def convention_list(request, place: str | None = None):
     }
 
 
-@router.get("/volunteers/{pk}/hours")
+@router.get("/volunteers/{pk}/hours", auth=account_auth)
 def volunteer_hours(request, pk: int):
     v = Volunteer.objects.filter(pk=pk, user=request.auth).first()
     if v is None:

@@ -47,10 +47,18 @@ class ResidentVerification(models.Model):
 
 
 class PhoneCode(models.Model):
-    """A one-time code sent to a phone; only its hash is stored."""
+    """A one-time code sent to a phone; only its hash is stored.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
+    With a user and a place it verifies a signed-in account as a resident of the place; without
+    either it is a resident's sign-in code, claimed by the phone's `identity_key`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     identity_key = models.CharField(max_length=64)
     code_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
@@ -58,8 +66,13 @@ class PhoneCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        indexes = [
+            models.Index(fields=["identity_key", "-created_at"], name="phonecode_key_newest")
+        ]
+
     def __str__(self) -> str:
-        return f"code for {self.user_id}"
+        return f"code for {self.user_id or 'sign-in'}"
 
 
 class CensusEntry(models.Model):

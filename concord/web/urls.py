@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from concord.accounts.views import SignInView
+
 from .views import dashboard, documents, resident, staff
 
 app_name = "web"
@@ -14,11 +16,7 @@ urlpatterns = [
     path("track/", resident.track_lookup, name="track_lookup"),
     path("track/<str:code>/<str:token>/", resident.track, name="track"),
     path("places.geojson", resident.places_geojson, name="places_geojson"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", next_page="/staff/"),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("staff/", staff.queue, name="queue"),
     path("staff/map/", staff.case_map, name="map"),

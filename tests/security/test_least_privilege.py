@@ -31,8 +31,10 @@ from . import matrix_objects as mo
 # --- the declared policy -------------------------------------------------------------------
 # (method regex, path regex, rule). Rules: "public" (anyone, residents included), "token" (anyone
 # holding the case's receipt code and secret tracking token), "staff" (signed-in staff; what
-# they see is scoped by role and place), "case" (staff who may see that case), "counsellor"
-# (the responsible counselling team only), "admin" (Django admin: platform administrators).
+# they see is scoped by role and place), "resident" (a signed-in resident account, its own data
+# only), "account" (any signed-in account, its own record), "case" (staff who may see that
+# case), "counsellor" (the responsible counselling team only), "admin" (Django admin: platform
+# administrators).
 POLICY: list[tuple[str, str, str]] = [
     ("POST", r"^/api/v1/cases$", "public"),
     ("GET|POST", r"^/api/v1/cases/track/\{code\}.*$", "token"),
@@ -68,6 +70,7 @@ POLICY: list[tuple[str, str, str]] = [
         "case",
     ),
     ("GET|POST", r"^/api/v1/wellbeing/(referrals|exports|queue).*$", "counsellor"),
+    ("GET", r"^/api/v1/participation/volunteers/\{pk\}/hours$", "account"),
     (
         "GET|POST|PUT|PATCH|DELETE",
         r"^/api/v1/(cases|clocks|supervision|metrics|me|triage|warning|wellbeing|participation|assessments|safety|notifications)(/.*)?$",
@@ -85,6 +88,10 @@ POLICY: list[tuple[str, str, str]] = [
         "staff",
     ),
     ("PAGE", r"^admin/.*$", "admin"),
+    # Resident accounts: signing in is open to everyone; the rest is the signed-in resident's
+    # own (tests/security/test_resident_accounts.py).
+    ("PAGE", r"^accounts/resident/(new/)?$", "public"),
+    ("PAGE", r"^me/(|account/|export\.json|delete/)$", "resident"),
 ]
 
 

@@ -27,6 +27,7 @@ from .suggestions import (
 from .verification import (
     census_upload,
     verification_by_census,
+    verification_by_proven_phone,
     verification_confirm_code,
     verification_in_person,
     verification_request_code,
@@ -66,6 +67,7 @@ __all__ = [
     "suggestion_submit",
     "suggestion_support",
     "verification_by_census",
+    "verification_by_proven_phone",
     "verification_confirm_code",
     "verification_for",
     "verification_in_person",

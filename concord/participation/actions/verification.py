@@ -89,6 +89,17 @@ def verification_confirm_code(*, actor, code: str) -> ResidentVerification:
     raise InvalidInput(fields={"code": _("The code is not right.")})
 
 
+def verification_by_proven_phone(*, user, place: Place, phone: str) -> ResidentVerification:
+    """Record that a resident account proved its phone with a sign-in code (residents' app).
+
+    The caller has checked the code: this only writes the verification for the home place.
+    """
+    with transaction.atomic():
+        return _verify(
+            user=user, place=place, key=identity_key(phone), method=VerificationMethod.PHONE_CODE
+        )
+
+
 def census_upload(*, actor, place: Place, rows: list[dict]) -> int:
     """Replace a village's census list; keep only keyed hashes of identity numbers and phones."""
     _require_cap(actor, Cap.CASE_HANDLE, place.path)

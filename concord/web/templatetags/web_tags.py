@@ -23,6 +23,15 @@ def nav_links(user) -> list[tuple[str, str]]:
             (reverse("safety:policies"), _("Policy notices")),
         ]
         return links
+    if getattr(user, "kind", "") == "resident":
+        return links + [
+            (reverse("residents:matters"), _("My matters")),
+            (reverse("participation:suggestions"), _("Suggestions")),
+            (reverse("participation:polls"), _("Polls")),
+            (reverse("participation:volunteers"), _("Volunteers")),
+            (reverse("assessments:public_list"), _("Consultations")),
+            (reverse("residents:account"), _("My account")),
+        ]
     can = {cap: perms.can(user, cap) for cap in Cap.values}
     if can[Cap.CASE_FILE]:
         links.append((reverse("web:file"), _("File for a resident")))
