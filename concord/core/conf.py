@@ -46,6 +46,9 @@ class Concord:
     retention_days: int = 3 * 365
     # Anonymous submissions and tracking lookups per client address per minute (0: no limit).
     public_rate_per_minute: int = 60
+    # Residents' sign-in codes per hour, per phone number and per client address (0: no limit).
+    sign_in_codes_per_number: int = 5
+    sign_in_codes_per_address: int = 20
     # How long a process may reuse places, units and categories it has read.
     reference_cache_seconds: int = 60
     # The one "due soon" horizon: staff queues, counts and deadline notices alike.

@@ -23,11 +23,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from concord.accounts.models import AccountKind, User
 from concord.cases.models import OPEN_STATUSES as OPEN
 from concord.cases.models import Case, PartyRole
 from concord.cases.selectors import get_case_by_receipt
+from concord.core import conf
 from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from concord.core.ledger import append_event
 from concord.core.ratelimit import RateLimited, count_request
@@ -46,7 +48,7 @@ WINDOW = 3600
 
 
 class CodesLimited(RateLimited):
-    default_message = _(
+    default_message = gettext_lazy(
         "Too many codes were asked for this number or from this address; wait an hour and try "
         "again, or ask your grid worker for help."
     )
@@ -66,13 +68,13 @@ def _within_limits(key: str, client: str) -> bool:
     Each request counts in both windows, also when refused, so a flood from many addresses at
     one number, or from one address at many numbers, stops at the limit.
     """
-    conf = settings.CONCORD
+    policy = conf.concord()
     counters = caches["ratelimit"]
     window = int(time.time() // WINDOW)
     allowed = True
     for scope, who, limit in (
-        ("number", key[:32], int(conf.get("SIGN_IN_CODES_PER_NUMBER", 5))),
-        ("address", client or "unknown", int(conf.get("SIGN_IN_CODES_PER_ADDRESS", 20))),
+        ("number", key[:32], policy.sign_in_codes_per_number),
+        ("address", client or "unknown", policy.sign_in_codes_per_address),
     ):
         if limit <= 0:
             continue
