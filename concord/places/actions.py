@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from concord.core.errors import InvalidInput, PermissionDenied
 
 from .geometry import BoundaryError, bbox_and_centroid, parse_boundary
-from .models import LEVEL_ORDER, Level, Place, PlacePopulation
+from .models import LEVEL_ORDER, Level, MapFeature, Place, PlacePopulation
 
 
 def _apply_boundary(place: Place, boundary: dict[str, Any] | None) -> None:
@@ -176,3 +176,31 @@ def place_population_set(*, actor, place: Place, year: int, population: int) -> 
             data={"place": place.code, "year": year, "population": population},
         )
     return row
+
+
+MAP_GEOMETRIES = ("LineString", "MultiLineString", "Polygon", "MultiPolygon")
+
+
+def map_features_replace(*, features: list[dict[str, Any]]) -> int:
+    """Replace the basemap's rivers and roads with `features` ({kind, name_zh, name_en,
+    geometry}); return how many were stored. Like boundaries, these are loaded by a setup
+    command, not edited by staff."""
+    rows = []
+    for i, f in enumerate(features):
+        geometry = f.get("geometry") or {}
+        if f.get("kind") not in MapFeature.Kind.values or geometry.get("type") not in (
+            MAP_GEOMETRIES
+        ):
+            raise InvalidInput(_("Map feature %(i)d is not a river or road line.") % {"i": i})
+        rows.append(
+            MapFeature(
+                kind=f["kind"],
+                name_zh=f.get("name_zh", ""),
+                name_en=f.get("name_en", ""),
+                geometry=geometry,
+            )
+        )
+    with transaction.atomic():
+        MapFeature.objects.all().delete()
+        MapFeature.objects.bulk_create(rows)
+    return len(rows)

@@ -105,3 +105,30 @@ class PlacePopulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place.code} {self.year}: {self.population}"
+
+
+class MapFeature(models.Model):
+    """A line or area drawn on the offline basemap beside the boundaries: a river, a main road.
+
+    Only for orientation: nothing is routed or counted by it.
+    """
+
+    class Kind(models.TextChoices):
+        RIVER = "river", _("River")
+        ROAD = "road", _("Main road")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    geometry = models.JSONField(_("geometry (GeoJSON LineString or Polygon)"))
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("map feature")
+        verbose_name_plural = _("map features")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name_zh or self.name_en}"
+
+    def localized_name(self, language: str | None = None) -> str:
+        return LocalizedNameMixin.localized_name(self, language)

@@ -30,7 +30,8 @@ from concord.notifications.resident_messages import (
     contact_preference_for,
     contact_preference_set,
 )
-from concord.places.models import Level, Place
+from concord.places.models import MapFeature, Place
+from concord.places.selectors import place_locate
 from concord.web import assist, guide, wording
 from concord.web.forms import (
     AddInformationForm,
@@ -136,6 +137,9 @@ def file_case(request: HttpRequest) -> HttpResponse:
 def _submit(request: HttpRequest, form: SubmissionForm, *, staff_filing: bool):
     d = form.cleaned_data
     place = Place.objects.filter(code=d["place"]).first() if d.get("place") else None
+    if place is not None and d.get("lat") is not None and d.get("lng") is not None:
+        # A point clicked on the map inside the chosen village also names its grid.
+        place = place_locate(lng=d["lng"], lat=d["lat"], within=place) or place
     category = Category.objects.filter(code=d["category"]).first() if d.get("category") else None
     parties = []
     if not d["is_anonymous"] and (d.get("name") or d.get("phone")):
@@ -358,18 +362,43 @@ def track(request: HttpRequest, code: str, token: str) -> HttpResponse:
 
 @require_GET
 def places_geojson(request: HttpRequest) -> JsonResponse:
-    """Return the boundaries of towns and villages for the filing map (public data)."""
+    """Return the offline basemap (public data): every place's boundary with its name, parent
+    and label point, then the rivers and main roads. Maps draw from this alone, no tiles."""
     rows = (
-        Place.objects.filter(level__in=[Level.COUNTY, Level.TOWN, Level.VILLAGE])
-        .exclude(boundary=None)
-        .only("code", "level", "name_zh", "name_en", "boundary")
+        Place.objects.exclude(boundary=None)
+        .select_related("parent")
+        .only(
+            "code",
+            "level",
+            "name_zh",
+            "name_en",
+            "boundary",
+            "centroid_lat",
+            "centroid_lng",
+            "parent__code",
+        )
+        .order_by("path")
     )
     features = [
         {
             "type": "Feature",
             "geometry": p.boundary,
-            "properties": {"code": p.code, "name": p.localized_name(), "level": p.level},
+            "properties": {
+                "code": p.code,
+                "name": p.localized_name(),
+                "level": p.level,
+                "parent": p.parent.code if p.parent else "",
+                "label": [p.centroid_lat, p.centroid_lng],
+            },
         }
         for p in rows
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": f.geometry,
+            "properties": {"layer": f.kind, "name": f.localized_name()},
+        }
+        for f in MapFeature.objects.all()
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
