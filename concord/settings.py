@@ -234,6 +234,12 @@ if REDIS_URL:
     CACHES = {"default": redis_cache, "ratelimit": redis_cache}
 if REDIS_URL:
     # Scale-out: tasks go to Redis and any number of `concord worker` processes run them.
+    import importlib.util
+
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("REDIS_URL is set: install the Redis extra (concord[redis]).")
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS.append("django_rq")
 

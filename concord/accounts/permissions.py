@@ -89,7 +89,3 @@ def place_q(user, cap: str, field: str = "place__path") -> Q:
     for p in paths:
         q |= Q(**{f"{field}__startswith": p})
     return q
-
-
-def roles_of(user) -> set[str]:
-    return {g.role for g in grants(user)}

@@ -91,15 +91,6 @@ class LevelResult:
         }
 
 
-def point_rating(score: int) -> str:
-    """Return the level of one risk point from its likelihood × impact score."""
-    if score >= POINT_HIGH:
-        return HIGH
-    if score >= POINT_MEDIUM:
-        return MEDIUM
-    return LOW
-
-
 def validate_point(dimension: str, likelihood: int, impact: int) -> None:
     """Raise ValueError if a risk point is outside the register's scales."""
     if dimension not in DIMENSIONS:

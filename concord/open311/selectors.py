@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -441,12 +441,3 @@ def updates_search(
         )
     updates.sort(key=lambda u: (u.updated_datetime, u.update_id))
     return updates[:MAX_ROWS]
-
-
-def public_case_by_id(root: Place, request_id: str) -> Case:
-    """Return a public case for a posted update (same visibility as GET requests)."""
-    return request_get(root, request_id)
-
-
-def cases_q_public() -> Q:
-    return Q(category__open311_public=True, sensitivity=Sensitivity.NORMAL, kind__in=PUBLIC_KINDS)

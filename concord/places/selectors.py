@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from concord.core.errors import NotFound
 
 from .geometry import contains, parse_boundary
-from .models import Level, Place
+from .models import Place
 
 
 def place_get(*, code: str) -> Place:
@@ -59,13 +59,6 @@ def place_locate(*, lng: float, lat: float, within: Place | None = None) -> Plac
             if best is None or place.rank > best.rank:
                 best = place
     return best
-
-
-def places_at_level(level: Level, *, under: Place | None = None) -> QuerySet[Place]:
-    qs = Place.objects.filter(level=level)
-    if under is not None:
-        qs = qs.filter(path__startswith=under.path)
-    return qs
 
 
 def populations_by_year(places: Sequence[Place], years: Sequence[int]) -> np.ndarray:

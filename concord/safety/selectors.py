@@ -171,16 +171,6 @@ def policy_questions_for(user) -> QuerySet[PolicyQuestion]:
     )
 
 
-def policy_questions_open_for(user) -> QuerySet[PolicyQuestion]:
-    """Return unanswered questions on notices of the units the user answers for."""
-    return (
-        policy_questions_for(user)
-        .filter(answered_at__isnull=True)
-        .select_related("notice")
-        .order_by("asked_at")
-    )
-
-
 def get_policy_question_for_user(user, question_id: int) -> PolicyQuestion:
     """Return a question the user may answer for its issuing unit, or raise NotFound."""
     question = policy_questions_for(user).filter(pk=question_id).first()

@@ -475,11 +475,6 @@ class TransferAnswerForm(StepForm):
     reason = _text(_("Reason (required to refuse)"), required=False)
 
 
-class AttachForm(forms.Form):
-    file = forms.FileField(label=_("File"))
-    public = forms.BooleanField(label=_("The resident may see it"), required=False)
-
-
 class DashboardForm(forms.Form):
     place = forms.ChoiceField(label=pgettext_lazy("web", "Place"), required=False)
     start = _date(_("From"), required=False)

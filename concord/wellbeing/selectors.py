@@ -26,7 +26,7 @@ from concord.places.models import Place
 from concord.places.selectors import place_ancestors
 
 from . import protocol
-from .actions import CASE_EVENT_KIND, referral_stream
+from .actions import referral_stream
 from .models import (
     ActivityKind,
     CommunityActivity,
@@ -192,11 +192,6 @@ def referral_reads(referral_id: int) -> QuerySet[Event]:
     return Event.objects.filter(stream=referral_stream(referral_id), kind="sealed_read").order_by(
         "seq"
     )
-
-
-def case_was_referred(case_id: int) -> bool:
-    """Return whether a case was referred to psychological services (the only fact shown)."""
-    return Event.objects.filter(case_id=case_id, kind=CASE_EVENT_KIND).exists()
 
 
 # --- counts: the only outward interface ----------------------------------------------------

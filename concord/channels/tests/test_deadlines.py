@@ -6,27 +6,18 @@ import pytest
 from django.core.management import call_command
 
 from concord.cases import actions as ca
-from concord.cases.models import Category, Clock
+from concord.cases.models import Clock
 from concord.channels.deadlines import deadlines_tick
 from concord.core.models import Event
 from concord.notifications.models import Notification
+from concord.testing import submit_dispute
 
 pytestmark = pytest.mark.django_db
 
 
-def noise_case(world):
-    return ca.case_submit(
-        kind="dispute",
-        title="噪音",
-        description="d",
-        place=world.V11,
-        category=Category.objects.get(code="DP.02"),
-    ).case
-
-
 def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(world, at):
     at("2026-03-02 09:00")
-    case = ca.case_accept(actor=world.bob, case=noise_case(world))
+    case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     handle = Clock.objects.get(case=case, kind="handle")
     assert handle.due_on == date(2026, 4, 1)
 
@@ -59,7 +50,7 @@ def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(wo
 def test_due_soon_is_three_days_as_on_the_staff_queue(world, at):
     """The deadline notice and the queue's "due soon" use one horizon (core.conf, 3 days)."""
     at("2026-03-02 09:00")
-    ca.case_accept(actor=world.bob, case=noise_case(world))  # handling clock due 1 April
+    ca.case_accept(actor=world.bob, case=submit_dispute(world))  # handling clock due 1 April
     at("2026-03-28 08:00")
     assert deadlines_tick().due_soon == 0
     at("2026-03-29 08:00")
@@ -69,7 +60,7 @@ def test_due_soon_is_three_days_as_on_the_staff_queue(world, at):
 def test_auto_escalation_can_be_switched_off(world, at, settings):
     settings.CONCORD = {**settings.CONCORD, "AUTO_ESCALATE_ON_BREACH": False}
     at("2026-03-02 09:00")
-    case = noise_case(world)
+    case = submit_dispute(world)
     at("2026-05-01 09:00")
     report = deadlines_tick()
     assert (report.breached, report.escalated) == (1, 0)
@@ -79,7 +70,7 @@ def test_auto_escalation_can_be_switched_off(world, at, settings):
 
 def test_a_paused_clock_does_not_breach_and_resumes_later(world, at):
     at("2026-03-02 09:00")
-    case = ca.case_accept(actor=world.bob, case=noise_case(world))
+    case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     ca.case_start(actor=world.bob, case=case)
     at("2026-03-10 09:00")
     ca.case_pause(actor=world.bob, case=case, reason="当事人外出务工")
@@ -92,10 +83,10 @@ def test_a_paused_clock_does_not_breach_and_resumes_later(world, at):
 
 def test_a_revisit_is_scheduled_for_cases_resolved_without_feedback(world, at):
     at("2026-03-02 09:00")
-    case = ca.case_accept(actor=world.bob, case=noise_case(world))
+    case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     ca.case_start(actor=world.bob, case=case)
     ca.case_resolve(actor=world.bob, case=case, outcome="agreement", text="已调解")
-    rated = ca.case_accept(actor=world.bob, case=noise_case(world))
+    rated = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     ca.case_start(actor=world.bob, case=rated)
     ca.case_resolve(actor=world.bob, case=rated, outcome="agreement", text="已调解")
     ca.case_feedback(case=rated, resolved="yes", satisfaction=4)
@@ -108,7 +99,7 @@ def test_a_revisit_is_scheduled_for_cases_resolved_without_feedback(world, at):
 def test_the_revisit_schedule_is_one_setting(world, at, settings):
     settings.CONCORD = {**settings.CONCORD, "REVISIT_AFTER_DAYS": 3}
     at("2026-03-02 09:00")
-    case = ca.case_accept(actor=world.bob, case=noise_case(world))
+    case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     ca.case_start(actor=world.bob, case=case)
     ca.case_resolve(actor=world.bob, case=case, outcome="agreement", text="已调解")
     at("2026-03-04 09:00")
@@ -124,7 +115,7 @@ def test_the_command_runs_a_tick(world, capsys):
 
 def test_feedback_no_can_escalate_by_setting(world, settings):
     settings.CONCORD = {**settings.CONCORD, "FEEDBACK_NO_ACTION": "escalate"}
-    case = ca.case_accept(actor=world.bob, case=noise_case(world))
+    case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     ca.case_start(actor=world.bob, case=case)
     ca.case_resolve(actor=world.bob, case=case, outcome="agreement", text="已调解")
     ca.case_feedback(case=case, resolved="no", satisfaction=2)
