@@ -7,6 +7,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from concord import settings as concord_settings
 from concord.cases import actions as ca
@@ -53,7 +54,8 @@ def test_a_backup_restores_into_a_fresh_data_directory(world, tmp_path, settings
         parties=[{"role": "complainant", "name": "王芳", "phone": "13800000001"}],
         contact_consent=True,
     )
-    ca.case_attach(case=sub.case, data=PNG, name="photo.png")
+    with transaction.atomic():  # as the pages call it
+        ca.case_attach(case=sub.case, data=PNG, name="photo.png")
     stored_file = sub.case.attachments.get().file.name
     path = tmp_path / "backups" / "concord.backup"
     call_command("backup", str(path), "--passphrase", PASS)
