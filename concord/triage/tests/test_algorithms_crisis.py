@@ -48,6 +48,42 @@ RULE_CASES = [
     ("zh", "spacing", "自 · 杀 的 念 头", IDEATION),
     ("en", "spacing", "I want to k.i.l.l myself", IDEATION),
     ("en", "spacing", "s u i c i d a l again", IDEATION),
+    # issue 22's second check, and the kinds it lists, phrased afresh for these tests
+    ("zh", "method", "已经准备好安眠药了", PLAN),
+    ("zh", "hopelessness", "感觉很绝望，什么都没意义", IDEATION),
+    ("en", "method", "saving up pills", PLAN),
+    ("zh", "pact", "深圳有没有同路人，私我", PLAN),
+    ("en", "pact", "need someone to do it with, dm me", PLAN),
+    ("zh", "past_act", "前天晚上把自己勒晕了，本来以为能结束", PLAN),
+    ("en", "past_act", "last month I jumped off the bridge, they pulled me out", PLAN),
+    ("zh", "method", "什么方式最不痛苦，想一次成功", PLAN),
+    ("zh", "method", "要吃几片降压药才不会醒", PLAN),
+    ("en", "method", "how many painkillers is lethal?", PLAN),
+    ("zh", "family_along", "要走就带上老人，留他在世上太苦", PLAN),
+    ("zh", "family_along", "抱着女儿去江边，谁也不拖累谁", PLAN),
+    ("zh", "hanging", "围巾系在门框上了，手在抖", PLAN),
+    ("zh", "drowning", "水已经到胸口了，不想回头", IMMINENT),
+    ("zh", "jumping", "人已经站在阳台栏杆外面，就差一步", IMMINENT),
+    ("en", "hanging", "the rope is around my neck, sorry", IMMINENT),
+    ("en", "drowning", "walking into the sea, not turning back", IMMINENT),
+    ("zh", "euphemism", "特别想走了算了", IDEATION),
+    ("zh", "euphemism", "好想解脱", IDEATION),
+    ("zh", "euphemism", "如果哪天醒不过来也挺好", IDEATION),
+    ("zh", "euphemism", "想离开这个世界", IDEATION),
+    ("zh", "farewell", "我的猫就拜托你了，以后我照顾不了", PLAN),
+    ("en", "farewell", "goodbye forever, this is my last message", PLAN),
+    ("zh", "short_reply", "我也是", IDEATION),
+    ("en", "short_reply", "count me in", IDEATION),
+    ("en", "hopelessness", "it's all pointless", IDEATION),
+    ("zh", "slang", "好想zi·sha……", IDEATION),
+    ("en", "slang", "want to kms fr", IDEATION),
+    ("zh", "emoji", "不想活了😭💔", IDEATION),
+    ("en", "emoji", "I want to die 🥀", IDEATION),
+    ("zh", "traditional", "帶著孩子一起走，我們一起", PLAN),
+    ("zh", "plan_with_means_time", "过完*年准时从楼顶下去", IMMINENT),
+    ("en", "plan_with_means_time", "already took thirty antidepressants, getting sleepy", IMMINENT),
+    ("zh", "typo", "想自sha", IDEATION),
+    ("en", "typo", "feeling su1cidal tonight", IDEATION),
 ]
 
 
@@ -82,6 +118,21 @@ BENIGN_TRAPS = [
     "sugar overdose from all that Halloween candy",
     "kms this homework is so long lol jk",
     "what are the warning signs of suicide in teens? asking as a parent",
+    # found with the generated training negatives
+    "离职告别：谢谢大家这些年的照顾，有缘再见",
+    "大家一起走吧，去吃饭",
+    "晒被子买了几根绳子，挺结实",
+    "拆快递不小心划了手，没事",
+    "带了一天娃，累死了，想赶紧睡觉",
+    "周末在院子里烧炭烤肉",
+    "好想消失一下，去海边住一个月",
+    "搬家前把东西都送人了",
+    "明天准时去上班",
+    "把画挂在门框上",
+    "听说有人跳河，河边要装护栏",
+    "the long jump competition this weekend",
+    "let's go together, the bus leaves at 8",
+    "how many painkillers per day according to the label?",
 ]
 
 
@@ -100,6 +151,9 @@ def test_look_alikes_do_not_fire_the_rules(text):
         ("我不会自杀的，但是我真的活不下去了", True),  # negation ends at the clause
         ("She is not suicidal, she says, but she has been cutting herself", True),
         ("这是告别，不是开玩笑", True),  # "not a joke" does not silence
+        ("特别想走了算了", True),  # 特别 is not 别
+        ("广州有没有同路人", True),  # 有没有 asks, it does not negate
+        ("我没有想走了算了", False),
     ],
 )
 def test_negation_silences_only_its_own_clause(text, expected):

@@ -38,8 +38,9 @@ class Command(BaseCommand):
             model.save(output)
             self.stdout.write(
                 f"trained on {int(figures['texts'])} texts; threshold {figures['threshold']:.3f}; "
-                f"cross-validated recall {figures['cv_recall_union']:.3f} (model alone "
-                f"{figures['cv_recall_model']:.3f}), false alarms "
+                f"cross-validated recall {figures['cv_recall_union']:.3f} (high risk "
+                f"{figures['cv_recall_high']:.3f}, ideation {figures['cv_recall_ideation']:.3f}; "
+                f"model alone {figures['cv_recall_model']:.3f}), false alarms "
                 f"{figures['cv_false_alarms_union']:.3f}; written to {output}"
             )
             return
