@@ -23,6 +23,11 @@ ACTIVITIES = [
     ("education", "中学生情绪管理课堂", (40, 120)),
     ("group_session", "失业人员互助小组", (5, 12)),
 ]
+# De-identified example phrases in a counsellor's own words (text, label, approved by the lead).
+PHRASES = [
+    ("东西都安排好了，以后不用惦记我", "plan", True),
+    ("这日子熬到头了，也该歇歇了", "ideation", False),
+]
 REFERRALS = [
     ("imminent", "来电者称已在楼顶，情绪激动"),
     ("high", "多次提到活不下去了"),
@@ -39,7 +44,15 @@ def populate(*, seed: int, today: date) -> dict:
 
     rng = random.Random(seed)
     tz = ZoneInfo("Asia/Shanghai")
-    result = {"teams": 0, "partners": 0, "shifts": 0, "activities": 0, "referrals": 0}
+    result = {
+        "teams": 0,
+        "partners": 0,
+        "shifts": 0,
+        "activities": 0,
+        "referrals": 0,
+        "signal_marks": 0,
+        "phrases": 0,
+    }
     teams = list(
         Unit.objects.filter(kind=UnitKind.COUNSELLING_TEAM, is_active=True).order_by("code")
     )
@@ -141,6 +154,12 @@ def populate(*, seed: int, today: date) -> dict:
                 protective_factors="与女儿关系亲密",
                 notes="演示记录",
             )
+            if i == 1:
+                # The detector had missed it: the staff member pressed the button by hand.
+                actions.referral_mark_signal(
+                    actor=counsellor, referral=referral, kind="missed", note="委婉的告别"
+                )
+                result["signal_marks"] += 1
             if risk == "high":
                 actions.referral_set_safety_plan(
                     actor=counsellor,
@@ -149,4 +168,18 @@ def populate(*, seed: int, today: date) -> dict:
                     people_to_contact="女儿、村医",
                     professionals="12356；县精神卫生中心",
                 )
+        # Example phrases for the detector: one approved by the lead, one waiting for review.
+        if len(counsellors) > 1:
+            for text, level, approve in PHRASES:
+                phrase = actions.phrase_propose(
+                    actor=counsellors[1],
+                    team=team,
+                    text=text,
+                    language="zh",
+                    level=level,
+                    own_words=True,
+                )
+                if approve:
+                    actions.phrase_review(actor=lead, phrase=phrase, approve=True)
+                result["phrases"] += 1
     return result

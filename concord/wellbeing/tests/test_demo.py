@@ -6,7 +6,13 @@ import pytest
 from django.db import transaction
 
 from concord.demo.extra_wellbeing import populate
-from concord.wellbeing.models import CommunityActivity, DutyShift, Referral
+from concord.wellbeing.models import (
+    CommunityActivity,
+    DutyShift,
+    ExamplePhrase,
+    Referral,
+    SignalMark,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +23,10 @@ def test_populate_adds_the_network_and_referrals(world, team, at):
     assert result["teams"] == 1 and result["referrals"] == 5
     assert Referral.objects.filter(risk="imminent").count() == 1
     assert Referral.objects.filter(risk_assessed=True).count() == 3
+    # The safety net shows in the demo: a missed-signal mark and example phrases under review.
+    assert result["signal_marks"] == 1 and SignalMark.objects.get().kind == "missed"
+    assert result["phrases"] == 2
+    assert sorted(ExamplePhrase.objects.values_list("state", flat=True)) == ["approved", "proposed"]
     assert CommunityActivity.objects.exclude(participants=None).count() == 12
     world.C.refresh_from_db()
     assert "心理援助热线" in world.C.crisis_services
