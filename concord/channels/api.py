@@ -266,6 +266,27 @@ def record_performance(request, case_id: int, payload: PerformanceIn):
     )
 
 
+class ConfirmationIn(Schema):
+    step: str
+    on: date | None = None
+    note: str = ""
+
+
+@router.post(
+    "/cases/{int:case_id}/mediation/confirmation",
+    response={200: AgreementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Judicial confirmation: the joint application and the court's steps",
+)
+def record_confirmation(request, case_id: int, payload: ConfirmationIn):
+    return actions.mediation_record_confirmation(
+        actor=request.auth,
+        case=get_case_for_user(request.auth, case_id),
+        step=payload.step,
+        on=payload.on,
+        note=payload.note,
+    )
+
+
 class RegisterIn(Schema):
     matter_key: str
     received_on: date | None = None

@@ -531,6 +531,20 @@ class PerformanceForm(StepForm):
     note = _text(_("Note (optional)"), required=False)
 
 
+class ConfirmationForm(StepForm):
+    step = forms.ChoiceField(
+        label=_("Judicial confirmation"),
+        choices=[
+            ("applied", _("Both parties applied jointly to the court")),
+            ("accepted", _("The court accepted the application")),
+            ("confirmed", _("The court confirmed the agreement")),
+            ("refused", _("The court refused to confirm it")),
+        ],
+    )
+    on = _date(_("On (blank: today)"), required=False)
+    note = _text(_("Note (optional)"), required=False)
+
+
 class StaffAttachForm(ConfirmForm):
     file = forms.FileField(label=_("File"))
     public = forms.BooleanField(label=_("The resident may see it"), required=False)

@@ -16,8 +16,10 @@ from .common import (  # noqa: F401 -- the package's public face
     start_rule_clock,
 )
 from .mediation import (  # noqa: F401 -- the package's public face
+    CONFIRMATION_STEPS,
     mediation_end_unresolved,
     mediation_record_agreement,
+    mediation_record_confirmation,
     mediation_record_performance,
     mediation_record_session,
 )

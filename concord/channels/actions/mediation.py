@@ -280,3 +280,62 @@ def mediation_record_performance(
         note=note or None,
     )
     return agreement
+
+
+# Judicial confirmation of the agreement (人民调解法 art 33; 民事诉讼法 arts 205-206; 最高人民法院
+# 关于人民调解协议司法确认程序的若干规定 arts 4-5): the joint application, then the court's steps.
+CONFIRMATION_STEPS = {
+    # step: (clock it meets, clock it starts, event)
+    "applied": ("judicial_confirmation:filing_limit", "acceptance", "confirmation_applied"),
+    "accepted": ("judicial_confirmation:acceptance", "decision", "confirmation_accepted"),
+    "confirmed": ("judicial_confirmation:decision", None, "confirmation_confirmed"),
+    "refused": ("judicial_confirmation:decision", None, "confirmation_refused"),
+}
+
+
+@transaction.atomic
+def mediation_record_confirmation(
+    *, actor, case: Case, step: str, on: date | None = None, note: str = ""
+) -> MediationAgreement:
+    """Record the joint application for judicial confirmation and the court's steps on it.
+
+    Each step meets the clock it answers and starts the next one from the day it happened:
+    the joint application within 30 days of the agreement taking effect; the court decides
+    within 3 days whether to accept and within 15 days whether to confirm.
+    """
+    case = lock_case(case)
+    _require_mediator(actor, case)
+    agreement = MediationAgreement.objects.select_for_update().filter(case=case).first()
+    if agreement is None:
+        raise InvalidTransition(_("There is no mediation agreement to confirm."))
+    if step not in CONFIRMATION_STEPS:
+        raise InvalidInput(_("Unknown step."), fields={"step": _("Unknown.")})
+    meets, starts, event = CONFIRMATION_STEPS[step]
+    today = timezone.localdate()
+    on = on or today
+    if on > today or on < agreement.effective_on:
+        raise InvalidInput(
+            _("The day must lie between the agreement taking effect and today."),
+            fields={"on": _("Out of range.")},
+        )
+    clock = Clock.objects.select_for_update().filter(case=case, kind=meets).order_by("-id").first()
+    if clock is None or clock.state not in (ClockState.RUNNING, ClockState.PAUSED):
+        raise InvalidTransition(_("This step does not follow from where the confirmation is."))
+    if step == "applied" and on > clock.due_on:
+        raise InvalidTransition(
+            _("The 30 days for a joint application ended on %(due)s.") % {"due": clock.due_on}
+        )
+    clock.state = ClockState.MET
+    clock.met_at = timezone.now()
+    clock.save(update_fields=["state", "met_at"])
+    if step == "applied":
+        agreement.confirmation_requested_on = on
+        agreement.save(update_fields=["confirmation_requested_on"])
+    data = {"on": on.isoformat(), "note": note or None}
+    if starts:
+        following = start_rule_clock(
+            case=case, channel="judicial_confirmation", kind=starts, start=on
+        )
+        data.update(due=following.due_on.isoformat(), basis=following.basis)
+    record_event(case, event, actor, public=True, **data)
+    return agreement

@@ -432,6 +432,15 @@ ACTIONS: dict[str, Action] = {
         None,
         Cap.MEDIATE,
     ),
+    "confirmation": Action(
+        gettext_lazy("Record a judicial confirmation step"),
+        F.ConfirmationForm,
+        lambda u, c, d: channel_actions.mediation_record_confirmation(
+            actor=u, case=c, step=d["step"], on=d.get("on"), note=d.get("note", "")
+        ),
+        None,
+        Cap.MEDIATE,
+    ),
     "petition_register": Action(
         gettext_lazy("Register as a petition"),
         F.PetitionRegisterForm,
@@ -542,7 +551,7 @@ def _applies(name: str, action: Action, case: Case, data: dict, is_mediation: bo
             and petition is not None
             and channel_actions.served_on(petition) is not None
         )
-        or (name == "performance" and data["agreement"] is None)
+        or (name in ("performance", "confirmation") and data["agreement"] is None)
         or (name == "refer_upward" and case.level != "county")
         or (name == "link_incident" and not data["open_incidents"])
     )
