@@ -66,6 +66,7 @@ RULE_CASES = [
     ("zh", "jumping", "人已经站在阳台栏杆外面，就差一步", IMMINENT),
     ("en", "hanging", "the rope is around my neck, sorry", IMMINENT),
     ("en", "drowning", "walking into the sea, not turning back", IMMINENT),
+    ("en", "jumping", "standing on the edge of the roof right now", IMMINENT),
     ("zh", "euphemism", "特别想走了算了", IDEATION),
     ("zh", "euphemism", "好想解脱", IDEATION),
     ("zh", "euphemism", "如果哪天醒不过来也挺好", IDEATION),
@@ -85,6 +86,14 @@ RULE_CASES = [
     ("zh", "typo", "想自sha", IDEATION),
     ("en", "typo", "feeling su1cidal tonight", IDEATION),
 ]
+
+
+def test_the_rule_cases_cover_every_kind_in_both_languages():
+    kinds = {
+        lang: {kind for lng, kind, _t, _l in RULE_CASES if lng == lang} for lang in ("zh", "en")
+    }
+    assert kinds["zh"] - {"traditional"} == kinds["en"]
+    assert len(kinds["en"]) == 19
 
 
 @pytest.mark.parametrize(("lang", "kind", "text", "level"), RULE_CASES)
