@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "participation"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("conventions/", views.conventions, name="conventions"),
     path("conventions/<int:pk>/", views.convention_detail, name="convention"),
     path("volunteers/", views.volunteers, name="volunteers"),
+    path("staff/", staff_views.staff_home, name="staff"),
 ]

@@ -47,6 +47,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((reverse("safety:incidents"), _("Incidents")))
     if can[Cap.CASE_VIEW] or can[Cap.STATS_VIEW]:
         links.append((reverse("assessments:staff_list"), _("Risk assessments")))
+    if can[Cap.CASE_HANDLE]:
+        links.append((reverse("participation:staff"), _("Participation work")))
     if can[Cap.STATS_VIEW]:
         links.append((reverse("participation:dashboard"), _("Open data")))
     if can[Cap.WELLBEING]:

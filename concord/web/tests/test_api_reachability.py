@@ -27,9 +27,10 @@ SAFETY = (
     "built on the 'loop' branch)."
 )
 PARTICIPATION = (
-    "Resident participation: moderation, polls, conventions and volunteer teams have no staff "
-    "pages yet; the resident side is being built on the 'residents' branch and the staff forms "
-    "follow it."
+    "Resident participation: the staff page moderates and answers suggestions and creates polls "
+    "and volunteer teams; paper votes, conventions, volunteer assignments and hours, social "
+    "organisations and in-person verification have no staff form yet (the resident side is "
+    "being built on the 'residents' branch)."
 )
 NOTIFICATIONS = (
     "Notifications: staff read notices through their links and the e-mail/SMS they receive; "
@@ -49,17 +50,12 @@ TRIAGE = (
 
 API_ONLY: dict[str, str] = {
     "POST /cases/{int:case_id}/petition/redirect": CHANNEL,
-    "POST /cases/{int:case_id}/clocks": CHANNEL,
     "POST /triage/cases/{int:case_id}/category": TRIAGE,
     "POST /participation/verify/in-person": PARTICIPATION,
-    "POST /participation/suggestions/{pk}/respond": PARTICIPATION,
-    "POST /participation/suggestions/{pk}/moderate": PARTICIPATION,
-    "POST /participation/polls": PARTICIPATION,
     "POST /participation/polls/{pk}/paper-votes": PARTICIPATION,
     "POST /participation/polls/{pk}/paper-votes/{vote_id}/confirm": PARTICIPATION,
     "POST /participation/conventions": PARTICIPATION,
     "POST /participation/conventions/{pk}/versions": PARTICIPATION,
-    "POST /participation/teams": PARTICIPATION,
     "POST /participation/teams/{pk}/assignments": PARTICIPATION,
     "POST /participation/assignments/{pk}/hours": PARTICIPATION,
     "POST /participation/organisations": PARTICIPATION,

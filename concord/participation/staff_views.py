@@ -1,0 +1,139 @@
+"""The staff side of participation (mounted at /participation/staff/): held suggestions to
+moderate, suggestions waiting for the unit's written response, new polls and volunteer teams.
+Thin: each form calls the same action as the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concord.accounts import permissions as perms
+from concord.accounts.models import Unit
+from concord.accounts.roles import Cap
+from concord.core.errors import ConcordError
+from concord.places.models import Level, Place
+
+from . import actions, selectors
+from .models import Suggestion, SuggestionStatus, TeamKind
+
+
+def _handled_units(user) -> list[int]:
+    return sorted({g.unit_id for g in perms.grants(user) if Cap.CASE_HANDLE in g.caps})
+
+
+def _places(user) -> list[Place]:
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, Cap.CASE_HANDLE):
+        q |= Q(path__startswith=path)
+    return list(
+        Place.objects.filter(q)
+        .exclude(level=Level.GRID)
+        .only("code", "name_zh", "name_en", "path")
+        .order_by("path")[:300]
+    )
+
+
+def _when(text: str | None) -> datetime | None:
+    try:
+        day = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return timezone.make_aware(day) if timezone.is_naive(day) else day
+
+
+def _post(request, op: str) -> str:
+    """Run the form's action; return the message to show (raises ConcordError)."""
+    data = request.POST
+    user = request.user
+    if op in ("publish", "reject", "respond"):
+        suggestion = selectors.suggestion_get(user, int(data.get("suggestion") or 0))
+        if op == "respond":
+            actions.suggestion_respond(actor=user, suggestion=suggestion, text=data.get("text", ""))
+            return _("Response published.")
+        actions.suggestion_moderate(
+            actor=user,
+            suggestion=suggestion,
+            publish=op == "publish",
+            reason=data.get("reason", ""),
+        )
+        return _("Suggestion published.") if op == "publish" else _("Suggestion rejected.")
+    place = Place.objects.filter(code=data.get("place", "")).first()
+    if place is None:
+        from concord.core.errors import InvalidInput
+
+        raise InvalidInput(_("Choose a place."))
+    if op == "poll":
+        opens, closes = _when(data.get("opens_at")), _when(data.get("closes_at"))
+        if opens is None or closes is None:
+            from concord.core.errors import InvalidInput
+
+            raise InvalidInput(_("Give the opening and closing times."))
+        poll = actions.poll_create(
+            actor=user,
+            place=place,
+            question=data.get("question", ""),
+            options=data.get("options", "").splitlines(),
+            opens_at=opens,
+            closes_at=closes,
+        )
+        return _("Poll created: %(question)s") % {"question": poll.question}
+    if op == "team":
+        unit = Unit.objects.filter(pk__in=_handled_units(user), pk=data.get("unit") or 0).first()
+        if unit is None:
+            from concord.core.errors import InvalidInput
+
+            raise InvalidInput(_("Choose your unit."))
+        team = actions.volunteer_team_create(
+            actor=user,
+            unit=unit,
+            place=place,
+            name=data.get("name", ""),
+            kind=data.get("kind", ""),
+            description=data.get("description", "")[:5000],
+        )
+        return _("Volunteer team created: %(name)s") % {"name": team.name}
+    raise DjangoPermissionDenied
+
+
+@login_required
+def staff_home(request):
+    user = request.user
+    units = _handled_units(user)
+    if not units:
+        raise DjangoPermissionDenied
+    error = ""
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            messages.success(request, _post(request, op))
+            return redirect("participation:staff")
+        except ConcordError as exc:
+            fields = getattr(exc, "fields", None) or {}
+            error = "; ".join(str(v) for v in fields.values()) or str(exc.message)
+    held = list(selectors.suggestions_to_moderate(user).select_related("place")[:50])
+    awaiting = list(
+        Suggestion.objects.filter(status=SuggestionStatus.AWAITING_RESPONSE, unit_id__in=units)
+        .select_related("place")
+        .order_by("response_due")[:50]
+    )
+    return render(
+        request,
+        "participation/staff.html",
+        {
+            "held": held,
+            "awaiting": awaiting,
+            "places": _places(user),
+            "units": list(Unit.objects.filter(pk__in=units).order_by("code")),
+            "kinds": TeamKind.choices,
+            "error": error,
+            "data": request.POST if request.method == "POST" else {},
+        },
+        status=400 if error else 200,
+    )

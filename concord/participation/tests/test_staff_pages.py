@@ -1,0 +1,91 @@
+"""The staff side of participation from a page: moderate held suggestions, answer those that
+reached their support, create polls and volunteer teams; each through the API's own action."""
+
+import pytest
+
+from concord.core.models import Event
+from concord.participation import actions
+from concord.participation.models import Moderation, Poll, SuggestionStatus, VolunteerTeam
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_threshold(settings):
+    settings.CONCORD = {**settings.CONCORD, "SUGGESTION_SUPPORT_THRESHOLD": 2}
+
+
+def test_a_caseworker_moderates_and_answers_suggestions_from_the_page(world, client, residents):
+    held = actions.suggestion_submit(
+        actor=world.resident, place=world.V11, title="兼职", body="兼职刷单日结，加微信 13812345678"
+    )
+    assert held.moderation == Moderation.HELD
+    ok = actions.suggestion_submit(
+        actor=world.resident, place=world.V11, title="村口增设路灯", body="晚上村口太暗。"
+    )
+    for user in residents(2):
+        ok = actions.suggestion_support(actor=user, suggestion=ok)
+    assert ok.status == SuggestionStatus.AWAITING_RESPONSE and ok.unit == world.u_t1
+    client.force_login(world.alice)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/participation/staff/").content.decode()
+    assert f'id="held-{held.pk}"' in html and f'id="awaiting-{ok.pk}"' in html
+    assert "待审核的建议" in html and "Suggestions held" not in html
+    r = client.post(
+        "/participation/staff/", {"op": "reject", "suggestion": held.pk, "reason": "广告"}
+    )
+    assert r.status_code == 302
+    held.refresh_from_db()
+    assert held.moderation == Moderation.REJECTED and held.moderation_reason == "广告"
+    r = client.post(
+        "/participation/staff/", {"op": "respond", "suggestion": ok.pk, "text": "本月内安装。"}
+    )
+    assert r.status_code == 302
+    ok.refresh_from_db()
+    assert ok.status == SuggestionStatus.RESPONDED and ok.responded_by == world.alice
+    assert Event.objects.filter(stream=f"suggestion:{ok.pk}", kind="suggestion_responded").exists()
+
+
+def test_polls_and_volunteer_teams_are_created_from_the_page(world, client):
+    client.force_login(world.alice)
+    r = client.post(
+        "/participation/staff/",
+        {
+            "op": "poll",
+            "place": world.V11.code,
+            "question": "广场舞时间",
+            "options": "晚七点\n晚八点\n",
+            "opens_at": "2026-09-01T08:00",
+            "closes_at": "2026-09-08T20:00",
+        },
+    )
+    assert r.status_code == 302
+    poll = Poll.objects.get()
+    assert [o.label for o in poll.options.order_by("position")] == ["晚七点", "晚八点"]
+    assert poll.created_by == world.alice
+    r = client.post(
+        "/participation/staff/",
+        {
+            "op": "team",
+            "unit": world.u_t1.pk,
+            "place": world.T1.code,
+            "name": "调解志愿队",
+            "kind": "mediation",
+        },
+    )
+    assert r.status_code == 302
+    assert VolunteerTeam.objects.get().unit == world.u_t1
+    # A refusal comes back on the page, in its language.
+    client.cookies["django_language"] = "en"
+    r = client.post(
+        "/participation/staff/",
+        {"op": "poll", "place": world.V11.code, "question": "x", "options": "only one"},
+    )
+    assert r.status_code == 400 and "Give the opening and closing times." in r.content.decode()
+
+
+def test_the_page_is_for_staff_who_handle_cases(world, client):
+    client.force_login(world.ana)  # an analyst handles no cases
+    assert client.get("/participation/staff/").status_code == 403
+    client.force_login(world.resident)
+    assert client.get("/participation/staff/").status_code == 403
