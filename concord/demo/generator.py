@@ -43,6 +43,7 @@ from concord.core.calendar import default_calendar
 from concord.core.ledger import GENESIS, build_event, heads_for, stream_for_case
 from concord.core.models import Event, StreamHead
 from concord.core.refcache import forget
+from concord.places.actions import map_features_replace
 from concord.places.geometry import bbox_and_centroid, parse_boundary
 from concord.places.models import Level, Place
 
@@ -229,6 +230,7 @@ def build_demo(
     county, plan = demo_plan(size=size, seed=seed, now=now, days=days)
     with transaction.atomic(), _keep_given_timestamps():
         places = _write_places(county)
+        map_features_replace(features=county.lines)  # the basemap's river and main roads
         units = _write_units(county, places)
         staff, logins = _write_staff(county, places, units, random.Random(f"staff:{seed}"))
         writer = _CaseWriter(plan=plan, places=places, units=units, staff=staff, seed=seed, now=now)

@@ -1,15 +1,22 @@
-"""A synthetic county: the place tree with nested rectangular boundaries and households.
+"""A synthetic county: the place tree with nested irregular boundaries and households, a river
+and main roads.
 
 Pure module (no Django import): the same seed always gives the same tree, so tests, the
 surge definitions and the duplicate list can be recomputed without a database.
 
 Every level is cut out of its parent by a guillotine partition (columns of random widths, each
 cut into rows of random heights), so children tile their parent exactly and never overlap.
+The boxes are then bent into irregular outlines by one smooth warp of the plane (`Warp`): each
+edge is cut at fixed steps and at every corner lying on it, so two neighbours share exactly the
+same bent edge, and the warp is one-to-one, so the tiling survives. Cases are placed by the
+same warp, inside their grid's outline.
 """
 
 from __future__ import annotations
 
+import math
 import random
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 # The county sits in the hills of south-east China (a plausible inland county).
@@ -37,6 +44,46 @@ SIZES: dict[str, SizeSpec] = {
 }
 
 
+# Edges are cut every STEP degrees before warping (about 300 m), so bends show at every zoom.
+STEP = 0.003
+
+
+@dataclass(frozen=True)
+class Warp:
+    """A smooth one-to-one bend of the plane: x moves by a sum of waves along y, y by waves
+    along x. With |dx/dy| * |dy/dx| < 1 everywhere the Jacobian stays positive, so the warp
+    never folds and tiles stay tiles (`max_slope` reports the bound)."""
+
+    along_y: tuple[tuple[float, float, float], ...] = ()  # (amplitude, wavelength, phase)
+    along_x: tuple[tuple[float, float, float], ...] = ()
+
+    def __call__(self, x: float, y: float) -> tuple[float, float]:
+        dx = sum(a * math.sin(2 * math.pi * y / w + p) for a, w, p in self.along_y)
+        dy = sum(a * math.sin(2 * math.pi * x / w + p) for a, w, p in self.along_x)
+        return x + dx, y + dy
+
+    def max_slope(self) -> float:
+        sx = sum(2 * math.pi * a / w for a, w, _p in self.along_y)
+        sy = sum(2 * math.pi * a / w for a, w, _p in self.along_x)
+        return sx * sy
+
+
+def make_warp(seed: int) -> Warp:
+    """Return the county's warp for a seed: a broad, a middle and a fine wave each way."""
+    rng = random.Random(f"shape:{seed}")
+    base = ((0.04, 0.6), (0.003, 0.07), (0.0006, 0.017))
+
+    def waves():
+        return tuple(
+            (a * rng.uniform(0.8, 1.0), w * rng.uniform(0.95, 1.1), rng.uniform(0, 2 * math.pi))
+            for a, w in base
+        )
+
+    warp = Warp(along_y=waves(), along_x=waves())
+    assert warp.max_slope() < 1, "the warp would fold the map"
+    return warp
+
+
 @dataclass
 class PlacePlan:
     code: str
@@ -49,13 +96,23 @@ class PlacePlan:
     population: int = 0
     is_community: bool = False  # urban community rather than rural village
     children: list[PlacePlan] = field(default_factory=list)
+    outline: list[tuple[float, float]] | None = None  # the bent ring, set by `plan_county`
+    warp: Warp | None = None
 
     @property
     def boundary(self) -> dict:
-        """Return the GeoJSON polygon of the box (counter-clockwise outer ring)."""
-        x0, y0, x1, y1 = self.box
-        ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+        """Return the GeoJSON polygon of the outline (counter-clockwise outer ring); the box
+        itself when no outline was drawn."""
+        if self.outline is not None:
+            ring = self.outline
+        else:
+            x0, y0, x1, y1 = self.box
+            ring = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
         return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """Return where a point of the box lies in the bent outline (lng, lat)."""
+        return self.warp(x, y) if self.warp is not None else (x, y)
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -75,6 +132,8 @@ class CountyPlan:
 
     def all_places(self) -> list[PlacePlan]:
         return [self.county, *self.towns, *self.villages, *self.grids]
+
+    lines: list[dict] = field(default_factory=list)  # rivers and main roads, GeoJSON lines
 
 
 # Name parts with their pinyin: the English name of a place spells its proper part in pinyin
@@ -296,7 +355,95 @@ def plan_county(size: str | SizeSpec, seed: int) -> CountyPlan:
         for place in level:
             place.households = sum(c.households for c in place.children)
             place.population = sum(c.population for c in place.children)
-    return CountyPlan(county=county, towns=towns, villages=villages, grids=grids)
+    plan = CountyPlan(county=county, towns=towns, villages=villages, grids=grids)
+    warp = make_warp(seed)
+    _bend(plan, warp)
+    plan.lines = _lines(plan, warp, random.Random(f"lines:{seed}"))
+    return plan
+
+
+def _key(v: float) -> float:
+    return round(v, 9)
+
+
+def _bend(plan: CountyPlan, warp: Warp) -> None:
+    """Give every place its bent outline: edges cut at fixed steps and at every corner on them
+    (so neighbours share identical vertices), then warped."""
+    on_x: dict[float, set[float]] = {}  # x of a vertical line → ys of corners on it
+    on_y: dict[float, set[float]] = {}
+    for p in plan.all_places():
+        x0, y0, x1, y1 = p.box
+        for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)):
+            on_x.setdefault(_key(x), set()).add(y)
+            on_y.setdefault(_key(y), set()).add(x)
+    sorted_x = {k: sorted(v) for k, v in on_x.items()}
+    sorted_y = {k: sorted(v) for k, v in on_y.items()}
+
+    def cuts(a: float, b: float, corners: list[float]) -> list[float]:
+        lo, hi = min(a, b), max(a, b)
+        inner = corners[bisect_right(corners, lo + 1e-12) : bisect_left(corners, hi - 1e-12)]
+        steps = [k * STEP for k in range(math.floor(lo / STEP) + 1, math.ceil(hi / STEP))]
+        points = sorted({*inner, *(s for s in steps if lo + 1e-9 < s < hi - 1e-9)})
+        return points if a < b else points[::-1]
+
+    for p in plan.all_places():
+        x0, y0, x1, y1 = p.box
+        ring: list[tuple[float, float]] = [(x0, y0)]
+        ring += [(x, y0) for x in cuts(x0, x1, sorted_y[_key(y0)])] + [(x1, y0)]
+        ring += [(x1, y) for y in cuts(y0, y1, sorted_x[_key(x1)])] + [(x1, y1)]
+        ring += [(x, y1) for x in cuts(x1, x0, sorted_y[_key(y1)])] + [(x0, y1)]
+        ring += [(x0, y) for y in cuts(y1, y0, sorted_x[_key(x0)])] + [(x0, y0)]
+        p.outline = [warp(x, y) for x, y in ring]
+        p.warp = warp
+
+
+def _line(points: list[tuple[float, float]], warp: Warp) -> dict:
+    dense: list[tuple[float, float]] = []
+    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        n = max(1, int(math.hypot(bx - ax, by - ay) / STEP))
+        dense += [(ax + (bx - ax) * i / n, ay + (by - ay) * i / n) for i in range(n)]
+    dense.append(points[-1])
+    return {
+        "type": "LineString",
+        "coordinates": [[round(x, 6), round(y, 6)] for x, y in (warp(x, y) for x, y in dense)],
+    }
+
+
+def _lines(plan: CountyPlan, warp: Warp, rng: random.Random) -> list[dict]:
+    """Return a river meandering across the county and main roads from the county seat to the
+    other towns, as map features {kind, name_zh, name_en, geometry}."""
+    x0, y0, x1, y1 = plan.county.box
+    height = y1 - y0
+    y = y0 + height * rng.uniform(0.35, 0.65)
+    bend, phase = height * rng.uniform(0.06, 0.12), rng.uniform(0, 2 * math.pi)
+    river = [
+        (x0 + (x1 - x0) * i / 40, y + bend * math.sin(phase + i / 40 * 3 * math.pi))
+        for i in range(41)
+    ]
+    out = [
+        {
+            "kind": "river",
+            "name_zh": "云溪",
+            "name_en": "Yunxi River",
+            "geometry": _line(river, warp),
+        }
+    ]
+    seat = plan.towns[0].centre
+    for n, town in enumerate(plan.towns[1:], start=1):
+        cx, cy = town.centre
+        # A dog-leg through a point off the straight line: roads follow valleys, not rulers.
+        mx = (seat[0] + cx) / 2 + rng.uniform(-0.02, 0.02)
+        my = (seat[1] + cy) / 2 + rng.uniform(-0.02, 0.02)
+        number = 200 + 7 * n
+        out.append(
+            {
+                "kind": "road",
+                "name_zh": f"县道X{number:03d}",
+                "name_en": f"County Road X{number:03d}",
+                "geometry": _line([seat, (mx, my), (cx, cy)], warp),
+            }
+        )
+    return out
 
 
 def neighbours(plan: CountyPlan, grid: PlacePlan) -> list[PlacePlan]:

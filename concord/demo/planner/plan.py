@@ -185,9 +185,12 @@ def _new_case(
             "walk_in": "来访人当面同意由工作人员代为登记",
             "letter": "来信人委托工作人员登记",
         }[intake]
+    # Drawn in this order (time, then place) so that a seed gives the cases it always gave.
+    created_at = _submission_time(rng, day, intake)
+    where_x, where_y = grid.point(rng.uniform(x0, x1), rng.uniform(y0, y1))
     case = PlannedCase(
         number=0,
-        created_at=_submission_time(rng, day, intake),
+        created_at=created_at,
         grid_code=grid.code,
         group=group.key,
         category=category,
@@ -195,8 +198,8 @@ def _new_case(
         title=title.format(**slots)[:200],
         description=body.format(**slots),
         address=slots["address_en" if english else "address"],
-        lng=round(rng.uniform(x0, x1), 6),
-        lat=round(rng.uniform(y0, y1), 6),
+        lng=round(where_x, 6),
+        lat=round(where_y, 6),
         intake=intake,
         urgency=urgency,
         anonymous=anonymous,

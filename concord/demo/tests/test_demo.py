@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from shapely.geometry import Point
 
 from concord.accounts.models import Membership, Unit, UnitKind, User
 from concord.accounts.roles import Role
@@ -378,3 +379,28 @@ def test_demo_places_are_named_in_pinyin_in_english():
         proper = village.name_en.rsplit(" ", 1)[0]
         assert proper.isascii() and " " not in proper, village.name_en
         assert village.name_en.endswith((" Village", " Community"))
+
+
+def test_the_county_has_irregular_outlines_a_river_and_roads_the_same_for_a_seed(tiny):
+    from concord.places.models import MapFeature
+
+    again = geography.plan_county("tiny", 7)
+    assert again.county.boundary == geography.plan_county("tiny", 7).county.boundary
+    assert again.lines == geography.plan_county("tiny", 7).lines
+    assert geography.make_warp(7).max_slope() < 1  # the warp cannot fold the map
+    for place in Place.objects.all():
+        ring = place.boundary["coordinates"][0]
+        xs = {round(x, 6) for x, _y in ring}
+        assert len(ring) > 12 and len(xs) > 4, place.code  # not a rectangle
+    kinds = sorted(MapFeature.objects.values_list("kind", flat=True))
+    assert kinds == ["river", "road"]  # tiny: two towns, one road between them
+    assert all(len(f.geometry["coordinates"]) > 10 for f in MapFeature.objects.all())
+
+
+def test_cases_lie_inside_their_grid_outline(tiny):
+    located = 0
+    for case in Case.objects.exclude(lat=None).select_related("place")[:200]:
+        if case.place.level == "grid":
+            shape = parse_boundary(case.place.boundary)
+            located += shape.buffer(1e-6).contains(Point(case.lng, case.lat))
+    assert located >= 150
