@@ -20,6 +20,7 @@ from .models import (
     Poll,
     ResidentVerification,
     Suggestion,
+    SuggestionSupport,
     VolunteerAssignment,
     VolunteerTeam,
     Vote,
@@ -34,6 +35,21 @@ def suggestions_public() -> QuerySet[Suggestion]:
         .select_related("place", "unit")
         .prefetch_related("similar")
     )
+
+
+def supported_by(user, pks: list[int]) -> set[int]:
+    """Return which of these suggestions the user has supported (one query)."""
+    return set(
+        SuggestionSupport.objects.filter(user=user, suggestion_id__in=pks).values_list(
+            "suggestion_id", flat=True
+        )
+    )
+
+
+def home_of(user):
+    """Return the place of the user's latest resident verification, or None."""
+    v = ResidentVerification.objects.filter(user=user).select_related("place").first()
+    return v.place if v else None
 
 
 def suggestion_get(user, pk: int) -> Suggestion:

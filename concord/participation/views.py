@@ -41,9 +41,74 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _suggestion_post(request: HttpRequest) -> None:
+    """Submit a suggestion or support one; refusals become messages on the page."""
+    step = request.POST.get("step", "")
+    if step == "submit":
+        code = request.POST.get("place", "")
+        place = Place.objects.filter(code=code, level__in=["village", "grid"]).first()
+        if place is None:
+            messages.error(request, _("Choose the village, community or grid it is about."))
+            return
+        s = actions.suggestion_submit(
+            actor=request.user,
+            place=place,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+        )
+        if s.moderation == "held":
+            messages.warning(
+                request,
+                _("Your suggestion is held for a moderator: %(reason)s")
+                % {"reason": s.moderation_reason},
+            )
+        else:
+            messages.success(request, _("Your suggestion is published. Thank you."))
+    elif step == "support":
+        pk = _as_id(request.POST.get("suggestion", ""))
+        suggestion = selectors.suggestions_public().filter(pk=pk).first() if pk else None
+        if suggestion is None:
+            messages.error(request, _("Choose a suggestion."))
+            return
+        s = actions.suggestion_support(actor=request.user, suggestion=suggestion)
+        messages.success(
+            request,
+            _("Your support was counted: %(n)d of %(k)d.")
+            % {"n": s.support_count, "k": s.threshold},
+        )
+    else:
+        messages.error(request, _("Unknown step."))
+
+
 def suggestions(request: HttpRequest) -> HttpResponse:
-    items = selectors.suggestions_public()[:100]
-    return render(request, "participation/suggestions.html", {"items": items})
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            messages.error(request, _("Sign in to suggest or to support a suggestion."))
+        else:
+            try:
+                _suggestion_post(request)
+            except ConcordError as exc:
+                text = exc.message
+                if exc.fields:
+                    text = " ".join([text, *(str(v) for v in exc.fields.values())])
+                messages.error(request, text)
+        return redirect("participation:suggestions")
+    items = list(selectors.suggestions_public()[:100])
+    supported: set[int] = set()
+    home = None
+    if request.user.is_authenticated:
+        supported = selectors.supported_by(request.user, [s.pk for s in items])
+        home = selectors.home_of(request.user)
+    return render(
+        request,
+        "participation/suggestions.html",
+        {
+            "items": items,
+            "supported": supported,
+            "places": Place.objects.filter(level__in=["village", "grid"]).order_by("path"),
+            "home": home,
+        },
+    )
 
 
 def polls(request: HttpRequest) -> HttpResponse:
