@@ -84,7 +84,7 @@ POLICY: list[tuple[str, str, str]] = [
     ),
     (
         "PAGE",
-        r"^(accounts/2fa/(qr\.svg|enrol/)?|staff/.*|wellbeing/(cases|queue|referrals|exports|network|grants)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
+        r"^(accounts/2fa/(qr\.svg|enrol/)?|staff/.*|participation/staff/|wellbeing/(cases|queue|referrals|exports|network|grants)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
         "staff",
     ),
     ("PAGE", r"^admin/.*$", "admin"),
