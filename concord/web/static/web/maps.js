@@ -107,6 +107,7 @@
   var fileEl = document.getElementById("file-map");
   if (fileEl) {
     var fileMap = baseMap(fileEl);
+    fileEl.concordMap = fileMap; // for the browser tests, which click a known place
     var select = document.getElementById("id_place");
     var picked = document.getElementById("map-picked");
     var marker = null, basemap = null;
