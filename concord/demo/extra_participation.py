@@ -52,7 +52,7 @@ def populate(*, seed: int, today: date) -> dict:
         for i in range(8):
             user, _created = User.objects.get_or_create(
                 username=f"demo-resident-{village.code.lower()}-{i}",
-                defaults={"display_name": f"居民{vi}{i}"},
+                defaults={"display_name": f"居民{vi}{i}", "kind": "resident"},
             )
             actions.verification_in_person(
                 actor=grid_worker,

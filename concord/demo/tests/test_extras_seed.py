@@ -15,7 +15,7 @@ from concord.demo.management.commands.demo import EXTRAS
 from concord.demo.planner import TZ
 
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=TZ)
-APPS = ("channels", "safety", "wellbeing", "participation", "open311", "assessments")
+APPS = ("channels", "safety", "wellbeing", "participation", "open311", "assessments", "residents")
 CASE_MODELS = ("cases.Case", "cases.Clock", "cases.TransferRequest", "cases.Party")
 # Credentials are drawn from the operating system by design, never from the seed: the salt of a
 # tracking token, an API key and a comment's receipt code and token. Ids are left out
@@ -79,6 +79,7 @@ def test_the_extras_are_the_same_for_a_seed_and_differ_for_another():
     first = build(seed=3)
     assert {"channels.Petition", "safety.PublicWarning", "wellbeing.Referral"} <= set(first)
     assert {"participation.Poll", "open311.ApiKey", "assessments.Comment"} <= set(first)
+    assert {"residents.Resident", "residents.CaseClaim"} <= set(first)
     assert build(seed=3) == first
     other = build(seed=4)
     assert other != first

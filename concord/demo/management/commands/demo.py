@@ -27,6 +27,7 @@ EXTRAS = [
     "extra_open311",
     "extra_assessments",
     "extra_participation",
+    "extra_residents",
 ]
 
 
@@ -143,6 +144,13 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)))
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
+        resident = extras.get("extra_residents") or {}
+        if resident.get("login"):
+            self.stdout.write(
+                f"Resident account: {resident['login']} (home {resident['home']}; or sign in "
+                "at /accounts/resident/ with a new mainland mobile number and the code in the "
+                "SMS outbox)"
+            )
 
 
 def _width(text: str) -> int:
