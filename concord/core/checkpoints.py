@@ -262,7 +262,10 @@ def write_checkpoint() -> Written:
         pending = {
             s for s in StreamHead.objects.filter(pending=True).values_list("stream", flat=True)
         }
-        number = (Checkpoint.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        # Past every number already used, in the database or outside it: after a backup is
+        # restored, the database's own count is behind the checkpoint log's, and a number
+        # must never be signed twice.
+        number = max(Checkpoint.objects.aggregate(n=Max("number"))["n"] or 0, _top_outside()) + 1
         entry: dict[str, Any] = {
             "number": number,
             "at": timezone.now().isoformat(timespec="microseconds"),
@@ -302,6 +305,12 @@ def write_checkpoint() -> Written:
             logger.exception("could not copy checkpoint %s to %s", number, store.name)
             failed.append(store.name)
     return Written(number, entry["streams"], entry["events"], entry["root"], len(leaves), failed)
+
+
+def _top_outside() -> int:
+    """The highest checkpoint number in the checkpoint log (the store that is always there)."""
+    numbers = [e.get("number") for e in stores()[0].entries()]
+    return max((n for n in numbers if isinstance(n, int)), default=0)
 
 
 # Verifying --------------------------------------------------------------------------------------

@@ -158,3 +158,29 @@ def test_the_data_directory_and_what_is_in_it_become_owner_only(tmp_path):
     make_owner_only(data)
     assert mode(data) == 0o700
     assert mode(data / "concord.sqlite3") == mode(data / "sms-outbox.jsonl") == 0o600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_over_later_checkpoints_is_signed_past_them_and_verifies(tmp_path, capsys):
+    from django.db import transaction
+
+    from concord.core.checkpoints import verify_ledger, write_checkpoint
+    from concord.core.ledger import append_event
+
+    def event(stream):
+        with transaction.atomic():
+            append_event(stream=stream, kind="noted", data={"n": 1}, new_stream=True)
+
+    generate_key()
+    event("test:before")
+    assert write_checkpoint().number == 1
+    path = tmp_path / "concord.backup"
+    call_command("backup", str(path), "--passphrase", PASS)
+    event("test:after")
+    assert write_checkpoint().number == 2  # in the log, covering an event the backup lacks
+
+    call_command("restore", str(path), "--passphrase", PASS)
+    assert "signed as checkpoint 3" in capsys.readouterr().out  # never 2 a second time
+    report = verify_ledger()
+    assert report.problem is None and report.checkpoint == 3
+    assert write_checkpoint().number == 4

@@ -42,9 +42,16 @@ class Command(BaseCommand):
         )
         if cases is not None:
             self.stdout.write(f"New cases are numbered from {cases + 1}.")
+        if report.checkpoint is not None:
+            self.stdout.write(f"The restored ledger is signed as checkpoint {report.checkpoint}.")
+        else:
+            self.stdout.write(
+                "No signing key: until `concord audit checkpoint` runs on the server that holds "
+                "it, a checkpoint written after the backup shows the database as rolled back."
+            )
         for note in report.notes:
             self.stdout.write(self.style.WARNING(note))
         self.stdout.write(
             "Start Concord again so that it reads the restored keys, then run "
-            "`concord audit verify` (a checkpoint written after the backup shows as a rollback)."
+            "`concord audit verify`."
         )
