@@ -223,3 +223,67 @@ def test_places_carry_populations_by_year_for_the_offsets(county, today):
     assert years[today.year] == county_place.population
     towns = Place.objects.filter(level=Level.TOWN)
     assert PlacePopulation.objects.filter(place__in=towns).count() == 3 * towns.count()
+
+
+LINK = re.compile(r'href="(/[^"#]*)')
+SKIP = re.compile(
+    r"^/(static|media|api|admin|i18n|accounts/logout|logout)|\.(pdf|csv|xlsx|json)(\?|$)"
+)
+
+
+def _crawl(client, start: list[str], limit: int) -> dict[str, int]:
+    """Follow the links of the pages a person sees, from their navigation; return statuses."""
+    seen: dict[str, int] = {}
+    queue = list(dict.fromkeys(start))
+    shapes: set[str] = set()
+    while queue and len(seen) < limit:
+        url = queue.pop(0).replace("&amp;", "&")
+        if url in seen or SKIP.search(url):
+            continue
+        # One page of each shape (/staff/cases/<id>/ once, not every case).
+        shape = re.sub(r"\d+", "N", url.split("?")[0])
+        if shape in shapes:
+            continue
+        shapes.add(shape)
+        response = client.get(url)  # a server error raises here
+        seen[url] = response.status_code
+        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            queue += LINK.findall(response.content.decode())
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("role", "language"),
+    [
+        ("grid_worker", "zh-hans"),
+        ("mediator", "en"),
+        ("caseworker", "zh-hans"),
+        ("department_officer", "en"),
+        ("supervisor", "zh-hans"),
+        ("analyst", "en"),
+    ],
+)
+def test_every_page_a_staff_persona_reaches_opens_and_the_others_are_refused(
+    county, db, client, role, language
+):
+    from concord.accounts.models import Membership
+    from concord.web.templatetags.web_tags import nav_links
+
+    user = Membership.objects.filter(role=role, is_active=True).order_by("pk").first().user
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    mine = [url for url, _label in nav_links(user)]
+    seen = _crawl(client, ["/staff/", *mine], limit=45)
+    assert len(seen) >= 8, seen
+    # Every page reached by following the person's own links opens (or sends them on).
+    broken = {url: status for url, status in seen.items() if status not in (200, 302)}
+    assert not broken, broken
+    # The navigation of the other roles: refused (403) or open to this person too, never an
+    # error or a missing page.
+    for other_role in ("grid_worker", "supervisor", "analyst", "administrator", "counsellor"):
+        other = Membership.objects.filter(role=other_role, is_active=True).order_by("pk").first()
+        for url, _label in nav_links(other.user):
+            if url in mine or SKIP.search(url):
+                continue
+            status = client.get(url).status_code
+            assert status in (200, 302, 403), (url, status)

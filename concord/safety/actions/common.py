@@ -72,7 +72,7 @@ def _notify_handlers(case: Case, *, kind: str, subject, body="", dedupe_key: str
             subject=subject,
             body=body,
             case=case,
-            link=f"/cases/{case.pk}",
+            link=f"/staff/cases/{case.pk}/",
             dedupe_key=dedupe_key,
         )
     )
