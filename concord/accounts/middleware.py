@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
+from concord.core.errorpages import error_response
+
 from .twofactor import STAFF_PREFIXES, is_resident, needs_second_factor
 
 
@@ -70,8 +72,6 @@ class StaffSessionMiddleware:
         if now - seen > idle or now - started > longest:
             logout(request)
             if request.path.startswith("/api/"):
-                from concord.web.views.errors import error_response
-
                 message = _("Your session has ended; sign in again.")
                 return error_response(request, 401, message, code="session_expired")
             return redirect_to_login(request.get_full_path())

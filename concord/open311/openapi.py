@@ -13,7 +13,7 @@ import functools
 import json
 from pathlib import Path
 
-from .views import CHANGESET, SPECIFICATION
+from .spec import CHANGESET, SPECIFICATION
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 PREFIX = "/open311"

@@ -20,12 +20,12 @@ from concord.core.errors import ConcordError
 
 from . import actions, selectors
 from .models import LIST_DATATYPES, RequestType
+from .openapi import openapi_document
 from .render import error_response, respond, w3c
+from .spec import CHANGESET, SPECIFICATION
 
 logger = logging.getLogger(__name__)
 
-SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-03-01T00:00:00+08:00"
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
 
@@ -118,8 +118,6 @@ def discovery(request: HttpRequest, *, fmt: str, root) -> HttpResponse:
 @require_safe
 def openapi_json(request: HttpRequest) -> JsonResponse:
     """Serve the OpenAPI 3.1 document of the GeoReport v2 endpoints."""
-    from .openapi import openapi_document  # it reads this module's constants
-
     return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 
 

@@ -1,7 +1,7 @@
 """The public dashboard's tables and their open-data forms (CSV, JSON, data dictionary).
 
 Every number comes from the staff selectors (`concord.cases.stats.breakdown`,
-`concord.channels.selectors.tier_metrics`, `concord.wellbeing.selectors.referral_counts`);
+`concord.channels.selectors.tier_metrics`, `concord.wellbeing.public.referral_counts`);
 this module only decides what may be shown:
 
 - the unit of publication is one complete calendar month, published once: overlapping or
@@ -16,12 +16,14 @@ this module only decides what may be shown:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,9 +33,12 @@ from concord.cases.selectors import UNCOUNTED_Q
 from concord.cases.stats import Summary, breakdown
 from concord.channels.selectors import tier_metrics
 from concord.core import conf
+from concord.core.errors import InvalidInput, NotFound
 from concord.places.models import Level, Place
+from concord.wellbeing import public as wellbeing_public
 
 from . import privacy
+from .models import OpenDataSnapshot
 
 SENSITIVE_Q = (
     ~Q(sensitivity=Sensitivity.NORMAL)
@@ -103,8 +108,6 @@ def latest_published_month(today: date | None = None) -> date:
     stored, and until then (the few minutes after a month ends, before the job has run) the
     month before, so that a visitor never waits for a month to be counted. A platform with no
     snapshots yet opens on the last complete month."""
-    from .models import OpenDataSnapshot
-
     last = last_complete_month(today)
     months = OpenDataSnapshot.objects.filter(month__lte=last).order_by("-month")
     newest = months.values_list("month", flat=True).first()
@@ -325,11 +328,7 @@ def _tiers(root: Place, start: date, end: date, threshold: int) -> list[dict]:
 
 
 def _wellbeing(root: Place, start: date, end: date) -> list[dict]:
-    try:
-        from concord.wellbeing.selectors import referral_counts
-    except ImportError:
-        return []
-    counts = referral_counts(root, (start, end))
+    counts = wellbeing_public.referral_counts(root, (start, end))
     threshold = conf.concord().public_min_cell
 
     def strict(v: int | None) -> int | None:
@@ -347,13 +346,9 @@ def publication(month: date | None = None) -> dict:
     as the snapshot has it: one month is then one set of figures, never two versions a reader
     could subtract, and nothing is recounted. Months without one are built and cached.
     """
-    from .models import OpenDataSnapshot
-
     latest = last_complete_month()
     month = (month or latest_published_month()).replace(day=1)
     if month > latest:
-        from concord.core.errors import InvalidInput
-
         raise InvalidInput(_("Only complete months are published."))
     key = f"participation:publication:{month.isoformat()}"
     data = cache.get(key)
@@ -366,9 +361,7 @@ def publication(month: date | None = None) -> dict:
         if stored is None:
             # The first publication of a complete month stores it, worker or not: a month
             # recounted at every cache expiry would let a reader subtract two versions of it.
-            from .actions.opendata import opendata_snapshot
-
-            payload = opendata_snapshot(month=month).payload
+            payload = store_snapshot(month).payload
             stored = (payload.get("schema_version"), payload["publication"])
         data = read_snapshot(stored[1], stored[0])
         cache.set(key, data, CACHE_SECONDS)
@@ -377,8 +370,6 @@ def publication(month: date | None = None) -> dict:
 
 def series(months: int = 12) -> list[dict]:
     """Return each recent complete month's summary row, taken from its own publication."""
-    from .models import OpenDataSnapshot
-
     wanted, m = [], latest_published_month()
     for _i in range(months):
         wanted.append(m)
@@ -477,8 +468,6 @@ def readable_tables(data: dict, language: str | None) -> dict:
 def _rows(data: dict, table: str) -> tuple[list[str], list[dict]]:
     rows = data["tables"].get(table)
     if rows is None:
-        from concord.core.errors import NotFound
-
         raise NotFound()
     columns = list(rows[0]) if rows else ["month"]
     columns = ["month", *[c for c in columns if c != "month"]]
@@ -516,8 +505,6 @@ def table_xlsx(data: dict, table: str) -> bytes:
 def table_csv(data: dict, table: str) -> str:
     rows = data["tables"].get(table)
     if rows is None:
-        from concord.core.errors import NotFound
-
         raise NotFound()
     buf = io.StringIO()
     columns = list(rows[0]) if rows else ["month"]
@@ -528,3 +515,27 @@ def table_csv(data: dict, table: str) -> str:
             {"month": data["month"], **{k: ("" if v is None else v) for k, v in r.items()}}
         )
     return buf.getvalue()
+
+
+def store_snapshot(month: date) -> OpenDataSnapshot:
+    """Store a complete month's published tables and data dictionary (idempotent)."""
+    first = month.replace(day=1)
+    existing = OpenDataSnapshot.objects.filter(month=first).first()
+    if existing:
+        return existing
+    payload = {
+        "schema_version": SCHEMA_VERSION,
+        "publication": build_publication(first),
+        "dictionary": dictionary(),
+    }
+    digest = hashlib.sha256(canonical(payload).encode()).hexdigest()
+    with transaction.atomic():
+        snap, _created = OpenDataSnapshot.objects.get_or_create(
+            month=first,
+            defaults={
+                "payload": payload,
+                "sha256": digest,
+                "licence": conf.concord().open_data_licence,
+            },
+        )
+    return snap

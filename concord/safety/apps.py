@@ -7,10 +7,9 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Public safety and notices")
 
     def ready(self) -> None:
-        from concord.cases.actions import CLOSE_GUARDS
+        from concord.cases.actions import register_close_guard
 
         from .actions import close_guard
 
         # Hazard and service-dispatch cases close only after a passed on-site verification.
-        if close_guard not in CLOSE_GUARDS:
-            CLOSE_GUARDS.append(close_guard)
+        register_close_guard(close_guard)

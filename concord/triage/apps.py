@@ -6,10 +6,10 @@ class TriageConfig(AppConfig):
     name = "concord.triage"
     verbose_name = _("Triage")
 
-    def ready(self):
-        from concord.cases.actions import SUBMIT_HOOKS
+    def ready(self) -> None:
+        from concord.cases.actions import register_submit_hook
 
         from .tasks import enqueue_triage
 
-        if enqueue_triage not in SUBMIT_HOOKS:
-            SUBMIT_HOOKS.append(enqueue_triage)
+        # Every submission is triaged on commit.
+        register_submit_hook(enqueue_triage)

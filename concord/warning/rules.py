@@ -14,6 +14,7 @@ import numpy as np
 
 from concord.core import conf
 from concord.places.models import Place
+from concord.places.selectors import populations_by_year
 
 from .aggregate import Series, week_start, weekly_counts
 from .algorithms.detectors import METHODS, detect, earliest_start, make_params
@@ -144,8 +145,6 @@ def evaluate_rule(
     counts = series.counts[rows]
     population = None
     if getattr(params, "population_offset", False):
-        from .run import populations_for
-
         population = populations_for(series, places)[rows]
     result = detect(
         rule.method,
@@ -270,3 +269,13 @@ def preview(rule: EffectiveRule, *, today: date, weeks: int = 52, min_count: int
         PreviewRow(places[h.place_id], h.root, h.week, h.observed, h.expected, h.threshold)
         for h in hits
     ]
+
+
+def populations_for(series, places: dict) -> np.ndarray:
+    """Return each series' population week by week (rows as ``series.keys``): the place's
+    population of the week's calendar year, carried from the nearest year known."""
+    years = sorted({week.year for week in series.weeks})
+    table = populations_by_year([places[key[0]] for key in series.keys], years)
+    col_of_year = {year: i for i, year in enumerate(years)}
+    cols = np.array([col_of_year[week.year] for week in series.weeks])
+    return table[:, cols]

@@ -121,18 +121,6 @@ def configured_methods() -> list[tuple[str, Any]]:
     return out
 
 
-def populations_for(series, places: dict) -> np.ndarray:
-    """Return each series' population week by week (rows as ``series.keys``): the place's
-    population of the week's calendar year, carried from the nearest year known."""
-    from concord.places.selectors import populations_by_year
-
-    years = sorted({week.year for week in series.weeks})
-    table = populations_by_year([places[key[0]] for key in series.keys], years)
-    col_of_year = {year: i for i, year in enumerate(years)}
-    cols = np.array([col_of_year[week.year] for week in series.weeks])
-    return table[:, cols]
-
-
 def _num(x) -> float | None:
     x = float(x)
     return None if math.isnan(x) else round(x, 6)

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-
 from concord.cases.models import Category, Kind
 from concord.core import conf
 from concord.places.models import Place
 from concord.triage.algorithms.crisis import LEVELS, assess
+from concord.wellbeing import public as wellbeing_public
 
 logger = logging.getLogger(__name__)
-
-WELLBEING_PANEL = "wellbeing/hotline_panel.html"
-OWN_PANEL = "web/hotline_panel.html"
 
 
 def category_suggestions(*, title: str, body: str, kind: str = "", k: int = 3) -> list[dict]:
@@ -62,15 +57,6 @@ def text_signals_crisis(*texts: str) -> bool:
 
 
 def hotline(place: Place | None, level: str | None = None) -> dict:
-    """Return the template and context of the hotline panel.
-
-    The wellbeing app's panel (with local services) is used when it is installed; otherwise
-    a minimal panel of this app with the national numbers.
-    """
-    try:
-        get_template(WELLBEING_PANEL)
-        from concord.wellbeing.selectors import hotline_context
-
-        return {"template": WELLBEING_PANEL, "hotline": hotline_context(place, level=level)}
-    except (TemplateDoesNotExist, ImportError):
-        return {"template": OWN_PANEL, "hotline": None}
+    """Return the template and context of the hotline panel (the wellbeing app's, with local
+    services)."""
+    return wellbeing_public.hotline_panel(place, level)

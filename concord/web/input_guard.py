@@ -14,8 +14,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.utils.translation import gettext as _
 
 from concord.core import conf
-
-from .views.errors import error_response
+from concord.core.errorpages import error_response
 
 
 def body_limit(request) -> int:

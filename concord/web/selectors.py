@@ -18,6 +18,7 @@ from concord.cases.selectors import CaseFilters, case_list, cases_visible_to, lo
 from concord.channels.selectors import bounce_queue, tier_metrics_of
 from concord.core import conf
 from concord.places.models import Level, Place
+from concord.warning.selectors import alerts_visible_to
 
 
 def _live_clocks(today: date):
@@ -302,10 +303,6 @@ def bounced(user, *, limit: int = 20) -> list[Case]:
 
 def alerts(user, *, limit: int = 10) -> list:
     if not perms.can(user, Cap.ALERT_MANAGE):
-        return []
-    try:
-        from concord.warning.selectors import alerts_visible_to
-    except ImportError:
         return []
     from concord.cases.models import Category
 

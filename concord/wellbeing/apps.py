@@ -7,24 +7,15 @@ class WellbeingConfig(AppConfig):
     verbose_name = _("Psychological services")
 
     def ready(self) -> None:
-        from concord.cases.actions import SUBMIT_HOOKS
+        from concord.cases.actions import register_submit_hook, register_text_hook
+        from concord.cases.panels import register_case_panel
 
-        from .actions import on_case_submitted
-
-        # Every submission is checked for crisis signals as soon as it is stored.
-        if on_case_submitted not in SUBMIT_HOOKS:
-            SUBMIT_HOOKS.append(on_case_submitted)
-        from concord.cases.actions import TEXT_HOOKS
-
-        from .actions import on_case_text
-
-        # Notes and residents' messages are checked too.
-        if on_case_text not in TEXT_HOOKS:
-            TEXT_HOOKS.append(on_case_text)
-        from concord.web.panels import CASE_PANELS
-
+        from .actions import on_case_submitted, on_case_text
         from .case_views import case_panel
 
+        # Every submission is checked for crisis signals as soon as it is stored.
+        register_submit_hook(on_case_submitted)
+        # Notes and residents' messages are checked too.
+        register_text_hook(on_case_text)
         # The staff case page shows the crisis button and, for counsellors, the signal marks.
-        if case_panel not in CASE_PANELS:
-            CASE_PANELS.append(case_panel)
+        register_case_panel(case_panel)

@@ -96,6 +96,26 @@ TEXT_HOOKS: list = []
 CLOSE_GUARDS: list = []
 
 
+def _register(hooks: list, hook) -> None:
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def register_submit_hook(hook) -> None:
+    """Call ``hook(case)`` inside every intake transaction (see SUBMIT_HOOKS above)."""
+    _register(SUBMIT_HOOKS, hook)
+
+
+def register_text_hook(hook) -> None:
+    """Call ``hook(case_id, text, actor_id)`` on commit after a note or resident message."""
+    _register(TEXT_HOOKS, hook)
+
+
+def register_close_guard(guard) -> None:
+    """Ask ``guard(case)`` before a case closes; a message it returns refuses the closing."""
+    _register(CLOSE_GUARDS, guard)
+
+
 def _after_text(case: Case, text: str, actor) -> None:
     actor_id = getattr(actor, "pk", None)
     for hook in TEXT_HOOKS:

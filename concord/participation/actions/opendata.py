@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from concord.cases.models import Case
-from concord.core import conf
 
+from .. import opendata
 from ..models import OpenDataSnapshot
 
 # --- open data ---------------------------------------------------------------------------------
@@ -25,8 +23,6 @@ def opendata_snapshots_due(*, today: date | None = None) -> list[date]:
     a second and a half each at a million cases). A run with nothing to store reads the first
     case's date and the list of stored months.
     """
-    from .. import opendata
-
     last = opendata.last_complete_month(today)
     first_case = Case.objects.order_by("created_at").values_list("created_at", flat=True).first()
     if first_case is None:
@@ -46,25 +42,4 @@ def opendata_snapshots_due(*, today: date | None = None) -> list[date]:
 
 def opendata_snapshot(*, month: date) -> OpenDataSnapshot:
     """Store a complete month's published tables and data dictionary (idempotent)."""
-    from .. import opendata
-
-    first = month.replace(day=1)
-    existing = OpenDataSnapshot.objects.filter(month=first).first()
-    if existing:
-        return existing
-    payload = {
-        "schema_version": opendata.SCHEMA_VERSION,
-        "publication": opendata.build_publication(first),
-        "dictionary": opendata.dictionary(),
-    }
-    digest = hashlib.sha256(opendata.canonical(payload).encode()).hexdigest()
-    with transaction.atomic():
-        snap, _created = OpenDataSnapshot.objects.get_or_create(
-            month=first,
-            defaults={
-                "payload": payload,
-                "sha256": digest,
-                "licence": conf.concord().open_data_licence,
-            },
-        )
-    return snap
+    return opendata.store_snapshot(month)

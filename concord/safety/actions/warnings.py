@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
@@ -106,9 +107,7 @@ def warning_issue(
 
 
 def _enqueue_delivery(warning_id: int) -> None:
-    from ..tasks import warning_deliver
-
-    warning_deliver.enqueue(warning_id)
+    warning_deliver_task.enqueue(warning_id)
 
 
 def _path_q(paths: list[str], field: str = "place_path"):
@@ -231,3 +230,12 @@ def warning_check_mark(*, actor, check: WarningCheck, status: str, note: str = "
         data={"check": check.pk, "status": status, "note": check.note or None},
     )
     return check
+
+
+@task()
+def warning_deliver_task(warning_id: int) -> int:
+    """In the background: deliver an issued warning (queued on commit by `warning_issue`).
+
+    The task sits beside the action that queues it, so that the actions never import the
+    app's tasks module (which calls actions): no cycle between the two."""
+    return warning_deliver(warning_id=warning_id)

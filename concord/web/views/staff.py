@@ -29,6 +29,7 @@ from concord.cases.models import (
     Status,
     TransferRequest,
 )
+from concord.cases.panels import case_panels
 from concord.cases.selectors import CaseFilters, count_up_to, get_case_for_user
 from concord.channels import actions as channel_actions
 from concord.channels import rules
@@ -39,7 +40,6 @@ from concord.safety.selectors import incidents_for
 from concord.triage.selectors import duplicates_of, incident_of
 from concord.web import forms as web_forms
 from concord.web import selectors, wording
-from concord.web.panels import case_panels
 
 PAGE_SIZE = 50
 # A queue counts at most this many cases (40 pages); past it the caption says "more than".
