@@ -318,6 +318,18 @@ def referrals(w) -> dict:
     return out
 
 
+def referrals_on_case_pages(w) -> dict:
+    """The referrals above, reached from their case pages: cora also works cases in East Town
+    (a caseworker there), so she sees her team's G111 case but not the V21 one."""
+    out = referrals(w)
+    Membership.objects.create(user=w.cora, unit=w.u_t1, role=Role.CASEWORKER, place=w.T1)
+    from concord.wellbeing.models import Referral
+
+    for params in out.values():
+        params["case_id"] = Referral.objects.get(pk=params["referral_id"]).case_id
+    return out
+
+
 def exports(w) -> dict:
     """Exports of sealed referrals: one cora asked for and cole approved, one cole asked for
     (waiting for a second counsellor), and one of the West Town team."""

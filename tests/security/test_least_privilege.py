@@ -599,9 +599,15 @@ OBJECTS: list[Row] = [
     Row("POST", "wellbeing/cases/<int:case_id>/crisis/", mo.cases, SEE_CASE, {"risk": "high", "reason": "r"}),
     Row("GET", "wellbeing/referrals/<int:referral_id>/", mo.referrals, COUNSEL),
     Row("POST", "wellbeing/referrals/<int:referral_id>/<slug:step>/", mo.referrals, COUNSEL, {"why": "matrix"}),
+    # A missed or false crisis signal marked from the case page: whoever sees the case and counsels
+    # for the referral's team (cora, a caseworker in East Town too, for her team's G111 case).
+    Row("POST", "wellbeing/cases/<int:case_id>/mark-signal/", mo.referrals_on_case_pages, COUNSEL, lambda p: {"referral": p["referral_id"], "kind": "missed"}),
     Row("GET", "wellbeing/exports/<int:export_id>/download/", mo.exports, DOWNLOAD_EXPORT, refused=frozenset({302, 403, 404})),  # refused with a message
     Row("GET", "wellbeing/network/<str:code>/", mo.counselling_teams, SEE_TEAM),
     Row("POST", "wellbeing/network/<str:code>/", mo.counselling_teams, CHANGE_TEAM, lambda p: {"form": "participation", "activity": p["activity_id"], "participants": "12"}),
+    # Example phrases for the crisis detector: the team's counsellors propose (the lead reviews).
+    Row("GET", "wellbeing/network/<str:code>/phrases/", mo.counselling_teams, CHANGE_TEAM),
+    Row("POST", "wellbeing/network/<str:code>/phrases/", mo.counselling_teams, CHANGE_TEAM, {"form": "propose", "text": "想找人一起走", "language": "zh", "level": "plan", "own_words": "on"}),
     # The team lead's page of counsellor grants (and the reads to review); the lead revokes.
     Row("GET", "wellbeing/network/<str:code>/grants/", mo.counsellor_grants, LEAD_TEAM),
     Row("POST", "wellbeing/network/<str:code>/grants/", mo.counsellor_grants, LEAD_TEAM, lambda p: {"revoke": p["grant_id"], "reason": "matrix"}),
