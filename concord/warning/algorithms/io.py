@@ -120,21 +120,33 @@ def _format_number(value: float) -> str:
 
 def write_detection_csv(path: str | Path, series: Series, detection: Detection) -> int:
     """Write ``date,count,threshold,alarm,reason`` for the evaluated periods; return the row
-    count. ``reason`` says why a threshold is empty (empty where there is one)."""
+    count. ``reason`` says why a threshold is empty (empty where there is one).
+
+    A method whose threshold bounds its statistic rather than the count (``glrnb``: R's
+    ``upperbound`` is the GLR statistic) also gets ``expected`` and ``statistic`` columns.
+    """
+    from .detectors import METHODS
+
     start = detection.start
+    statistic = not METHODS[detection.method].count_threshold
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["date", "count", "threshold", "alarm", "reason"])
+        header = ["date", "count", "threshold", "alarm", "reason"]
+        writer.writerow(header + ["expected", "statistic"] if statistic else header)
         for i, when in enumerate(series.dates[start:]):
-            writer.writerow(
-                [
-                    when.isoformat(),
-                    int(series.counts[start + i]),
-                    _format_number(float(detection.threshold[0, i])),
-                    int(bool(detection.alarm[0, i])),
-                    detection.reason[0, i],
+            row = [
+                when.isoformat(),
+                int(series.counts[start + i]),
+                _format_number(float(detection.threshold[0, i])),
+                int(bool(detection.alarm[0, i])),
+                detection.reason[0, i],
+            ]
+            if statistic:
+                row += [
+                    _format_number(float(detection.expected[0, i])),
+                    _format_number(float(detection.score[0, i])),
                 ]
-            )
+            writer.writerow(row)
     return len(series.dates) - start
 
 

@@ -129,3 +129,37 @@ def test_r_made_afresh_gives_the_committed_references(tmp_path):
     checked, _, problems = compare(tmp_path)
     assert checked > 500
     assert not problems, "\n".join(problems[:20])
+
+
+def test_the_command_writes_r_s_statistic_for_a_dated_csv(tmp_path):
+    """`concord surveillance detect --method glrnb` on a date,count file: R's values."""
+    import datetime as dt
+
+    from concord.warning.algorithms.io import detect_csv
+
+    series, runs, results = load(FIXTURES)
+    run = next(r for r in runs if r["alpha"] == "NULL" and results[r["run"]][-1]["alarm"] == "1")
+    counts = series[run["id"]]["counts"].split()[: int(run["last"])]
+    monday = dt.date(2019, 12, 30)  # a 53-week ISO year follows: glrnb counts periods, not dates
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "date,count\n"
+        + "".join(f"{monday + dt.timedelta(weeks=i)},{c}\n" for i, c in enumerate(counts))
+    )
+    first = int(run["first"]) - 1
+    detect_csv(
+        method="glrnb",
+        input_path=source,
+        output_path=tmp_path / "out.csv",
+        from_date=monday + dt.timedelta(weeks=first),
+        params=_overrides(run),
+    )
+    rows = _rows(tmp_path, "out.csv")
+    assert len(rows) == len(results[run["run"]])
+    for have, want in zip(rows, results[run["run"]], strict=True):
+        assert math.isclose(
+            float(have["statistic"]), float(want["value"]), rel_tol=1e-6, abs_tol=1e-9
+        )
+        assert math.isclose(float(have["expected"]), float(want["mu0"]), rel_tol=1e-6)
+        assert have["alarm"] == want["alarm"]
+        assert float(have["threshold"]) == float(run["c.ARL"])
