@@ -1,25 +1,32 @@
-"""Hour clocks keep the instant they run out. The petition review and re-review opinions are
-the reviewing body's own work (信访工作条例 arts 35-36), and so are a 12345 ticket's complex and
-working-day handling: their clocks now govern and escalate like the other work clocks."""
+"""Hour clocks keep the instant they run out. A simple-procedure decision, the petition review
+and re-review opinions (信访工作条例 arts 35-36) and a 12345 ticket's complex and working-day
+handling are the owning body's own work: their clocks now govern and escalate like the other
+work clocks."""
 
 from django.db import migrations, models
 
-REVIEW_WORK = [
-    "petition:review_decision",
-    "petition:recheck_decision",
-    "service_dispatch:complex_handling",
-    "service_dispatch:working_day_handling",
+OWNER_WORK = [
+    ":simple_decision",
+    ":review_decision",
+    ":recheck_decision",
+    ":complex_handling",
+    ":working_day_handling",
 ]
 
 
+def _owner_work(Clock):
+    query = models.Q()
+    for suffix in OWNER_WORK:
+        query |= models.Q(kind__endswith=suffix)
+    return Clock.objects.filter(query)
+
+
 def review_clocks_are_owner_work(apps, schema_editor):
-    Clock = apps.get_model("cases", "Clock")
-    Clock.objects.filter(kind__in=REVIEW_WORK).update(escalates=True)
+    _owner_work(apps.get_model("cases", "Clock")).update(escalates=True)
 
 
 def undo(apps, schema_editor):
-    Clock = apps.get_model("cases", "Clock")
-    Clock.objects.filter(kind__in=REVIEW_WORK).update(escalates=False)
+    _owner_work(apps.get_model("cases", "Clock")).update(escalates=False)
 
 
 class Migration(migrations.Migration):

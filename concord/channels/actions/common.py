@@ -41,6 +41,16 @@ ENTRY_CLOCKS: dict[str, list[str]] = {
     "service_dispatch": ["working_day_handling"],
 }
 LABOUR_CATEGORY_PREFIXES = ("DP.09", "CM15.06")
+# The clocks answered when the body accepts the case (a clock that starts on acceptance
+# starts): its own acceptance and completion request, and the party's filing limits, since
+# an accepted application was filed.
+ANSWERED_BY_ACCEPTANCE = (
+    rules.ClockKind.ACCEPTANCE,
+    rules.ClockKind.COMPLETION_REQUEST,
+    rules.ClockKind.FILING_LIMIT,
+    rules.ClockKind.FILING_LIMIT_UNINFORMED,
+    rules.ClockKind.ABSOLUTE_LIMIT,
+)
 
 
 def entry_clock_kinds(case: Case, channel: str) -> list[str]:
@@ -253,6 +263,17 @@ def channel_clock_start(*, actor, case: Case, kind: str, start: date | None = No
     clock = start_rule_clock(
         case=case, channel=case.channel, kind=str(rule.kind), start=start or timezone.localdate()
     )
+    answered = []
+    if rule.starts_from is rules.StartEvent.ACCEPTANCE:
+        # The body accepted the case: its acceptance clock, any request to complete the
+        # materials and the filing limits must not run on and breach an accepted case.
+        waiting = Clock.objects.filter(
+            case=case,
+            kind__in=[f"{case.channel}:{k}" for k in ANSWERED_BY_ACCEPTANCE],
+            state__in=[ClockState.RUNNING, ClockState.PAUSED],
+        )
+        answered = sorted(waiting.values_list("kind", flat=True))
+        waiting.update(state=ClockState.MET, met_at=timezone.now())
     record_event(
         case,
         "clock_started",
@@ -261,6 +282,7 @@ def channel_clock_start(*, actor, case: Case, kind: str, start: date | None = No
         clock=clock.kind,
         due=clock.due_on.isoformat(),
         basis=clock.basis,
+        answered=answered or None,
     )
     return clock
 

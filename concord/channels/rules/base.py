@@ -121,6 +121,7 @@ OWNER_WORK_KINDS = frozenset(
     {
         ClockKind.ACCEPTANCE,
         ClockKind.DECISION,
+        ClockKind.SIMPLE_DECISION,
         # The body above owes its review (复查) and re-review (复核) opinions within 30 days
         # (信访工作条例 arts 35-36): its own work, which governs while it runs.
         ClockKind.REVIEW_DECISION,
