@@ -1,6 +1,7 @@
 """Demo resident account: the `resident` login (password concord-demo) of the first demo village,
 phone-verified, with a matter filed while signed in and one claimed by its receipt, suggestions
-with support, an open poll to vote in and a volunteer application.
+with support, an open poll to vote in and the volunteer team she leads, with
+applications waiting for her.
 
 Deterministic for a seed: no random draws, fixed names, phone numbers and dates.
 """
@@ -116,11 +117,13 @@ def populate(*, seed: int, today: date) -> dict:
             closes_at=opens + timedelta(days=10),
         )
         made["open_poll"] = 1
-    # Her application to the village's volunteer team.
+    # She leads the village's volunteer team: two neighbours' applications wait for her.
     team = VolunteerTeam.objects.filter(place=village).order_by("pk").first()
-    if team is not None:
-        participation.volunteer_sign_up(
-            actor=user, team=team, skills=["邻里调解"], availability="周末下午"
-        )
-        made["volunteer_applications"] = 1
+    if team is not None and caseworker is not None:
+        participation.volunteer_team_set_leader(actor=caseworker, team=team, leader=user)
+        for neighbour, skill in zip(list(neighbours)[3:5], ["老人探访", "邻里调解"], strict=False):
+            participation.volunteer_sign_up(
+                actor=neighbour, team=team, skills=[skill], availability="周末下午"
+            )
+            made["volunteer_applications"] = made.get("volunteer_applications", 0) + 1
     return made

@@ -288,6 +288,15 @@ class VolunteerTeam(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open for sign-up"), default=True)
+    # With a leader, sign-ups are applications the leader (or the unit's staff) decides.
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+        verbose_name=_("team leader"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -298,9 +307,21 @@ class VolunteerTeam(models.Model):
         return self.name
 
 
+class VolunteerStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied, waiting for the team leader")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Not accepted")
+
+
 class Volunteer(models.Model):
     team = models.ForeignKey(VolunteerTeam, on_delete=models.CASCADE, related_name="volunteers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=VolunteerStatus.choices,
+        default=VolunteerStatus.ACCEPTED,
+    )
     skills = models.JSONField(_("skills"), default=list, blank=True)
     availability = models.CharField(_("availability"), max_length=200, blank=True)
     is_active = models.BooleanField(default=True)

@@ -21,6 +21,7 @@ from .models import (
     ResidentVerification,
     Suggestion,
     SuggestionSupport,
+    Volunteer,
     VolunteerAssignment,
     VolunteerTeam,
     Vote,
@@ -155,6 +156,31 @@ def teams_public() -> QuerySet[VolunteerTeam]:
     return VolunteerTeam.objects.select_related("place", "unit").annotate(
         members=Count("volunteers", filter=Q(volunteers__is_active=True))
     )
+
+
+def team_for_leader(user, pk: int) -> VolunteerTeam:
+    """Return a team whose applications the user decides (its leader, or staff who handle
+    cases in its place), or NotFound."""
+    from .actions import may_lead_team
+
+    team = VolunteerTeam.objects.select_related("place", "unit").filter(pk=pk).first()
+    if team is None or not may_lead_team(user, team):
+        raise NotFound()
+    return team
+
+
+def team_volunteers(team: VolunteerTeam) -> QuerySet[Volunteer]:
+    """Return the team's applications and members, applications first (one query)."""
+    return team.volunteers.select_related("user").order_by("status", "joined_at", "pk")
+
+
+def my_volunteering(user) -> dict:
+    """Return the user's applications and memberships, and the teams they lead."""
+    if not getattr(user, "is_authenticated", False):
+        return {"mine": [], "led": []}
+    mine = list(Volunteer.objects.filter(user=user).select_related("team").order_by("pk"))
+    led = list(VolunteerTeam.objects.filter(leader=user).order_by("name"))
+    return {"mine": mine, "led": led}
 
 
 def team_for_staff(user, pk: int, *, for_case: bool = False) -> VolunteerTeam:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("conventions/", views.conventions, name="conventions"),
     path("conventions/<int:pk>/", views.convention_detail, name="convention"),
     path("volunteers/", views.volunteers, name="volunteers"),
+    path("volunteers/teams/<int:pk>/", views.team_applications, name="team"),
     path("staff/", staff_views.staff_home, name="staff"),
 ]

@@ -241,11 +241,51 @@ def volunteers(request: HttpRequest) -> HttpResponse:
                 skills=request.POST.get("skills", "").replace("，", ",").split(","),
                 availability=request.POST.get("availability", ""),
             )
-            messages.success(request, _("Thank you for joining %(team)s.") % {"team": team.name})
+            if team.leader_id:
+                messages.success(
+                    request,
+                    _("Your application to %(team)s was sent; its leader will decide.")
+                    % {"team": team.name},
+                )
+            else:
+                messages.success(
+                    request, _("Thank you for joining %(team)s.") % {"team": team.name}
+                )
         except ConcordError as exc:
             messages.error(request, exc.message)
         return redirect("participation:volunteers")
     teams = list(selectors.teams_public())
     # Team sizes below k are shown as "fewer than k" (a team of one names its volunteer).
     min_cell = conf.concord().public_min_cell
-    return render(request, "participation/volunteers.html", {"teams": teams, "min_cell": min_cell})
+    return render(
+        request,
+        "participation/volunteers.html",
+        {"teams": teams, "min_cell": min_cell, **selectors.my_volunteering(request.user)},
+    )
+
+
+def team_applications(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team leader's page: accept or decline applications to the team."""
+    try:
+        team = selectors.team_for_leader(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        chosen = _as_id(request.POST.get("volunteer", ""))
+        volunteer = selectors.team_volunteers(team).filter(pk=chosen).first() if chosen else None
+        if volunteer is None:
+            messages.error(request, _("Choose an application."))
+        else:
+            try:
+                accept = request.POST.get("decision") == "accept"
+                actions.volunteer_decide(actor=request.user, volunteer=volunteer, accept=accept)
+                text = _("%(name)s was accepted.") if accept else _("%(name)s was not accepted.")
+                messages.success(request, text % {"name": volunteer.user})
+            except ConcordError as exc:
+                messages.error(request, exc.message)
+        return redirect("participation:team", pk=team.pk)
+    return render(
+        request,
+        "participation/team.html",
+        {"team": team, "volunteers": list(selectors.team_volunteers(team))},
+    )

@@ -482,6 +482,28 @@ def volunteers(w) -> dict:
     }
 
 
+def led_teams(w) -> dict:
+    """A V11 team the resident leads, and a V21 team without a leader, each with an
+    application waiting (teams with a leader take applications)."""
+    from concord.participation import actions
+
+    out = {}
+    for variant, place, unit, staff, leader in [
+        ("inside", w.V11, w.u_t1, w.alice, w.resident),
+        ("outside", w.V21, w.u_t2, w.carol, None),
+    ]:
+        team = actions.volunteer_team_create(
+            actor=staff, unit=unit, name="探访队", kind="elderly_visiting", place=place
+        )
+        applicant = User.objects.create_user(username=f"applicant-{variant}", password="x")
+        actions.volunteer_team_set_leader(actor=staff, team=team, leader=leader or applicant)
+        application = actions.volunteer_sign_up(actor=applicant, team=team, skills=["探访"])
+        if leader is None:
+            actions.volunteer_team_set_leader(actor=staff, team=team, leader=None)
+        out[variant] = {"pk": team.pk, "application": application.pk}
+    return out
+
+
 def assignments(w) -> dict:
     return {v: {"pk": p["assignment"]} for v, p in volunteer_teams(w).items()}
 

@@ -92,6 +92,7 @@ POLICY: list[tuple[str, str, str]] = [
     # own (tests/security/test_resident_accounts.py).
     ("PAGE", r"^accounts/resident/(new/)?$", "public"),
     ("PAGE", r"^me/(|account/|export\.json|delete/)$", "resident"),
+    ("PAGE", r"^participation/volunteers/teams/<int:pk>/$", "account"),
 ]
 
 
@@ -340,6 +341,12 @@ COMPLETE_TASK = {
 HANDLE_IN_VILLAGE = {
     "inside": who("alice", "bob", "dora", "sam", "zoe"),
     "outside": who("carol", "dora", "zoe"),
+}
+# A volunteer team's applications: its leader (the resident leads the V11 team) and staff who
+# handle cases in the team's place.
+LEAD_VOLUNTEERS = {
+    "inside": HANDLE_IN_VILLAGE["inside"] | who("resident"),
+    "outside": HANDLE_IN_VILLAGE["outside"],
 }
 SEE_SUGGESTION = {
     "published_inside": EVERYONE,
@@ -632,6 +639,8 @@ OBJECTS: list[Row] = [
     Row("POST", "participation/polls/<int:pk>/", mo.polls, VOTE, lambda p: {"step": "vote", "option": p["options"]}),
     Row("GET", "participation/polls/<int:pk>/results/", mo.polls, RESULTS, shows=_shows('<table class="table">')),
     Row("GET", "participation/conventions/<int:pk>/", mo.conventions, PUBLIC),
+    Row("GET", "participation/volunteers/teams/<int:pk>/", mo.led_teams, LEAD_VOLUNTEERS),
+    Row("POST", "participation/volunteers/teams/<int:pk>/", mo.led_teams, LEAD_VOLUNTEERS, lambda p: {"volunteer": p["application"], "decision": "accept"}),
     Row("GET", "assessments/consultations/<int:assessment_id>", mo.assessments, PUBLIC),
     Row("POST", "assessments/consultations/<int:assessment_id>", mo.assessments, PUBLIC, {"body": "离学校太近", "stance": "oppose"}),
     Row("GET", "assessments/consultations/<int:assessment_id>/documents/<int:number>", mo.assessments, PUBLIC, shows=_shows("拟选地块距小学约650米。")),

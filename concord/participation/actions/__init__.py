@@ -33,13 +33,16 @@ from .verification import (
     verification_request_code,
 )
 from .volunteers import (
+    may_lead_team,
     organisation_contract_add,
     organisation_link_case,
     organisation_register,
     volunteer_assign,
+    volunteer_decide,
     volunteer_record_hours,
     volunteer_sign_up,
     volunteer_team_create,
+    volunteer_team_set_leader,
 )
 
 __all__ = [
@@ -72,6 +75,9 @@ __all__ = [
     "verification_for",
     "verification_in_person",
     "verification_request_code",
+    "may_lead_team",
+    "volunteer_decide",
+    "volunteer_team_set_leader",
     "volunteer_assign",
     "volunteer_record_hours",
     "volunteer_sign_up",

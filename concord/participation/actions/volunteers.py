@@ -26,6 +26,7 @@ from ..models import (
     TeamKind,
     Volunteer,
     VolunteerAssignment,
+    VolunteerStatus,
     VolunteerTeam,
 )
 from .common import MEDIATION_CHANNELS, _record, _require_cap, _require_login, _text
@@ -54,9 +55,11 @@ def volunteer_team_create(
 def volunteer_sign_up(
     *, actor, team: VolunteerTeam, skills: list[str], availability: str = ""
 ) -> Volunteer:
+    """Join a team; a team with a leader takes an application that the leader decides."""
     _require_login(actor)
     if not team.is_open:
         raise Conflict(_("This team is not taking sign-ups."))
+    applying = team.leader_id is not None
     try:
         with transaction.atomic():
             v = Volunteer.objects.create(
@@ -65,10 +68,52 @@ def volunteer_sign_up(
                 skills=[s.strip() for s in skills if s.strip()][:20],
                 availability=availability[:200],
                 joined_at=timezone.now(),
+                status=VolunteerStatus.APPLIED if applying else VolunteerStatus.ACCEPTED,
+                is_active=not applying,
             )
-            _record(f"team:{team.pk}", "volunteer_joined", actor)
+            _record(
+                f"team:{team.pk}", "volunteer_applied" if applying else "volunteer_joined", actor
+            )
     except IntegrityError:
-        raise Conflict(_("You are already in this team.")) from None
+        raise Conflict(_("You have already applied to or joined this team.")) from None
+    return v
+
+
+def may_lead_team(user, team: VolunteerTeam) -> bool:
+    """Whether the user decides the team's applications: its leader, or staff who handle cases
+    in the team's place."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return team.leader_id == user.pk or perms.can(user, Cap.CASE_HANDLE, place_path=team.place.path)
+
+
+def volunteer_team_set_leader(*, actor, team: VolunteerTeam, leader) -> VolunteerTeam:
+    """Name (or clear) the team's leader; staff who handle cases in the team's place do."""
+    _require_cap(actor, Cap.CASE_HANDLE, team.place.path)
+    with transaction.atomic():
+        VolunteerTeam.objects.filter(pk=team.pk).update(leader=leader)
+        team.leader = leader
+        _record(f"team:{team.pk}", "team_leader_set", actor, leader=leader.pk if leader else None)
+    return team
+
+
+def volunteer_decide(*, actor, volunteer: Volunteer, accept: bool) -> Volunteer:
+    """Accept or decline an application to a team (its leader or the place's staff)."""
+    if not may_lead_team(actor, volunteer.team):
+        raise PermissionDenied()
+    with transaction.atomic():
+        v = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+        if v.status != VolunteerStatus.APPLIED:
+            raise Conflict(_("This application has already been decided."))
+        v.status = VolunteerStatus.ACCEPTED if accept else VolunteerStatus.DECLINED
+        v.is_active = accept
+        v.save(update_fields=["status", "is_active"])
+        _record(
+            f"team:{v.team_id}",
+            "volunteer_accepted" if accept else "volunteer_declined",
+            actor,
+            volunteer=v.pk,
+        )
     return v
 
 

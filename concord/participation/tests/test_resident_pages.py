@@ -227,7 +227,7 @@ def test_volunteer_teams_list_and_sign_up(world, client, django_assert_max_num_q
     r = client.post(
         "/participation/volunteers/", {"team": team.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert "You are already in this team." in shown_messages(r)
+    assert "You have already applied to or joined this team." in shown_messages(r)
     assert Volunteer.objects.count() == 1
 
 
