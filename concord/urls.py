@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessments/", include("concord.assessments.urls")),
     path("safety/", include("concord.safety.urls")),
     path("staff/alerts/", include("concord.warning.urls")),
+    path("notifications/", include("concord.notifications.urls")),
     path("", include("concord.residents.urls")),
     path("", include("concord.web.urls")),
 ]

@@ -55,6 +55,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((reverse("wellbeing:queue"), _("Counselling queue")))
         links.append((reverse("wellbeing:network"), _("Counselling network")))
         links.append((reverse("wellbeing:exports"), _("Exports")))
+    if perms.grants(user):
+        links.append((reverse("notifications:inbox"), _("Notifications")))
     if can[Cap.PLATFORM_ADMIN]:
         if not can[Cap.ALERT_MANAGE]:  # early-warning staff reach it from the alert tabs
             links.append((reverse("warning:populations"), _("Populations")))

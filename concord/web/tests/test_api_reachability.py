@@ -32,10 +32,6 @@ PARTICIPATION = (
     "organisations and in-person verification have no staff form yet (the resident side is "
     "being built on the 'residents' branch)."
 )
-NOTIFICATIONS = (
-    "Notifications: staff read notices through their links and the e-mail/SMS they receive; "
-    "the inbox, channel preferences and the failed-delivery queue have no page yet."
-)
 RESIDENT_OWN = (
     "A resident's own profile: a resident page, not a staff one (the 'residents' branch)."
 )
@@ -90,10 +86,6 @@ API_ONLY: dict[str, str] = {
     "POST /safety/incidents": SAFETY,
     "POST /safety/incidents/{incident_id}/figures": SAFETY,
     "POST /safety/me/profile": RESIDENT_OWN,
-    "POST /notifications/inbox/{notification_id}/read": NOTIFICATIONS,
-    "POST /notifications/preferences": NOTIFICATIONS,
-    "POST /notifications/failed/{delivery_id}/retry": NOTIFICATIONS,
-    "POST /notifications/failed/{delivery_id}/acknowledge": NOTIFICATIONS,
 }
 
 

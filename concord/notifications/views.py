@@ -1,0 +1,98 @@
+"""The inbox page (mounted at /notifications/): a person's notices, marked read as they are
+opened, their channels and language, and, for those who answer for them, failed deliveries to
+retry or acknowledge. Thin: the same actions as the API."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from concord.core.errors import ConcordError, NotFound
+
+from . import actions, selectors
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    watcher = selectors.may_watch_deliveries(user)
+    failed = (
+        list(selectors.failed_deliveries_for(user).select_related("notification__recipient")[:100])
+        if watcher
+        else []
+    )
+    for d in failed:
+        d.masked = selectors.mask_address(d.address)
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "items": list(selectors.inbox_for(user)[:100]),
+            "unread": selectors.unread_count(user),
+            "pref": selectors.preference_for(user),
+            "languages": settings.LANGUAGES,
+            "failed": failed,
+            "watcher": watcher,
+        },
+    )
+
+
+@login_required
+@require_POST
+def read(request, notification_id: int):
+    """Mark a notice read and open its page."""
+    try:
+        row = actions.notification_mark_read(actor=request.user, notification_id=notification_id)
+    except NotFound:
+        return redirect("notifications:inbox")
+    link = row.link or ""
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def preferences(request):
+    data = request.POST
+    try:
+        actions.preference_set(
+            actor=request.user,
+            email=data.get("email") == "on",
+            sms=data.get("sms") == "on",
+            language=data.get("language", ""),
+            phone=data.get("phone", ""),
+        )
+    except ConcordError as exc:
+        fields = getattr(exc, "fields", None) or {}
+        messages.error(request, "; ".join(str(v) for v in fields.values()) or str(exc.message))
+    else:
+        messages.success(request, _("Preferences saved."))
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def failed_step(request, delivery_id: int, step: str):
+    user = request.user
+    delivery = selectors.failed_deliveries_for(user, include_acknowledged=True).filter(
+        pk=delivery_id
+    )
+    delivery = delivery.first()
+    if delivery is None:
+        return redirect("notifications:inbox")
+    try:
+        if step == "retry":
+            actions.delivery_retry(actor=user, delivery=delivery)
+            messages.success(request, _("Sending again."))
+        else:
+            actions.delivery_acknowledge(actor=user, delivery=delivery)
+            messages.success(request, _("Failure acknowledged."))
+    except ConcordError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("notifications:inbox")
