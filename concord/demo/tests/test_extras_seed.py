@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 
 from concord.demo.generator import build_demo
 from concord.demo.management.commands.demo import EXTRAS
@@ -19,8 +20,8 @@ APPS = ("channels", "safety", "wellbeing", "participation", "open311", "assessme
 CASE_MODELS = ("cases.Case", "cases.Clock", "cases.TransferRequest", "cases.Party")
 # Credentials are drawn from the operating system by design, never from the seed: the salt of a
 # tracking token, an API key and a comment's receipt code and token. Ids are left out
-# everywhere (PostgreSQL does not roll sequences back with a transaction), and so is the case
-# receipt code, which is made from the id.
+# everywhere, and so is the case receipt code, which is made from the id (ids inside JSON data
+# stay: on PostgreSQL the sequences are put back between builds, see `_keep_sequences`).
 SKIPPED = {
     "cases.Case": {"token_salt", "receipt_code"},
     "open311.ApiKey": {"prefix", "key_hash"},
@@ -58,10 +59,31 @@ class Rollback(Exception):
     pass
 
 
+@contextmanager
+def _keep_sequences():
+    """PostgreSQL does not roll sequences back with a transaction: put them back afterwards, so
+    that the next build numbers its rows (and the ids its JSON data mentions) as this one did."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value "
+            "FROM pg_sequences"
+        )
+        saved = cursor.fetchall()
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, last in saved:
+                cursor.execute("SELECT setval(%s, %s, %s)", [name, last or 1, last is not None])
+
+
 def build(seed: int) -> dict[str, list]:
     """Build the tiny county (always seed 7) and the extras with `seed` at a fixed time; return
     the dump of the extras' tables; roll everything back."""
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), _keep_sequences():
         with pytest.raises(Rollback), transaction.atomic():
             build_demo(size="tiny", seed=7, now=NOW, progress=False)
             for name in EXTRAS:
