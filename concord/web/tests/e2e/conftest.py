@@ -61,6 +61,11 @@ def page(browser):
 
 @pytest.fixture
 def e2e_world(live_server, world, categories):
+    from django.urls import get_resolver
+
+    # Import every app's URLs (and with them the classifier's libraries) here rather than in
+    # the browser's first request, which on a busy machine can outlast a page timeout.
+    assert get_resolver().url_patterns
     return world
 
 
