@@ -21,7 +21,16 @@ from concord.core.errors import ConcordError
 from concord.places.models import Level, Place
 
 from . import actions, selectors
-from .models import Suggestion, SuggestionStatus, TeamKind
+from .models import (
+    Poll,
+    Suggestion,
+    SuggestionStatus,
+    TeamKind,
+    Volunteer,
+    VolunteerAssignment,
+    Vote,
+    VoteSource,
+)
 
 
 def _handled_units(user) -> list[int]:
@@ -64,6 +73,10 @@ def _post(request, op: str) -> str:
             reason=data.get("reason", ""),
         )
         return _("Suggestion published.") if op == "publish" else _("Suggestion rejected.")
+    if op in ("paper", "confirm"):
+        return _ballot(request, op)
+    if op in ("assign", "hours"):
+        return _volunteering(request, op)
     place = Place.objects.filter(code=data.get("place", "")).first()
     if place is None:
         from concord.core.errors import InvalidInput
@@ -102,6 +115,103 @@ def _post(request, op: str) -> str:
     raise DjangoPermissionDenied
 
 
+def _scope(user, cap: str) -> Q:
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, cap):
+        q |= Q(place_path__startswith=path)
+    return q
+
+
+def _open_polls(user) -> list[Poll]:
+    now = timezone.now()
+    return list(
+        Poll.objects.filter(_scope(user, Cap.CASE_FILE), opens_at__lte=now, closes_at__gt=now)
+        .prefetch_related("options")
+        .order_by("closes_at")[:20]
+    )
+
+
+def _unconfirmed(user) -> list[Vote]:
+    polls = Poll.objects.filter(_scope(user, Cap.CASE_FILE))
+    return list(
+        Vote.objects.filter(poll__in=polls, source=VoteSource.PAPER, confirmed_at__isnull=True)
+        .exclude(entered_by=user)
+        .select_related("poll")
+        .prefetch_related("options")
+        .order_by("pk")[:50]
+    )
+
+
+def _ballot(request, op: str) -> str:
+    user, data = request.user, request.POST
+    if op == "paper":
+        poll = next((p for p in _open_polls(user) if str(p.pk) == data.get("poll")), None)
+        if poll is None:
+            raise DjangoPermissionDenied
+        options = [int(o) for o in data.getlist("options") if o.isdigit()]
+        actions.poll_enter_paper_vote(
+            actor=user, poll=poll, phone=data.get("phone", ""), option_ids=options
+        )
+        return _("Paper ballot entered; a second person confirms it.")
+    vote = next((v for v in _unconfirmed(user) if str(v.pk) == data.get("vote")), None)
+    if vote is None:
+        raise DjangoPermissionDenied
+    actions.poll_confirm_paper_vote(actor=user, vote=vote)
+    return _("Paper ballot confirmed.")
+
+
+def _volunteers(user) -> list[Volunteer]:
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, Cap.CASE_HANDLE):
+        q |= Q(team__place__path__startswith=path)
+    return list(
+        Volunteer.objects.filter(q, is_active=True)
+        .select_related("team", "user")
+        .order_by("team__name", "pk")[:200]
+    )
+
+
+def _assignments(user) -> list[VolunteerAssignment]:
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, Cap.CASE_HANDLE):
+        q |= Q(volunteer__team__place__path__startswith=path)
+    return list(
+        VolunteerAssignment.objects.filter(q, case__isnull=True)
+        .select_related("volunteer__user", "volunteer__team")
+        .order_by("-assigned_at")[:30]
+    )
+
+
+def _volunteering(request, op: str) -> str:
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+
+    from concord.core.errors import InvalidInput
+
+    user, data = request.user, request.POST
+    if op == "assign":
+        volunteer = next((v for v in _volunteers(user) if str(v.pk) == data.get("volunteer")), None)
+        if volunteer is None:
+            raise DjangoPermissionDenied
+        actions.volunteer_assign(
+            actor=user,
+            volunteer=volunteer,
+            event_name=data.get("event_name", ""),
+            role=data.get("role", ""),
+        )
+        return _("Volunteer assigned.")
+    assignment = next((a for a in _assignments(user) if str(a.pk) == data.get("assignment")), None)
+    if assignment is None:
+        raise DjangoPermissionDenied
+    try:
+        day = date.fromisoformat(data.get("day", ""))
+        hours = Decimal(data.get("hours", ""))
+    except (ValueError, InvalidOperation):
+        raise InvalidInput(_("Give the day and the hours.")) from None
+    actions.volunteer_record_hours(actor=user, assignment=assignment, day=day, hours=hours)
+    return _("Hours recorded.")
+
+
 @login_required
 def staff_home(request):
     user = request.user
@@ -132,6 +242,11 @@ def staff_home(request):
             "places": _places(user),
             "units": list(Unit.objects.filter(pk__in=units).order_by("code")),
             "kinds": TeamKind.choices,
+            "open_polls": _open_polls(user),
+            "unconfirmed": _unconfirmed(user),
+            "volunteers": _volunteers(user),
+            "assignments": _assignments(user),
+            "today": timezone.localdate(),
             "error": error,
             "data": request.POST if request.method == "POST" else {},
         },

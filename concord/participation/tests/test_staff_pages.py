@@ -89,3 +89,64 @@ def test_the_page_is_for_staff_who_handle_cases(world, client):
     assert client.get("/participation/staff/").status_code == 403
     client.force_login(world.resident)
     assert client.get("/participation/staff/").status_code == 403
+
+
+def test_paper_ballots_are_entered_and_checked_by_two_people_and_volunteer_hours_kept(
+    world, client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from concord.participation.models import HoursEntry, VolunteerAssignment, Vote
+
+    now = timezone.now()
+    poll = actions.poll_create(
+        actor=world.alice,
+        place=world.V11,
+        question="广场舞时间",
+        options=["晚七点", "晚八点"],
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=3),
+    )
+    first = poll.options.order_by("position").first()
+    client.force_login(world.alice)
+    r = client.post(
+        "/participation/staff/",
+        {"op": "paper", "poll": poll.pk, "phone": "13800003333", "options": [first.pk]},
+    )
+    assert r.status_code == 302
+    vote = Vote.objects.get(poll=poll)
+    assert vote.entered_by == world.alice and vote.confirmed_at is None
+    # The person who entered it cannot check it: it is not offered to them.
+    assert (
+        f'name="vote" value="{vote.pk}"' not in client.get("/participation/staff/").content.decode()
+    )
+    client.force_login(world.bob)  # a mediator of the village
+    assert f'name="vote" value="{vote.pk}"' in client.get("/participation/staff/").content.decode()
+    client.post("/participation/staff/", {"op": "confirm", "vote": vote.pk})
+    vote.refresh_from_db()
+    assert vote.confirmed_by == world.bob
+    # Volunteers: assigned to an activity and their hours recorded, from the same page.
+    team = actions.volunteer_team_create(
+        actor=world.alice, unit=world.u_t1, name="巡逻队", kind="safety_patrol", place=world.V11
+    )
+    volunteer = actions.volunteer_sign_up(actor=world.resident, team=team, skills=[])
+    client.force_login(world.alice)
+    client.post(
+        "/participation/staff/",
+        {"op": "assign", "volunteer": volunteer.pk, "event_name": "夜间巡逻", "role": "组长"},
+    )
+    assignment = VolunteerAssignment.objects.get(volunteer=volunteer)
+    assert assignment.event_name == "夜间巡逻" and assignment.assigned_by == world.alice
+    r = client.post(
+        "/participation/staff/",
+        {
+            "op": "hours",
+            "assignment": assignment.pk,
+            "day": str(timezone.localdate()),
+            "hours": "2.5",
+        },
+    )
+    assert r.status_code == 302
+    assert HoursEntry.objects.get(assignment=assignment).hours == 2.5

@@ -27,10 +27,10 @@ SAFETY = (
     "built on the 'loop' branch)."
 )
 PARTICIPATION = (
-    "Resident participation: the staff page moderates and answers suggestions and creates polls "
-    "and volunteer teams; paper votes, conventions, volunteer assignments and hours, social "
-    "organisations and in-person verification have no staff form yet (the resident side is "
-    "being built on the 'residents' branch)."
+    "Resident participation: the staff page moderates and answers suggestions, creates polls "
+    "and volunteer teams, enters and checks paper ballots and keeps volunteers' hours; "
+    "conventions, social organisations and in-person verification have no staff form yet (the "
+    "resident side is being built on the 'residents' branch)."
 )
 RESIDENT_OWN = (
     "A resident's own profile: a resident page, not a staff one (the 'residents' branch)."
@@ -48,12 +48,8 @@ API_ONLY: dict[str, str] = {
     "POST /cases/{int:case_id}/petition/redirect": CHANNEL,
     "POST /triage/cases/{int:case_id}/category": TRIAGE,
     "POST /participation/verify/in-person": PARTICIPATION,
-    "POST /participation/polls/{pk}/paper-votes": PARTICIPATION,
-    "POST /participation/polls/{pk}/paper-votes/{vote_id}/confirm": PARTICIPATION,
     "POST /participation/conventions": PARTICIPATION,
     "POST /participation/conventions/{pk}/versions": PARTICIPATION,
-    "POST /participation/teams/{pk}/assignments": PARTICIPATION,
-    "POST /participation/assignments/{pk}/hours": PARTICIPATION,
     "POST /participation/organisations": PARTICIPATION,
     "POST /participation/organisations/{pk}/cases": PARTICIPATION,
     "POST /assessments/decisions": ASSESSMENT,
