@@ -144,6 +144,23 @@ def _incident_post(request, incident) -> None:
         actions.incident_close(
             actor=request.user, incident=incident, note=request.POST.get("note", "")
         )
+    elif op == "figures":
+
+        def count(name: str) -> int:
+            try:
+                return int(request.POST.get(name, ""))
+            except ValueError:
+                raise InvalidInput(_("Counts must be whole numbers.")) from None
+
+        actions.incident_update_figures(
+            actor=request.user,
+            incident=incident,
+            deaths=count("deaths"),
+            injured=count("injured"),
+            missing=count("missing"),
+            displaced=count("displaced"),
+            needs=request.POST.get("needs", "")[:2000],
+        )
     elif op == "review":
         actions.incident_review(
             actor=request.user,

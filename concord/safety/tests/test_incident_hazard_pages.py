@@ -144,3 +144,28 @@ def _file(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("site.png", content, content_type="image/png")
+
+
+def test_the_casualty_figures_are_updated_from_the_incident_page(world, client, at):
+    from concord.core.models import Event
+
+    at("2026-07-02 06:00")
+    incident = _incident(world)
+    client.force_login(world.sam)
+    url = f"/safety/incidents/{incident.pk}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="figures"' in page and "更新伤亡数字" in page
+    figures = {"deaths": "0", "injured": "5", "missing": "1", "displaced": "40", "needs": "帐篷"}
+    assert client.post(url, {"op": "figures", **figures}).status_code == 302
+    incident.refresh_from_db()
+    assert (incident.injured, incident.missing, incident.displaced) == (5, 1, 40)
+    assert incident.needs == "帐篷"
+    assert Event.objects.filter(stream__contains=str(incident.pk)).count() >= 2
+    # A count that is not a number changes nothing and says why.
+    r = client.post(url, {"op": "figures", **figures, "injured": "many"}, follow=True)
+    assert (
+        "Counts must be whole numbers." in r.content.decode()
+        or "人数须为整数" in r.content.decode()
+    )
+    incident.refresh_from_db()
+    assert incident.injured == 5

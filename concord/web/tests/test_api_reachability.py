@@ -21,10 +21,10 @@ ASSESSMENT = (
     "forms are built."
 )
 SAFETY = (
-    "Public safety: staff pages cover warning checklists, incidents (log, close, review) and "
-    "hazard verification; issuing warnings and policy notices, registering sites, inspections, "
-    "orders and households and recording new incidents are API-only (the warning lift is being "
-    "built on the 'loop' branch)."
+    "Public safety: staff pages cover warning checklists, incidents (timeline, casualty "
+    "figures, close, review) and hazard verification; issuing warnings and policy notices, "
+    "registering sites, inspections, orders and households and recording new incidents are "
+    "API-only (the warning lift is being built on the 'loop' branch)."
 )
 PARTICIPATION = (
     "Resident participation: the staff page moderates and answers suggestions, creates polls "
@@ -80,7 +80,6 @@ API_ONLY: dict[str, str] = {
     "POST /safety/sites": SAFETY,
     "POST /safety/sites/{site_id}/plans": SAFETY,
     "POST /safety/incidents": SAFETY,
-    "POST /safety/incidents/{incident_id}/figures": SAFETY,
     "POST /safety/me/profile": RESIDENT_OWN,
 }
 
