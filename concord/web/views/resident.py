@@ -111,6 +111,9 @@ def file_case(request: HttpRequest) -> HttpResponse:
         initial = {}
         if topic:
             initial = {"kind": topic.kind, "category": topic.category, "topic": topic.code}
+        if getattr(request.user, "kind", "") == "resident":
+            # A signed-in resident's own name and number, ready to change or remove.
+            initial.update(name=request.user.display_name, phone=request.user.phone)
         form = SubmissionForm(
             initial=initial,
             staff_places=staff_places,
