@@ -104,6 +104,19 @@ def policy_detail(request, notice_id: int):
         notice = selectors.policy_public(notice_id)
     except NotFound as exc:
         raise Http404 from exc
+    if request.method == "POST" and request.POST.get("op") == "answer":
+        # Staff of the issuing unit answer a question; the answer is published here.
+        try:
+            question = selectors.get_policy_question_for_user(
+                request.user, int(request.POST.get("question") or 0)
+            )
+            actions.policy_question_answer(
+                actor=request.user, question=question, answer=request.POST.get("answer", "")
+            )
+            messages.success(request, _("Answer published."))
+        except (ConcordError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("Unknown request.")))
+        return redirect("safety:policy", notice_id=notice.pk)
     if request.method == "POST":
         try:
             actions.policy_question_ask(
@@ -117,7 +130,20 @@ def policy_detail(request, notice_id: int):
             messages.error(request, exc.message)
         return redirect("safety:policy", notice_id=notice.pk)
     answers = selectors.policy_answers_public(notice)
-    return render(request, "safety/policy.html", {"notice": notice, "answers": answers})
+    unanswered = (
+        list(
+            selectors.policy_questions_for(request.user).filter(
+                notice=notice, answered_at__isnull=True
+            )
+        )
+        if request.user.is_authenticated
+        else []
+    )
+    return render(
+        request,
+        "safety/policy.html",
+        {"notice": notice, "answers": answers, "unanswered": unanswered},
+    )
 
 
 # --- incidents and hazards (staff) ---------------------------------------------------------

@@ -220,3 +220,33 @@ def test_the_schedule_command_creates_due_inspections(plan, at):
     call_command("inspections", "schedule", stdout=out)
     assert out.getvalue().strip() == "1 inspections scheduled"
     assert Inspection.objects.get().due_on == date(2026, 1, 10)
+
+
+def test_the_issuing_unit_answers_a_question_from_the_policy_page(world, at, client):
+    at("2026-04-01 09:00")
+    notice = actions.policy_publish(
+        actor=world.alice,
+        title_zh="补助办法",
+        title_en="Subsidy rules",
+        body="b",
+        interpretation_zh="i",
+        issuing_unit=world.u_t1,
+        places=[world.T1],
+        effective_from=date(2026, 4, 1),
+    )
+    question = actions.policy_question_ask(notice=notice, text="租的房子能申请补助吗？")
+    url = f"/safety/policies/{notice.pk}/"
+    # Another town's caseworker is not offered the question; the issuing unit's is.
+    client.force_login(world.carol)
+    assert 'id="unanswered"' not in client.get(url).content.decode()
+    client.post(url, {"op": "answer", "question": question.pk, "answer": "x"})
+    question.refresh_from_db()
+    assert question.answered_at is None
+    client.force_login(world.alice)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="unanswered"' in page and "等待本单位答复的问题" in page
+    r = client.post(url, {"op": "answer", "question": question.pk, "answer": "租户请联系房东。"})
+    assert r.status_code == 302
+    question.refresh_from_db()
+    assert question.answered_by == world.alice and question.answer == "租户请联系房东。"
+    assert "租户请联系房东" in client.get(url).content.decode()

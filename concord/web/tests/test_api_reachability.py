@@ -22,9 +22,10 @@ ASSESSMENT = (
 )
 SAFETY = (
     "Public safety: staff pages cover warning checklists, incidents (timeline, casualty "
-    "figures, close, review) and hazard verification; issuing warnings and policy notices, "
-    "registering sites, inspections, orders and households and recording new incidents are "
-    "API-only (the warning lift is being built on the 'loop' branch)."
+    "figures, close, review), hazard verification and answers to policy questions; issuing "
+    "warnings and policy notices, registering sites, inspections, orders and households and "
+    "recording new incidents are API-only (the warning lift is being built on the 'loop' "
+    "branch)."
 )
 PARTICIPATION = (
     "Resident participation: the staff page moderates and answers suggestions, creates polls "
@@ -75,7 +76,6 @@ API_ONLY: dict[str, str] = {
     "POST /safety/inspections/{inspection_id}/record": SAFETY,
     "POST /safety/warnings": SAFETY,
     "POST /safety/policies": SAFETY,
-    "POST /safety/questions/{question_id}/answer": SAFETY,
     "POST /safety/households": SAFETY,
     "POST /safety/sites": SAFETY,
     "POST /safety/sites/{site_id}/plans": SAFETY,
