@@ -149,11 +149,63 @@ def policy_detail(request, notice_id: int):
 # --- incidents and hazards (staff) ---------------------------------------------------------
 
 
+def _supervised_places(user) -> list:
+    from django.db.models import Q
+
+    from concord.places.models import Level, Place
+
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, Cap.CASE_SUPERVISE):
+        q |= Q(path__startswith=path)
+    return list(Place.objects.filter(q).exclude(level=Level.GRID).order_by("path")[:300])
+
+
+def _record_incident(request, places) -> None:
+    from datetime import datetime as _datetime
+
+    data = request.POST
+    place = next((p for p in places if p.code == data.get("place")), None)
+    try:
+        occurred = timezone.make_aware(_datetime.fromisoformat(data.get("occurred_at", "")))
+    except ValueError:
+        raise InvalidInput(_("Give when it happened.")) from None
+    if place is None:
+        raise InvalidInput(_("Choose a place."))
+    actions.incident_record(
+        actor=request.user,
+        title=data.get("title", ""),
+        incident_type=data.get("incident_type", ""),
+        level=data.get("level", ""),
+        places=[place],
+        occurred_at=occurred,
+        description=data.get("description", "")[:5000],
+    )
+
+
 @login_required
 def incident_list(request):
     _require_staff(request.user)
+    places = _supervised_places(request.user)
+    if request.method == "POST" and places:
+        try:
+            _record_incident(request, places)
+            messages.success(request, _("Incident recorded."))
+        except ConcordError as exc:
+            messages.error(request, exc.message)
+        return redirect("safety:incidents")
+    from .models import IncidentLevel, IncidentType
+
     incidents = list(selectors.incidents_for(request.user)[:200])
-    return render(request, "safety/incidents.html", {"incidents": incidents})
+    return render(
+        request,
+        "safety/incidents.html",
+        {
+            "incidents": incidents,
+            "places": places,
+            "types": IncidentType.choices,
+            "levels": IncidentLevel.choices,
+        },
+    )
 
 
 def _incident_post(request, incident) -> None:

@@ -169,3 +169,29 @@ def test_the_casualty_figures_are_updated_from_the_incident_page(world, client, 
     )
     incident.refresh_from_db()
     assert incident.injured == 5
+
+
+def test_a_supervisor_records_an_incident_from_the_list_page(world, client, at):
+    at("2026-07-02 06:00")
+    client.force_login(world.alice)  # a caseworker: no form, and a post records nothing
+    assert 'id="incident-form"' not in client.get("/safety/incidents/").content.decode()
+    client.post("/safety/incidents/", {"title": "x", "place": world.V11.code})
+    assert not Incident.objects.exists()
+    client.force_login(world.sam)
+    page = client.get("/safety/incidents/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="incident-form"' in page and "登记突发事件" in page
+    r = client.post(
+        "/safety/incidents/",
+        {
+            "title": "桃村山洪",
+            "incident_type": "natural_disaster",
+            "level": "large",
+            "place": world.V11.code,
+            "occurred_at": "2026-07-02T05:00",
+            "description": "河水漫堤",
+        },
+    )
+    assert r.status_code == 302
+    incident = Incident.objects.get()
+    assert incident.created_by == world.sam and incident.scope_path == world.V11.path
+    assert incident.occurred_at == datetime(2026, 7, 2, 5, 0, tzinfo=TZ)

@@ -21,11 +21,10 @@ ASSESSMENT = (
     "forms are built."
 )
 SAFETY = (
-    "Public safety: staff pages cover warning checklists, incidents (timeline, casualty "
-    "figures, close, review), hazard verification and answers to policy questions; issuing "
-    "warnings and policy notices, registering sites, inspections, orders and households and "
-    "recording new incidents are API-only (the warning lift is being built on the 'loop' "
-    "branch)."
+    "Public safety: staff pages cover warning checklists, incidents (recording, timeline, "
+    "casualty figures, close, review), hazard verification and answers to policy questions; "
+    "issuing warnings and policy notices, registering sites, inspections, orders and "
+    "households are API-only (the warning lift is being built on the 'loop' branch)."
 )
 PARTICIPATION = (
     "Resident participation: the staff page moderates and answers suggestions, creates polls "
@@ -79,7 +78,6 @@ API_ONLY: dict[str, str] = {
     "POST /safety/households": SAFETY,
     "POST /safety/sites": SAFETY,
     "POST /safety/sites/{site_id}/plans": SAFETY,
-    "POST /safety/incidents": SAFETY,
     "POST /safety/me/profile": RESIDENT_OWN,
 }
 
