@@ -17,5 +17,7 @@ urlpatterns = [
     path("comments/<str:code>", views.comment_page, name="comment"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/<int:assessment_id>", views.staff_detail, name="staff_detail"),
+    path("staff/<int:assessment_id>/answer", views.staff_answer_theme, name="staff_answer"),
+    path("staff/<int:assessment_id>/decide", views.staff_decide, name="staff_decide"),
     path("staff/<int:assessment_id>/report-<str:lang>.pdf", views.staff_report, name="report"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -9,14 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from concord.accounts import permissions as perms
-from concord.core.errors import ConcordError, NotFound
+from concord.core.errors import ConcordError, InvalidInput, NotFound
+from concord.core.errors import PermissionDenied as ConcordPermissionDenied
 
 from . import actions, selectors
 from .documents import LANGUAGES, report_pdf
-from .models import Stance
+from .models import Outcome, Stance
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -48,8 +51,69 @@ def staff_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "points": sorted(a.risk_points.all(), key=lambda p: (-p.score, p.pk)),
             "responses": selectors.you_said_we_did(a),
             "may_review": actions.may_review(request.user, a.decision),
+            "may_manage": actions.may_manage(request.user, a.decision),
+            "unanswered": actions.unanswered_themes(a),
+            "outcomes": Outcome.choices,
+            "today": timezone.localdate(),
         },
     )
+
+
+def _staff_step(request: HttpRequest, assessment_id: int, do) -> HttpResponse:
+    """Run one staff step on an assessment; refusals of state or input become messages."""
+    try:
+        a = selectors.get_assessment_for_user(request.user, assessment_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    try:
+        do(a)
+    except ConcordPermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
+    except ConcordError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("assessments:staff_detail", assessment_id=a.pk)
+
+
+@login_required
+@require_POST
+def staff_answer_theme(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Write what the decision did with one theme residents raised ("you said, we did")."""
+    return _staff_step(
+        request,
+        assessment_id,
+        lambda a: actions.theme_response_set(
+            actor=request.user,
+            assessment=a,
+            theme=request.POST.get("theme", ""),
+            response=request.POST.get("response", ""),
+            changed_decision=bool(request.POST.get("changed_decision")),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def staff_decide(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Record the collective decision (with the published reason if themes are unanswered)."""
+
+    def decide(a):
+        try:
+            decided_on = date.fromisoformat(request.POST.get("decided_on", ""))
+        except ValueError:
+            raise InvalidInput(_("Give the date of the decision.")) from None
+        actions.assessment_decide(
+            actor=request.user,
+            assessment=a,
+            outcome=request.POST.get("outcome", ""),
+            decided_on=decided_on,
+            body=request.POST.get("body", ""),
+            minutes=request.POST.get("minutes", ""),
+            unanswered_reason=request.POST.get("unanswered_reason", ""),
+        )
+
+    return _staff_step(request, assessment_id, decide)
 
 
 @login_required

@@ -620,6 +620,8 @@ OBJECTS: list[Row] = [
     Row("POST", "wellbeing/network/<str:code>/grants/", mo.counsellor_grants, LEAD_TEAM, lambda p: {"revoke": p["grant_id"], "reason": "matrix"}),
     Row("GET", "assessments/staff/<int:assessment_id>", mo.assessments, SEE_ASSESSMENT),
     Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.assessments, SEE_ASSESSMENT),
+    Row("POST", "assessments/staff/<int:assessment_id>/answer", mo.assessments, MANAGE_ASSESSMENT, {"theme": "other", "response": "r"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/decide", mo.reported_assessments, REVIEW_ASSESSMENT, {"outcome": "postpone", "decided_on": "2026-01-01", "body": "b", "minutes": "m", "unanswered_reason": "r"}),
     Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
     Row("GET", "safety/warnings/<int:warning_id>/checklist/", mo.warnings, FILE_IN_PLACE, shows=_shows("张奶奶")),
     Row("GET", "safety/warnings/<int:warning_id>/count.json", mo.warnings, COUNT_IN_PLACE, shows=_count_shows),

@@ -102,3 +102,28 @@ def test_documents_are_links_and_a_document_kept_as_text_has_its_own_page(
     assert page.status_code == 200 and "拟选地块距小学约650米。" in page.content.decode()
     assert client.get(f"/assessments/consultations/{planned}/documents/3").status_code == 404
     assert client.get(f"/assessments/consultations/{planned}/documents/9").status_code == 404
+
+
+def test_staff_answer_themes_and_record_the_decision_from_the_page(
+    world, api, at, planned, client, keyword_classifier
+):
+    a = reported_with_themes(world, api, at, planned, keyword_classifier)
+    themes = [t["theme"] for t in a.consultation.summary["themes"]]
+    client.force_login(world.sam)
+    page = client.get(f"/assessments/staff/{planned}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="decide-form"' in page and 'name="unanswered_reason"' in page
+    form = {"outcome": "postpone", "decided_on": "2026-03-13", "body": "常务会", "minutes": "讨论"}
+    client.post(f"/assessments/staff/{planned}/decide", form)
+    assert Assessment.objects.get(pk=planned).outcome == ""  # refused: no reason given
+    client.force_login(world.alice)
+    for theme in themes[:-1]:
+        client.post(
+            f"/assessments/staff/{planned}/answer", {"theme": theme, "response": "已采纳。"}
+        )
+    client.force_login(world.sam)
+    reason = "汛期前须定址，余下主题在实施方案中答复。"
+    client.post(f"/assessments/staff/{planned}/decide", {**form, "unanswered_reason": reason})
+    decided = Assessment.objects.get(pk=planned)
+    assert decided.outcome == "postpone" and decided.unanswered_reason == reason
+    public = client.get(f"/assessments/consultations/{planned}").content.decode()
+    assert public.count("已采纳。") == len(themes) - 1 and reason in public
