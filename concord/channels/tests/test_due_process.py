@@ -341,3 +341,20 @@ def test_the_re_review_window_counts_from_the_served_review_opinion(world, at):
     ch.petition_record_service(actor=world.zoe, case=case, how="gateway_receipt")
     # 信访工作条例 art 36: 30 days from 03-25 → 04-24 (Friday).
     assert live(case, "petition:recheck_request").due_on == date(2026, 4, 24)
+
+
+def test_two_statutory_clocks_due_the_same_day_move_the_case_up_only_once(world, at):
+    at("2026-11-02 09:00")  # Monday
+    case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
+    assert case.level == "village"
+    ch.case_enter_channel(actor=world.bob, case=case, channel="labour_arbitration")
+    ch.case_enter_channel(actor=world.bob, case=case, channel="administrative_reconsideration")
+    # 劳动争议调解仲裁法 art 29, 5 days: 11-07 (Saturday) → 11-09. 行政复议法 arts 30 and 88,
+    # 5 working days: 11-03, 11-04, 11-05, 11-06, 11-09. Both statutory, both escalate.
+    assert live(case, "labour_arbitration:acceptance").due_on == date(2026, 11, 9)
+    assert live(case, "administrative_reconsideration:acceptance").due_on == date(2026, 11, 9)
+    at("2026-11-10 08:00")
+    report = deadlines_tick()
+    assert (report.breached, report.escalated) == (2, 1)
+    case.refresh_from_db()
+    assert (case.level, case.escalation_count) == ("town", 1)
