@@ -22,6 +22,8 @@ from concord.places.models import Level, Place
 
 from . import actions, selectors
 from .models import (
+    Convention,
+    ConventionKind,
     Poll,
     Suggestion,
     SuggestionStatus,
@@ -77,6 +79,8 @@ def _post(request, op: str) -> str:
         return _ballot(request, op)
     if op in ("assign", "hours"):
         return _volunteering(request, op)
+    if op == "convention":
+        return _convention(request)
     place = Place.objects.filter(code=data.get("place", "")).first()
     if place is None:
         from concord.core.errors import InvalidInput
@@ -212,6 +216,55 @@ def _volunteering(request, op: str) -> str:
     return _("Hours recorded.")
 
 
+def _conventions(user) -> list[Convention]:
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, Cap.CASE_HANDLE):
+        q |= Q(place__path__startswith=path)
+    return list(Convention.objects.filter(q).select_related("place").order_by("title")[:100])
+
+
+def _convention(request) -> str:
+    """Publish a convention (a new one, or the next version of one) with how it was adopted."""
+    from datetime import date
+
+    from concord.core.errors import InvalidInput
+
+    user, data = request.user, request.POST
+    convention = None
+    if data.get("convention"):
+        convention = next((c for c in _conventions(user) if str(c.pk) == data["convention"]), None)
+        if convention is None:
+            raise DjangoPermissionDenied
+        place = convention.place
+    else:
+        place = Place.objects.filter(code=data.get("place", "")).first()
+        if place is None:
+            raise InvalidInput(_("Choose a place."))
+    try:
+        adopted_on = date.fromisoformat(data.get("adopted_on", ""))
+        counts = {
+            name: int(data.get(name) or 0)
+            for name in ("meeting_attendance", "votes_for", "votes_against", "abstentions")
+        }
+    except ValueError:
+        raise InvalidInput(_("Give the adoption date and whole numbers of people.")) from None
+    version = actions.convention_publish(
+        actor=user,
+        place=place,
+        kind=data.get("kind", ""),
+        title=data.get("title", ""),
+        text=data.get("text", ""),
+        adopted_on=adopted_on,
+        consultation=data.get("consultation", ""),
+        convention=convention,
+        **counts,
+    )
+    return _("Convention published: %(title)s, version %(n)s") % {
+        "title": version.convention.title,
+        "n": version.number,
+    }
+
+
 @login_required
 def staff_home(request):
     user = request.user
@@ -247,6 +300,8 @@ def staff_home(request):
             "volunteers": _volunteers(user),
             "assignments": _assignments(user),
             "today": timezone.localdate(),
+            "conventions": _conventions(user),
+            "convention_kinds": ConventionKind.choices,
             "error": error,
             "data": request.POST if request.method == "POST" else {},
         },

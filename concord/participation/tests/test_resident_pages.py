@@ -47,7 +47,8 @@ def test_the_polls_list_and_a_poll_page_are_public(
     page = client.get(f"/participation/polls/{poll.pk}/")
     assert page.status_code == 200
     assert (
-        "/accounts/resident/" in page.content.decode() and 'name="option"' not in page.content.decode()
+        "/accounts/resident/" in page.content.decode()
+        and 'name="option"' not in page.content.decode()
     )
     assert client.get("/participation/polls/999999/").status_code == 404
 

@@ -150,3 +150,41 @@ def test_paper_ballots_are_entered_and_checked_by_two_people_and_volunteer_hours
     )
     assert r.status_code == 302
     assert HoursEntry.objects.get(assignment=assignment).hours == 2.5
+
+
+def test_a_convention_and_its_next_version_are_published_from_the_page(world, client):
+    from concord.participation.models import Convention
+
+    client.force_login(world.alice)
+    adopted = {
+        "op": "convention",
+        "kind": "village_rules",
+        "text": "第一条 爱护公共设施。",
+        "adopted_on": "2026-05-10",
+        "consultation": "村民代表会议讨论两次。",
+        "meeting_attendance": "40",
+        "votes_for": "35",
+        "votes_against": "3",
+        "abstentions": "2",
+    }
+    r = client.post(
+        "/participation/staff/", {**adopted, "place": world.V11.code, "title": "桃村村规民约"}
+    )
+    assert r.status_code == 302
+    convention = Convention.objects.get()
+    assert convention.title == "桃村村规民约" and convention.versions.count() == 1
+    r = client.post(
+        "/participation/staff/",
+        {**adopted, "convention": convention.pk, "text": "第一条 爱护公共设施和绿地。"},
+    )
+    assert r.status_code == 302
+    assert list(convention.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
+    # Fewer than half the meeting in favour: refused, with the reason on the page.
+    client.cookies["django_language"] = "en"
+    r = client.post(
+        "/participation/staff/",
+        {**adopted, "convention": convention.pk, "votes_for": "10"},
+    )
+    assert r.status_code == 400
+    assert "more than half" in r.content.decode()
+    assert convention.versions.count() == 2

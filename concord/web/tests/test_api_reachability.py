@@ -28,9 +28,9 @@ SAFETY = (
 )
 PARTICIPATION = (
     "Resident participation: the staff page moderates and answers suggestions, creates polls "
-    "and volunteer teams, enters and checks paper ballots and keeps volunteers' hours; "
-    "conventions, social organisations and in-person verification have no staff form yet (the "
-    "resident side is being built on the 'residents' branch)."
+    "and volunteer teams, enters and checks paper ballots, keeps volunteers' hours and "
+    "publishes conventions; social organisations and in-person verification have no staff form "
+    "yet (the resident side is being built on the 'residents' branch)."
 )
 RESIDENT_OWN = (
     "A resident's own profile: a resident page, not a staff one (the 'residents' branch)."
@@ -48,8 +48,6 @@ API_ONLY: dict[str, str] = {
     "POST /cases/{int:case_id}/petition/redirect": CHANNEL,
     "POST /triage/cases/{int:case_id}/category": TRIAGE,
     "POST /participation/verify/in-person": PARTICIPATION,
-    "POST /participation/conventions": PARTICIPATION,
-    "POST /participation/conventions/{pk}/versions": PARTICIPATION,
     "POST /participation/organisations": PARTICIPATION,
     "POST /participation/organisations/{pk}/cases": PARTICIPATION,
     "POST /assessments/decisions": ASSESSMENT,
