@@ -65,7 +65,6 @@ API_ONLY: dict[str, str] = {
     "POST /assessments/{int:assessment_id}/decide": ASSESSMENT,
     "POST /assessments/{int:assessment_id}/tasks": ASSESSMENT,
     "POST /assessments/tasks/{int:task_id}/complete": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/responses": ASSESSMENT,
     "POST /assessments/{int:assessment_id}/monitoring": ASSESSMENT,
     "POST /assessments/{int:assessment_id}/reassess": ASSESSMENT,
     "POST /safety/hazards/{case_id}/orders": SAFETY,
