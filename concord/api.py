@@ -11,9 +11,21 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from concord.accounts.api import router as accounts_router
 from concord.accounts.api_auth import staff_auth
+from concord.assessments.api import router as assessments_router
+from concord.cases.api import categories_router
+from concord.cases.api import router as cases_router
+from concord.channels.api import router as channels_router
 from concord.core.errors import ConcordError
 from concord.core.inputs import require_storable
+from concord.notifications.api import router as notifications_router
+from concord.participation.api import router as participation_router
+from concord.places.api import router as places_router
+from concord.safety.api import router as safety_router
+from concord.triage.api import router as triage_router
+from concord.warning.api import router as warning_router
+from concord.wellbeing.api import router as wellbeing_router
 
 logger = logging.getLogger(__name__)
 
@@ -172,25 +184,14 @@ def _not_found(request, exc):
 
 
 def _register() -> None:
-    from concord.accounts.api import router as accounts_router
-    from concord.cases.api import categories_router
-    from concord.cases.api import router as cases_router
-    from concord.places.api import router as places_router
 
     api.add_router("/cases", cases_router)
     api.add_router("/categories", categories_router)
     api.add_router("/places", places_router)
     api.add_router("/", accounts_router)
-    from concord.channels.api import router as channels_router
 
     api.add_router("/", channels_router)
     # Each domain app owns its router under its own prefix.
-    from concord.assessments.api import router as assessments_router
-    from concord.participation.api import router as participation_router
-    from concord.safety.api import router as safety_router
-    from concord.triage.api import router as triage_router
-    from concord.warning.api import router as warning_router
-    from concord.wellbeing.api import router as wellbeing_router
 
     api.add_router("/triage", triage_router)
     api.add_router("/warning", warning_router)
@@ -198,7 +199,6 @@ def _register() -> None:
     api.add_router("/participation", participation_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/safety", safety_router)
-    from concord.notifications.api import router as notifications_router
 
     api.add_router("/notifications", notifications_router)
 

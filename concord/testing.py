@@ -22,6 +22,8 @@ from types import SimpleNamespace
 
 from concord.accounts.models import Membership, Unit, UnitKind, User
 from concord.accounts.roles import Role
+from concord.cases.actions import case_submit
+from concord.cases.models import Category
 from concord.places.actions import place_upsert
 
 
@@ -176,8 +178,6 @@ def build_world() -> SimpleNamespace:
 
 def submit_dispute(world: SimpleNamespace, *, place=None, category: str = "DP.02", **kw):
     """File a neighbour-noise dispute in V11 (or `place`) through the intake action."""
-    from concord.cases.actions import case_submit
-    from concord.cases.models import Category
 
     fields = {"title": "t", "description": "d", **kw}
     return case_submit(

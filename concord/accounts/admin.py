@@ -4,6 +4,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from concord.core.errors import ConcordError
+
+from .enrolment import enrolment_link_issue
 from .models import ApiToken, Membership, Unit, User
 from .roles import SEALED_ROLES
 
@@ -79,9 +82,6 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=_("Issue a second-factor enrolment link"))
     def issue_enrolment_link(self, request, queryset):
-        from concord.core.errors import ConcordError
-
-        from .enrolment import enrolment_link_issue
 
         for user in queryset:
             try:

@@ -2,12 +2,16 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from concord.core.errorpages import error_response
 
-from .twofactor import STAFF_PREFIXES, is_resident, needs_second_factor
+from .twofactor import STAFF_PREFIXES, is_resident, is_staff_user, needs_second_factor
 
 
 class StaffTwoFactorMiddleware:
@@ -43,7 +47,6 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .twofactor import is_staff_user
 
         user = getattr(request, "user", None)
         if is_staff_user(user):
@@ -54,11 +57,6 @@ class StaffSessionMiddleware:
 
     def _check(self, request):
         import time
-
-        from django.conf import settings
-        from django.contrib.auth import logout
-        from django.contrib.auth.views import redirect_to_login
-        from django.utils.translation import gettext as _
 
         session = request.session
         now = int(time.time())

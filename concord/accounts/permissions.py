@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from .models import Membership
 from .roles import ROLE_CAPABILITIES
 
 
@@ -32,7 +33,6 @@ def grants(user) -> list[Grant]:
     cached = getattr(user, "_concord_grants", None)
     if cached is not None:
         return cached
-    from .models import Membership
 
     rows = Membership.objects.filter(user=user, is_active=True, unit__is_active=True).values_list(
         "role", "unit_id", "place_id", "place__path"

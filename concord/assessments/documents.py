@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import rules
 from .evidence import evidence_for
@@ -55,7 +56,6 @@ def report_context(assessment: Assessment, *, reader) -> dict:
 
 def rule_table() -> list[tuple[str, str]]:
     """Return the documented rules as (code, text) in the active language."""
-    from django.utils.translation import gettext as _
 
     return [
         (

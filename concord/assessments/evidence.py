@@ -26,6 +26,8 @@ from concord.cases.selectors import UNCOUNTED_Q, cases_visible_to, local_midnigh
 from concord.channels.selectors import tier_metrics
 from concord.core import conf
 from concord.participation.opendata import Cells
+from concord.places.models import Place
+from concord.warning.models import Alert
 
 from .models import Decision
 
@@ -63,7 +65,6 @@ def alerts_for_decision(decision: Decision, *, since: date) -> list[dict]:
     An alert counts when its place lies in an affected place or covers one (a town-level
     surge covers the village), and its category group is one the decision relates to.
     """
-    from concord.warning.models import Alert
 
     places = Q()
     for place in decision.places.all():
@@ -95,7 +96,6 @@ def _alerts_as_seen(alerts: list[dict], *, reader, threshold: int) -> list[dict]
     week: readers who handle alerts at that place see them all; others see a count only when
     it reaches the public threshold, and no link to an alert page they could not open.
     """
-    from concord.places.models import Place
 
     paths = dict(
         Place.objects.filter(code__in={a.get("place") for a in alerts}).values_list("code", "path")

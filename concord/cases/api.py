@@ -11,10 +11,12 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from concord.accounts import permissions as perms
 from concord.accounts.api_auth import optional_auth
 from concord.accounts.models import Unit, User
+from concord.accounts.roles import Cap
 from concord.core import conf
-from concord.core.errors import InvalidInput, NotFound
+from concord.core.errors import InvalidInput, NotFound, PayloadTooLarge
 from concord.core.refcache import remembered
 from concord.places.models import Place
 
@@ -441,8 +443,6 @@ def request_transfer(request, case_id: int, payload: TransferIn):
 
 
 def _transfer_for_receiver(request, transfer_id: int) -> TransferRequest:
-    from concord.accounts import permissions as perms
-    from concord.accounts.roles import Cap
 
     transfer = (
         TransferRequest.objects.select_related("from_unit", "to_unit__place")
@@ -499,8 +499,6 @@ def add_attachment(request, case_id: int, file: UploadedFile = File(...)):
 
 
 def _read_upload(file: UploadedFile) -> bytes:
-
-    from concord.core.errors import PayloadTooLarge
 
     limit = conf.concord().attachment_max_bytes
     if file.size and file.size > limit:

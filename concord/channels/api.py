@@ -20,6 +20,7 @@ from concord.cases.schemas import (
     CaseOut,
     ErrorOut,
     TrackOut,
+    case_out,
     reloaded_case_out,
     track_out,
 )
@@ -28,6 +29,7 @@ from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 from concord.places.selectors import place_get
 
 from . import actions, rules, selectors
+from .documents import agreement_pdf as render
 from .models import MediationAgreement
 
 router = Router(tags=["channels"])
@@ -237,7 +239,6 @@ def record_agreement(request, case_id: int, payload: AgreementIn):
 )
 def agreement_pdf(request, case_id: int, lang: Literal["zh-hans", "en"] = "zh-hans"):
     """The signed agreement as PDF, in Chinese (the default) or English (`lang=en`)."""
-    from .documents import agreement_pdf as render
 
     case = get_case_for_user(request.auth, case_id)
     agreement = MediationAgreement.objects.filter(case=case).first()
@@ -452,7 +453,6 @@ def decide_transfer(request, case_id: int, payload: DecideIn):
     "/supervision/bounces", response=list[CaseOut], summary="Cases waiting for a bounce ruling"
 )
 def bounces(request):
-    from concord.cases.schemas import case_out
 
     return [case_out(c) for c in selectors.bounce_queue(request.auth)[:200]]
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from concord.accounts.roles import Cap
@@ -23,6 +25,8 @@ from concord.core.bilingual import in_language
 from concord.core.errors import ConcordError
 from concord.core.models import Event
 from concord.notifications.actions import notify
+
+from . import rules
 
 
 @dataclass
@@ -37,7 +41,6 @@ class TickReport:
 
 def owners_and_supervisors(case: Case, *, supervisors: bool = True):
     """Return the handlers of the owning unit and the supervisors over the case's place."""
-    from django.contrib.auth import get_user_model
 
     people = (
         holders(Cap.CASE_HANDLE, unit_id=case.owner_unit_id)
@@ -51,9 +54,6 @@ def owners_and_supervisors(case: Case, *, supervisors: bool = True):
 
 def clock_label(clock: Clock) -> str:
     """Return the clock's name in the active language (never its internal code)."""
-    from django.utils.translation import get_language
-
-    from . import rules
 
     if ":" in clock.kind:
         channel, kind = clock.kind.split(":", 1)

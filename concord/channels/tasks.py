@@ -1,9 +1,10 @@
 from django_tasks import task
 
+from .deadlines import deadlines_tick
+
 
 @task()
 def deadlines_tick_task() -> dict:
-    from .deadlines import deadlines_tick
 
     report = deadlines_tick()
     return {

@@ -39,6 +39,8 @@ from django.conf import settings
 from django.db import connections, models
 from django.utils import timezone
 
+from .checkpoints import has_signing_key, key_paths, write_checkpoint
+
 FORMAT = "concord-backup"
 VERSION = 2
 KEYS_FORMAT = "concord-keys-1"
@@ -106,7 +108,6 @@ def open_keys(sealed: dict, passphrase: str) -> dict:
 
 def current_keys() -> dict:
     """Return the keys this installation runs with (see the module docstring)."""
-    from .checkpoints import key_paths
 
     private, public = key_paths()
     return {
@@ -127,7 +128,6 @@ def _write_private(path: Path, text: str) -> None:
 
 def install_keys(keys: dict) -> list[str]:
     """Write restored keys where a restarted Concord reads them; return notes for the operator."""
-    from .checkpoints import key_paths
 
     data_dir = Path(settings.DATA_DIR)
     notes = []
@@ -422,7 +422,6 @@ def _checkpoint_after_restore() -> int | None:
     server that holds the signing key vouches for the restored state by signing it; the later
     checkpoints stay in the log as the record of what the backup lacks.
     """
-    from .checkpoints import has_signing_key, write_checkpoint
 
     if not has_signing_key():
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 
 from .calendar import Calendar, default_calendar
+from .models import CalendarDay, HolidaySchedule
 
 _CACHE_KEY = "concord:calendar-version"
 _built: dict[str, Calendar] = {}
@@ -23,7 +24,6 @@ def platform_calendar() -> Calendar:
 
 def build_calendar() -> Calendar:
     """Return a calendar read now from the shipped schedule and the database (not cached)."""
-    from .models import CalendarDay, HolidaySchedule
 
     base = default_calendar()
     rows = list(CalendarDay.objects.values_list("day", "is_working_day"))

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,7 +48,6 @@ class LocalizedNameMixin:
     """Pick `name_zh` or `name_en` for the active language."""
 
     def localized_name(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
 
         lang = (language or get_language() or "zh-hans").lower()
         if lang.startswith("en"):

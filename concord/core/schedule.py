@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .models import ScheduleEntry
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,7 +35,6 @@ def enqueue_due(now=None) -> list[str]:
 
     The claim is a conditional UPDATE, so two workers never queue the same run twice.
     """
-    from .models import ScheduleEntry
 
     now = now or timezone.now()
     queued = []

@@ -8,6 +8,8 @@ from typing import Any
 from django.db import connection, transaction
 from django_tasks import task
 
+from . import checkpoints
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,7 +33,6 @@ def enqueue_with_transaction(task, *args: Any) -> None:
 @task()
 def ledger_checkpoint_task() -> dict[str, Any]:
     """Sign the ledger's stream heads (every few minutes); skip, loudly, without a signing key."""
-    from . import checkpoints
 
     if not checkpoints.has_signing_key():
         logger.warning(

@@ -1,5 +1,6 @@
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
@@ -31,7 +32,6 @@ def healthz(request):
 
 @csrf_exempt  # it only ever answers 404; a CSRF page would break the API's error shape
 def api_not_found(request, *args, **kwargs):
-    from django.utils.translation import gettext as _
 
     return JsonResponse(
         {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}, status=404

@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone as tz
+
 from concord.accounts.models import Membership, Unit, UnitKind
 from concord.accounts.roles import Role
 from concord.assessments import actions
@@ -108,7 +110,6 @@ def populate(*, seed: int, today: date) -> dict:
 
 
 def _finished(unit, worker, boss, land, town, rng, start: date):
-    from django.utils import timezone as tz
 
     places = _villages(town, rng, 1)
     decision = actions.decision_create(

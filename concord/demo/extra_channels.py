@@ -18,6 +18,17 @@ from zoneinfo import ZoneInfo
 
 from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, UnitKind, User
+from concord.cases.actions import (
+    case_accept,
+    case_close,
+    case_submit,
+    case_transfer_refuse,
+    case_transfer_request,
+)
+from concord.cases.models import Category
+from concord.channels import actions as ch
+from concord.channels import rules
+from concord.core.calendars import platform_calendar
 from concord.places.models import Level, Place
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -93,13 +104,11 @@ def _grids(under: Place) -> list[Place]:
 
 
 def _category(code: str):
-    from concord.cases.models import Category
 
     return Category.objects.filter(code=code).first() if code else None
 
 
 def _submit(*, kind: str, title: str, description: str, place: Place, category: str = ""):
-    from concord.cases.actions import case_submit
 
     return case_submit(
         kind=kind,
@@ -112,8 +121,6 @@ def _submit(*, kind: str, title: str, description: str, place: Place, category: 
 
 def _start_for(channel: str, kind: str, today: date, lo: int, hi: int) -> date:
     """Return the latest start day whose clock falls due between today+lo and today+hi."""
-    from concord.channels import rules
-    from concord.core.calendars import platform_calendar
 
     cal = platform_calendar()
     for back in range(0, 400):
@@ -144,8 +151,6 @@ def populate(*, seed: int, today: date) -> dict:
 
 
 def _petitions(logins, rng: random.Random, today: date) -> int:
-    from concord.cases.actions import case_close
-    from concord.channels import actions as ch
 
     worker, wm = logins["caseworker"]
     boss, _ = logins["supervisor"]
@@ -206,8 +211,6 @@ def _petitions(logins, rng: random.Random, today: date) -> int:
 
 
 def _mediations(logins, rng: random.Random, today: date) -> int:
-    from concord.cases.actions import case_accept, case_close
-    from concord.channels import actions as ch
 
     mediator, mm = logins["mediator"]
     grids = _grids(mm.place)
@@ -277,8 +280,6 @@ def _mediations(logins, rng: random.Random, today: date) -> int:
 
 
 def _legal(logins, rng: random.Random, today: date) -> int:
-    from concord.cases.actions import case_accept
-    from concord.channels import actions as ch
 
     boss, bm = logins["supervisor"]
     grids = _grids(bm.place)
@@ -317,7 +318,6 @@ def _legal(logins, rng: random.Random, today: date) -> int:
 
 
 def _transfers(logins, rng: random.Random, today: date) -> int:
-    from concord.cases.actions import case_accept, case_transfer_refuse, case_transfer_request
 
     worker, wm = logins["caseworker"]
     officer, om = logins["officer"]

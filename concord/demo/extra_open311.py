@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import random
 
+from concord.open311.actions import RequestInput, api_key_issue, api_key_use, service_request_create
+from concord.open311.models import Address, RequestType, ServiceProfile
 from concord.places.models import Level, Place
 
 # (service code, description, attributes): services a resident's phone app would use.
@@ -26,13 +28,6 @@ DEMO_REQUESTS = [
 
 def populate(*, seed: int, today: datetime.date) -> dict:
     """Add a demo API key, addresses for some villages and Open311 requests; return counts."""
-    from concord.open311.actions import (
-        RequestInput,
-        api_key_issue,
-        api_key_use,
-        service_request_create,
-    )
-    from concord.open311.models import Address, RequestType, ServiceProfile
 
     rng = random.Random(seed)
     root = Place.objects.filter(parent__isnull=True).order_by("code").first()

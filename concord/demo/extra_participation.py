@@ -13,7 +13,7 @@ from concord.accounts.models import Membership, Unit, UnitKind, User
 from concord.accounts.roles import Role
 from concord.cases.models import Case, Channel
 from concord.participation import actions
-from concord.participation.models import ConventionKind, TeamKind
+from concord.participation.models import ConventionKind, TeamKind, Vote
 from concord.places.models import Level, Place
 
 SUGGESTIONS = [
@@ -86,7 +86,6 @@ def populate(*, seed: int, today: date) -> dict:
         votes = [
             (u, rng.choice(list(poll.options.values_list("pk", flat=True)))) for u in residents
         ]
-        from concord.participation.models import Vote
 
         for user, option in votes:
             v = Vote.objects.create(

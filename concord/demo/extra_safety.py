@@ -6,10 +6,13 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from concord.accounts.models import Membership
 from concord.accounts.roles import Role
 from concord.cases import actions as case_actions
 from concord.places.models import Level, Place
+from concord.safety import actions
 
 SITES = [
     ("small_shop", "便民超市", "Corner shop"),
@@ -83,7 +86,6 @@ def _png() -> bytes:
 
 def populate(*, seed: int, today: date) -> dict:
     """Add safety records to the demo county; deterministic for a seed. Return counts."""
-    from concord.safety import actions
 
     rng = random.Random(seed)
     tz = ZoneInfo("Asia/Shanghai")
@@ -157,7 +159,6 @@ def populate(*, seed: int, today: date) -> dict:
         needs="帐篷、饮用水",
     )
     actions.incident_log_action(actor=county_sup.user, incident=incident, text="启动四级应急响应")
-    from django.utils import timezone
 
     households = _households(actions, villages, today)
     warning = actions.warning_issue(

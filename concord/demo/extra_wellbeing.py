@@ -10,6 +10,8 @@ from concord.accounts.models import Membership, Unit, UnitKind
 from concord.accounts.roles import Role
 from concord.cases import actions as case_actions
 from concord.places.models import Level, Place
+from concord.wellbeing import actions
+from concord.wellbeing.protocol import AssessmentAnswers
 
 PARTNERS = [
     ("psychiatric", "县精神卫生中心", "County Mental Health Centre", "0571-8000 0120"),
@@ -39,8 +41,6 @@ REFERRALS = [
 
 def populate(*, seed: int, today: date) -> dict:
     """Add the counselling network and referrals to the demo county; return counts."""
-    from concord.wellbeing import actions
-    from concord.wellbeing.protocol import AssessmentAnswers
 
     rng = random.Random(seed)
     tz = ZoneInfo("Asia/Shanghai")

@@ -48,7 +48,7 @@ from concord.places.geometry import bbox_and_centroid, parse_boundary
 from concord.places.models import Level, Place
 
 from . import geography
-from .planner import TZ, CasePlan, CategoryInfo, PlannedCase, Surge, plan_cases
+from .planner import TZ, CasePlan, CategoryInfo, PlannedCase, Surge, plan_cases, plan_surges
 from .texts import full_name
 
 DEMO_PASSWORD = "concord-demo"  # noqa: S105 -- published on purpose: demo accounts only
@@ -154,7 +154,6 @@ def surge_definitions(
     *, size: str = "small", seed: int = 1, today: date | None = None, days: int | None = None
 ) -> list[Surge]:
     """Return the injected surges (place codes, category codes, period) for a demo build."""
-    from .planner import plan_surges
 
     today = today or timezone.localdate()
     spec = geography.SIZES[size]

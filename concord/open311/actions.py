@@ -21,6 +21,7 @@ from concord.core.errors import ConcordError, InvalidInput, PermissionDenied
 from concord.core.ledger import append_event
 from concord.core.models import Event
 from concord.places.models import Place
+from concord.places.selectors import place_locate
 
 from .models import (
     Address,
@@ -202,7 +203,6 @@ def _parse_float(value: str, field_name: str) -> float:
 
 def _locate(data: RequestInput, root: Place) -> Location:
     """Find the place of a request from lat/long, address_id or address_string."""
-    from concord.places.selectors import place_locate
 
     address = " ".join(data.address_string.split())[:300]
     if data.lat or data.long:

@@ -24,7 +24,7 @@ from concord.core.errors import InvalidInput, NotFound
 from concord.core.models import Event
 from concord.places.models import Place
 
-from .models import Address, PostedUpdate, ServiceAttribute, ServiceProfile
+from .models import Address, PostedUpdate, ServiceAttribute, ServiceProfile, ServiceRequestToken
 
 WINDOW = timedelta(days=90)
 MAX_ROWS = 1000
@@ -296,7 +296,6 @@ def public_description(case: Case) -> str:
 
 
 def token_get(token: str):
-    from .models import ServiceRequestToken
 
     row = ServiceRequestToken.objects.select_related("case").filter(token=token.strip()).first()
     if row is None:

@@ -8,12 +8,22 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 
 from concord.accounts.api_auth import account_auth, optional_auth
+from concord.accounts.models import Unit, User
+from concord.cases.selectors import get_case_for_user
 from concord.core import conf
 from concord.core.errors import InvalidInput
 from concord.places.selectors import place_get
 
 from . import actions, opendata, selectors
-from .models import Volunteer
+from .models import (
+    Convention,
+    ConventionKind,
+    Poll,
+    ServiceContract,
+    SocialOrganisation,
+    Volunteer,
+    Vote,
+)
 
 router = Router(tags=["participation"])
 
@@ -152,7 +162,6 @@ class InPersonIn(Schema):
 @router.post("/verify/in-person")
 def verify_in_person(request, payload: InPersonIn):
     """Record a grid worker's face-to-face check of a resident (named by user name)."""
-    from concord.accounts.models import User
 
     resident = User.objects.filter(username=payload.resident, is_active=True).first()
     if resident is None:
@@ -313,7 +322,6 @@ def poll_paper_vote(request, pk: int, payload: PaperVoteIn):
 
 @router.post("/polls/{pk}/paper-votes/{vote_id}/confirm")
 def poll_paper_confirm(request, pk: int, vote_id: int):
-    from .models import Vote
 
     vote = Vote.objects.filter(poll_id=pk, pk=vote_id).select_related("poll").first()
     if vote is None:
@@ -375,7 +383,6 @@ def volunteer_hours(request, pk: int):
 
 
 def _unit(code: str):
-    from concord.accounts.models import Unit
 
     unit = Unit.objects.filter(code=code).select_related("place").first()
     if unit is None:
@@ -384,7 +391,6 @@ def _unit(code: str):
 
 
 def _staff_case(user, case_id: int):
-    from concord.cases.selectors import get_case_for_user
 
     return get_case_for_user(user, case_id)
 
@@ -529,7 +535,6 @@ def organisation_register(request, payload: OrganisationIn):
 
 @router.post("/organisations/{pk}/cases")
 def organisation_link_case(request, pk: int, payload: OrganisationCaseIn):
-    from .models import ServiceContract, SocialOrganisation
 
     org = SocialOrganisation.objects.filter(pk=pk).select_related("unit").first()
     if org is None:
@@ -567,7 +572,6 @@ def _counts(payload) -> dict:
 def _adopting_poll(pk: int | None):
     if pk is None:
         return None
-    from .models import Poll
 
     poll = Poll.objects.filter(pk=pk).first()
     if poll is None:
@@ -577,7 +581,6 @@ def _adopting_poll(pk: int | None):
 
 @router.post("/conventions")
 def convention_create(request, payload: ConventionIn):
-    from .models import ConventionKind
 
     if payload.kind not in ConventionKind.values:
         raise InvalidInput(fields={"kind": "unknown kind"})
@@ -597,7 +600,6 @@ def convention_create(request, payload: ConventionIn):
 
 @router.post("/conventions/{pk}/versions")
 def convention_version(request, pk: int, payload: VersionIn):
-    from .models import Convention
 
     convention = Convention.objects.filter(pk=pk).select_related("place").first()
     if convention is None:

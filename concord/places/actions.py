@@ -7,7 +7,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
 from concord.core.errors import InvalidInput, PermissionDenied
+from concord.core.ledger import append_event
 
 from .geometry import BoundaryError, bbox_and_centroid, parse_boundary
 from .models import LEVEL_ORDER, Level, MapFeature, Place, PlacePopulation
@@ -134,8 +137,6 @@ def places_export_geojson(places) -> dict[str, Any]:
 
 def may_set_population(user, place: Place) -> bool:
     """Return whether ``user`` may record ``place``'s populations."""
-    from concord.accounts import permissions as perms
-    from concord.accounts.roles import Cap
 
     return perms.can(user, Cap.ALERT_MANAGE, place_path=place.path) or perms.can(
         user, Cap.PLATFORM_ADMIN, place_path=place.path
@@ -149,7 +150,6 @@ def place_population_set(*, actor, place: Place, year: int, population: int) -> 
     place's event stream; ``actor`` is None for the operator's command line. Staff need to
     handle early warning at the place (the offsets are theirs) or to administer the platform.
     """
-    from concord.core.ledger import append_event
 
     if actor is not None and not may_set_population(actor, place):
         raise PermissionDenied(_("You may not set populations for this place."))

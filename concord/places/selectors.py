@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from concord.accounts import permissions as perms
+from concord.accounts.roles import Cap
 from concord.core.errors import NotFound
 
 from .geometry import contains, parse_boundary
-from .models import Place
+from .models import Place, PlacePopulation
 
 
 def place_get(*, code: str) -> Place:
@@ -68,7 +70,6 @@ def populations_by_year(places: Sequence[Place], years: Sequence[int]) -> np.nda
     a tie); a place without any takes its current ``population``, and 1 when that is unknown
     too (a constant offset, which leaves a model without offset unchanged). One query.
     """
-    from .models import PlacePopulation
 
     out = np.ones((len(places), len(years)))
     known: dict[int, dict[int, int]] = {}
@@ -92,10 +93,6 @@ def populations_by_year(places: Sequence[Place], years: Sequence[int]) -> np.nda
 def population_places(user) -> QuerySet[Place]:
     """Places whose populations ``user`` may record: under the places where they handle early
     warning or administer the platform."""
-    from django.db.models import Q
-
-    from concord.accounts import permissions as perms
-    from concord.accounts.roles import Cap
 
     q = Q(pk__in=[])
     for cap in (Cap.ALERT_MANAGE, Cap.PLATFORM_ADMIN):

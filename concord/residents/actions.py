@@ -27,15 +27,18 @@ from django.utils.translation import gettext_lazy
 
 from concord.accounts.models import AccountKind, User
 from concord.cases.models import OPEN_STATUSES as OPEN
-from concord.cases.models import Case, PartyRole
+from concord.cases.models import Case, Party, PartyRole
 from concord.cases.selectors import get_case_by_receipt
 from concord.core import conf
 from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from concord.core.ledger import append_event
 from concord.core.ratelimit import RateLimited, count_request
+from concord.notifications.gateways import sms_gateway
+from concord.notifications.models import Notification, Preference
 from concord.participation import actions as participation
-from concord.participation.models import PhoneCode
+from concord.participation.models import PhoneCode, ResidentVerification, Volunteer
 from concord.places.models import Level, Place
+from concord.safety.models import ResidentProfile
 
 from .models import CaseClaim, Resident
 from .phones import normalise_mobile
@@ -111,7 +114,6 @@ def sign_in_code_request(*, phone: str, client: str) -> PhoneCode:
         )
 
         def send() -> None:
-            from concord.notifications.gateways import sms_gateway
 
             text = _("Your Concord sign-in code is %(code)s. It expires in 10 minutes.")
             sms_gateway().send(to=number, text=text % {"code": code}, reference=f"signin:{row.pk}")
@@ -296,10 +298,6 @@ def resident_delete(*, actor) -> None:
     (the unit still owes a written answer) and the retention rule erases them. Votes, supports
     and suggestions stay counted once, by the keyed hash they carry, and show no name.
     """
-    from concord.cases.models import Party
-    from concord.notifications.models import Notification, Preference
-    from concord.participation.models import ResidentVerification, Volunteer
-    from concord.safety.models import ResidentProfile
 
     row = _resident(actor)
     now = timezone.now()

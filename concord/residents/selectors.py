@@ -8,6 +8,14 @@ from django.utils import timezone
 
 from concord.cases import tokens
 from concord.cases.models import Case
+from concord.participation.models import (
+    ResidentVerification,
+    Suggestion,
+    SuggestionSupport,
+    VerificationMethod,
+    Volunteer,
+    Vote,
+)
 from concord.places.models import Place
 
 from .actions import HOME_LEVELS
@@ -50,7 +58,6 @@ def home_places():
 
 def verification_levels(user) -> dict:
     """Return which verification levels the resident holds (phone, census) and where."""
-    from concord.participation.models import ResidentVerification, VerificationMethod
 
     rows = ResidentVerification.objects.filter(user=user).select_related("place")
     levels: dict[str, list] = {"phone": [], "census": [], "in_person": []}
@@ -68,13 +75,6 @@ def verification_levels(user) -> dict:
 
 def resident_export(user) -> dict:
     """Return everything the platform holds about the resident, as plain JSON data."""
-    from concord.participation.models import (
-        ResidentVerification,
-        Suggestion,
-        SuggestionSupport,
-        Volunteer,
-        Vote,
-    )
 
     row = resident_of(user)
     if row is None:

@@ -7,6 +7,7 @@ import binascii
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from concord.accounts.api_auth import optional_auth
@@ -35,7 +36,6 @@ def _unit(code: str) -> Unit:
 
 
 def _msg_unknown_unit() -> str:
-    from django.utils.translation import gettext as _
 
     return _("Unknown unit.")
 

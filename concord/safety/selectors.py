@@ -12,6 +12,7 @@ from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases.selectors import cases_visible_to
 from concord.core.errors import NotFound
+from concord.triage.algorithms.similarity import similarity
 
 from .models import (
     CheckStatus,
@@ -203,7 +204,6 @@ def policy_question_themes(
     Questions are linked when their character n-gram similarity (the triage measure) reaches
     `threshold`; each connected group is a theme labelled by its most central question.
     """
-    from concord.triage.algorithms.similarity import similarity
 
     rows = list(
         PolicyQuestion.objects.filter(**({"notice": notice} if notice else {}))
@@ -270,7 +270,6 @@ def get_site_for_user(user, site_id: int) -> InspectionSite:
 
 def hazards_for(user) -> QuerySet[Hazard]:
     """Return the hazards whose cases the user may see, newest first."""
-    from concord.cases.selectors import cases_visible_to
 
     return (
         Hazard.objects.filter(case__in=cases_visible_to(user))
@@ -301,6 +300,5 @@ def verifications_of(case_id: int) -> QuerySet[Verification]:
 
 def incident_cases_for(user, incident):
     """The cases linked to an incident that this reader may see (the rest are not named)."""
-    from concord.cases.selectors import cases_visible_to
 
     return incident.cases.filter(pk__in=cases_visible_to(user).values("pk")).order_by("id")

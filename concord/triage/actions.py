@@ -15,6 +15,7 @@ from concord.cases.models import Case, Category, Status, Urgency
 from concord.core import conf
 from concord.core.models import Event
 from concord.places.models import Level
+from concord.triage.algorithms.classifier import DATA_DIR
 
 from . import engine
 from .algorithms import similarity
@@ -257,7 +258,6 @@ def training_rows(limit: int = 20_000) -> tuple[list[str], list[str], list[str]]
 
 def triage_retrain(*, seed: int = 0) -> dict:
     """Train on the shipped data plus confirmed platform cases; keep the better model."""
-    from concord.triage.algorithms.classifier import DATA_DIR
 
     base_t, base_b, base_l = load_labelled(DATA_DIR / "labelled.csv")
     plat_t, plat_b, plat_l = training_rows()

@@ -16,6 +16,7 @@ from concord.places.models import Place
 
 from . import actions, selectors
 from .algorithms.signals import is_crisis
+from .routing import suggest_route
 
 router = Router(tags=["triage"])
 
@@ -193,6 +194,5 @@ class RouteOut(Schema):
     summary="Where this case should go, and why",
 )
 def case_route(request, case_id: int):
-    from .routing import suggest_route
 
     return suggest_route(get_case_for_user(request.auth, case_id)).__dict__

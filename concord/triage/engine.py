@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .algorithms.classifier import Model, ModelError, load_model, train_default_model
+from .models import TriageModel
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -27,7 +28,6 @@ def _default_model_file() -> Path:
 
 def active_model() -> Model | None:
     """Return the active classifier, or None when it cannot be loaded (cases go to people)."""
-    from .models import TriageModel
 
     row = TriageModel.objects.filter(active=True).order_by("-trained_at").first()
     try:
@@ -45,7 +45,6 @@ def active_model() -> Model | None:
 
 def _bootstrap():
     """Train the starting model from the shipped citizen messages (a few seconds, once)."""
-    from .models import TriageModel
 
     path = _default_model_file()
     if path.exists():

@@ -2,10 +2,13 @@
 
 from django_tasks import task
 
+from concord.core.tasks import enqueue_with_transaction
+
+from .actions import triage_case, triage_missed, triage_retrain
+
 
 @task()
 def triage_case_task(case_id: int) -> None:
-    from .actions import triage_case
 
     triage_case(case_id)
 
@@ -13,20 +16,17 @@ def triage_case_task(case_id: int) -> None:
 @task()
 def triage_sweep_task() -> int:
     """Triage recent cases that have no triage yet (a queue that was down when they came in)."""
-    from .actions import triage_missed
 
     return triage_missed()
 
 
 @task()
 def retrain_task() -> dict:
-    from .actions import triage_retrain
 
     return triage_retrain()
 
 
 def enqueue_triage(case) -> None:
     """Intake hook: triage the new case in the background, once its submission commits."""
-    from concord.core.tasks import enqueue_with_transaction
 
     enqueue_with_transaction(triage_case_task, case.pk)

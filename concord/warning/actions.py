@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
+from concord.accounts.models import Unit, User
 from concord.accounts.roles import Cap
+from concord.cases.models import Category
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.core.ledger import append_event
+from concord.notifications.actions import notify
+from concord.places.models import Level
+from concord.safety.actions import incident_record
+from concord.safety.selectors import incidents_for
 
-from .models import Alert, AlertState
+from .methods import clean_params, method_names
+from .models import Alert, AlertRule, AlertRuleVersion, AlertState
+from .run import _category_name
 
 NEXT = {
     "acknowledge": ({AlertState.NEW}, AlertState.ACKNOWLEDGED),
@@ -55,9 +65,6 @@ def _lock(actor, alert: Alert) -> Alert:
 
 def assignable_units(alert: Alert):
     """Units an alert may be given to: active units at its place, above it or below it."""
-    from django.db.models import Q
-
-    from concord.accounts.models import Unit
 
     return (
         Unit.objects.filter(is_active=True)
@@ -73,8 +80,6 @@ def assignable_units(alert: Alert):
 @transaction.atomic
 def alert_assign(*, actor, alert: Alert, unit, note: str = "") -> Alert:
     """Give an alert to a unit to look into; the unit's members are told and then see it."""
-    from concord.accounts.models import User
-    from concord.notifications.actions import notify
 
     alert = _lock(actor, alert)
     if alert.state == AlertState.DISMISSED:
@@ -96,7 +101,6 @@ def alert_assign(*, actor, alert: Alert, unit, note: str = "") -> Alert:
     members = User.objects.filter(
         is_active=True, memberships__unit=unit, memberships__is_active=True
     ).distinct()
-    from .run import _category_name
 
     notify(
         recipients=list(members),
@@ -118,7 +122,6 @@ def alert_assign(*, actor, alert: Alert, unit, note: str = "") -> Alert:
 @transaction.atomic
 def alert_link_incident(*, actor, alert: Alert, incident) -> Alert:
     """Link an alert to an emergency incident the actor may see."""
-    from concord.safety.selectors import incidents_for
 
     alert = _lock(actor, alert)
     if incident is None or not incidents_for(actor).filter(pk=incident.pk).exists():
@@ -146,9 +149,6 @@ def alert_open_incident(
 
     The incident is recorded by the safety app's own action (supervisors over the places).
     """
-    from django.utils import timezone
-
-    from concord.safety.actions import incident_record
 
     alert = _lock(actor, alert)
     incident = incident_record(
@@ -184,11 +184,6 @@ def alert_rule_save(
 
     ``params`` are raw control values (text is parsed); the detector checks them.
     """
-    from concord.cases.models import Category
-    from concord.places.models import Level
-
-    from .methods import clean_params, method_names
-    from .models import AlertRule, AlertRuleVersion
 
     if place is None or not _may_set_rules(actor, place):
         raise PermissionDenied(_("You may not set alert rules for this place."))

@@ -8,11 +8,19 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from concord.accounts import permissions as perms
+from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.cases.selectors import cases_visible_to
-from concord.core.errors import PermissionDenied
+from concord.core.errors import NotFound, PermissionDenied
+from concord.places.actions import place_population_set
+from concord.places.models import Place
+from concord.places.selectors import population_places
+from concord.safety.models import Incident
 
 from . import actions, selectors
+from .attention import needs_attention, trained_model
+from .methods import method_choices, method_label, param_fields
+from .run import _category_name
 
 router = Router(tags=["warning"])
 
@@ -39,8 +47,6 @@ class AlertOut(Schema):
 
 def explain(a) -> str:
     """Say in one sentence what was observed, what was expected, the threshold and the method."""
-    from .methods import method_label
-    from .run import _category_name
 
     parts = [
         _("%(method)s at %(place)s, %(start)s to %(end)s, %(category)s: observed %(obs)g")
@@ -140,7 +146,6 @@ class AssignIn(Schema):
     summary="Give an alert to a unit; its members are told",
 )
 def assign_alert(request, alert_id: int, payload: AssignIn):
-    from concord.accounts.models import Unit
 
     alert = selectors.get_alert_for_user(request.auth, alert_id)
     unit = Unit.objects.filter(code=payload.unit).first()
@@ -162,7 +167,6 @@ class IncidentIn(Schema):
     summary="Link an alert to an incident (incident_id) or open one (title, type, level)",
 )
 def alert_incident(request, alert_id: int, payload: IncidentIn):
-    from concord.safety.models import Incident
 
     alert = selectors.get_alert_for_user(request.auth, alert_id)
     if payload.incident_id is not None:
@@ -204,7 +208,6 @@ def step_alert(request, alert_id: int, step: str, payload: StepIn):
 def attention(request):
     if not perms.place_paths_with(request.auth, Cap.CASE_VIEW):
         raise PermissionDenied()
-    from .attention import needs_attention, trained_model
 
     model, rates = trained_model()
     return needs_attention(request.auth, model=model, rates=rates)
@@ -234,7 +237,6 @@ class RuleOut(Schema):
 
 
 def rule_out(r) -> dict:
-    from .methods import method_label
 
     return {
         "id": r.pk,
@@ -252,7 +254,6 @@ def rule_out(r) -> dict:
 
 @router.get("/methods", response=list[dict], summary="Detectors a rule may use")
 def methods(request):
-    from .methods import method_choices, param_fields
 
     return [
         {"method": name, "name": label, "params": param_fields(name)}
@@ -266,7 +267,6 @@ def list_rules(request):
 
 
 def _place(code: str):
-    from concord.places.models import Place
 
     return Place.objects.filter(code=code).first()
 
@@ -317,8 +317,6 @@ class PopulationOut(Schema):
 
 @router.get("/populations/{code}", response={200: list[PopulationOut], 404: dict})
 def list_populations(request, code: str):
-    from concord.core.errors import NotFound
-    from concord.places.selectors import population_places
 
     place = population_places(request.auth).filter(code=code).first()
     if place is None:
@@ -332,8 +330,6 @@ def list_populations(request, code: str):
 @router.post("/populations", response={200: PopulationOut, 400: dict, 403: dict, 404: dict})
 def set_population(request, payload: PopulationIn):
     """Record a place's population in a year: the same action as the populations page."""
-    from concord.core.errors import NotFound
-    from concord.places.actions import place_population_set
 
     place = _place(payload.place)
     if place is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,7 +195,6 @@ def needs_attention(user, *, model: alg.AttentionModel, rates: dict, limit: int 
 
 def trained_model(*, max_age: int = 3600) -> tuple[alg.AttentionModel, dict]:
     """The attention model and category rates, trained at most once an hour (cached)."""
-    from django.core.cache import cache
 
     key = "warning:attention-model:v1"
     found = cache.get(key)

@@ -16,9 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concord.accounts.models import Unit, UnitKind
-from concord.cases.models import Case
+from concord.accounts.roles import Cap
+from concord.accounts.selectors import holders
+from concord.cases.models import Case, Category
 from concord.cases.selectors import local_midnight
 from concord.core import conf
+from concord.core.reads import consistent_reads
+from concord.notifications.actions import notify
 from concord.places.models import Level, Place
 
 from .aggregate import week_start, weekly_counts
@@ -26,6 +30,7 @@ from .algorithms.detectors import make_params
 from .algorithms.stscan import scan
 from .methods import method_label
 from .models import Alert, SurveillanceRun
+from .rules import effective_rules, evaluate_rule, history_weeks
 
 
 def _governance_unit(place: Place, cache: dict) -> Unit | None:
@@ -54,9 +59,6 @@ def surveillance_run(*, today: date | None = None) -> SurveillanceRun:
     SQLite); then each alert is written in a short transaction of its own, so the server's
     submissions never wait for the whole pass.
     """
-    from concord.core.reads import consistent_reads
-
-    from .rules import effective_rules, evaluate_rule, history_weeks
 
     started = time.monotonic()
     today = today or timezone.localdate()
@@ -231,9 +233,6 @@ def write_alert(pending: PendingAlert) -> int:
                 "period": [f["period_start"].isoformat(), f["period_end"].isoformat()],
             },
         )
-    from concord.accounts.roles import Cap
-    from concord.accounts.selectors import holders
-    from concord.notifications.actions import notify
 
     place, expected, threshold = f["place"], f["expected"], f["threshold"]
     users = list(holders(Cap.ALERT_MANAGE, at_places=place.ancestors_paths()))
@@ -358,7 +357,6 @@ def _common_place(places: list[Place]) -> Place:
 
 def _category_name(root: str) -> str:
     """Name an alert's category group for people (every category when the group is empty)."""
-    from concord.cases.models import Category
 
     category = Category.objects.filter(code=root).first() if root else None
     return category.localized_name() if category else str(_("all categories"))

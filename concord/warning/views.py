@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,8 +22,10 @@ from concord.cases.selectors import cases_visible_to
 from concord.core import conf
 from concord.core.errors import ConcordError, NotFound
 from concord.places.models import Level, Place
+from concord.safety.models import IncidentLevel, IncidentType
 
 from . import actions, selectors
+from .attention import needs_attention, trained_model
 from .methods import SCAN, control_items, method_choices, method_label, param_fields
 from .models import AlertRule, AlertState
 
@@ -61,7 +64,6 @@ def _places_for_filter(user) -> list[Place]:
     paths = perms.place_paths_with(user, Cap.ALERT_MANAGE)
     if not paths:
         return []
-    from django.db.models import Q
 
     q = Q(pk__in=[])
     for p in paths:
@@ -185,7 +187,6 @@ def alert_detail(request, alert_id: int):
             perms.can(request.user, Cap.CASE_SUPERVISE, place_path=p.path)
             for p in (list(alert.places.all()) or [alert.place])
         )
-    from concord.safety.models import IncidentLevel, IncidentType
 
     rows = _chart_rows(alert)
     s = alert.series or {}
@@ -321,7 +322,6 @@ def _versions(rule) -> list:
 
 def _rule_places(user) -> list[Place]:
     paths = perms.place_paths_with(user, Cap.ALERT_MANAGE)
-    from django.db.models import Q
 
     q = Q(pk__in=[])
     for p in paths:
@@ -439,7 +439,6 @@ def rule_detail(request, rule_id: int):
 def attention(request):
     if not perms.place_paths_with(request.user, Cap.CASE_VIEW):
         raise DjangoPermissionDenied
-    from .attention import needs_attention, trained_model
 
     model, rates = trained_model()
     rows = needs_attention(request.user, model=model, rates=rates, limit=30)

@@ -24,6 +24,7 @@ from concord.channels import rules
 from concord.channels.models import STAFF_SERVICE_METHODS, Opinion, Performance, PetitionType
 from concord.core import conf
 from concord.places.models import Place
+from concord.web.guide import _pick
 
 
 class FastSelect(forms.Select):
@@ -416,7 +417,6 @@ class EnterChannelForm(StepForm):
     note = _text(_("Note (optional)"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from concord.web.guide import _pick
 
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [

@@ -18,6 +18,8 @@ import re
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from concord.accounts.api_auth import staff_auth
+from concord.accounts.twofactor import is_staff_user
 from concord.core import conf
 from concord.core.ratelimit import RateLimited, check_rate
 
@@ -31,8 +33,6 @@ EXEMPT = re.compile(r"^/(accounts/login/|i18n/setlang/|open311/.*)$")
 
 def _staff_api_token(request) -> bool:
     """Whether the request carries a bearer token that resolves to an active staff member."""
-    from concord.accounts.api_auth import staff_auth
-    from concord.accounts.twofactor import is_staff_user
 
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
@@ -45,7 +45,6 @@ def public_scope(request) -> str | None:
 
     A header alone does not exempt a request: only a bearer token that resolves does.
     """
-    from concord.accounts.twofactor import is_staff_user
 
     if is_staff_user(request.user):
         return None

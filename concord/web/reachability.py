@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
+from django.urls import URLPattern, URLResolver, get_resolver
+
 ACTION_MODULE = re.compile(r"^concord\.\w+\.actions(\.|$)")
 DEPTH = 3
 
@@ -121,7 +123,6 @@ def actions_of(fn: Callable, depth: int = DEPTH) -> frozenset[str]:
 
 def page_views() -> Iterator[tuple[str, Callable]]:
     """Every page of the site (the API and Django's admin left out): (route, view)."""
-    from django.urls import URLPattern, URLResolver, get_resolver
 
     def walk(patterns, prefix: str):
         for p in patterns:

@@ -5,16 +5,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import stats
-from concord.cases.models import LIVE_CLOCK_STATES, OPEN_STATUSES, Case, Clock, ClockState
-from concord.cases.selectors import CaseFilters, case_list, cases_visible_to, local_midnight
+from concord.cases.models import (
+    LIVE_CLOCK_STATES,
+    OPEN_STATUSES,
+    Case,
+    Category,
+    Clock,
+    ClockState,
+    TransferRequest,
+    TransferState,
+)
+from concord.cases.selectors import (
+    CaseFilters,
+    case_events,
+    case_list,
+    cases_visible_to,
+    local_midnight,
+    mask_email,
+    mask_phone,
+    may_see_contacts,
+)
+from concord.channels.models import MediationAgreement, Petition
 from concord.channels.selectors import bounce_queue, tier_metrics_of
 from concord.core import conf
 from concord.places.models import Level, Place
@@ -105,7 +126,6 @@ def staff_queue(user, *, scope: str, filters: CaseFilters, status: str, clock: s
 
 def pending_transfers_for(user):
     """Return transfers waiting for an answer from one of the user's units."""
-    from concord.cases.models import TransferRequest, TransferState
 
     units = perms.unit_ids_with(user, Cap.CASE_HANDLE)
     return (
@@ -117,9 +137,6 @@ def pending_transfers_for(user):
 
 def case_page_data(user, case: Case) -> dict:
     """Return what the staff case page shows besides the case itself (fixed query count)."""
-    from concord.cases.models import TransferRequest, TransferState
-    from concord.cases.selectors import case_events, mask_email, mask_phone, may_see_contacts
-    from concord.channels.models import MediationAgreement, Petition
 
     show_contacts = may_see_contacts(user, case)
     parties = []
@@ -254,7 +271,6 @@ def trend(user, place: Place, end: date, months: int = 12) -> list[dict]:
     The earlier months are counted once an hour (a third of a county's history: a second at a
     million cases); the month of `end` is counted afresh with the rest of the dashboard.
     """
-    from django.core.cache import cache
 
     this_month = end.replace(day=1)
     start = (this_month - timedelta(days=31 * (months - 1))).replace(day=1)
@@ -304,7 +320,6 @@ def bounced(user, *, limit: int = 20) -> list[Case]:
 def alerts(user, *, limit: int = 10) -> list:
     if not perms.can(user, Cap.ALERT_MANAGE):
         return []
-    from concord.cases.models import Category
 
     rows = list(alerts_visible_to(user).order_by("-period_end", "-pk")[:limit])
     names = {
@@ -326,8 +341,6 @@ def _cache_key(prefix: str, user, place: Place, *parts) -> str:
     language."""
     import hashlib
 
-    from django.utils.translation import get_language
-
     scope = sorted(perms.place_paths_with(user, Cap.STATS_VIEW))
     raw = repr((scope, place.path, *parts, get_language()))
     return f"{prefix}:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -340,8 +353,6 @@ def dashboard_aggregates(user, place: Place, start: date, end: date) -> tuple:
     latest change to any case under the place, so a new resolution or rating shows at once
     (in the trend's earlier months, within the hour).
     """
-    from django.core.cache import cache
-    from django.db.models import Max
 
     latest = Case.objects.filter(place_path__startswith=place.path).aggregate(
         latest=Max("updated_at")

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Case as When_
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,20 +23,25 @@ from concord.core import conf
 from concord.core.errors import InvalidInput, NotFound
 from concord.core.ledger import append_event
 from concord.core.models import Event
+from concord.notifications.selectors import failed_deliveries_for
 from concord.places.models import Place
 from concord.places.selectors import place_ancestors
 
 from . import protocol
-from .actions import referral_stream
+from .actions import is_team_counsellor, may_review_phrases, referral_stream
 from .models import (
     ActivityKind,
     CommunityActivity,
     DutyShift,
+    ExamplePhrase,
     ExportRequest,
     FollowUp,
     PartnerService,
+    PhraseState,
     Referral,
     ReferralState,
+    SignalMark,
+    SignalMarkKind,
 )
 
 MAX_WHY = 300
@@ -104,7 +110,6 @@ def may_counsel(user) -> bool:
 def team_notices_failed(user) -> list:
     """Return the sealed notices of the user's teams that could not be delivered (the team
     answers for them: nobody else sees them)."""
-    from concord.notifications.selectors import failed_deliveries_for
 
     if not may_counsel(user):
         return []
@@ -375,10 +380,6 @@ def hotline_context(place: Place | None, level: str | None = None) -> dict:
 def signal_marks_by_month(team, *, months: int = 12) -> list[dict]:
     """Return, per month (newest first), how many referrals of the team were marked missed or
     false crisis signals, for the team lead's review of the detector."""
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncMonth
-
-    from .models import SignalMark, SignalMarkKind
 
     rows = (
         SignalMark.objects.filter(referral__team=team)
@@ -396,8 +397,6 @@ def signal_marks_by_month(team, *, months: int = 12) -> list[dict]:
 def example_phrases(user, team) -> dict:
     """Return the example phrases of a team that the user may see: a counsellor sees their own
     proposals; the lead sees those waiting for review and the reviewed ones."""
-    from .actions import is_team_counsellor, may_review_phrases
-    from .models import ExamplePhrase, PhraseState
 
     if not is_team_counsellor(user, team_id=team.pk):
         return {"mine": [], "waiting": [], "reviewed": [], "may_review": False}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.notifications.actions import notify
 from concord.places.models import Place
+from concord.triage.algorithms.classifier import train_default_model
 
 from ..models import (
     Assessment,
@@ -26,6 +27,7 @@ from ..models import (
     Stance,
     Visibility,
 )
+from ..themes import CommentIn, summarise
 from .common import (
     OPEN_FOR_OPINIONS,
     _record,
@@ -251,7 +253,6 @@ def engagement_record(
 
 @cache
 def _theme_model():
-    from concord.triage.algorithms.classifier import train_default_model
 
     # Uncalibrated: only the best label and the order of confidences matter for themes,
     # and skipping the out-of-fold calibration makes the first summary several times faster.
@@ -274,7 +275,6 @@ def classify_texts(texts) -> list[tuple[str, float]]:
 
 def consultation_summarise(*, actor, assessment: Assessment, classify=None) -> Consultation:
     """Assign every published comment a theme and keywords and store the theme summary."""
-    from ..themes import CommentIn, summarise
 
     with transaction.atomic():
         assessment = lock_assessment(assessment)

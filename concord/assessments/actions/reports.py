@@ -15,6 +15,7 @@ from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenie
 from concord.notifications.actions import notify
 
 from .. import rules
+from ..evidence import platform_evidence
 from ..models import (
     Assessment,
     Comment,
@@ -46,7 +47,6 @@ from .risks import _recompute, point_inputs
 
 def assessment_issue_report(*, actor, assessment: Assessment, contingency_plan: str) -> Assessment:
     """Fix the level and the evidence, and issue the report for the deciding body."""
-    from ..evidence import platform_evidence
 
     contingency_plan = _text(contingency_plan, "contingency_plan", max_chars=20_000)
     with transaction.atomic():

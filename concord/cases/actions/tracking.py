@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,8 @@ from concord.core.errors import (
 )
 from concord.places.models import Level
 
-from ..models import Case, Feedback, ResolvedAnswer, Sensitivity, Status
+from ..models import Attachment, Case, Feedback, ResolvedAnswer, Sensitivity, Status
+from ..uploads import ALLOWED, check_upload
 from .common import (
     CLOSE_GUARDS,
     _after_text,
@@ -136,9 +139,6 @@ def case_feedback(
 @transaction.atomic
 def _check_resident_attachment_limits(case: Case, size: int) -> None:
     """Refuse a resident's file past the per-case count or total size (the case is locked)."""
-    from django.db.models import Count, Sum
-
-    from ..models import Attachment
 
     limits = conf.concord()
     used = Attachment.objects.filter(case=case, uploaded_by__isnull=True).aggregate(
@@ -159,10 +159,6 @@ def _check_resident_attachment_limits(case: Case, size: int) -> None:
 
 def case_attach(*, case: Case, data: bytes, name: str, actor=None, public: bool = True):
     """Store an attachment checked by content and size, and record it."""
-    from django.core.files.base import ContentFile
-
-    from ..models import Attachment
-    from ..uploads import ALLOWED, check_upload
 
     content_type, digest = check_upload(data, name)
     case = lock_case(case)

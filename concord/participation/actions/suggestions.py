@@ -15,7 +15,9 @@ from concord.accounts.roles import Cap
 from concord.core import conf
 from concord.core.calendars import platform_calendar
 from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from concord.notifications.actions import notify
 from concord.places.models import Place
+from concord.triage.algorithms.similarity import similarity
 
 from .. import moderation
 from ..models import Moderation, Suggestion, SuggestionStatus, SuggestionSupport
@@ -43,7 +45,6 @@ def responsible_unit(place: Place) -> Unit:
 
 
 def _link_similar(suggestion: Suggestion) -> list[int]:
-    from concord.triage.algorithms.similarity import similarity
 
     county = "/" + suggestion.place_path.strip("/").split("/")[0] + "/"
     text = f"{suggestion.title}\n{suggestion.body}"
@@ -155,7 +156,6 @@ def suggestion_support(*, actor, suggestion: Suggestion) -> Suggestion:
 
 
 def _notify_unit(s: Suggestion) -> None:
-    from concord.notifications.actions import notify
 
     staff = [
         m.user

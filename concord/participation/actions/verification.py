@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from concord.accounts.roles import Cap
 from concord.core.errors import InvalidInput, PermissionDenied
+from concord.notifications.gateways import sms_gateway
 from concord.places.models import Place
 
 from ..models import CensusEntry, PhoneCode, ResidentVerification, VerificationMethod
@@ -55,7 +56,6 @@ def verification_request_code(*, actor, place: Place, phone: str) -> PhoneCode:
         )
 
         def send() -> None:
-            from concord.notifications.gateways import sms_gateway
 
             text = _("Your Concord verification code is %(code)s. It expires in 10 minutes.")
             sms_gateway().send(to=number, text=text % {"code": code}, reference=f"otp:{row.pk}")

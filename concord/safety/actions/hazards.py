@@ -18,6 +18,7 @@ from concord.cases.uploads import sniff
 from concord.core import conf
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.places.models import Place
+from concord.places.selectors import place_ancestors
 
 from ..geo import distance_outside_m
 from ..models import (
@@ -109,7 +110,6 @@ def _verification_boundary(place: Place) -> dict | None:
     """Return the boundary of the place, or of the nearest place above it that has one."""
     if place.boundary:
         return place.boundary
-    from concord.places.selectors import place_ancestors
 
     for p in reversed(place_ancestors(place)):
         if p.boundary:

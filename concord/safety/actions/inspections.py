@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,7 +117,6 @@ def inspections_schedule(*, today: date | None = None, horizon_days: int = 0) ->
     today = today or timezone.localdate()
     until = today + timedelta(days=horizon_days)
     cap = conf.safety().schedule_max_per_plan
-    from django.db.models import Max
 
     plans = (
         InspectionPlan.objects.filter(is_active=True, starts_on__lte=until)

@@ -14,7 +14,7 @@ from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import is_handler, lock_case, record_event
 from concord.cases.clocks import clock_start
-from concord.cases.models import Case, Kind, Outcome, Status
+from concord.cases.models import Case, Clock, ClockState, Kind, Outcome, Status
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.notifications.actions import notify
 
@@ -111,7 +111,6 @@ def rectification_report_done(*, actor, order: RectificationOrder, note: str) ->
     order.state = OrderState.REPORTED_DONE
     order.reported_at = timezone.now()
     order.save(update_fields=["state", "reported_at"])
-    from concord.cases.models import Clock, ClockState
 
     Clock.objects.filter(
         case_id=order.case_id, kind="rectification", state=ClockState.RUNNING

@@ -11,6 +11,7 @@ from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.core.errors import InvalidInput, PermissionDenied
 from concord.core.ledger import append_event
+from concord.notifications.actions import preference_set
 from concord.places.models import Place
 
 from ..models import ResidentProfile, Vulnerability, VulnerableHousehold
@@ -87,7 +88,6 @@ def resident_profile_update(
     opted_out: bool | None = None,
 ) -> ResidentProfile:
     """Set the acting resident's place with their language and channels, all or nothing."""
-    from concord.notifications.actions import preference_set
 
     profile = resident_profile_set(actor=actor, place=place, address=address)
     preference_set(

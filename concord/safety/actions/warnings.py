@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -111,7 +112,6 @@ def _enqueue_delivery(warning_id: int) -> None:
 
 
 def _path_q(paths: list[str], field: str = "place_path"):
-    from django.db.models import Q
 
     q = Q()
     for p in paths:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -35,6 +36,7 @@ from concord.channels import actions as channel_actions
 from concord.channels import rules
 from concord.channels.models import PetitionStage, ServiceMethod
 from concord.core.errors import ConcordError, InvalidInput, NotFound
+from concord.notifications.selectors import inbox_for
 from concord.safety.actions.incidents import incident_link_case
 from concord.safety.selectors import incidents_for
 from concord.triage.selectors import duplicates_of, incident_of
@@ -719,7 +721,6 @@ def _render_refused(request: HttpRequest, case_id: int, action: str, form) -> Ht
 @require_GET
 @staff_required
 def case_map(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
 
     return render(
         request,
@@ -734,7 +735,6 @@ def case_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    from concord.notifications.selectors import inbox_for
 
     items = list(inbox_for(request.user).select_related("case")[:50])
     return render(request, "web/staff/inbox.html", {"items": items})

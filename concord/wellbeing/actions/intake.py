@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -211,7 +212,6 @@ def case_mark_crisis(*, actor, case: Case, risk: str = Risk.HIGH, reason: str = 
 
 def on_case_text(case_id: int, text: str, actor_id: int | None) -> None:
     """Text hook: check a note or resident message for crisis signals after it is stored."""
-    from django.contrib.auth import get_user_model
 
     case = Case.objects.filter(pk=case_id).first()
     if case is None:

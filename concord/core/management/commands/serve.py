@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from concord.core.datadir import prepare_data_dir
+from concord.core.procs import Child, Manager
+from concord.wsgi import application
 
 
 class Command(BaseCommand):
@@ -47,8 +49,6 @@ class Command(BaseCommand):
             sys.exit(self._with_worker(options))
         from gunicorn.app.base import BaseApplication
 
-        from concord.wsgi import application
-
         bind = f"{options['host']}:{options['port']}"
 
         class Server(BaseApplication):
@@ -70,7 +70,6 @@ class Command(BaseCommand):
 
     def _with_worker(self, options) -> int:
         """Run the server and the worker as two child processes under one manager."""
-        from concord.core.procs import Child, Manager
 
         os.environ["PYTHONUNBUFFERED"] = "1"  # children's lines appear as they are written
         concord = [sys.executable, "-m", "concord.cli"]

@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from concord.core.datadir import prepare_data_dir
 from concord.core.schedule import enqueue_due
@@ -33,7 +34,6 @@ class Command(BaseCommand):
         self._run_queue(max_tasks=None, once=False)
 
     def _scheduler(self, interval: float) -> None:
-        from django.db import close_old_connections
 
         while True:
             try:

@@ -7,7 +7,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from concord.cases.models import Case
@@ -110,7 +110,6 @@ class Command(BaseCommand):
                 bootstrapped = grants.bootstrap_teams(note="demo")
         except DemoExists as exc:
             raise CommandError(f"{exc} Use a fresh database.") from exc
-        from django.db import connection
 
         if connection.vendor == "postgresql":
             # Fresh statistics after a bulk load, so the planner picks good plans at once; a

@@ -10,6 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from concord.warning.algorithms.detectors import METHODS
+from concord.warning.algorithms.io import detect_csv
+from concord.warning.algorithms.stscan import scan_files
 
 
 def _iso_date(text: str) -> dt.date:
@@ -96,7 +98,6 @@ class Command(BaseCommand):
             self._scan(options)
 
     def _detect(self, options: dict[str, Any]) -> None:
-        from concord.warning.algorithms.io import detect_csv
 
         params = _parse_params(options["param"])
         try:
@@ -119,7 +120,6 @@ class Command(BaseCommand):
 
     def _scan(self, options: dict[str, Any]) -> None:
         # Imported here so that detect works even where the scan module is unavailable.
-        from concord.warning.algorithms.stscan import scan_files
 
         if options["replications"] < 0:
             raise CommandError("--replications must not be negative")

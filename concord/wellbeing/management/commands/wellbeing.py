@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from concord.triage.algorithms import crisis
-from concord.wellbeing.actions import wellbeing_tick
+from concord.wellbeing.actions import phrases_mark_exported, wellbeing_tick
+from concord.wellbeing.models import ExamplePhrase, PhraseState
 
 
 class Command(BaseCommand):
@@ -54,8 +55,6 @@ class Command(BaseCommand):
         )
 
     def export_phrases(self, output: Path) -> None:
-        from concord.wellbeing.actions import phrases_mark_exported
-        from concord.wellbeing.models import ExamplePhrase, PhraseState
 
         phrases = list(
             ExamplePhrase.objects.filter(
