@@ -21,7 +21,7 @@ urlpatterns = [
     path("wellbeing/", include("concord.wellbeing.urls")),
     path("participation/", include("concord.participation.urls")),
     path("assessments/", include("concord.assessments.urls")),
-    path("safety/", include("concord.safety.urls")),
+    path("", include("concord.safety.urls")),
     path("staff/alerts/", include("concord.warning.urls")),
     path("notifications/", include("concord.notifications.urls")),
     path("", include("concord.residents.urls")),

@@ -27,7 +27,7 @@ class StaffTwoFactorMiddleware:
         staff_path = path.startswith(STAFF_PREFIXES) and not path.startswith("/admin/")
         if staff_path and is_resident(getattr(request, "user", None)):
             raise PermissionDenied
-        if (path.startswith(STAFF_PREFIXES) or path == "/safety/") and needs_second_factor(request):
+        if path.startswith(STAFF_PREFIXES) and needs_second_factor(request):
             return redirect("/accounts/2fa/?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)
 

@@ -16,10 +16,6 @@ STAFF_PREFIXES = (
     "/wellbeing/network/",
     "/wellbeing/grants/",
     "/assessments/staff/",
-    "/safety/warnings/",
-    "/safety/checks/",
-    "/safety/incidents/",
-    "/safety/hazards/",
 )
 
 

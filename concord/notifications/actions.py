@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -83,6 +84,9 @@ def notify(
     urgent: bool = False,
 ) -> int:
     """Put a message in each recipient's inbox and queue its email and SMS deliveries.
+
+    For a whole population (a warning to an area) use `broadcast.broadcast`, which writes the
+    same rows in the database in a few statements.
 
     A repeated dedupe key is skipped. People who opted out get only statutory notices. Urgent
     notices (public-safety warnings) also go by text message to anyone with a known phone.
@@ -159,12 +163,15 @@ def notify(
             for medium, address in media
         ]
         Delivery.objects.bulk_create(deliveries)
-        outbound = [
-            d.pk
-            for d in Delivery.objects.filter(
-                notification__in=[row for row, _m in plans], status=DeliveryStatus.PENDING
+        pending = [d for d in deliveries if d.status == DeliveryStatus.PENDING]
+        if all(d.pk for d in pending):
+            outbound = [d.pk for d in pending]
+        else:  # a database that does not return the new ids
+            outbound = list(
+                Delivery.objects.filter(
+                    notification__in=[row for row, _m in plans], status=DeliveryStatus.PENDING
+                ).values_list("pk", flat=True)
             )
-        ]
         if outbound:
             transaction.on_commit(lambda ids=outbound: _enqueue(ids))
     return len(plans)
@@ -217,6 +224,69 @@ def notify_contacts(
         ids = [d.pk for d in rows]
         transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)
+
+
+BATCH_SIZE = 500
+
+
+def _enqueue_batches(ids: list[int]) -> None:
+    """Hand deliveries to the worker BATCH_SIZE at a time (the retry pass backs it up)."""
+    from .tasks import deliveries_send_batch
+
+    for start in range(0, len(ids), BATCH_SIZE):
+        try:
+            deliveries_send_batch.enqueue(ids[start : start + BATCH_SIZE])
+        except Exception:  # a broken queue must not lose the messages: the retry pass has them
+            logger.exception("could not enqueue a batch of deliveries")
+
+
+def deliveries_attempt_batch(*, delivery_ids: list[int]) -> dict[str, int]:
+    """Send a batch of deliveries that are due, claimed in one update; record every attempt.
+
+    Successes are written in bulk; a failure takes the single-delivery path (its retry or its
+    place on the failure list). Return the number sent and failed.
+    """
+    now = timezone.now()
+    Delivery.objects.filter(
+        pk__in=delivery_ids, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=DeliveryStatus.SENDING, claimed_at=now)
+    rows = list(
+        Delivery.objects.filter(
+            pk__in=delivery_ids, status=DeliveryStatus.SENDING, claimed_at=now
+        ).select_related("notification", "notification__case")
+    )
+    sent: list[tuple[Delivery, str]] = []
+    failed = 0
+    for delivery in rows:
+        number = delivery.attempts + 1
+        try:
+            sent.append((delivery, _transmit(delivery)))
+        except GatewayError as exc:
+            _attempt_failed(delivery, number, str(exc), retryable=exc.retryable)
+            failed += 1
+        except Exception as exc:  # an adapter bug must still leave a record and a retry
+            logger.exception("delivery %s crashed", delivery.pk)
+            _attempt_failed(delivery, number, f"{type(exc).__name__}: {exc}", retryable=True)
+            failed += 1
+    done = timezone.now()
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(
+            [
+                DeliveryAttempt(
+                    delivery=d, number=d.attempts + 1, at=done, ok=True, provider_ref=ref[:120]
+                )
+                for d, ref in sent
+            ]
+        )
+        Delivery.objects.filter(pk__in=[d.pk for d, _ref in sent]).update(
+            status=DeliveryStatus.SENT, attempts=F("attempts") + 1, sent_at=done, last_error=""
+        )
+        for d, ref in sent:
+            d.provider_ref = ref[:120]
+        Delivery.objects.bulk_update(
+            [d for d, _ref in sent], ["provider_ref"], batch_size=BATCH_SIZE
+        )
+    return {"sent": len(sent), "failed": failed}
 
 
 def _enqueue(ids: list[int], *, run_after: datetime | None = None) -> None:
@@ -402,8 +472,8 @@ def deliveries_retry_due(*, limit: int = 500) -> int:
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    for pk in due:
-        delivery_attempt(delivery_id=pk)
+    for start in range(0, len(due), BATCH_SIZE):
+        deliveries_attempt_batch(delivery_ids=due[start : start + BATCH_SIZE])
     return len(due)
 
 

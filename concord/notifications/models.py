@@ -74,6 +74,62 @@ class CaseContactPreference(models.Model):
         return f"{self.case_id}: out={self.opted_out}"
 
 
+class FollowTarget(models.TextChoices):
+    PLACE = "place", _("Place")
+    CASE = "case", _("Case")
+    SUGGESTION = "suggestion", _("Suggestion")
+    CONSULTATION = "consultation", _("Consultation")
+    NOTICE = "notice", _("Policy notice")
+
+
+class Follow(models.Model):
+    """One person following one thing, to be told of it: the one "follow" of every app.
+
+    A place followed brings its public warnings, policy notices and consultations, and those of
+    the places within it. Anything else followed (a case, a suggestion, a consultation, a policy
+    notice) is named by its kind and id in its own app, which tells its followers when it is
+    answered.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    target = models.CharField(_("what is followed"), max_length=16, choices=FollowTarget.choices)
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Copy of place.path: the followers of a warned area are then one indexed prefix match.
+    place_path = models.CharField(max_length=255, blank=True, editable=False)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        indexes = [
+            models.Index(fields=["target", "place_path"], name="follow_place_path"),
+            models.Index(fields=["target", "object_id"], name="follow_object"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target="place") & Q(place__isnull=False) & Q(object_id__isnull=True))
+                | (~Q(target="place") & Q(place__isnull=True) & Q(object_id__isnull=False)),
+                name="follow_place_or_object",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "place"], condition=Q(target="place"), name="follow_place_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "target", "object_id"],
+                condition=~Q(target="place"),
+                name="follow_object_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.target} {self.place_path or self.object_id}"
+
+
 class Medium(models.TextChoices):
     INBOX = "inbox", _("In-app inbox")
     EMAIL = "email", _("Email")

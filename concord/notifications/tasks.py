@@ -20,3 +20,8 @@ def resident_message(event_id: int) -> int:
     from .resident_messages import resident_message_send
 
     return resident_message_send(event_id=event_id)
+
+
+@task()
+def deliveries_send_batch(delivery_ids: list[int]) -> dict:
+    return actions.deliveries_attempt_batch(delivery_ids=delivery_ids)

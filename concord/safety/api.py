@@ -233,6 +233,19 @@ def warnings_in_force(request):
     return [_warning_out(w) for w in selectors.warnings_in_force()]
 
 
+class LiftIn(Schema):
+    reason: str
+
+
+@router.post("/warnings/{warning_id}/lift", response=WarningOut)
+def warning_lift(request, warning_id: int, payload: LiftIn):
+    """Lift a warning in force (a supervisor over all its places); everyone it reached is told."""
+    warning = selectors.warning_public(warning_id)
+    return _warning_out(
+        actions.warning_lift(actor=request.auth, warning=warning, reason=payload.reason)
+    )
+
+
 class CountOut(Schema):
     total: int
     reached: int

@@ -379,6 +379,8 @@ class PublicWarning(models.Model):
     )
     issued_at = models.DateTimeField(auto_now_add=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
+    # Why it was lifted, as the supervisor wrote it (told to everyone the warning reached).
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
 
     class Meta:
         ordering = ["-issued_at"]

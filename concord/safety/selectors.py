@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -58,6 +58,30 @@ def warnings_in_force(*, now=None) -> QuerySet[PublicWarning]:
     return PublicWarning.objects.filter(
         state=WarningState.ISSUED, starts_at__lte=now, ends_at__gt=now
     ).prefetch_related("places")
+
+
+def warnings_lifted_recently(*, days: int = 7, now=None) -> QuerySet[PublicWarning]:
+    """Return the warnings lifted in the last `days` days, latest first (public)."""
+    now = now or timezone.now()
+    return (
+        PublicWarning.objects.filter(
+            state=WarningState.LIFTED, lifted_at__gte=now - timedelta(days=days)
+        )
+        .order_by("-lifted_at")
+        .prefetch_related("places")
+    )
+
+
+def followable_places() -> QuerySet:
+    """Return the places a person may follow: the county, its towns, villages and grids."""
+    from concord.places.models import Place
+
+    return Place.objects.filter(level__in=["county", "town", "village", "grid"]).order_by("path")
+
+
+def may_lift_warning(user, warning: PublicWarning) -> bool:
+    """Return whether the user supervises every place of the warning (who may lift it)."""
+    return all(perms.can(user, Cap.CASE_SUPERVISE, place_path=p.path) for p in warning.places.all())
 
 
 def warning_public(warning_id: int) -> PublicWarning:

@@ -15,3 +15,8 @@ __all__ = ["inspections_schedule", "warning_deliver"]
 @task()
 def inspections_schedule() -> int:
     return actions.inspections_schedule()
+
+
+@task()
+def warning_lift_deliver(warning_id: int) -> int:
+    return actions.warning_lift_deliver(warning_id=warning_id)

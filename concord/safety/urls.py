@@ -1,4 +1,8 @@
-"""URLs of the safety app (mounted by concord/urls.py)."""
+"""URLs of the safety app (mounted at the root by concord/urls.py).
+
+Public, without signing in: warnings and policy notices with their answers, under /safety/.
+Staff: the safety dashboard, checklists, incidents and hazards, under /staff/safety/.
+"""
 
 from django.urls import path
 
@@ -6,14 +10,24 @@ from . import views
 
 app_name = "safety"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("warnings/<int:warning_id>/checklist/", views.warning_checklist, name="checklist"),
-    path("warnings/<int:warning_id>/count.json", views.warning_count, name="count"),
-    path("checks/<int:check_id>/", views.check_mark, name="check"),
-    path("incidents/", views.incident_list, name="incidents"),
-    path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
-    path("hazards/", views.hazard_list, name="hazards"),
-    path("hazards/<int:case_id>/", views.hazard_detail, name="hazard"),
-    path("policies/", views.policy_list, name="policies"),
-    path("policies/<int:notice_id>/", views.policy_detail, name="policy"),
+    # public
+    path("safety/", views.public_index, name="public"),
+    path("safety/warnings/<int:warning_id>/", views.warning_detail, name="warning"),
+    path("safety/follow/", views.follow_place, name="follow"),
+    path("safety/policies/", views.policy_list, name="policies"),
+    path("safety/policies/<int:notice_id>/", views.policy_detail, name="policy"),
+    # staff
+    path("staff/safety/", views.dashboard, name="dashboard"),
+    path(
+        "staff/safety/warnings/<int:warning_id>/checklist/",
+        views.warning_checklist,
+        name="checklist",
+    ),
+    path("staff/safety/warnings/<int:warning_id>/count.json", views.warning_count, name="count"),
+    path("staff/safety/warnings/<int:warning_id>/lift/", views.warning_lift, name="lift"),
+    path("staff/safety/checks/<int:check_id>/", views.check_mark, name="check"),
+    path("staff/safety/incidents/", views.incident_list, name="incidents"),
+    path("staff/safety/incidents/<int:incident_id>/", views.incident_detail, name="incident"),
+    path("staff/safety/hazards/", views.hazard_list, name="hazards"),
+    path("staff/safety/hazards/<int:case_id>/", views.hazard_detail, name="hazard"),
 ]

@@ -1,5 +1,6 @@
-"""Pages of the safety app: the supervisor dashboard, a grid worker's warning checklist and the
-public policy notices. Thin: fetch through selectors, call actions, render."""
+"""Pages of the safety app. Public, without signing in (/safety/): warnings and policy notices
+with their answers. Staff (/staff/safety/): the dashboard, lifting a warning, a grid worker's
+warning checklist, incidents and hazards. Thin: fetch through selectors, call actions, render."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from django.views.decorators.http import require_POST
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.cases.models import Status
-from concord.core.errors import ConcordError, InvalidInput, NotFound
+from concord.core.errors import ConcordError, InvalidInput, NotFound, PermissionDenied
+from concord.notifications import follows
 from concord.notifications import selectors as notification_selectors
 
 from . import actions, selectors
@@ -26,13 +28,86 @@ def _require_staff(user) -> None:
         raise DjangoPermissionDenied
 
 
+def public_index(request):
+    """Warnings in force, warnings lifted lately and policy notices: for anyone. A signed-in
+    person also sees the places they follow and may follow another."""
+    signed_in = request.user.is_authenticated
+    return render(
+        request,
+        "safety/public.html",
+        {
+            "warnings": list(selectors.warnings_in_force()),
+            "lifted": list(selectors.warnings_lifted_recently()),
+            "notices": selectors.policies_public(on=timezone.localdate()),
+            "follows": list(follows.follows_of(request.user)) if signed_in else [],
+            "places": selectors.followable_places() if signed_in else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow_place(request):
+    """Follow a place (its warnings, policy notices and consultations), or stop following."""
+    try:
+        if request.POST.get("unfollow"):
+            follows.unfollow(actor=request.user, follow_id=int(request.POST["unfollow"]))
+            messages.success(request, _("You no longer follow this place."))
+        else:
+            place = selectors.followable_places().filter(code=request.POST.get("place")).first()
+            if place is None:
+                raise InvalidInput(_("Choose a village or community."))
+            follows.follow(actor=request.user, target="place", place=place)
+            messages.success(
+                request,
+                _("You will be told of warnings and notices for %(place)s.")
+                % {"place": place.localized_name()},
+            )
+    except ValueError:
+        messages.error(request, _("Unknown request."))
+    except ConcordError as exc:
+        messages.error(request, exc.message)
+    return redirect("safety:public")
+
+
+def warning_detail(request, warning_id: int):
+    try:
+        warning = selectors.warning_public(warning_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "safety/warning.html", {"warning": warning})
+
+
+@login_required
+@require_POST
+def warning_lift(request, warning_id: int):
+    _require_staff(request.user)
+    try:
+        warning = selectors.warning_public(warning_id)
+        actions.warning_lift(
+            actor=request.user, warning=warning, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("The warning was lifted; everyone it reached is told."))
+    except NotFound as exc:
+        raise Http404 from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
+    except ConcordError as exc:
+        messages.error(request, exc.message)
+    return redirect("safety:dashboard")
+
+
 @login_required
 def dashboard(request):
     _require_staff(request.user)
     today = timezone.localdate()
     overdue = list(selectors.inspections_overdue_for(request.user, today=today)[:100])
     warnings = [
-        (w, selectors.warning_reach_count(w, user=request.user))
+        (
+            w,
+            selectors.warning_reach_count(w, user=request.user),
+            selectors.may_lift_warning(request.user, w),
+        )
         for w in selectors.warnings_in_force()
     ]
     failed = []

@@ -79,12 +79,12 @@ POLICY: list[tuple[str, str, str]] = [
     # Web pages (paths as Django route strings).
     (
         "PAGE",
-        r"^(|favicon\.ico|file/|file/assist/|places\.geojson|receipt/|track/|track/.*|i18n/setlang/|accounts/(login|logout)/|healthz|open311/.*|wellbeing/hotline/|participation/|participation/suggestions/|participation/polls/|participation/polls/<int:pk>/|participation/polls/<int:pk>/results/|participation/conventions/|participation/conventions/<int:pk>/|participation/volunteers/|assessments/|assessments/consultations/.*|assessments/comments/.*|safety/policies/.*)$",
+        r"^(|favicon\.ico|file/|file/assist/|places\.geojson|receipt/|track/|track/.*|i18n/setlang/|accounts/(login|logout)/|healthz|open311/.*|wellbeing/hotline/|participation/|participation/suggestions/|participation/polls/|participation/polls/<int:pk>/|participation/polls/<int:pk>/results/|participation/conventions/|participation/conventions/<int:pk>/|participation/volunteers/|assessments/|assessments/consultations/.*|assessments/comments/.*|safety/|safety/warnings/<int:warning_id>/|safety/follow/|safety/policies/.*)$",
         "public",
     ),
     (
         "PAGE",
-        r"^(accounts/2fa/(qr\.svg|enrol/)?|staff/.*|participation/staff/|wellbeing/(cases|queue|referrals|exports|network|grants)/.*|assessments/staff/.*|safety/|safety/(warnings|checks|incidents|hazards)/.*)$",
+        r"^(accounts/2fa/(qr\.svg|enrol/)?|staff/.*|participation/staff/|wellbeing/(cases|queue|referrals|exports|network|grants)/.*|assessments/staff/.*)$",
         "staff",
     ),
     ("PAGE", r"^admin/.*$", "admin"),
@@ -581,6 +581,7 @@ OBJECTS: list[Row] = [
     Row("GET", "/api/v1/safety/warnings/{warning_id}/count", mo.warnings, COUNT_IN_PLACE, shows=_count_shows),
     Row("GET", "/api/v1/safety/warnings/{warning_id}/checklist", mo.warnings, FILE_IN_PLACE, shows=_list_shows),
     Row("POST", "/api/v1/safety/checks/{check_id}", mo.warnings, FILE_IN_PLACE, {"status": "reached"}),
+    Row("POST", "/api/v1/safety/warnings/{warning_id}/lift", mo.warnings, SUPERVISE_PLACE, {"reason": "雨停了"}),
     Row("GET", "/api/v1/safety/policies/{notice_id}", mo.policy_questions, PUBLIC),
     Row("POST", "/api/v1/safety/policies/{notice_id}/questions", mo.policy_questions, PUBLIC, {"text": "怎么申请？"}),
     Row("POST", "/api/v1/safety/questions/{question_id}/answer", mo.policy_questions, SPEAK_FOR_UNIT, {"answer": "到村委会"}),
@@ -623,17 +624,18 @@ OBJECTS: list[Row] = [
     Row("POST", "assessments/staff/<int:assessment_id>/answer", mo.assessments, MANAGE_ASSESSMENT, {"theme": "other", "response": "r"}),
     Row("POST", "assessments/staff/<int:assessment_id>/decide", mo.reported_assessments, REVIEW_ASSESSMENT, {"outcome": "postpone", "decided_on": "2026-01-01", "body": "b", "minutes": "m", "unanswered_reason": "r"}),
     Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
-    Row("GET", "safety/warnings/<int:warning_id>/checklist/", mo.warnings, FILE_IN_PLACE, shows=_shows("张奶奶")),
-    Row("GET", "safety/warnings/<int:warning_id>/count.json", mo.warnings, COUNT_IN_PLACE, shows=_count_shows),
-    Row("POST", "safety/checks/<int:check_id>/", mo.warnings, FILE_IN_PLACE, {"status": "reached"}),
+    Row("GET", "staff/safety/warnings/<int:warning_id>/checklist/", mo.warnings, FILE_IN_PLACE, shows=_shows("张奶奶")),
+    Row("GET", "staff/safety/warnings/<int:warning_id>/count.json", mo.warnings, COUNT_IN_PLACE, shows=_count_shows),
+    Row("POST", "staff/safety/warnings/<int:warning_id>/lift/", mo.warnings, SUPERVISE_PLACE, {"reason": "雨停了"}),
+    Row("POST", "staff/safety/checks/<int:check_id>/", mo.warnings, FILE_IN_PLACE, {"status": "reached"}),
     Row("GET", "staff/alerts/<int:alert_id>/", mo.alerts, HANDLE_ALERT),
     Row("POST", "staff/alerts/<int:alert_id>/<slug:step>/", mo.alerts, HANDLE_ALERT),
     Row("GET", "staff/alerts/rules/<int:rule_id>/", mo.alert_rules, HANDLE_ALERT),
     Row("POST", "staff/alerts/rules/<int:rule_id>/", mo.alert_rules, HANDLE_ALERT, {"op": "save", "name": "C1", "method": "ears-c1", "is_active": "on"}),
-    Row("GET", "safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE),
-    Row("POST", "safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE, {"op": "action", "text": "转移群众"}),
-    Row("GET", "safety/hazards/<int:case_id>/", mo.hazards, STAFF_OF_PLACE),
-    Row("POST", "safety/hazards/<int:case_id>/", mo.resolved_hazards, STAFF_OF_PLACE, _verification),
+    Row("GET", "staff/safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE),
+    Row("POST", "staff/safety/incidents/<int:incident_id>/", mo.incidents, SUPERVISE_PLACE, {"op": "action", "text": "转移群众"}),
+    Row("GET", "staff/safety/hazards/<int:case_id>/", mo.hazards, STAFF_OF_PLACE),
+    Row("POST", "staff/safety/hazards/<int:case_id>/", mo.resolved_hazards, STAFF_OF_PLACE, _verification),
     # public pages
     Row("GET", "track/<str:code>/<str:token>/", mo.tracked_cases, BY_TOKEN),
     Row("POST", "track/<str:code>/<str:token>/", mo.tracked_cases, BY_TOKEN, {"action": "info", "text": "补充"}),
@@ -647,6 +649,7 @@ OBJECTS: list[Row] = [
     Row("POST", "assessments/consultations/<int:assessment_id>", mo.assessments, PUBLIC, {"body": "离学校太近", "stance": "oppose"}),
     Row("GET", "assessments/consultations/<int:assessment_id>/documents/<int:number>", mo.assessments, PUBLIC, shows=_shows("拟选地块距小学约650米。")),
     Row("GET", "assessments/comments/<str:code>", mo.comments_by_token, BY_TOKEN, shows=_shows("离学校太近")),
+    Row("GET", "safety/warnings/<int:warning_id>/", mo.warnings, PUBLIC),
     Row("GET", "safety/policies/<int:notice_id>/", mo.policy_questions, PUBLIC),
     Row("POST", "safety/policies/<int:notice_id>/", mo.policy_questions, PUBLIC, {"text": "怎么申请？"}),
     # Open311 (GeoReport v2): only public requests of public services, whoever asks.
@@ -701,8 +704,9 @@ GET_ONLY = {
     "assessments/comments/<str:code>",  # reads the token from a POST, writes nothing
     "assessments/staff/<int:assessment_id>",
     "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf",
-    "safety/warnings/<int:warning_id>/checklist/",  # checks post to safety/checks/<id>/
-    "safety/warnings/<int:warning_id>/count.json",
+    "staff/safety/warnings/<int:warning_id>/checklist/",  # checks post to .../checks/<id>/
+    "staff/safety/warnings/<int:warning_id>/count.json",
+    "safety/warnings/<int:warning_id>/",  # the public page of a warning
     "open311/^(?P<path>[\\s\\S]*)$",  # the catch-all answers 404 to every method
 }
 

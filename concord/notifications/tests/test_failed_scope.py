@@ -214,7 +214,7 @@ def test_the_team_sees_its_failed_notices_on_its_queue_and_the_safety_page_does_
     page = web.get("/wellbeing/queue/").content.decode()
     assert referral.reference in page
     web.force_login(world.zoe)
-    assert referral.reference not in web.get("/safety/").content.decode()
+    assert referral.reference not in web.get("/staff/safety/").content.decode()
 
 
 def test_old_counselling_notices_are_sealed_and_old_announcements_redacted(world, refusing):

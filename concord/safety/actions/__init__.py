@@ -43,6 +43,7 @@ from .warnings import (
     warning_deliver,
     warning_issue,
     warning_lift,
+    warning_lift_deliver,
 )
 
 __all__ = [
@@ -79,4 +80,5 @@ __all__ = [
     "warning_deliver",
     "warning_issue",
     "warning_lift",
+    "warning_lift_deliver",
 ]

@@ -119,23 +119,19 @@ def _path_q(paths: list[str], field: str = "place_path"):
     return q
 
 
-def warning_deliver(*, warning_id: int) -> int:
-    """Tell the residents of the warning's places and their grid staff. Idempotent.
-
-    Return the number of residents newly notified.
-    """
-    warning = PublicWarning.objects.get(pk=warning_id)
-    if warning.state != WarningState.ISSUED:
-        return 0
-    paths = list(warning.places.values_list("path", flat=True))
-    residents = list(
-        get_user_model().objects.filter(
-            is_active=True,
-            pk__in=ResidentProfile.objects.filter(_path_q(paths)).values("user_id"),
-        )
-    )
+def _warning_texts(warning: PublicWarning, *, lifted: bool = False) -> tuple[dict, dict]:
     start, end = timezone.localtime(warning.starts_at), timezone.localtime(warning.ends_at)
     period = f"{start:%m-%d %H:%M} – {end:%m-%d %H:%M}"
+    if lifted:
+        subject = {
+            "zh-hans": f"【{COLOUR_ZH[warning.colour]}预警解除】{warning.title_zh}",
+            "en": f"[{COLOUR_EN[warning.colour]} warning lifted] {warning.title_en}",
+        }
+        body = {
+            "zh-hans": f"{warning.title_zh}已解除。原因：{warning.lift_reason}",
+            "en": f"{warning.title_en} has been lifted. Reason: {warning.lift_reason}",
+        }
+        return subject, body
     subject = {
         "zh-hans": f"【{COLOUR_ZH[warning.colour]}预警】{warning.title_zh}",
         "en": f"[{COLOUR_EN[warning.colour]} warning] {warning.title_en}",
@@ -144,20 +140,56 @@ def warning_deliver(*, warning_id: int) -> int:
         "zh-hans": f"{warning.instructions_zh}\n（{period}）",
         "en": f"{warning.instructions_en}\n({period})",
     }
+    return subject, body
+
+
+def warning_recipients(paths: list[str]):
+    """Return the residents a warning for `paths` reaches (a query): those whose home is there
+    (resident profile) and everyone following one of the places (or a place around them)."""
+    from django.db.models import Q
+
+    from concord.notifications.follows import user_ids_following_places
+
+    return get_user_model().objects.filter(
+        Q(pk__in=ResidentProfile.objects.filter(_path_q(paths)).values("user_id"))
+        | Q(pk__in=user_ids_following_places(paths))
+    )
+
+
+def _tell_residents(warning: PublicWarning, people, *, lifted: bool) -> int:
+    """Send the warning (or its lifting) to the people, through the queue in batches."""
+    from concord.notifications.broadcast import broadcast
+
+    paths = [p.path for p in warning.places.all()]
+    subject, body = _warning_texts(warning, lifted=lifted)
     urgent = warning.colour in URGENT_COLOURS
     # The notices are about the warned area: supervisors over it see any that fail to arrive.
     area = Place.objects.filter(path=_common_path(paths)).first()
-    sent = notify(
-        recipients=residents,
-        kind="warning",
+    return broadcast(
+        people=people,
+        kind="warning_lifted" if lifted else "warning",
         subject=subject,
         body=body,
         place=area,
         link=f"/safety/warnings/{warning.pk}/",
-        dedupe_key=f"warning:{warning.pk}",
+        dedupe_key=f"warning-lifted:{warning.pk}" if lifted else f"warning:{warning.pk}",
         statutory=urgent,
         urgent=urgent,
     )
+
+
+def warning_deliver(*, warning_id: int) -> int:
+    """Tell the residents and followers of the warning's places and their grid staff.
+
+    Idempotent (a person already told is skipped). Return the number of residents newly told.
+    """
+    warning = PublicWarning.objects.prefetch_related("places").get(pk=warning_id)
+    if warning.state != WarningState.ISSUED:
+        return 0
+    paths = [p.path for p in warning.places.all()]
+    sent = _tell_residents(warning, warning_recipients(paths), lifted=False)
+    subject, _body = _warning_texts(warning)
+    area = Place.objects.filter(path=_common_path(paths)).first()
     staff = list(holders(Cap.CASE_FILE, under_places=paths))
     notify(
         recipients=staff,
@@ -169,7 +201,7 @@ def warning_deliver(*, warning_id: int) -> int:
             "not reached.",
         },
         place=area,
-        link=f"/safety/warnings/{warning.pk}/checklist/",
+        link=f"/staff/safety/warnings/{warning.pk}/checklist/",
         dedupe_key=f"warning-staff:{warning.pk}",
         statutory=True,
     )
@@ -185,23 +217,52 @@ def warning_deliver(*, warning_id: int) -> int:
     return sent
 
 
+def warning_lift_deliver(*, warning_id: int) -> int:
+    """Tell everyone the warning reached that it is lifted (the same people, the same way)."""
+    from concord.notifications.models import Notification
+
+    warning = PublicWarning.objects.prefetch_related("places").get(pk=warning_id)
+    if warning.state != WarningState.LIFTED:
+        return 0
+    told = get_user_model().objects.filter(
+        pk__in=Notification.objects.filter(
+            kind="warning", dedupe_key=f"warning:{warning.pk}"
+        ).values("recipient_id")
+    )
+    sent = _tell_residents(warning, told, lifted=True)
+    append_event(
+        stream=f"warning:{warning.pk}", kind="warning_lift_delivered", data={"residents": sent}
+    )
+    return sent
+
+
 @transaction.atomic
 def warning_lift(*, actor, warning: PublicWarning, reason: str) -> PublicWarning:
+    """Lift a warning in force; everyone it reached is told, with the reason."""
     warning = PublicWarning.objects.select_for_update().get(pk=warning.pk)
     _require_supervisor_over(actor, list(warning.places.all()))
     if warning.state != WarningState.ISSUED:
         raise InvalidTransition(_("This warning is no longer in force."))
+    reason = _required(reason, "reason")
     warning.state = WarningState.LIFTED
     warning.lifted_at = timezone.now()
-    warning.save(update_fields=["state", "lifted_at"])
+    warning.lift_reason = reason
+    warning.save(update_fields=["state", "lifted_at", "lift_reason"])
     append_event(
         stream=f"warning:{warning.pk}",
         kind="warning_lifted",
         actor=actor,
         public=True,
-        data={"reason": _required(reason, "reason")},
+        data={"reason": reason},
     )
+    transaction.on_commit(lambda: _enqueue_lift_delivery(warning.pk))
     return warning
+
+
+def _enqueue_lift_delivery(warning_id: int) -> None:
+    from ..tasks import warning_lift_deliver
+
+    warning_lift_deliver.enqueue(warning_id)
 
 
 @transaction.atomic

@@ -37,11 +37,11 @@ def test_the_incident_pages_show_the_timeline_checklist_and_take_the_review(
     for n in range(3):
         _incident(world, title=f"其他事件{n}")
     client.force_login(world.sam)
-    assert 'href="/safety/incidents/"' in client.get("/safety/").content.decode()
+    assert 'href="/staff/safety/incidents/"' in client.get("/staff/safety/").content.decode()
     with django_assert_max_num_queries(12):
-        listing = client.get("/safety/incidents/")
+        listing = client.get("/staff/safety/incidents/")
     assert listing.status_code == 200 and "桃村山洪" in listing.content.decode()
-    url = f"/safety/incidents/{incident.pk}/"
+    url = f"/staff/safety/incidents/{incident.pk}/"
     client.post(url, {"op": "action", "text": "转移32人", "checklist_item": "转移群众"})
     page = client.get(url).content.decode()
     assert "转移32人" in page and "✔ 转移群众" in page and "☐ 启动应急响应" in page
@@ -60,12 +60,12 @@ def test_the_incident_pages_are_refused_outside_the_supervisors_places(world, cl
     at("2026-07-02 06:00")
     incident = _incident(world)
     client.force_login(world.carol)  # West Town
-    assert "桃村山洪" not in client.get("/safety/incidents/").content.decode()
-    url = f"/safety/incidents/{incident.pk}/"
+    assert "桃村山洪" not in client.get("/staff/safety/incidents/").content.decode()
+    url = f"/staff/safety/incidents/{incident.pk}/"
     assert client.get(url).status_code == 404
     assert client.post(url, {"op": "close"}).status_code == 404
     client.force_login(world.resident)
-    assert client.get("/safety/incidents/").status_code == 403
+    assert client.get("/staff/safety/incidents/").status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
     assert Incident.objects.get().state == "responding"
@@ -102,11 +102,11 @@ def test_the_hazard_pages_show_the_order_and_take_a_verification(
     at("2026-03-02 09:00")
     case = _resolved_hazard(world)
     client.force_login(world.grace)
-    assert 'href="/safety/hazards/"' in client.get("/safety/").content.decode()
+    assert 'href="/staff/safety/hazards/"' in client.get("/staff/safety/").content.decode()
     with django_assert_max_num_queries(15):
-        listing = client.get("/safety/hazards/")
+        listing = client.get("/staff/safety/hazards/")
     assert "煤气罐露天堆放" in listing.content.decode()
-    url = f"/safety/hazards/{case.pk}/"
+    url = f"/staff/safety/hazards/{case.pk}/"
     page = client.get(url).content.decode()
     assert "老王饭馆" in page and "煤气罐移入专用储存间" in page and 'name="photo"' in page
     # Without a photo the verification is refused with the reason.
@@ -130,13 +130,13 @@ def test_the_hazard_pages_are_refused_to_those_who_may_not_see_the_case(world, c
     at("2026-03-02 09:00")
     case = _resolved_hazard(world)
     client.force_login(world.carol)  # West Town caseworker
-    assert "煤气罐露天堆放" not in client.get("/safety/hazards/").content.decode()
-    assert client.get(f"/safety/hazards/{case.pk}/").status_code == 404
-    assert client.post(f"/safety/hazards/{case.pk}/", {"passed": "yes"}).status_code == 404
+    assert "煤气罐露天堆放" not in client.get("/staff/safety/hazards/").content.decode()
+    assert client.get(f"/staff/safety/hazards/{case.pk}/").status_code == 404
+    assert client.post(f"/staff/safety/hazards/{case.pk}/", {"passed": "yes"}).status_code == 404
     client.force_login(world.resident)
-    assert client.get("/safety/hazards/").status_code == 403
+    assert client.get("/staff/safety/hazards/").status_code == 403
     client.logout()
-    assert client.get("/safety/hazards/").status_code == 302
+    assert client.get("/staff/safety/hazards/").status_code == 302
     assert not Verification.objects.exists()
 
 

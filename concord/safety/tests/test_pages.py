@@ -19,11 +19,13 @@ def test_pages_render_for_staff_and_the_public(world, client, at, django_assert_
     )
     client.force_login(world.sam)
     with django_assert_max_num_queries(20):
-        assert client.get("/safety/").status_code == 200
+        assert client.get("/staff/safety/").status_code == 200
     client.force_login(world.grace)
-    page = client.get(f"/safety/warnings/{w.pk}/checklist/")
+    page = client.get(f"/staff/safety/warnings/{w.pk}/checklist/")
     assert page.status_code == 200 and "大雾黄色预警" in page.content.decode()
-    assert client.get(f"/safety/warnings/{w.pk}/count.json").json()["total"] == 0
+    assert client.get(f"/staff/safety/warnings/{w.pk}/count.json").json()["total"] == 0
     client.logout()
     assert client.get("/safety/policies/").status_code == 200
-    assert client.get("/safety/").status_code == 302  # staff page needs login
+    assert client.get("/safety/").status_code == 200  # warnings and notices: public
+    assert "大雾黄色预警" in client.get("/safety/").content.decode()
+    assert client.get("/staff/safety/").status_code == 302  # staff page needs login

@@ -20,7 +20,7 @@ def nav_links(user) -> list[tuple[str, str]]:
         links += [
             (reverse("participation:dashboard"), _("Public results")),
             (reverse("assessments:public_list"), _("Consultations")),
-            (reverse("safety:policies"), _("Policy notices")),
+            (reverse("safety:public"), _("Warnings and notices")),
         ]
         return links
     if getattr(user, "kind", "") == "resident":

@@ -242,7 +242,7 @@ def test_duplicates_and_incidents_are_on_the_case_page_with_merge_and_link(
     assert response.status_code == 302
     assert incident.cases.filter(pk=second.pk).exists()
     page = client.get(f"/staff/cases/{second.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert f"/safety/incidents/{incident.pk}/" in page
+    assert f"/staff/safety/incidents/{incident.pk}/" in page
     response = client.post(
         f"/staff/cases/{second.pk}/merge/",
         {"merge-into": first.receipt_code, "merge-confirm": "on"},
