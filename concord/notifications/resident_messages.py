@@ -297,19 +297,22 @@ def _contacts(case) -> list[tuple[str, str]]:
     return out
 
 
-def _resident_account(case):
-    """Return the resident account that filed the case, or None (staff are not residents)."""
-    user = case.submitted_by
-    if user is None or not user.is_active:
-        return None
-    kind = getattr(user, "kind", None)
-    if kind is not None:
-        return user if kind == "resident" else None
-    from concord.accounts.models import Membership
+def _resident_accounts(case) -> list:
+    """Return the resident accounts told of the case: the one that filed it, and any that
+    claimed it with its receipt code and key ("my matters"). Staff are never residents."""
+    from django.apps import apps
 
-    if user.is_staff or Membership.objects.filter(user=user, is_active=True).exists():
-        return None
-    return user
+    people = []
+    if case.submitted_by_id:
+        people.append(case.submitted_by)
+    if apps.is_installed("concord.residents"):
+        claim = apps.get_model("residents", "CaseClaim")
+        people += [c.user for c in claim.objects.filter(case=case).select_related("user")]
+    return [
+        u
+        for u in {u.pk: u for u in people}.values()
+        if u.is_active and getattr(u, "kind", "") == "resident"
+    ]
 
 
 def resident_message_send(*, event_id: int) -> int:
@@ -321,7 +324,7 @@ def resident_message_send(*, event_id: int) -> int:
     from concord.core.models import Event
 
     from .actions import notify, notify_contacts
-    from .models import CaseContactPreference, Notification
+    from .models import CaseContactPreference, Notification, Preference
 
     event = Event.objects.filter(pk=event_id).select_related("case").first()
     if event is None or event.case is None:
@@ -336,7 +339,7 @@ def resident_message_send(*, event_id: int) -> int:
     if case.personal_data_erased_at is not None:
         return 0
     key = f"case-event:{event.pk}"
-    if Notification.objects.filter(case=case, dedupe_key=key).exists():
+    if Notification.objects.filter(case=case, dedupe_key=key, recipient=None).exists():
         return 0
     sealed = case.sensitivity == Sensitivity.SEALED
     shown = SEALED_UPDATE if sealed else message
@@ -346,18 +349,28 @@ def resident_message_send(*, event_id: int) -> int:
         return message_text(shown, event, case, language)
 
     subject = {"zh-hans": f"【和合】{case.receipt_code}", "en": f"Concord {case.receipt_code}"}
-    account = _resident_account(case)
-    if account is not None:
-        return notify(
-            recipients=[account],
-            kind=f"case_{shown.step}",
-            subject=subject,
-            body=text,
-            link=tracking_link(case),
-            case=case,
-            dedupe_key=key,
-            statutory=statutory,
-        )
+    accounts = _resident_accounts(case)
+    if accounts:
+        # An account that never chose its channels is told by text message too, at the
+        # number it signed up with; one that chose is told as it chose.
+        chose = set(Preference.objects.filter(user__in=accounts).values_list("user_id", flat=True))
+        told = 0
+        for group, by_text in (
+            ([u for u in accounts if u.pk in chose], False),
+            ([u for u in accounts if u.pk not in chose], True),
+        ):
+            told += notify(
+                recipients=group,
+                kind=f"case_{shown.step}",
+                subject=subject,
+                body=text,
+                link=tracking_link(case),
+                case=case,
+                dedupe_key=key,
+                statutory=statutory,
+                urgent=by_text,
+            )
+        return told
     if case.is_anonymous and not case.contact_consent:
         return 0
     if not statutory:
@@ -407,3 +420,23 @@ def contact_preference_for(case) -> bool:
     from .models import CaseContactPreference
 
     return CaseContactPreference.objects.filter(case=case, opted_out=True).exists()
+
+
+def messages_for(user, *, limit: int = 20) -> list[dict]:
+    """Return a resident's latest messages with their tracking links filled in (theirs)."""
+    from .models import Notification
+
+    rows = (
+        Notification.objects.filter(recipient=user)
+        .select_related("case")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        {
+            "at": n.created_at,
+            "subject": n.subject,
+            "body": expand(n.body, n.case),
+            "link": expand(n.link, n.case),
+        }
+        for n in rows
+    ]

@@ -34,7 +34,7 @@ from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from concord.core.ledger import append_event
 from concord.core.ratelimit import RateLimited, count_request
 from concord.notifications.gateways import sms_gateway
-from concord.notifications.models import Notification, Preference
+from concord.notifications.models import Follow, Notification, Preference
 from concord.participation import actions as participation
 from concord.participation.models import PhoneCode, ResidentVerification, Volunteer
 from concord.places.models import Level, Place
@@ -315,6 +315,7 @@ def resident_delete(*, actor) -> None:
         PhoneCode.objects.filter(user=user).delete()
         Notification.objects.filter(recipient=user).delete()
         Preference.objects.filter(user=user).delete()
+        Follow.objects.filter(user=user).delete()
         ResidentProfile.objects.filter(user=user).delete()
         Resident.objects.filter(pk=row.pk).update(
             phone_key=None, home_place=None, home_place_path="", deleted_at=now

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from concord.core.errors import ConcordError
 from concord.core.ratelimit import client_address
+from concord.notifications.resident_messages import messages_for
 from concord.participation import actions as participation
 from concord.places.models import Place
 
@@ -153,7 +154,12 @@ def matters(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "residents/matters.html",
-        {"resident": row, "items": selectors.my_matters(request.user), "errors": errors},
+        {
+            "resident": row,
+            "items": selectors.my_matters(request.user),
+            "errors": errors,
+            "inbox": messages_for(request.user),
+        },
         status=400 if errors else 200,
     )
 

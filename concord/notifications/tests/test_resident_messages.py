@@ -221,7 +221,7 @@ def test_a_failing_gateway_never_undoes_the_action(world, run, settings):
 
 
 def test_an_account_holder_gets_it_in_the_inbox(world, run, outbox):
-    resident = User.objects.create_user(username="r1", password="x", language="en")
+    resident = User.objects.create_user(username="r1", password="x", language="en", kind="resident")
     case = run(
         ca.case_submit,
         actor=resident,
@@ -233,6 +233,17 @@ def test_an_account_holder_gets_it_in_the_inbox(world, run, outbox):
     ).case
     note = Notification.objects.get(recipient=resident, case=case)
     assert note.kind == "case_received" and "received your matter" in note.body
+    # Staff filing for themselves through the API are not "residents": nothing for them.
+    run(
+        ca.case_submit,
+        actor=world.alice,
+        kind="dispute",
+        title="t",
+        description="d",
+        place=world.V11,
+        category=Category.objects.get(code="DP.02"),
+    )
+    assert not Notification.objects.filter(recipient=world.alice).exists()
 
 
 def test_erasing_personal_data_forgets_the_addresses(world, run, outbox):
@@ -241,3 +252,22 @@ def test_erasing_personal_data_forgets_the_addresses(world, run, outbox):
     run(ca.case_erase_personal_data, actor=world.adam, case=case, reason="retention")
     assert not Delivery.objects.filter(notification__case=case).exclude(address="").exists()
     assert not Notification.objects.filter(case=case, recipient=None).exclude(body="").exists()
+
+
+def test_a_resident_who_claimed_the_case_is_told_in_the_inbox_and_by_text(world, run, outbox):
+    from concord.notifications.resident_messages import messages_for
+
+    resident = User.objects.create_user(
+        username="r2", password="x", kind="resident", phone="13700000000"
+    )
+    case = file_case(world, run, phone="")
+    from django.utils import timezone
+
+    from concord.residents.models import CaseClaim
+
+    CaseClaim.objects.create(user=resident, case=case, claimed_at=timezone.now())
+    run(ca.case_accept, actor=world.bob, case=case)
+    (mine,) = messages_for(resident)
+    token = tracking_token(case.token_salt)
+    assert f"/track/{case.receipt_code}/{token}/" in mine["body"]
+    assert [m["to"] for m in outbox()] == ["13700000000"]

@@ -30,6 +30,7 @@ def nav_links(user) -> list[tuple[str, str]]:
             (reverse("participation:polls"), _("Polls")),
             (reverse("participation:volunteers"), _("Volunteers")),
             (reverse("assessments:public_list"), _("Consultations")),
+            (reverse("safety:public"), _("Warnings and notices")),
             (reverse("residents:account"), _("My account")),
         ]
     can = {cap: perms.can(user, cap) for cap in Cap.values}
