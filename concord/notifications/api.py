@@ -10,7 +10,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from concord.accounts.api_auth import staff_auth
+from concord.accounts.api_auth import account_auth, staff_auth
 from concord.core.errors import NotFound
 
 from . import actions, selectors
@@ -76,23 +76,23 @@ def _pref(p) -> dict:
     }
 
 
-@router.get("/inbox", response=InboxOut)
+@router.get("/inbox", response=InboxOut, auth=account_auth)
 def inbox(request, limit: int = 50):
     items = list(selectors.inbox_for(request.auth)[: max(1, min(limit, 200))])
     return {"unread": selectors.unread_count(request.auth), "items": items}
 
 
-@router.post("/inbox/{notification_id}/read", response=NotificationOut)
+@router.post("/inbox/{notification_id}/read", response=NotificationOut, auth=account_auth)
 def mark_read(request, notification_id: int):
     return actions.notification_mark_read(actor=request.auth, notification_id=notification_id)
 
 
-@router.get("/preferences", response=PreferenceOut)
+@router.get("/preferences", response=PreferenceOut, auth=account_auth)
 def preferences(request):
     return _pref(selectors.preference_for(request.auth))
 
 
-@router.post("/preferences", response=PreferenceOut)
+@router.post("/preferences", response=PreferenceOut, auth=account_auth)
 def set_preferences(request, payload: PreferenceIn):
     return _pref(actions.preference_set(actor=request.auth, **payload.dict()))
 
