@@ -8,15 +8,11 @@ from django_tasks import task
 
 from . import actions
 from .actions.warnings import warning_deliver_task as warning_deliver
+from .actions.warnings import warning_lift_deliver_task as warning_lift_deliver
 
-__all__ = ["inspections_schedule", "warning_deliver"]
+__all__ = ["inspections_schedule", "warning_deliver", "warning_lift_deliver"]
 
 
 @task()
 def inspections_schedule() -> int:
     return actions.inspections_schedule()
-
-
-@task()
-def warning_lift_deliver(warning_id: int) -> int:
-    return actions.warning_lift_deliver(warning_id=warning_id)

@@ -260,9 +260,7 @@ def warning_lift(*, actor, warning: PublicWarning, reason: str) -> PublicWarning
 
 
 def _enqueue_lift_delivery(warning_id: int) -> None:
-    from ..tasks import warning_lift_deliver
-
-    warning_lift_deliver.enqueue(warning_id)
+    warning_lift_deliver_task.enqueue(warning_id)
 
 
 @transaction.atomic
@@ -300,3 +298,9 @@ def warning_deliver_task(warning_id: int) -> int:
     The task sits beside the action that queues it, so that the actions never import the
     app's tasks module (which calls actions): no cycle between the two."""
     return warning_deliver(warning_id=warning_id)
+
+
+@task()
+def warning_lift_deliver_task(warning_id: int) -> int:
+    """In the background: tell everyone a lifted warning reached (queued by `warning_lift`)."""
+    return warning_lift_deliver(warning_id=warning_id)
