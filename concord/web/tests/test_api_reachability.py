@@ -21,10 +21,10 @@ ASSESSMENT = (
     "forms are built."
 )
 SAFETY = (
-    "Public safety: staff pages cover warning checklists, incidents (recording, timeline, "
-    "casualty figures, close, review), hazard verification and answers to policy questions; "
-    "issuing warnings and policy notices, registering sites, inspections, orders and "
-    "households are API-only (the warning lift is being built on the 'loop' branch)."
+    "Public safety: staff pages cover warning checklists, lifting a warning, incidents "
+    "(recording, timeline, casualty figures, close, review), hazard verification and answers "
+    "to policy questions; issuing warnings and policy notices, registering sites, inspections, "
+    "orders and households are API-only."
 )
 PARTICIPATION = (
     "Resident participation: the staff page moderates and answers suggestions, creates polls "
