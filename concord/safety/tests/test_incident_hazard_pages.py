@@ -152,7 +152,7 @@ def test_the_casualty_figures_are_updated_from_the_incident_page(world, client, 
     at("2026-07-02 06:00")
     incident = _incident(world)
     client.force_login(world.sam)
-    url = f"/safety/incidents/{incident.pk}/"
+    url = f"/staff/safety/incidents/{incident.pk}/"
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'id="figures"' in page and "更新伤亡数字" in page
     figures = {"deaths": "0", "injured": "5", "missing": "1", "displaced": "40", "needs": "帐篷"}
@@ -174,14 +174,14 @@ def test_the_casualty_figures_are_updated_from_the_incident_page(world, client, 
 def test_a_supervisor_records_an_incident_from_the_list_page(world, client, at):
     at("2026-07-02 06:00")
     client.force_login(world.alice)  # a caseworker: no form, and a post records nothing
-    assert 'id="incident-form"' not in client.get("/safety/incidents/").content.decode()
-    client.post("/safety/incidents/", {"title": "x", "place": world.V11.code})
+    assert 'id="incident-form"' not in client.get("/staff/safety/incidents/").content.decode()
+    client.post("/staff/safety/incidents/", {"title": "x", "place": world.V11.code})
     assert not Incident.objects.exists()
     client.force_login(world.sam)
-    page = client.get("/safety/incidents/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    page = client.get("/staff/safety/incidents/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'id="incident-form"' in page and "登记突发事件" in page
     r = client.post(
-        "/safety/incidents/",
+        "/staff/safety/incidents/",
         {
             "title": "桃村山洪",
             "incident_type": "natural_disaster",
