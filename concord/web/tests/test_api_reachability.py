@@ -134,5 +134,7 @@ def test_the_api_only_list_names_real_operations_that_still_lack_a_page(found):
     stale = [op for op in API_ONLY if op not in writes]
     assert not stale, f"not an operation any more: {stale}"
     reached = [op for op in API_ONLY if writes[op] and writes[op] <= set(pages)]
-    assert not reached, f"now on a page; remove from API_ONLY: {reached}"
+    assert not reached, (
+        f"now on a page: remove from API_ONLY in concord/web/tests/test_api_reachability.py: {reached}"
+    )
     assert all(len(reason) > 40 for reason in API_ONLY.values())
