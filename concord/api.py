@@ -201,6 +201,9 @@ def _register() -> None:
     api.add_router("/safety", safety_router)
 
     api.add_router("/notifications", notifications_router)
+    from concord.residents.api import router as residents_router
+
+    api.add_router("/residents", residents_router)
 
 
 _register()

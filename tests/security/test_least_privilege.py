@@ -71,6 +71,8 @@ POLICY: list[tuple[str, str, str]] = [
     ),
     ("GET|POST", r"^/api/v1/wellbeing/(referrals|exports|queue).*$", "counsellor"),
     ("GET", r"^/api/v1/participation/volunteers/\{pk\}/hours$", "account"),
+    ("POST", r"^/api/v1/residents/(code|session|accounts)$", "public"),
+    ("GET|POST|DELETE", r"^/api/v1/residents/me(/.*)?$", "resident"),
     (
         "GET|POST|PUT|PATCH|DELETE",
         r"^/api/v1/(cases|clocks|supervision|metrics|me|triage|warning|wellbeing|participation|assessments|safety|notifications)(/.*)?$",

@@ -264,3 +264,41 @@ def test_a_resident_signing_in_with_a_password_lands_on_my_matters(world, client
         {"username": "resident", "password": "concord-demo", "next": "/staff/"},
     )
     assert response["Location"] == "/me/"
+
+
+def test_the_api_signs_a_resident_up_and_serves_their_own_data(
+    world, client, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/api/v1/residents/code",
+            {"phone": "+86 139 0000 4444"},
+            content_type="application/json",
+        )
+    assert sent.status_code == 202
+    code = outbox.last_code("13900004444")
+    wrong = client.post(
+        "/api/v1/residents/session",
+        {"phone": "13900004444", "code": "abc"},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400
+    opened = client.post(
+        "/api/v1/residents/session",
+        {"phone": "13900004444", "code": code},
+        content_type="application/json",
+    ).json()
+    assert opened["signed_in"] is False
+    made = client.post(
+        "/api/v1/residents/accounts",
+        {"proof": opened["proof"], "display_name": "赵敏", "home_place": "G111"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["verified"]["phone"] == ["G111"]
+    assert client.get("/api/v1/residents/me/matters").json() == []
+    assert client.get("/api/v1/residents/me/export").json()["account"]["phone"] == "13900004444"
+    # A resident's session is refused by staff scopes; a visitor by the resident's.
+    assert client.get("/api/v1/cases").status_code == 403
+    assert client.delete("/api/v1/residents/me").status_code == 204
+    assert client.get("/api/v1/residents/me").status_code == 401
+    assert not Resident.objects.get(deleted_at__isnull=False).phone_key
