@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
@@ -72,7 +74,41 @@ def policy_publish(
         public=True,
         data={"places": [p.code for p in places], "effective_from": effective_from.isoformat()},
     )
+    transaction.on_commit(lambda: policy_deliver_task.enqueue(notice.pk))
     return notice
+
+
+def policy_deliver(*, notice_id: int) -> int:
+    """Tell everyone who follows one of the notice's places (or a place around them) that it
+    was published, in their language, by their channels. Idempotent; return how many."""
+    from concord.notifications.broadcast import broadcast
+    from concord.notifications.follows import user_ids_following_places
+
+    notice = PolicyNotice.objects.prefetch_related("places").get(pk=notice_id)
+    paths = [p.path for p in notice.places.all()]
+    people = get_user_model().objects.filter(pk__in=user_ids_following_places(paths))
+    start = f"{notice.effective_from:%Y-%m-%d}"
+    plain_en = notice.interpretation_en or notice.interpretation_zh
+    return broadcast(
+        people=people,
+        kind="policy_published",
+        subject={
+            "zh-hans": f"【政策公告】{notice.title_zh}",
+            "en": f"[Policy notice] {notice.title_en or notice.title_zh}",
+        },
+        body={
+            "zh-hans": f"{notice.interpretation_zh}\n（{start}起施行）",
+            "en": f"{plain_en}\n(in force from {start})",
+        },
+        link=f"/safety/policies/{notice.pk}/",
+        dedupe_key=f"policy:{notice.pk}",
+    )
+
+
+@task()
+def policy_deliver_task(notice_id: int) -> int:
+    """In the background: tell the followers of a published notice's places."""
+    return policy_deliver(notice_id=notice_id)
 
 
 @transaction.atomic

@@ -161,3 +161,33 @@ def test_a_signed_in_person_follows_a_place_from_the_safety_page(client, world):
     assert "Peach Village" in page
     client.post("/safety/follow/", {"unfollow": follows_of(person).get().pk})
     assert not follows_of(person).exists()
+
+
+def test_followers_of_a_place_are_told_of_a_policy_notice_published_for_it(
+    world, outbox, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from concord.notifications.actions import preference_set
+
+    person = _person("p", "13900000001", language="en")
+    preference_set(actor=person, sms=True)
+    other = _person("o", "13900000002")
+    follow(actor=person, target="place", place=world.V11)
+    follow(actor=other, target="place", place=world.V21)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = actions.policy_publish(
+            actor=world.alice,
+            title_zh="高龄津贴调整",
+            title_en="Old-age allowance raised",
+            body="全文",
+            interpretation_zh="八十岁以上每月多发五十元。",
+            interpretation_en="Fifty yuan more a month from the age of eighty.",
+            issuing_unit=world.u_t1,
+            places=[world.T1],
+            effective_from=date(2026, 8, 1),
+        )
+    (told,) = outbox()
+    assert told["to"] == "13900000001" and "Old-age allowance raised" in told["text"]
+    note = Notification.objects.get(kind="policy_published")
+    assert note.recipient == person and note.link == f"/safety/policies/{notice.pk}/"
