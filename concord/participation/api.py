@@ -364,6 +364,42 @@ def convention_list(request, place: str | None = None):
     }
 
 
+class ApplyIn(Schema):
+    skills: list[str] = []
+    availability: str = ""
+
+
+class DecisionIn(Schema):
+    accept: bool
+
+
+@router.post("/teams/{pk}/apply", auth=account_auth, response={201: dict})
+def team_apply(request, pk: int, payload: ApplyIn):
+    """Join a team, or apply to it when it has a leader (the volunteers page's action)."""
+    team = selectors.teams_public().filter(pk=pk).first()
+    if team is None:
+        from concord.core.errors import NotFound
+
+        raise NotFound()
+    v = actions.volunteer_sign_up(
+        actor=request.auth, team=team, skills=payload.skills, availability=payload.availability
+    )
+    return 201, {"id": v.pk, "status": v.status}
+
+
+@router.post("/volunteers/{application}/decision", auth=account_auth)
+def volunteer_decision(request, application: int, payload: DecisionIn):
+    """The team leader's (or the place's staff's) decision on an application."""
+    from concord.core.errors import NotFound
+
+    v = Volunteer.objects.select_related("team").filter(pk=application).first()
+    if v is None:
+        raise NotFound()
+    selectors.team_for_leader(request.auth, v.team_id)
+    v = actions.volunteer_decide(actor=request.auth, volunteer=v, accept=payload.accept)
+    return {"id": v.pk, "status": v.status}
+
+
 @router.get("/volunteers/{pk}/hours", auth=account_auth)
 def volunteer_hours(request, pk: int):
     v = Volunteer.objects.filter(pk=pk, user=request.auth).first()

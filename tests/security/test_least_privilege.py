@@ -71,6 +71,9 @@ POLICY: list[tuple[str, str, str]] = [
     ),
     ("GET|POST", r"^/api/v1/wellbeing/(referrals|exports|queue).*$", "counsellor"),
     ("GET", r"^/api/v1/participation/volunteers/\{pk\}/hours$", "account"),
+    # Every account's own inbox and message preferences (residents' messages arrive there too).
+    ("GET|POST", r"^/api/v1/notifications/(inbox|inbox/\{notification_id\}/read|preferences)$", "account"),
+    ("POST", r"^/api/v1/participation/(teams/\{pk\}/apply|volunteers/\{application\}/decision)$", "account"),
     ("POST", r"^/api/v1/residents/(code|session|accounts)$", "public"),
     ("GET|POST|DELETE", r"^/api/v1/residents/me(/.*)?$", "resident"),
     (
@@ -344,6 +347,8 @@ HANDLE_IN_VILLAGE = {
     "inside": who("alice", "bob", "dora", "sam", "zoe"),
     "outside": who("carol", "dora", "zoe"),
 }
+# Any signed-in account may join or apply to a team (the resident is in both teams already).
+SIGNED_IN = {"inside": frozenset(STAFF_AND_RESIDENT), "outside": frozenset(STAFF_AND_RESIDENT)}
 # A volunteer team's applications: its leader (the resident leads the V11 team) and staff who
 # handle cases in the team's place.
 LEAD_VOLUNTEERS = {
@@ -540,6 +545,8 @@ OBJECTS: list[Row] = [
     Row("POST", "/api/v1/participation/polls/{pk}/paper-votes/{vote_id}/confirm", mo.polls, CONFIRM_PAPER_VOTE),
     Row("GET", "/api/v1/participation/polls/{pk}/results", mo.polls, RESULTS, refused=frozenset({409})),  # 409 to all while open
     Row("GET", "/api/v1/participation/volunteers/{pk}/hours", mo.volunteers, OWN),
+    Row("POST", "/api/v1/participation/teams/{pk}/apply", mo.volunteer_teams, SIGNED_IN, {"skills": ["探访"]}),
+    Row("POST", "/api/v1/participation/volunteers/{application}/decision", mo.led_teams, LEAD_VOLUNTEERS, {"accept": True}),
     Row("GET", "/api/v1/participation/teams/{pk}/volunteers", mo.volunteer_teams, HANDLE_IN_VILLAGE),
     Row("POST", "/api/v1/participation/teams/{pk}/assignments", mo.volunteer_teams, HANDLE_IN_VILLAGE, lambda p: {"volunteer": p["volunteer"], "event_name": "义诊"}),
     Row("POST", "/api/v1/participation/assignments/{pk}/hours", mo.assignments, HANDLE_IN_VILLAGE, {"day": "2026-01-01", "hours": 2}),
