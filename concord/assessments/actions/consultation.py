@@ -10,6 +10,7 @@ from functools import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.notifications.actions import notify
@@ -91,7 +92,43 @@ def consultation_open(
             closes_on=closes_on.isoformat(),
             questions=len(clean_questions),
         )
+        transaction.on_commit(lambda: consultation_deliver_task.enqueue(assessment.pk))
     return consultation
+
+
+def consultation_deliver(*, assessment_id: int) -> int:
+    """Tell everyone who follows one of the decision's places (or a place around them) that
+    its consultation is open, with the closing date. Idempotent; return how many were told."""
+    from django.contrib.auth import get_user_model
+
+    from concord.notifications.broadcast import broadcast
+    from concord.notifications.follows import user_ids_following_places
+
+    assessment = Assessment.objects.select_related("decision", "consultation").get(pk=assessment_id)
+    decision = assessment.decision
+    paths = [p.path for p in decision.places.all()] or [decision.place_path]
+    people = get_user_model().objects.filter(pk__in=user_ids_following_places(paths))
+    closes = f"{assessment.consultation.closes_on:%Y-%m-%d}"
+    return broadcast(
+        people=people,
+        kind="consultation_opened",
+        subject={
+            "zh-hans": f"【征求意见】{decision.title}",
+            "en": f"[Consultation] {decision.title}",
+        },
+        body={
+            "zh-hans": f"欢迎在 {closes} 前发表意见。",
+            "en": f"Give your opinion by {closes}.",
+        },
+        link=f"/assessments/consultations/{assessment.pk}",
+        dedupe_key=f"consultation:{assessment.pk}",
+    )
+
+
+@task()
+def consultation_deliver_task(assessment_id: int) -> int:
+    """In the background: tell the followers of the places of a consultation just opened."""
+    return consultation_deliver(assessment_id=assessment_id)
 
 
 def _new_comment_code() -> str:
