@@ -30,4 +30,5 @@ urlpatterns = [
     path("staff/safety/incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("staff/safety/hazards/", views.hazard_list, name="hazards"),
     path("staff/safety/hazards/<int:case_id>/", views.hazard_detail, name="hazard"),
+    path("staff/safety/households/", views.households, name="households"),
 ]

@@ -403,3 +403,70 @@ def _float(value: str | None) -> float | None:
         return None
     # NaN and infinities are not locations.
     return number if number is not None and abs(number) <= 180 else None
+
+
+# --- vulnerable households (grid staff) -----------------------------------------------------
+
+
+def _grid_places(user) -> list:
+    from django.db.models import Q
+
+    from concord.places.models import Place
+
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, Cap.CASE_FILE):
+        q |= Q(path__startswith=path)
+    return list(Place.objects.filter(q).order_by("path")[:300])
+
+
+@login_required
+def households(request):
+    """The vulnerable households of the grid staff's places, and a form to record one (only
+    with the consent of the person or their guardian)."""
+    from datetime import date
+
+    from .models import Vulnerability
+
+    places = _grid_places(request.user)
+    if not places:
+        raise DjangoPermissionDenied
+    if request.method == "POST":
+        data = request.POST
+        try:
+            place = next((p for p in places if p.code == data.get("place")), None)
+            if place is None:
+                raise InvalidInput(_("Choose a place."))
+            try:
+                consent_on = date.fromisoformat(data.get("consent_on", ""))
+            except ValueError:
+                consent_on = None
+            actions.household_record(
+                actor=request.user,
+                place=place,
+                label=data.get("label", ""),
+                address=data.get("address", ""),
+                vulnerabilities=data.getlist("vulnerabilities"),
+                consent_by=data.get("consent_by", ""),
+                consent_on=consent_on,
+                phone=data.get("phone", ""),
+                notes=data.get("notes", "")[:2000],
+            )
+            messages.success(request, _("Household recorded."))
+        except ConcordError as exc:
+            fields = getattr(exc, "fields", None) or {}
+            messages.error(request, "; ".join(str(v) for v in fields.values()) or exc.message)
+        return redirect("safety:households")
+    labels = dict(Vulnerability.choices)
+    rows = list(selectors.households_for(request.user)[:500])
+    for h in rows:
+        h.need_labels = [str(labels.get(v, v)) for v in h.vulnerabilities]
+    return render(
+        request,
+        "safety/households.html",
+        {
+            "households": rows,
+            "places": places,
+            "needs": Vulnerability.choices,
+            "today": timezone.localdate(),
+        },
+    )

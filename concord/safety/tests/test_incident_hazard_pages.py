@@ -195,3 +195,31 @@ def test_a_supervisor_records_an_incident_from_the_list_page(world, client, at):
     incident = Incident.objects.get()
     assert incident.created_by == world.sam and incident.scope_path == world.V11.path
     assert incident.occurred_at == datetime(2026, 7, 2, 5, 0, tzinfo=TZ)
+
+
+def test_grid_staff_record_a_vulnerable_household_with_consent_from_a_page(world, client, at):
+    from concord.safety.models import VulnerableHousehold
+
+    at("2026-07-02 09:00")
+    client.force_login(world.grace)
+    assert 'href="/staff/safety/households/"' in client.get("/staff/safety/").content.decode()
+    page = client.get("/staff/safety/households/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "登记住户" in page
+    form = {
+        "place": world.G111.code,
+        "label": "王奶奶家",
+        "address": "桃村3组12号",
+        "vulnerabilities": ["elderly_alone"],
+        "consent_by": "王秀英本人",
+        "consent_on": "2026-07-01",
+    }
+    # Without consent nothing is recorded, and the page says why.
+    r = client.post("/staff/safety/households/", {**form, "consent_by": ""}, follow=True)
+    assert "Record who gave consent" in r.content.decode() or "同意" in r.content.decode()
+    assert not VulnerableHousehold.objects.exists()
+    assert client.post("/staff/safety/households/", form).status_code == 302
+    household = VulnerableHousehold.objects.get()
+    assert household.place == world.G111 and household.vulnerabilities == ["elderly_alone"]
+    assert "王奶奶家" in client.get("/staff/safety/households/").content.decode()
+    client.force_login(world.ana)  # an analyst files no cases: no page
+    assert client.get("/staff/safety/households/").status_code == 403

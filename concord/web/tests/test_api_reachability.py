@@ -72,7 +72,6 @@ API_ONLY: dict[str, str] = {
     "POST /safety/inspections/{inspection_id}/record": SAFETY,
     "POST /safety/warnings": SAFETY,
     "POST /safety/policies": SAFETY,
-    "POST /safety/households": SAFETY,
     "POST /safety/sites": SAFETY,
     "POST /safety/sites/{site_id}/plans": SAFETY,
     "POST /safety/me/profile": RESIDENT_OWN,
