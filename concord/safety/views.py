@@ -121,7 +121,13 @@ def dashboard(request):
     return render(
         request,
         "safety/dashboard.html",
-        {"overdue": overdue, "warnings": warnings, "failed": failed, "today": today},
+        {
+            "overdue": overdue,
+            "warnings": warnings,
+            "failed": failed,
+            "today": today,
+            "may_households": bool(perms.place_paths_with(request.user, Cap.CASE_FILE)),
+        },
     )
 
 

@@ -221,5 +221,6 @@ def test_grid_staff_record_a_vulnerable_household_with_consent_from_a_page(world
     household = VulnerableHousehold.objects.get()
     assert household.place == world.G111 and household.vulnerabilities == ["elderly_alone"]
     assert "王奶奶家" in client.get("/staff/safety/households/").content.decode()
-    client.force_login(world.ana)  # an analyst files no cases: no page
+    client.force_login(world.sam)  # a supervisor files no cases: no link, no page
+    assert 'href="/staff/safety/households/"' not in client.get("/staff/safety/").content.decode()
     assert client.get("/staff/safety/households/").status_code == 403
