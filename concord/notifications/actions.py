@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django_tasks import default_task_backend, task
 
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
@@ -26,6 +27,7 @@ from concord.core import conf
 from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 
 from .gateways import GatewayError, send_email, sms_gateway
+from .links import expand
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, Medium, Notification, Preference
 from .selectors import deliveries_watched_by, sealed_failures_known_to
 
@@ -231,8 +233,6 @@ BATCH_SIZE = 500
 
 def _enqueue_batches(ids: list[int]) -> None:
     """Hand deliveries to the worker BATCH_SIZE at a time (the retry pass backs it up)."""
-    from .tasks import deliveries_send_batch
-
     for start in range(0, len(ids), BATCH_SIZE):
         try:
             deliveries_send_batch.enqueue(ids[start : start + BATCH_SIZE])
@@ -291,10 +291,6 @@ def deliveries_attempt_batch(*, delivery_ids: list[int]) -> dict[str, int]:
 
 def _enqueue(ids: list[int], *, run_after: datetime | None = None) -> None:
     """Hand deliveries to the task worker; if that fails, the retry pass still finds them."""
-    from django_tasks import default_task_backend
-
-    from .tasks import delivery_send
-
     task = delivery_send
     if run_after is not None:
         if not default_task_backend.supports_defer:
@@ -308,8 +304,6 @@ def _enqueue(ids: list[int], *, run_after: datetime | None = None) -> None:
 
 
 def _transmit(delivery: Delivery) -> str:
-    from .resident_messages import expand
-
     note = delivery.notification
     case = note.case if note.case_id else None
     if delivery.medium == Medium.EMAIL:
@@ -590,3 +584,17 @@ def notification_mark_read(*, actor, notification_id: int) -> Notification:
         row.read_at = timezone.now()
         row.save(update_fields=["read_at"])
     return row
+
+
+# --- background sends: the tasks sit beside the actions that queue them, so that the actions
+# never import the app's tasks module (which calls them): no cycle between the two.
+
+
+@task()
+def delivery_send(delivery_id: int) -> str:
+    return delivery_attempt(delivery_id=delivery_id)
+
+
+@task()
+def deliveries_send_batch(delivery_ids: list[int]) -> dict:
+    return deliveries_attempt_batch(delivery_ids=delivery_ids)

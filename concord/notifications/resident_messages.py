@@ -27,9 +27,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
+
+from concord.core.tasks import enqueue_with_transaction
+
+from .actions import notify, notify_contacts
+from .links import expand, tracking_link
 
 logger = logging.getLogger(__name__)
 
@@ -154,26 +159,7 @@ MESSAGES: dict[str, Message] = {
     "clock_breached": DEADLINE_MISSED,
 }
 
-# Stored in place of the tracking token (which is never stored): filled in when sent.
-TOKEN_MARK = "{token}"  # noqa: S105 (a placeholder, not a secret)
 _PHONE = re.compile(r"\+?\d{5,20}")
-
-
-def public_url() -> str:
-    return getattr(settings, "CONCORD_PUBLIC_URL", "").rstrip("/")
-
-
-def tracking_link(case) -> str:
-    return f"{public_url()}/track/{case.receipt_code}/{TOKEN_MARK}/"
-
-
-def expand(text: str, case) -> str:
-    """Return `text` with the case's tracking token in place of its mark."""
-    if TOKEN_MARK not in text or case is None:
-        return text
-    from concord.cases.tokens import tracking_token
-
-    return text.replace(TOKEN_MARK, tracking_token(case.token_salt))
 
 
 # --- the hook ------------------------------------------------------------------------------
@@ -189,12 +175,8 @@ def on_event(event) -> None:
         case = event.case
         if case.is_anonymous and not case.contact_consent:
             return  # nobody to tell: no account, no consent to be contacted
-    from concord.core.tasks import enqueue_with_transaction
-
-    from .tasks import resident_message
-
     try:
-        enqueue_with_transaction(resident_message, event.pk)
+        enqueue_with_transaction(resident_message_task, event.pk)
     except Exception:  # a broken queue must not undo the action
         logger.exception("could not queue the resident message for event %s", event.pk)
 
@@ -315,6 +297,15 @@ def _resident_accounts(case) -> list:
     ]
 
 
+@task()
+def resident_message_task(event_id: int) -> int:
+    """In the background: the message for one case event (queued by `on_event`).
+
+    The task sits beside the hook that queues it, so that this module never imports the app's
+    tasks module (which would call back here): no cycle between the two."""
+    return resident_message_send(event_id=event_id)
+
+
 def resident_message_send(*, event_id: int) -> int:
     """Send the message for one case event to whoever filed the case. Idempotent.
 
@@ -323,7 +314,6 @@ def resident_message_send(*, event_id: int) -> int:
     from concord.cases.models import Sensitivity
     from concord.core.models import Event
 
-    from .actions import notify, notify_contacts
     from .models import CaseContactPreference, Notification, Preference
 
     event = Event.objects.filter(pk=event_id).select_related("case").first()

@@ -1,27 +1,19 @@
-"""Background sends: each task only fetches and calls an action."""
+"""Background sends: each task only fetches and calls an action.
+
+The tasks that actions queue sit beside them (`actions.delivery_send`,
+`actions.deliveries_send_batch`, `resident_messages.resident_message_task`) and are named here too;
+this module calls actions, never the other way round.
+"""
 
 from django_tasks import task
 
 from . import actions
+from .actions import deliveries_send_batch, delivery_send
+from .resident_messages import resident_message_task as resident_message
 
-
-@task()
-def delivery_send(delivery_id: int) -> str:
-    return actions.delivery_attempt(delivery_id=delivery_id)
+__all__ = ["deliveries_retry", "deliveries_send_batch", "delivery_send", "resident_message"]
 
 
 @task()
 def deliveries_retry() -> int:
     return actions.deliveries_retry_due()
-
-
-@task()
-def resident_message(event_id: int) -> int:
-    from .resident_messages import resident_message_send
-
-    return resident_message_send(event_id=event_id)
-
-
-@task()
-def deliveries_send_batch(delivery_ids: list[int]) -> dict:
-    return actions.deliveries_attempt_batch(delivery_ids=delivery_ids)

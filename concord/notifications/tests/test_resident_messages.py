@@ -14,12 +14,9 @@ from concord.cases import actions as ca
 from concord.cases.models import Category, Sensitivity, Status
 from concord.cases.tokens import tracking_token
 from concord.channels import actions as ch
+from concord.notifications.links import TOKEN_MARK
 from concord.notifications.models import Delivery, DeliveryStatus, Notification
-from concord.notifications.resident_messages import (
-    MESSAGES,
-    TOKEN_MARK,
-    contact_preference_set,
-)
+from concord.notifications.resident_messages import MESSAGES, contact_preference_set
 
 pytestmark = pytest.mark.django_db
 
