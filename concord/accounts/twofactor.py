@@ -16,6 +16,7 @@ STAFF_PREFIXES = (
     "/wellbeing/network/",
     "/wellbeing/grants/",
     "/assessments/staff/",
+    "/participation/staff/",
 )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from concord.accounts.api_auth import optional_auth
+from concord.accounts.api_auth import account_auth, optional_auth
 from concord.accounts.models import Unit
 from concord.cases.selectors import get_case_for_user
 from concord.core.errors import InvalidInput, NotFound
@@ -456,13 +456,13 @@ def _profile_out(user) -> dict:
     }
 
 
-@router.get("/me/profile", response=ProfileOut)
+@router.get("/me/profile", response=ProfileOut, auth=account_auth)
 def profile_get(request):
     """The signed-in resident's own profile: where they live, language and channels."""
     return _profile_out(request.auth)
 
 
-@router.post("/me/profile", response=ProfileOut)
+@router.post("/me/profile", response=ProfileOut, auth=account_auth)
 def profile_put(request, payload: ProfileIn):
     data = payload.dict()
     data["place"] = place_get(code=data["place"])

@@ -73,6 +73,7 @@ POLICY: list[tuple[str, str, str]] = [
     ("GET", r"^/api/v1/participation/volunteers/\{pk\}/hours$", "account"),
     # Every account's own inbox and message preferences (residents' messages arrive there too).
     ("GET|POST", r"^/api/v1/notifications/(inbox|inbox/\{notification_id\}/read|preferences)$", "account"),
+    ("GET|POST", r"^/api/v1/safety/me/profile$", "account"),
     ("POST", r"^/api/v1/participation/(teams/\{pk\}/apply|volunteers/\{application\}/decision)$", "account"),
     ("POST", r"^/api/v1/residents/(code|session|accounts)$", "public"),
     ("GET|POST|DELETE", r"^/api/v1/residents/me(/.*)?$", "resident"),
