@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from concord.core.errors import InvalidInput, PermissionDenied
+from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 from concord.core.ledger import append_event
 
 from .models import Follow, FollowTarget
+
+# The things one may follow by id from a public page or the API, and where they live: the
+# model, and the filter that makes one public (a held suggestion, a decision without a
+# consultation cannot be followed). A case is followed by whoever filed it (My matters).
+FOLLOWABLE: dict[str, tuple[str, dict]] = {
+    FollowTarget.SUGGESTION: ("participation.Suggestion", {"moderation": "published"}),
+    FollowTarget.CONSULTATION: ("assessments.Assessment", {"consultation__isnull": False}),
+    FollowTarget.NOTICE: ("safety.PolicyNotice", {}),
+}
 
 
 def _require_person(actor) -> None:
@@ -40,6 +51,10 @@ def follow(*, actor, target: str, place=None, object_id: int | None = None) -> F
     ):
         msg = _("Choose a place, or the thing to follow.")
         raise InvalidInput(msg, fields={"place": msg})
+    if target in FOLLOWABLE:
+        model, public = FOLLOWABLE[target]
+        if not apps.get_model(model).objects.filter(pk=int(object_id), **public).exists():
+            raise NotFound(_("There is nothing to follow here."))
     lookup = {"user": actor, "target": target}
     if place is not None:
         lookup["place"] = place
@@ -112,4 +127,75 @@ def followers_of(target: str, object_id: int) -> QuerySet:
     return get_user_model().objects.filter(
         is_active=True,
         pk__in=Follow.objects.filter(target=target, object_id=object_id).values("user_id"),
+    )
+
+
+def follow_of(user, target: str, object_id: int) -> Follow | None:
+    """Return the person's follow of one thing, if they follow it."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Follow.objects.filter(user=user, target=target, object_id=object_id).first()
+
+
+def followed_ids(user, target: str, ids: Iterable[int]) -> set[int]:
+    """Return which of the things (by id) the person follows: one query for a whole list."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Follow.objects.filter(user=user, target=target, object_id__in=list(ids)).values_list(
+            "object_id", flat=True
+        )
+    )
+
+
+def followers_tell(
+    *,
+    target: str,
+    object_id: int,
+    kind: str,
+    subject: dict[str, str],
+    body: dict[str, str],
+    link: str,
+    dedupe_key: str,
+) -> int:
+    """Tell everyone following one thing (inbox, and their channel, in their language) through
+    broadcast. Idempotent under `dedupe_key`: a person already told under it (the asker of an
+    answered question, who follows the notice too) is not told twice. Return how many."""
+    from .broadcast import broadcast
+
+    return broadcast(
+        people=followers_of(target, object_id),
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
+    )
+
+
+def followers_tell_after_commit(**message) -> None:
+    """Queue `followers_tell` for after the action's commit: the answer is never blocked or
+    undone by the telling, which goes through the notifications queue (retries, failures)."""
+    transaction.on_commit(lambda: followers_tell_task.enqueue(**message))
+
+
+@task()
+def followers_tell_task(
+    target: str,
+    object_id: int,
+    kind: str,
+    subject: dict,
+    body: dict,
+    link: str,
+    dedupe_key: str,
+) -> int:
+    """In the background: tell the followers of one thing that it was answered."""
+    return followers_tell(
+        target=target,
+        object_id=object_id,
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
     )

@@ -13,6 +13,7 @@ from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.notifications.actions import notify
+from concord.notifications.follows import followers_tell_after_commit
 
 from .. import rules
 from ..evidence import platform_evidence
@@ -197,6 +198,20 @@ def assessment_decide(
                     dedupe_key=f"decided:{assessment.pk}",
                 )
             )
+        # Followers of the consultation, under the same key: an author who follows is told once.
+        followers_tell_after_commit(
+            target="consultation",
+            object_id=assessment.pk,
+            kind="followed_answer",
+            subject={"zh-hans": f"【决定】{decision.title}", "en": f"[Decision] {decision.title}"},
+            body={
+                "zh-hans": f"{body}\n决定和对居民意见的答复（“您说，我们做”）见页面。",
+                "en": f"{body}\nThe decision and what it did with what residents said are on "
+                "the page.",
+            },
+            link=f"/assessments/consultations/{assessment.pk}",
+            dedupe_key=f"decided:{assessment.pk}",
+        )
     return assessment
 
 

@@ -16,6 +16,7 @@ from concord.core import conf
 from concord.core.calendars import platform_calendar
 from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from concord.notifications.actions import notify
+from concord.notifications.follows import followers_tell_after_commit
 from concord.places.models import Place
 from concord.triage.algorithms.similarity import similarity
 
@@ -189,6 +190,15 @@ def suggestion_respond(*, actor, suggestion: Suggestion, text: str) -> Suggestio
             actor,
             public=True,
             on_time=not s.response_overdue,
+        )
+        followers_tell_after_commit(
+            target="suggestion",
+            object_id=s.pk,
+            kind="followed_answer",
+            subject={"zh-hans": f"【建议答复】{s.title}", "en": f"[Suggestion answered] {s.title}"},
+            body={"zh-hans": s.response, "en": s.response},
+            link=f"/participation/suggestions/#suggestion-{s.pk}",
+            dedupe_key=f"suggestion-response:{s.pk}",
         )
     return s
 

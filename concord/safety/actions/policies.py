@@ -17,6 +17,7 @@ from concord.accounts.roles import Cap
 from concord.core.errors import InvalidInput, PermissionDenied
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
+from concord.notifications.follows import followers_tell_after_commit
 from concord.places.models import Place
 
 from ..models import PolicyNotice, PolicyQuestion
@@ -173,4 +174,21 @@ def policy_question_answer(*, actor, question: PolicyQuestion, answer: str) -> P
                 statutory=True,
             )
         )
+    # Followers of the notice, under the asker's key: an asker who follows is told once.
+    notice = question.notice
+    followers_tell_after_commit(
+        target="notice",
+        object_id=notice.pk,
+        kind="followed_answer",
+        subject={
+            "zh-hans": f"【政策答问】{notice.title_zh}",
+            "en": f"[Policy answer] {notice.title_en or notice.title_zh}",
+        },
+        body={
+            "zh-hans": f"问：{question.text}\n答：{question.answer}",
+            "en": f"Q: {question.text}\nA: {question.answer}",
+        },
+        link=f"/safety/policies/{notice.pk}/",
+        dedupe_key=f"policy-answer:{question.pk}",
+    )
     return question
