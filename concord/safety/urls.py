@@ -6,7 +6,7 @@ Staff: the safety dashboard, checklists, incidents and hazards, under /staff/saf
 
 from django.urls import path
 
-from . import views
+from . import staff_pages, views
 
 app_name = "safety"
 urlpatterns = [
@@ -31,4 +31,7 @@ urlpatterns = [
     path("staff/safety/hazards/", views.hazard_list, name="hazards"),
     path("staff/safety/hazards/<int:case_id>/", views.hazard_detail, name="hazard"),
     path("staff/safety/households/", views.households, name="households"),
+    path("staff/safety/warnings/new/", staff_pages.warning_new, name="warning_new"),
+    path("staff/safety/policies/new/", staff_pages.policy_new, name="policy_new"),
+    path("staff/safety/sites/", staff_pages.sites, name="sites"),
 ]

@@ -127,6 +127,11 @@ def dashboard(request):
             "failed": failed,
             "today": today,
             "may_households": bool(perms.place_paths_with(request.user, Cap.CASE_FILE)),
+            "may_warn": bool(perms.place_paths_with(request.user, Cap.CASE_SUPERVISE)),
+            "may_publish": any(
+                Cap.CASE_HANDLE in g.caps or Cap.CASE_SUPERVISE in g.caps
+                for g in perms.grants(request.user)
+            ),
         },
     )
 
