@@ -31,9 +31,6 @@ PARTICIPATION = (
     "publishes conventions; social organisations and in-person verification have no staff form "
     "yet (the resident side is being built on the 'residents' branch)."
 )
-RESIDENT_OWN = (
-    "A resident's own profile: a resident page, not a staff one (the 'residents' branch)."
-)
 CHANNEL = (
     "A legal-channel step done by the clerk when the law requires it (redirecting a petition, "
     "starting a statutory clock by hand): API-only until the case page offers it."
@@ -68,7 +65,6 @@ API_ONLY: dict[str, str] = {
     "POST /assessments/{int:assessment_id}/reassess": ASSESSMENT,
     "POST /safety/hazards/{case_id}/orders": SAFETY,
     "POST /safety/orders/{order_id}/done": SAFETY,
-    "POST /safety/me/profile": RESIDENT_OWN,
 }
 
 
