@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from concord.accounts import permissions as perms
 from concord.core.errors import ConcordError, InvalidInput, NotFound
 from concord.core.errors import PermissionDenied as ConcordPermissionDenied
+from concord.notifications import follows
 
 from . import actions, selectors
 from .documents import LANGUAGES, report_pdf
@@ -175,6 +176,7 @@ def public_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "responses": selectors.you_said_we_did(c.assessment),
             "stances": Stance.choices,
             "receipt": receipt,
+            "followed": follows.followed_ids(request.user, "consultation", [c.assessment.pk]),
         },
     )
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from concord.accounts.api_auth import account_auth, staff_auth
-from concord.core.errors import NotFound
+from concord.core.errors import InvalidInput, NotFound
 
-from . import actions, selectors
+from . import actions, follows, selectors
 from .models import Delivery
 
 router = Router(tags=["notifications"], auth=staff_auth)
@@ -50,6 +51,27 @@ class PreferenceOut(Schema):
     opted_out: bool
     language: str
     phone: str
+
+
+class FollowIn(Schema):
+    target: str  # suggestion, consultation or notice
+    id: int
+
+
+class FollowOut(Schema):
+    id: int
+    target: str
+    object_id: int | None
+    place: str | None
+
+
+def _follow_out(f) -> dict:
+    return {
+        "id": f.pk,
+        "target": f.target,
+        "object_id": f.object_id,
+        "place": f.place.code if f.place_id else None,
+    }
 
 
 class DeliveryOut(Schema):
@@ -95,6 +117,34 @@ def preferences(request):
 @router.post("/preferences", response=PreferenceOut, auth=account_auth)
 def set_preferences(request, payload: PreferenceIn):
     return _pref(actions.preference_set(actor=request.auth, **payload.dict()))
+
+
+def _followable(payload: FollowIn) -> None:
+    if payload.target not in follows.FOLLOWABLE:
+        msg = _("Follow a suggestion, a consultation or a policy notice.")
+        raise InvalidInput(msg, fields={"target": msg})
+
+
+@router.get("/follows", response=list[FollowOut], auth=account_auth)
+def follows_list(request):
+    """What the signed-in account follows (places and single things)."""
+    return [_follow_out(f) for f in follows.follows_of(request.auth)]
+
+
+@router.post("/follows", response={201: FollowOut}, auth=account_auth)
+def follow(request, payload: FollowIn):
+    """Follow one suggestion, consultation or policy notice, to be told when it is answered."""
+    _followable(payload)
+    row = follows.follow(actor=request.auth, target=payload.target, object_id=payload.id)
+    return 201, _follow_out(row)
+
+
+@router.post("/follows/remove", response=list[FollowOut], auth=account_auth)
+def unfollow(request, payload: FollowIn):
+    """Stop following one thing; answer what is still followed."""
+    _followable(payload)
+    follows.unfollow_thing(actor=request.auth, target=payload.target, object_id=payload.id)
+    return [_follow_out(f) for f in follows.follows_of(request.auth)]
 
 
 def _delivery_out(d: Delivery) -> dict:

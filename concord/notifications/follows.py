@@ -95,6 +95,14 @@ def unfollow(*, actor, follow_id: int) -> None:
     row.delete()
 
 
+def unfollow_thing(*, actor, target: str, object_id: int) -> None:
+    """Stop following one thing by its kind and id (the page's and the API's unfollow)."""
+    _require_person(actor)
+    row = Follow.objects.filter(user=actor, target=target, object_id=object_id).first()
+    if row is not None:
+        unfollow(actor=actor, follow_id=row.pk)
+
+
 def follows_of(user) -> QuerySet[Follow]:
     return Follow.objects.filter(user=user).select_related("place").order_by("target", "place_path")
 

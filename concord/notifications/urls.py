@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:notification_id>/read/", views.read, name="read"),
     path("preferences/", views.preferences, name="preferences"),
+    path("follow/", views.follow, name="follow"),
     path(
         "failed/<int:delivery_id>/<slug:step>/",
         views.failed_step,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from concord.core.errors import ConcordError, NotFound
 
-from . import actions, selectors
+from . import actions, follows, selectors
 
 
 @login_required
@@ -96,3 +96,27 @@ def failed_step(request, delivery_id: int, step: str):
     except ConcordError as exc:
         messages.error(request, str(exc.message))
     return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def follow(request):
+    """Follow one suggestion, consultation or policy notice, or stop following it (the public
+    pages' button); back to the page it was pressed on."""
+    target, raw = request.POST.get("target", ""), request.POST.get("id", "")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    if target not in follows.FOLLOWABLE or not (raw.isascii() and raw.isdigit() and len(raw) < 13):
+        messages.error(request, _("Unknown request."))
+        return redirect(back)
+    try:
+        if request.POST.get("unfollow"):
+            follows.unfollow_thing(actor=request.user, target=target, object_id=int(raw))
+            messages.success(request, _("You no longer follow this."))
+        else:
+            follows.follow(actor=request.user, target=target, object_id=int(raw))
+            messages.success(request, _("You will get a message when this is answered."))
+    except ConcordError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(back)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from concord.core import conf
 from concord.core.errors import ConcordError, NotFound
+from concord.notifications import follows
 from concord.places.models import Place
 
 from . import actions, opendata, selectors
@@ -95,9 +96,11 @@ def suggestions(request: HttpRequest) -> HttpResponse:
         return redirect("participation:suggestions")
     items = list(selectors.suggestions_public()[:100])
     supported: set[int] = set()
+    followed: set[int] = set()
     home = None
     if request.user.is_authenticated:
         supported = selectors.supported_by(request.user, [s.pk for s in items])
+        followed = follows.followed_ids(request.user, "suggestion", [s.pk for s in items])
         home = selectors.home_of(request.user)
     return render(
         request,
@@ -105,6 +108,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
         {
             "items": items,
             "supported": supported,
+            "followed": followed,
             "places": Place.objects.filter(level__in=["village", "grid"]).order_by("path"),
             "home": home,
         },

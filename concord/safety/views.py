@@ -228,7 +228,12 @@ def policy_detail(request, notice_id: int):
     return render(
         request,
         "safety/policy.html",
-        {"notice": notice, "answers": answers, "unanswered": unanswered},
+        {
+            "notice": notice,
+            "answers": answers,
+            "unanswered": unanswered,
+            "followed": follows.followed_ids(request.user, "notice", [notice.pk]),
+        },
     )
 
 

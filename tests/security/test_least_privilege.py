@@ -73,6 +73,8 @@ POLICY: list[tuple[str, str, str]] = [
     ("GET", r"^/api/v1/participation/volunteers/\{pk\}/hours$", "account"),
     # Every account's own inbox and message preferences (residents' messages arrive there too).
     ("GET|POST", r"^/api/v1/notifications/(inbox|inbox/\{notification_id\}/read|preferences)$", "account"),
+    # Following one suggestion, consultation or policy notice: any account, its own follows.
+    ("GET|POST", r"^/api/v1/notifications/(follows|follows/remove)$", "account"),
     ("GET|POST", r"^/api/v1/safety/me/profile$", "account"),
     ("POST", r"^/api/v1/participation/(teams/\{pk\}/apply|volunteers/\{application\}/decision)$", "account"),
     ("POST", r"^/api/v1/residents/(code|session|accounts)$", "public"),
@@ -99,6 +101,10 @@ POLICY: list[tuple[str, str, str]] = [
     ("PAGE", r"^accounts/resident/(new/)?$", "public"),
     ("PAGE", r"^me/(|account/|export\.json|delete/)$", "resident"),
     ("PAGE", r"^participation/volunteers/teams/<int:pk>/$", "account"),
+    # Every account's own inbox, preferences and follows; failed deliveries for those who
+    # answer for them (the page lists only what the reader may see).
+    ("PAGE", r"^notifications/(|<int:notification_id>/read/|preferences/|follow/)$", "account"),
+    ("PAGE", r"^notifications/failed/<int:delivery_id>/<slug:step>/$", "staff"),
 ]
 
 
