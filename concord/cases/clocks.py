@@ -9,12 +9,54 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
+from concord.core import conf
 from concord.core.calendar import Calendar
 from concord.core.calendars import platform_calendar
 
 from .models import LIVE_CLOCK_STATES, Case, Clock, ClockHolder, ClockNature, ClockState
+
+# Hour clocks (a 12345 ticket's 2 or 24 hours) are due soon in the last quarter of their span,
+# and at least in their last hour (never longer than the span); day clocks use the one "due
+# soon" value in days (`conf.due_soon()`).
+HOUR_CLOCK_SOON_SHARE = 4
+HOUR_CLOCK_SOON_AT_LEAST = timedelta(hours=1)
+
+
+def hour_soon_window(amount: int) -> timedelta:
+    """Return how long before its due instant an hour clock of `amount` hours is due soon."""
+    span = timedelta(hours=amount)
+    return min(max(span / HOUR_CLOCK_SOON_SHARE, HOUR_CLOCK_SOON_AT_LEAST), span)
+
+
+def due_soon_q(*, today: date, now: datetime) -> Q:
+    """Clocks due soon: day clocks within the due-soon days, hour clocks within their window.
+
+    One query reads the spans of the live hour clocks (a handful: 2, 24, ...), so the window is
+    compared in the database for each span."""
+    days = ~Q(unit="hours") & Q(due_on__gte=today, due_on__lte=today + conf.due_soon())
+    spans = set(
+        Clock.objects.live().filter(unit="hours").values_list("amount", flat=True).distinct()
+    )
+    for amount in sorted(spans):
+        days |= Q(
+            unit="hours", amount=amount, due_at__gt=now, due_at__lte=now + hour_soon_window(amount)
+        )
+    return days
+
+
+def late_q(*, today: date, now: datetime) -> Q:
+    """Clocks past due: a day clock the day after its due day, an hour clock at its instant."""
+    return (~Q(unit="hours") & Q(due_on__lt=today)) | Q(unit="hours", due_at__lte=now)
+
+
+def due_text(clock: Clock) -> str:
+    """Return the due day, or for an hour clock its local due time ("2026-10-01 00:30")."""
+    if clock.unit == "hours" and clock.due_at is not None:
+        return timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    return clock.due_on.isoformat()
 
 
 def due_date(clock: Clock, cal: Calendar | None = None) -> date:

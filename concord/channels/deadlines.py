@@ -10,7 +10,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import actions as case_actions
 from concord.cases.actions import record_event
+from concord.cases.clocks import due_soon_q, due_text, late_q
 from concord.cases.models import Case, Clock, ClockNature, ClockState, Feedback, Status
 from concord.core import conf
 from concord.core.bilingual import in_language
@@ -121,11 +122,9 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
     """
     today = today or timezone.localdate()
     report = TickReport()
+    now = timezone.now()
     soon = Clock.objects.filter(
-        state=ClockState.RUNNING,
-        due_soon_notified=False,
-        due_on__gte=today,
-        due_on__lte=today + conf.due_soon(),
+        due_soon_q(today=today, now=now), state=ClockState.RUNNING, due_soon_notified=False
     ).select_related("case__place", "case__owner_unit")
     for clock in soon:
         with transaction.atomic():
@@ -147,9 +146,8 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
             report.due_soon += 1
     # Statutory clocks first, so that when both fall due the law's clock is the one that acts.
     # A day clock is late the day after its due day; an hour clock at its due instant.
-    late = Q(due_on__lt=today) | Q(unit="hours", due_at__lte=timezone.now())
     breached = (
-        Clock.objects.filter(late, state=ClockState.RUNNING)
+        Clock.objects.filter(late_q(today=today, now=now), state=ClockState.RUNNING)
         .exclude(nature=ClockNature.POLICY, overdue_reminded=True)
         .select_related("case__place", "case__owner_unit")
         .order_by("case_id", "-nature", "due_on", "id")
@@ -166,7 +164,7 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
 
 def _notice_body(template: str, clock: Clock) -> str:
     basis = in_language(clock.basis)  # stored as "中文 / English"; the notice is in one language
-    body = template % {"kind": clock_label(clock), "due": clock.due_on, "basis": basis}
+    body = template % {"kind": clock_label(clock), "due": due_text(clock), "basis": basis}
     note = provisional_note(clock)
     return f"{body} ({note})" if note else body
 
@@ -188,7 +186,7 @@ def _remind(clock: Clock, governing: Clock, report: TickReport) -> None:
                 body=_notice_body(_("%(kind)s passed on %(due)s (%(basis)s)."), clock)
                 + " "
                 + _("The statutory deadline governs: %(kind)s, due on %(due)s.")
-                % {"kind": clock_label(governing), "due": governing.due_on},
+                % {"kind": clock_label(governing), "due": due_text(governing)},
                 case=case,
                 dedupe_key=f"reminder:{clock.pk}",
                 link=f"/staff/cases/{case.pk}",
@@ -241,7 +239,7 @@ def _breach(clock: Clock, report: TickReport, *, today: date, escalated: set[int
                 automatic=True,
                 reason_code="clock_breached",
                 note=_("%(kind)s passed its deadline of %(due)s.")
-                % {"kind": clock_label(clock), "due": clock.due_on},
+                % {"kind": clock_label(clock), "due": due_text(clock)},
             )
             escalated.add(case.pk)
             report.escalated += 1

@@ -15,6 +15,8 @@ from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import stats
+from concord.cases.clocks import due_soon_q as clock_due_soon_q
+from concord.cases.clocks import late_q
 from concord.cases.models import (
     LIVE_CLOCK_STATES,
     OPEN_STATUSES,
@@ -37,7 +39,6 @@ from concord.cases.selectors import (
 )
 from concord.channels.models import MediationAgreement, Petition
 from concord.channels.selectors import bounce_queue, tier_metrics_of
-from concord.core import conf
 from concord.places.models import Level, Place
 from concord.warning.selectors import alerts_visible_to
 
@@ -47,13 +48,14 @@ def _live_clocks(today: date):
 
 
 def due_soon_q(today: date) -> Q:
-    soon = _live_clocks(today).filter(due_on__gte=today, due_on__lte=today + conf.due_soon())
+    soon = _live_clocks(today).filter(clock_due_soon_q(today=today, now=timezone.now()))
     return Q(Exists(soon))
 
 
 def breached_q(today: date) -> Q:
+    past_due = late_q(today=today, now=timezone.now())
     late = Clock.objects.filter(case=OuterRef("pk")).filter(
-        Q(state=ClockState.BREACHED) | Q(state__in=LIVE_CLOCK_STATES, due_on__lt=today)
+        Q(state=ClockState.BREACHED) | (Q(state__in=LIVE_CLOCK_STATES) & past_due)
     )
     return Q(Exists(late), status__in=sorted(OPEN_STATUSES))
 

@@ -1,6 +1,6 @@
 """The clock job: due-soon warnings, breaches, auto-escalation, revisits; idempotent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -135,3 +135,51 @@ def test_every_kind_of_clock_is_named_in_words():
     with translation.override("en"):
         assert clock_label(Clock(kind="performance")) == "Performing the agreement"
         assert clock_label(Clock(kind="odd_kind")) == "odd kind"
+
+
+def _hotline_ticket(world):
+    """A 12345 ticket at 22:30 Beijing time on Wednesday 09-30, with its 2-hour emergency
+    response clock (due 10-01 00:30) and its 24-hour utility clock (due 10-01 22:30)."""
+    from concord.channels import actions as ch
+
+    case = ca.case_submit(kind="service_request", title="停水", description="d", place=world.T1)
+    case = ca.case_accept(actor=world.alice, case=case.case)
+    case = ch.case_enter_channel(actor=world.alice, case=case, channel="service_dispatch")
+    for kind in ("emergency_response", "utility_response"):
+        ch.channel_clock_start(actor=world.alice, case=case, kind=kind)
+    return case
+
+
+def test_hour_clocks_are_due_soon_in_hours_not_days(world, at):
+    """A 2-hour clock is due soon in its last hour, a 24-hour one in its last 6 hours (a
+    quarter of the span); counted in days, both were "due soon" the moment they started."""
+    from concord.cases.clocks import hour_soon_window
+    from concord.cases.models import Case
+    from concord.web.selectors import breached_q, due_soon_q
+
+    assert (hour_soon_window(2), hour_soon_window(24)) == (timedelta(hours=1), timedelta(hours=6))
+    at("2026-09-30 22:30")
+    case = _hotline_ticket(world)
+    queue = Case.objects.filter(pk=case.pk)
+
+    at("2026-09-30 22:35")  # 1 h 55 min and 23 h 55 min left: neither is due soon
+    assert deadlines_tick().due_soon == 0
+    assert not queue.filter(due_soon_q(date(2026, 9, 30))).exists()
+
+    at("2026-09-30 23:31")  # 59 minutes left of the two hours
+    assert deadlines_tick().due_soon == 1
+    assert queue.filter(due_soon_q(date(2026, 9, 30))).exists()
+    notes = list(Notification.objects.filter(case=case, kind="clock_due_soon"))
+    assert notes and all("2026-10-01 00:30" in n.body for n in notes)  # the time, not the day
+
+    at("2026-10-01 00:40")  # the two hours ran out: breached on the same day, at the instant
+    report = deadlines_tick()
+    assert (report.breached, report.due_soon) == (1, 0)
+    assert queue.filter(breached_q(date(2026, 10, 1))).exists()
+
+    at("2026-10-01 16:29")  # 6 h 01 min left of the 24 hours
+    assert deadlines_tick().due_soon == 0
+    at("2026-10-01 16:31")  # 5 h 59 min left
+    assert deadlines_tick().due_soon == 1
+    utility = Clock.objects.get(case=case, kind="service_dispatch:utility_response")
+    assert utility.due_soon_notified
