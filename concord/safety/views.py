@@ -4,6 +4,8 @@ warning checklist, incidents and hazards. Thin: fetch through selectors, call ac
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from concord.accounts import permissions as perms
+from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
+from concord.cases.actions import is_handler
 from concord.cases.models import Status
 from concord.core.errors import ConcordError, InvalidInput, NotFound, PermissionDenied
 from concord.notifications import follows
@@ -382,6 +386,14 @@ def hazard_detail(request, case_id: int):
         hazard = selectors.get_hazard_for_user(request.user, case_id)
     except NotFound as exc:
         raise Http404 from exc
+    op = request.POST.get("op", "")
+    if request.method == "POST" and op in {"order", "done"}:
+        try:
+            _hazard_order_post(request, hazard, op)
+            messages.success(request, _("Saved."))
+        except ConcordError as exc:
+            messages.error(request, _field_errors(exc))
+        return redirect("safety:hazard", case_id=hazard.case_id)
     if request.method == "POST":
         upload = request.FILES.get("photo")
         try:
@@ -408,8 +420,51 @@ def hazard_detail(request, case_id: int):
             "orders": list(hazard.case.rectification_orders.all()),
             "verifications": list(selectors.verifications_of(hazard.case_id)),
             "may_verify": hazard.case.status == Status.RESOLVED,
+            "may_order": is_handler(request.user, hazard.case),
+            "units": list(Unit.objects.filter(is_active=True).order_by("code")[:300]),
+            "tomorrow": timezone.localdate() + timedelta(days=1),
         },
     )
+
+
+def _hazard_order_post(request, hazard, op: str) -> None:
+    """Issue a rectification order on the hazard case, or report its order done."""
+    from datetime import date
+
+    data = request.POST
+    if op == "done":
+        order = next(
+            (o for o in hazard.case.rectification_orders.all() if str(o.pk) == data.get("order")),
+            None,
+        )
+        if order is None:
+            raise InvalidInput(_("Unknown request."))
+        actions.rectification_report_done(
+            actor=request.user, order=order, note=data.get("note", "")
+        )
+        return
+    unit = Unit.objects.filter(code=data.get("supervising_unit"), is_active=True).first()
+    if unit is None:
+        raise InvalidInput(_("Unknown unit."))
+    try:
+        due_on = date.fromisoformat(data.get("due_on", ""))
+    except ValueError:
+        due_on = None
+    actions.rectification_order_issue(
+        actor=request.user,
+        case=hazard.case,
+        responsible_party=data.get("responsible_party", ""),
+        responsible_contact=data.get("responsible_contact", ""),
+        supervising_unit=unit,
+        requirements=data.get("requirements", "")[:5000],
+        due_on=due_on,
+    )
+
+
+def _field_errors(exc: ConcordError) -> str:
+    fields = getattr(exc, "fields", None) or {}
+    details = "; ".join(str(v) for v in fields.values() if str(v) != exc.message)
+    return f"{exc.message} {details}".strip()
 
 
 def _float(value: str | None) -> float | None:

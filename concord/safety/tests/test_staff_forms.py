@@ -200,3 +200,73 @@ def test_staff_of_another_town_neither_see_nor_record_the_sites_inspections(clie
     )
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.DUE
+
+
+def _accepted_hazard(world):
+    from concord.cases import actions as case_actions
+
+    case = actions.hazard_report(
+        actor=world.grace,
+        hazard_type="gas",
+        title="煤气罐露天堆放",
+        description="小饭馆门口堆放十余个煤气罐，无防护。",
+        source="grid_worker",
+        lng=120.05,
+        lat=30.05,
+    ).case
+    case_actions.case_accept(actor=world.grace, case=case)
+    return case
+
+
+def test_the_owning_unit_orders_rectification_and_reports_it_done_from_the_hazard_page(
+    client, world, at
+):
+    from concord.cases.models import Status
+    from concord.safety.models import OrderState, RectificationOrder
+
+    at("2026-03-02 09:00")
+    case = _accepted_hazard(world)
+    url = f"/staff/safety/hazards/{case.pk}/"
+    client.force_login(world.grace)
+    assert 'id="order-form"' in client.get(url, **ZH).content.decode()
+    order_form = {
+        "op": "order",
+        "responsible_party": "老王饭馆",
+        "supervising_unit": "LB-C",
+        "requirements": "煤气罐移入专用储存间并加装报警器",
+    }
+    late = client.post(url, {**order_form, "due_on": "2026-03-01"}, follow=True, **EN)
+    assert "Give a deadline after today." in late.content.decode()
+    client.post(url, {**order_form, "due_on": "2026-03-09"})
+    order = RectificationOrder.objects.get(case=case)
+    assert order.state == OrderState.ISSUED and order.supervising_unit == world.u_labour
+    page = client.get(url, **EN).content.decode()
+    assert f'id="order-done-{order.pk}"' in page
+    twice = client.post(url, {**order_form, "due_on": "2026-03-09"}, follow=True, **EN)
+    assert "This hazard already has a rectification order in force." in twice.content.decode()
+    client.post(url, {"op": "done", "order": order.pk, "note": "已移入储存间"})
+    order.refresh_from_db()
+    case.refresh_from_db()
+    assert order.state == OrderState.REPORTED_DONE and case.status == Status.RESOLVED
+
+
+def test_staff_who_only_see_the_hazard_are_not_offered_the_order_forms(client, world, at):
+    from concord.safety.models import RectificationOrder
+
+    at("2026-03-02 09:00")
+    case = _accepted_hazard(world)
+    url = f"/staff/safety/hazards/{case.pk}/"
+    client.force_login(world.bob)
+    page = client.get(url)
+    assert page.status_code == 200 and 'id="order-form"' not in page.content.decode()
+    client.post(
+        url,
+        {
+            "op": "order",
+            "responsible_party": "p",
+            "supervising_unit": "LB-C",
+            "requirements": "r",
+            "due_on": "2026-03-09",
+        },
+    )
+    assert not RectificationOrder.objects.exists()
