@@ -1,7 +1,8 @@
 """Demo resident account: the `resident` login (password concord-demo) of the first demo village,
 phone-verified, with a matter filed while signed in and one claimed by its receipt, suggestions
 with support, an open poll to vote in and the volunteer team she leads, with
-applications waiting for her.
+applications waiting for her. She and three neighbours follow the village (she also follows a
+suggestion), and the rainstorm warning in force has reached them (inbox; text messages queued).
 
 Deterministic for a seed: no random draws, fixed names, phone numbers and dates.
 """
@@ -18,10 +19,14 @@ from concord.accounts.roles import Role
 from concord.cases import tokens
 from concord.cases.actions import case_submit
 from concord.cases.models import Case, Category, PartyRole
+from concord.notifications import follows
+from concord.notifications.models import Follow
 from concord.participation import actions as participation
 from concord.participation.models import Suggestion, VolunteerTeam
 from concord.places.models import Level, Place
 from concord.residents import actions
+from concord.safety import actions as safety
+from concord.safety.selectors import warnings_in_force
 
 from .generator import DEMO_PASSWORD
 
@@ -103,6 +108,21 @@ def populate(*, seed: int, today: date) -> dict:
     )
     if existing is not None:
         participation.suggestion_support(actor=user, suggestion=existing)
+    # She follows her home village (its warnings, policy notices and consultations) and the
+    # suggestion she supports, so she hears of its written response; three neighbours follow
+    # the village too.
+    follows.follow(actor=user, target="place", place=village)
+    followed = existing if existing is not None and existing.moderation == "published" else own
+    follows.follow(actor=user, target="suggestion", object_id=followed.pk)
+    for neighbour in list(neighbours)[:3]:
+        follows.follow(actor=neighbour, target="place", place=village)
+    made["follows"] = Follow.objects.filter(user__in=[user, *list(neighbours)[:3]]).count()
+    # The warnings in force reach the followers now, through the warning's own delivery
+    # (idempotent: the delivery queued when it was issued then tells only the rest). Their text
+    # messages wait in the queue for the worker (the SMS outbox); the inbox has them at once.
+    made["warning_reached"] = sum(
+        safety.warning_deliver(warning_id=w.pk) for w in warnings_in_force().order_by("pk")
+    )
     # An open poll of the village she can vote in (phone verification suffices).
     caseworker = _first_member(Role.CASEWORKER, village)
     if caseworker is not None:
