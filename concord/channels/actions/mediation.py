@@ -94,6 +94,20 @@ def mediation_record_session(
     return session
 
 
+def _routes(notice) -> list[dict]:
+    """The routes of a route notice as stored on its event (channel, names, due day, basis)."""
+    return [
+        {
+            "channel": o.channel_code,
+            "name_zh": o.name_zh,
+            "name_en": o.name_en,
+            "due": o.deadline.due.isoformat() if o.deadline else None,
+            "basis": _basis(o.deadline.rule) if o.deadline else None,
+        }
+        for o in notice.options
+    ]
+
+
 def _route_notice_text(case: Case, knowledge_date: date, mediation_requested_on: date | None):
     notice = rules.route_notice(
         case.channel,
@@ -130,16 +144,7 @@ def mediation_end_unresolved(
     Clock.objects.live().filter(case=case, kind__startswith=case.channel + ":").update(
         state=ClockState.CANCELLED
     )
-    routes = [
-        {
-            "channel": o.channel_code,
-            "name_zh": o.name_zh,
-            "name_en": o.name_en,
-            "due": o.deadline.due.isoformat() if o.deadline else None,
-            "basis": _basis(o.deadline.rule) if o.deadline else None,
-        }
-        for o in notice.options
-    ]
+    routes = _routes(notice)
     record_event(
         case,
         "mediation_refused" if refused_by else "mediation_failed",
@@ -337,5 +342,11 @@ def mediation_record_confirmation(
             case=case, channel="judicial_confirmation", kind=starts, start=on
         )
         data.update(due=following.due_on.isoformat(), basis=following.basis)
+    if step == "refused":
+        # The parties are told their routes: change the agreement or reach a new one through
+        # mediation, or sue. Mediation and the confirmation procedure interrupted the limitation
+        # period, which counts again in full from the refusal (民法典 art 195).
+        notice = rules.route_notice("judicial_confirmation", on, platform_calendar())
+        data.update(routes=_routes(notice), notice_zh=notice.text_zh, notice_en=notice.text_en)
     record_event(case, event, actor, public=True, **data)
     return agreement

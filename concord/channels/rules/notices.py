@@ -11,7 +11,7 @@ from concord.core.calendar import Calendar
 
 from .base import ClockResult, Grade, RouteNotice, RouteOption
 from .clocks import _zh_date, compute_clock
-from .table import RMTJ, _cite, get_channel
+from .table import MSSS, RMTJ, _cite, get_channel
 
 
 def route_notice(
@@ -64,7 +64,19 @@ def route_notice(
         )
 
     citation = _cite(RMTJ, "26", Grade.A) if channel.is_mediation else None
-    if channel.is_mediation:
+    if channel.code == "judicial_confirmation":
+        # The court refused to confirm a mediation agreement (民事诉讼法 art 206).
+        citation = _cite(MSSS, "206", Grade.A)
+        header_zh = (
+            "人民法院裁定驳回司法确认申请。当事人可以通过调解方式变更原调解协议或者达成新的"
+            "调解协议，也可以向人民法院提起诉讼（民事诉讼法第206条）："
+        )
+        header_en = (
+            "The court refused to confirm the mediation agreement. The parties may change it or "
+            "reach a new agreement through mediation, or bring a lawsuit "
+            "(Civil Procedure Law art 206):"
+        )
+    elif channel.is_mediation:
         header_zh = (
             f"{channel.name_zh}未达成协议，调解终止。您可以依法选择以下途径（人民调解法第26条）："
         )

@@ -392,3 +392,60 @@ def test_the_api_gives_the_agreement_in_either_language(world, api, at):
     assert en.content == agreement_pdf(agreement, language="en")
     refused = api.get(path, lang="fr")
     assert refused.status_code == 400, refused.content
+
+
+def test_a_refused_judicial_confirmation_tells_the_parties_their_routes(world, client, at):
+    """民事诉讼法 art 206: when the court refuses to confirm a mediation agreement, the parties may
+    change it or reach a new one through mediation, or sue. Mediation interrupted the
+    limitation period (民法典 art 195), so its 3 years (art 188) count again from the refusal on
+    Monday 2026-09-14: to Friday 2029-09-14, a working day."""
+    from concord.cases.tokens import tracking_token
+
+    at("2026-09-01 09:30")
+    case = ca.case_submit(
+        kind="dispute",
+        title="邻里漏水",
+        description="楼上漏水到我家。",
+        place=world.V11,
+        category=Category.objects.get(code="DP.02"),
+    ).case
+    ca.case_accept(actor=world.bob, case=case)
+    ch.case_enter_channel(actor=world.bob, case=case, channel="peoples_mediation")
+    ch.mediation_record_agreement(
+        actor=world.bob,
+        case=case,
+        parties="王某；李某",
+        facts="楼上漏水。",
+        issues="维修费用",
+        responsibilities="王某负责维修。",
+        terms="王某九月底前修好并赔偿五百元。",
+        performance_manner="自行履行",
+        performance_due=date(2026, 9, 30),
+        signed_by=["王某", "李某"],
+        mediator_signed=True,
+        committee_sealed=True,
+    )
+    at("2026-09-07 10:00")
+    ch.mediation_record_confirmation(actor=world.bob, case=case, step="applied")
+    at("2026-09-08 10:00")
+    ch.mediation_record_confirmation(actor=world.bob, case=case, step="accepted")
+    at("2026-09-14 10:00")
+    ch.mediation_record_confirmation(actor=world.bob, case=case, step="refused")
+
+    refused = Event.objects.get(case=case, kind="confirmation_refused")
+    assert refused.public
+    assert [(r["channel"], r["due"]) for r in refused.data["routes"]] == [
+        ("peoples_mediation", None),
+        ("litigation", "2029-09-14"),
+    ]
+    assert "民事诉讼法第206条" in refused.data["notice_zh"]
+    assert "变更原调解协议" in refused.data["notice_zh"]
+    assert "Civil Procedure Law art 206" in refused.data["notice_en"]
+
+    url = f"/track/{case.receipt_code}/{tracking_token(case.token_salt)}/"
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The court refused to confirm the mediation agreement" in en
+    assert "2029-09-14" in en
+    zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "人民法院裁定驳回司法确认申请" in zh
+    assert "The court refused" not in zh
