@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from concord.accounts import permissions as perms
 from concord.core.errors import ConcordError, InvalidInput, NotFound
-from concord.core.errors import PermissionDenied as ConcordPermissionDenied
 from concord.notifications import follows
 
 from . import actions, selectors
 from .documents import LANGUAGES, report_pdf
-from .models import Outcome, Stance
+from .models import DecisionType, Outcome, Stance
+from .workbench import proposing_units, user_places, workbench_context
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -32,7 +32,17 @@ def _staff_only(request: HttpRequest) -> None:
 def staff_list(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     decisions = list(selectors.decision_list(request.user))
-    return render(request, "assessments/staff_list.html", {"decisions": decisions})
+    units = proposing_units(request.user)
+    return render(
+        request,
+        "assessments/staff_list.html",
+        {
+            "decisions": decisions,
+            "units": units,
+            "types": list(DecisionType.objects.filter(is_active=True)) if units else [],
+            "places": user_places(request.user) if units else [],
+        },
+    )
 
 
 @login_required
@@ -56,6 +66,7 @@ def staff_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "unanswered": actions.unanswered_themes(a),
             "outcomes": Outcome.choices,
             "today": timezone.localdate(),
+            **workbench_context(request.user, a),
         },
     )
 
@@ -68,9 +79,7 @@ def _staff_step(request: HttpRequest, assessment_id: int, do) -> HttpResponse:
         raise Http404 from exc
     try:
         do(a)
-    except ConcordPermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
-    except ConcordError as exc:
+    except ConcordError as exc:  # a refusal of permission, state or input: shown at the top
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Saved."))

@@ -664,6 +664,91 @@ def reported_assessments(w) -> dict:
     return out
 
 
+def _assessment_through(w, last: str) -> dict:
+    """Siting decisions of the T1 centre for V11 (alice) and the T2 centre for V21 (carol),
+    taken through the workflow up to `last`: "screened", "planned", "ended" (a consultation
+    whose period has passed), "analysing" (a mitigated risk point) or "decided" (postponed by
+    the supervisor over the place)."""
+    from concord.assessments import actions
+    from concord.assessments.models import DecisionType
+
+    order = ["screened", "planned", "ended", "analysing", "decided"]
+    dtype = DecisionType.objects.get(code="facility_siting")
+    out = {}
+    for variant, staff, leader, reviewer, unit, place in [
+        ("inside", w.alice, w.sam, w.sam, w.u_t1, w.V11),
+        ("outside", w.carol, w.carol, w.zoe, w.u_t2, w.V21),
+    ]:
+        done = order[: order.index(last) + 1]
+        d = actions.decision_create(
+            actor=staff,
+            title="垃圾转运站选址",
+            description="拟建转运站",
+            decision_type=dtype,
+            owner_unit=unit,
+            places=[place],
+        )
+        actions.decision_screen(actor=staff, decision=d)
+        own = {"decision_id": d.pk, "leader": staff.pk}
+        if "planned" in done:
+            a = actions.assessment_plan(
+                actor=staff,
+                decision=d,
+                leader=leader,
+                team=[staff],
+                starts_on=TODAY() - timedelta(days=40),
+                ends_on=TODAY() + timedelta(days=20),
+            )
+            own["assessment_id"] = a.pk
+        if "ended" in done:
+            actions.consultation_open(
+                actor=staff, assessment=a, opens_on=TODAY() - timedelta(days=30)
+            )
+        if "analysing" in done:
+            actions.consultation_close(actor=staff, assessment=a)
+            actions.risk_point_add(
+                actor=staff,
+                assessment=a,
+                dimension="controllability",
+                title="居民反对",
+                likelihood=1,
+                impact=2,
+                mitigation="公示补偿方案",
+            )
+        if "decided" in done:
+            actions.assessment_issue_report(actor=staff, assessment=a, contingency_plan="值守")
+            actions.assessment_decide(
+                actor=reviewer,
+                assessment=a,
+                outcome="postpone",
+                decided_on=TODAY(),
+                body="常务会",
+                minutes="讨论",
+            )
+        out[variant] = own
+    return out
+
+
+def screened_decisions(w) -> dict:
+    return _assessment_through(w, "screened")
+
+
+def planned_assessments(w) -> dict:
+    return _assessment_through(w, "planned")
+
+
+def ended_consultations(w) -> dict:
+    return _assessment_through(w, "ended")
+
+
+def analysing_assessments(w) -> dict:
+    return _assessment_through(w, "analysing")
+
+
+def decided_assessments(w) -> dict:
+    return _assessment_through(w, "decided")
+
+
 def comments_by_token(w) -> dict:
     made = assessments(w)["inside"]
     return {

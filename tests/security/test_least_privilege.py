@@ -640,6 +640,23 @@ OBJECTS: list[Row] = [
     Row("POST", "assessments/staff/<int:assessment_id>/answer", mo.assessments, MANAGE_ASSESSMENT, {"theme": "other", "response": "r"}),
     Row("POST", "assessments/staff/<int:assessment_id>/decide", mo.reported_assessments, REVIEW_ASSESSMENT, {"outcome": "postpone", "decided_on": "2026-01-01", "body": "b", "minutes": "m", "unanswered_reason": "r"}),
     Row("GET", "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf", mo.reported_assessments, SEE_EVIDENCE_CASES, shows=_names_the_case),
+    # the staff workbench: each form posts to the API's action, at a stage where it applies
+    Row("GET", "assessments/staff/decisions/<int:decision_id>", mo.assessments, SEE_ASSESSMENT),
+    Row("POST", "assessments/staff/decisions/<int:decision_id>/screen", mo.assessments, MANAGE_ASSESSMENT, {"requires": "yes"}),
+    Row("POST", "assessments/staff/decisions/<int:decision_id>/plan", mo.screened_decisions, MANAGE_ASSESSMENT, lambda p: {"leader": p["leader"], "starts_on": "2026-01-01", "ends_on": "2026-03-01"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/consultation", mo.planned_assessments, MANAGE_ASSESSMENT, {"opens_on": "2026-01-01"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/consultation/close", mo.ended_consultations, MANAGE_ASSESSMENT),
+    Row("POST", "assessments/staff/<int:assessment_id>/consultation/summarise", mo.assessments, MANAGE_ASSESSMENT),
+    Row("POST", "assessments/staff/<int:assessment_id>/moderate", mo.assessments, MANAGE_ASSESSMENT, lambda p: {"code": p["code"], "hide": "1", "reason": "广告"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/engagements", mo.assessments, MANAGE_ASSESSMENT, {"kind": "visit", "held_on": "2026-01-01", "summary": "s"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/risk-points", mo.assessments, MANAGE_ASSESSMENT, {"dimension": "controllability", "title": "t", "likelihood": "2", "impact": "2"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/risk-points/change", mo.assessments, MANAGE_ASSESSMENT, lambda p: {"point": p["point_id"], "likelihood": "2", "impact": "3", "mitigation": "m"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/override", mo.assessments, REVIEW_ASSESSMENT, {"level": "low", "reason": "r"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/report", mo.analysing_assessments, MANAGE_ASSESSMENT, {"contingency_plan": "p"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/tasks", mo.assessments, MANAGE_ASSESSMENT, {"title": "t", "owner_unit": "LB-C", "due_on": SOON}),
+    Row("POST", "assessments/staff/<int:assessment_id>/tasks/complete", mo.assessments, COMPLETE_TASK, lambda p: {"task": p["task_id"], "note": "已公示"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/monitoring", mo.decided_assessments, MANAGE_ASSESSMENT, {"text": "t"}),
+    Row("POST", "assessments/staff/<int:assessment_id>/reassess", mo.analysing_assessments, MANAGE_ASSESSMENT, {"reason": "r"}),
     Row("GET", "staff/safety/warnings/<int:warning_id>/checklist/", mo.warnings, FILE_IN_PLACE, shows=_shows("张奶奶")),
     Row("GET", "staff/safety/warnings/<int:warning_id>/count.json", mo.warnings, COUNT_IN_PLACE, shows=_count_shows),
     Row("POST", "staff/safety/warnings/<int:warning_id>/lift/", mo.warnings, SUPERVISE_PLACE, {"reason": "雨停了"}),
@@ -720,6 +737,7 @@ GET_ONLY = {
     "assessments/comments/<str:code>",  # reads the token from a POST, writes nothing
     "assessments/staff/<int:assessment_id>",
     "assessments/staff/<int:assessment_id>/report-<str:lang>.pdf",
+    "assessments/staff/decisions/<int:decision_id>",
     "staff/safety/warnings/<int:warning_id>/checklist/",  # checks post to .../checks/<id>/
     "staff/safety/warnings/<int:warning_id>/count.json",
     "safety/warnings/<int:warning_id>/",  # the public page of a warning

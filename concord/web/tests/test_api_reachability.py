@@ -14,12 +14,6 @@ from ninja.constants import NOT_SET
 from concord.api import api
 from concord.web.reachability import actions_of, api_operations, page_views, view_actions
 
-ASSESSMENT = (
-    "Social stability risk assessment: the staff pages list assessments, show one with its "
-    "evidence and print its report; the workflow that writes (screening, consultation, risk "
-    "points, decision, mitigation tasks, monitoring) is driven through the API until its staff "
-    "forms are built."
-)
 PARTICIPATION = (
     "Resident participation: the staff page moderates and answers suggestions, creates polls "
     "and volunteer teams, enters and checks paper ballots, keeps volunteers' hours and "
@@ -41,23 +35,6 @@ API_ONLY: dict[str, str] = {
     "POST /participation/verify/in-person": PARTICIPATION,
     "POST /participation/organisations": PARTICIPATION,
     "POST /participation/organisations/{pk}/cases": PARTICIPATION,
-    "POST /assessments/decisions": ASSESSMENT,
-    "POST /assessments/decisions/{int:decision_id}/screen": ASSESSMENT,
-    "POST /assessments/decisions/{int:decision_id}/assessments": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/consultation": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/consultation/close": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/consultation/summarise": ASSESSMENT,
-    "POST /assessments/comments/{code}/moderate": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/engagements": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/risk-points": ASSESSMENT,
-    "POST /assessments/risk-points/{int:point_id}": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/override": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/report": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/decide": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/tasks": ASSESSMENT,
-    "POST /assessments/tasks/{int:task_id}/complete": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/monitoring": ASSESSMENT,
-    "POST /assessments/{int:assessment_id}/reassess": ASSESSMENT,
 }
 
 
