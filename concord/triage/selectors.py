@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from concord.cases.models import OPEN_STATUSES, Case, Category, Sensitivity, Status
 from concord.cases.selectors import cases_visible_to
 
-from .models import DuplicateCandidate, IncidentMember
+from .models import DuplicateCandidate, IncidentMember, Suggestion
 
 
 def open_reports_near(*, place_path: str, category: Category) -> int:
@@ -57,3 +57,8 @@ def incident_of(user, case: Case):
     if not cases_visible_to(user).filter(pk=incident.lead_case_id).exists():
         incident.title = ""
     return incident
+
+
+def awaits_review(case: Case) -> bool:
+    """Whether triage left the case's suggested category for a person to check."""
+    return Suggestion.objects.filter(case=case, needs_human=True).exists()

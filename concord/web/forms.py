@@ -492,6 +492,27 @@ class PetitionAcceptForm(StepForm):
     petition_type = forms.ChoiceField(label=_("Petition type"), choices=PetitionType.choices)
 
 
+class PetitionRedirectForm(StepForm):
+    """A petition that belongs to a statutory procedure (信访工作条例 art 31) is redirected there;
+    the procedure's own time limit runs from the day the party knew of the matter."""
+
+    route_channel = forms.ChoiceField(label=_("Statutory procedure"), widget=FastSelect)
+    knowledge_date = _date(_("Date the party knew of the matter"))
+    note = _text(_("Why it belongs there (told to the petitioner)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["route_channel"].choices = [
+            (c.code, _pick(c.name_zh, c.name_en))
+            for c in rules.CHANNELS
+            if c.code in Channel.values and c.code != "petition"
+        ]
+
+
+class TriageCategoryForm(CategorizeForm):
+    """The correction of a suggested category that triage left for a person to check."""
+
+
 class PetitionReplyForm(StepForm):
     opinion = forms.ChoiceField(label=_("Opinion"), choices=Opinion.choices)
     text = _text(_("Written handling opinion"), rows=4, max_length=10_000)

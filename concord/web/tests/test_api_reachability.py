@@ -20,18 +20,8 @@ PARTICIPATION = (
     "publishes conventions; social organisations and in-person verification have no staff form "
     "yet (the resident side is being built on the 'residents' branch)."
 )
-CHANNEL = (
-    "A legal-channel step done by the clerk when the law requires it (redirecting a petition, "
-    "starting a statutory clock by hand): API-only until the case page offers it."
-)
-TRIAGE = (
-    "Correcting the suggested category: the triage review queue is API-only; the case page "
-    "changes the category through the case's own steps."
-)
 
 API_ONLY: dict[str, str] = {
-    "POST /cases/{int:case_id}/petition/redirect": CHANNEL,
-    "POST /triage/cases/{int:case_id}/category": TRIAGE,
     "POST /participation/verify/in-person": PARTICIPATION,
     "POST /participation/organisations": PARTICIPATION,
     "POST /participation/organisations/{pk}/cases": PARTICIPATION,

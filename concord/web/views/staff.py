@@ -39,7 +39,8 @@ from concord.core.errors import ConcordError, InvalidInput, NotFound
 from concord.notifications.selectors import inbox_for
 from concord.safety.actions.incidents import incident_link_case
 from concord.safety.selectors import incidents_for
-from concord.triage.selectors import duplicates_of, incident_of
+from concord.triage import actions as triage_actions
+from concord.triage.selectors import awaits_review, duplicates_of, incident_of
 from concord.web import forms as web_forms
 from concord.web import selectors, wording
 
@@ -168,6 +169,15 @@ def _categorize(user, case, d):
     if category is None:
         raise InvalidInput(_("Unknown category."))
     case_actions.case_categorize(
+        actor=user, case=case, category=category, reroute=d.get("reroute", False)
+    )
+
+
+def _triage_category(user, case, d):
+    category = Category.objects.filter(code=d["category"]).first()
+    if category is None:
+        raise InvalidInput(_("Unknown category."))
+    triage_actions.triage_correct_category(
         actor=user, case=case, category=category, reroute=d.get("reroute", False)
     )
 
@@ -364,6 +374,14 @@ ACTIONS: dict[str, Action] = {
     "categorize": Action(
         gettext_lazy("Set category"), F.CategorizeForm, _categorize, frozenset(OPEN_STATUSES)
     ),
+    # While triage waits for a person to check its suggestion, setting the category is that
+    # check: the correction also leaves the triage queue and teaches the next model.
+    "triage_category": Action(
+        gettext_lazy("Correct the suggested category"),
+        F.TriageCategoryForm,
+        _triage_category,
+        frozenset(OPEN_STATUSES),
+    ),
     "enter_channel": Action(
         gettext_lazy("Move to a channel"),
         F.EnterChannelForm,
@@ -456,6 +474,17 @@ ACTIONS: dict[str, Action] = {
             actor=u, case=c, petition_type=d["petition_type"]
         ),
     ),
+    "petition_redirect": Action(
+        gettext_lazy("Redirect to a statutory procedure"),
+        F.PetitionRedirectForm,
+        lambda u, c, d: channel_actions.petition_redirect(
+            actor=u,
+            case=c,
+            route_channel=d["route_channel"],
+            knowledge_date=d["knowledge_date"],
+            note=d.get("note", ""),
+        ),
+    ),
     "petition_reply": Action(
         gettext_lazy("Issue the handling opinion"),
         F.PetitionReplyForm,
@@ -493,6 +522,7 @@ ACTIONS: dict[str, Action] = {
 # Which petition stages each petition step is offered in (信访工作条例).
 PETITION_STAGES: dict[str, frozenset[str]] = {
     "petition_accept": frozenset({PetitionStage.RECEIVED}),
+    "petition_redirect": frozenset({PetitionStage.RECEIVED, PetitionStage.HANDLING}),
     "petition_reply": frozenset({PetitionStage.HANDLING, PetitionStage.ACCEPTED}),
     "petition_review": frozenset({PetitionStage.REVIEW_REQUESTED, PetitionStage.RECHECK_REQUESTED}),
     "petition_serve": frozenset({PetitionStage.REPLIED, PetitionStage.REVIEWED}),
@@ -544,6 +574,8 @@ def _applies(name: str, action: Action, case: Case, data: dict, is_mediation: bo
         or (name == "extend" and not any(c.is_live for c in data["clocks"]))
         or (name == "clock_start" and not case.channel)
         or (name == "petition_register" and petition is not None)
+        or (name == "categorize" and data["triage_review"])
+        or (name == "triage_category" and not data["triage_review"])
         or (
             name in PETITION_STAGES
             and (petition is None or petition.stage not in PETITION_STAGES[name])
@@ -583,6 +615,8 @@ def _offered_actions(
     what would work, and says why a step is not open to this reader.
     """
     is_mediation = rules.get_channel(case.channel).is_mediation if case.channel else False
+    if "triage_review" not in data:
+        data["triage_review"] = awaits_review(case)
     offered, refused = [], []
     for name, action in ACTIONS.items():
         if not _applies(name, action, case, data, is_mediation):
