@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from concord.accounts.api_auth import account_auth, staff_auth
 from concord.core.errors import InvalidInput, NotFound
@@ -136,7 +136,7 @@ def follow(request, payload: FollowIn):
     """Follow one suggestion, consultation or policy notice, to be told when it is answered."""
     _followable(payload)
     row = follows.follow(actor=request.auth, target=payload.target, object_id=payload.id)
-    return 201, _follow_out(row)
+    return Status(201, _follow_out(row))
 
 
 @router.post("/follows/remove", response=list[FollowOut], auth=account_auth)

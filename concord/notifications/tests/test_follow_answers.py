@@ -36,6 +36,7 @@ def test_followers_of_a_suggestion_are_told_its_written_response(
     other = person("other")
     follow(actor=fan, target="suggestion", object_id=s.pk)
     follow(actor=fan, target="suggestion", object_id=s.pk)  # twice is one follow
+    follow(actor=world.resident, target="suggestion", object_id=s.pk)
     assert followed_ids(fan, "suggestion", [s.pk, s.pk + 1]) == {s.pk}
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         participation.suggestion_respond(actor=world.alice, suggestion=s, text="已列入下月计划。")
@@ -48,6 +49,9 @@ def test_followers_of_a_suggestion_are_told_its_written_response(
     media = set(Delivery.objects.filter(notification=told).values_list("medium", "address"))
     assert media == {("inbox", ""), ("sms", "13800001111")}
     assert not Notification.objects.filter(recipient=other).exists()
+    # The author, who follows their own suggestion too, gets the written response once.
+    (own,) = Notification.objects.filter(recipient=world.resident)
+    assert own.kind == "suggestion_response" and own.statutory and own.body == "已列入下月计划。"
 
 
 def test_an_answer_that_fails_to_commit_tells_nobody(world, at, django_capture_on_commit_callbacks):
@@ -60,7 +64,7 @@ def test_an_answer_that_fails_to_commit_tells_nobody(world, at, django_capture_o
         with transaction.atomic():
             participation.suggestion_respond(actor=world.alice, suggestion=s, text="已列入计划。")
             raise RuntimeError("rolled back")
-    assert not Notification.objects.filter(kind="followed_answer").exists()
+    assert not Notification.objects.exists()
     assert Suggestion.objects.get(pk=s.pk).response == ""
 
 

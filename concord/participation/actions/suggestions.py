@@ -191,6 +191,23 @@ def suggestion_respond(*, actor, suggestion: Suggestion, text: str) -> Suggestio
             public=True,
             on_time=not s.response_overdue,
         )
+        # The author first (the written response to their suggestion), then its followers under
+        # the same key, so an author who follows is told once.
+        author = s.author
+        transaction.on_commit(
+            lambda: notify(
+                recipients=[author],
+                kind="suggestion_response",
+                subject={
+                    "zh-hans": f"您的建议“{s.title}”已答复",
+                    "en": f"Your suggestion “{s.title}” was answered",
+                },
+                body=s.response,
+                link=f"/participation/suggestions/#suggestion-{s.pk}",
+                dedupe_key=f"suggestion-response:{s.pk}",
+                statutory=True,
+            )
+        )
         followers_tell_after_commit(
             target="suggestion",
             object_id=s.pk,
