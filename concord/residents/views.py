@@ -15,11 +15,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from concord.core.errors import ConcordError
+from concord.core.errors import ConcordError, InvalidInput
 from concord.core.ratelimit import client_address
 from concord.notifications.resident_messages import messages_for
+from concord.notifications.selectors import preference_for
 from concord.participation import actions as participation
 from concord.places.models import Place
+from concord.safety import actions as safety_actions
+from concord.safety import selectors as safety_selectors
 
 from . import actions, selectors
 from .phones import masked, normalise_mobile
@@ -183,6 +186,22 @@ def account(request: HttpRequest) -> HttpResponse:
                     email=request.POST.get("email", ""),
                 )
                 messages.success(request, _("Your account was saved."))
+            elif step == "warnings":
+                # The same action as POST /api/v1/safety/me/profile.
+                place = _place(request.POST.get("warning_place", ""))
+                if place is None:
+                    raise InvalidInput(
+                        _("Choose a place."), fields={"warning_place": _("Choose a place.")}
+                    )
+                safety_actions.resident_profile_update(
+                    actor=request.user,
+                    place=place,
+                    address=request.POST.get("address", "")[:300],
+                    email=request.POST.get("by_email") == "on",
+                    sms=request.POST.get("by_sms") == "on",
+                    opted_out=request.POST.get("opted_out") == "on",
+                )
+                messages.success(request, _("Your warning settings were saved."))
             elif step == "census":
                 participation.verification_by_census(
                     actor=request.user,
@@ -211,6 +230,8 @@ def account(request: HttpRequest) -> HttpResponse:
                 "email": request.user.email,
             },
             "errors": errors,
+            "warning_profile": safety_selectors.resident_profile_of(request.user),
+            "warning_preference": preference_for(request.user),
         },
         status=400 if errors else 200,
     )

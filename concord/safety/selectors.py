@@ -25,6 +25,7 @@ from .models import (
     PolicyQuestion,
     PublicWarning,
     RectificationOrder,
+    ResidentProfile,
     Verification,
     VulnerableHousehold,
     WarningCheck,
@@ -326,3 +327,8 @@ def incident_cases_for(user, incident):
     """The cases linked to an incident that this reader may see (the rest are not named)."""
 
     return incident.cases.filter(pk__in=cases_visible_to(user).values("pk")).order_by("id")
+
+
+def resident_profile_of(user) -> ResidentProfile | None:
+    """The signed-in person's own safety profile (where warnings reach them), if any."""
+    return ResidentProfile.objects.select_related("place").filter(user=user).first()

@@ -159,3 +159,26 @@ def test_the_same_number_can_sign_up_again_after_deleting(world, client, signed_
     client.post("/me/delete/", {"confirm": "yes"})
     second = signed_up()
     assert second.pk != first.pk and second.phone == "13800138000"
+
+
+def test_a_resident_sets_where_warnings_reach_them_on_the_account_page(world, client, signed_up):
+    from concord.notifications.selectors import preference_for
+    from concord.safety.models import ResidentProfile
+
+    user = signed_up()
+    client.force_login(user)
+    page = client.get("/me/account/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="warnings-form"' in page and "保存预警设置" in page
+    refused = client.post("/me/account/", {"step": "warnings", "warning_place": ""})
+    assert refused.status_code == 400 and not ResidentProfile.objects.filter(user=user).exists()
+    response = client.post(
+        "/me/account/",
+        {"step": "warnings", "warning_place": "V11", "address": "桃村3组", "by_sms": "on"},
+    )
+    assert response.status_code == 302
+    profile = ResidentProfile.objects.get(user=user)
+    assert (profile.place.code, profile.address) == ("V11", "桃村3组")
+    pref = preference_for(user)
+    assert pref.sms and not pref.email and not pref.opted_out
+    page = client.get("/me/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Save warning settings" in page and 'value="桃村3组"' in page
