@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -16,7 +17,7 @@ from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.cases import stats
 from concord.cases.clocks import due_soon_q as clock_due_soon_q
-from concord.cases.clocks import late_q
+from concord.cases.clocks import hour_soon_window, late_q
 from concord.cases.models import (
     LIVE_CLOCK_STATES,
     OPEN_STATUSES,
@@ -155,9 +156,15 @@ def case_page_data(user, case: Case) -> dict:
     events = list(case_events(case, public_only=False, user=user).select_related("actor"))
     clocks = list(case.clocks.order_by("state", "due_on"))
     today = timezone.localdate()
+    now = timezone.now()
     for c in clocks:
         c.days_left = (c.due_on - today).days
         c.is_live = c.state in LIVE_CLOCK_STATES
+        if c.unit == "hours" and c.due_at is not None:  # counted in hours, not days
+            left = c.due_at - now
+            c.hours_left = max(1, math.ceil(left.total_seconds() / 3600))
+            c.hour_late = left.total_seconds() <= 0
+            c.hour_soon = left <= hour_soon_window(c.amount)
     pending = (
         TransferRequest.objects.filter(case=case, state=TransferState.PENDING)
         .select_related("to_unit", "from_unit")

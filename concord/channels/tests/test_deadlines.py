@@ -150,7 +150,7 @@ def _hotline_ticket(world):
     return case
 
 
-def test_hour_clocks_are_due_soon_in_hours_not_days(world, at):
+def test_hour_clocks_are_due_soon_in_hours_not_days(world, at, client):
     """A 2-hour clock is due soon in its last hour, a 24-hour one in its last 6 hours (a
     quarter of the span); counted in days, both were "due soon" the moment they started."""
     from concord.cases.clocks import hour_soon_window
@@ -169,6 +169,14 @@ def test_hour_clocks_are_due_soon_in_hours_not_days(world, at):
     at("2026-09-30 23:31")  # 59 minutes left of the two hours
     assert deadlines_tick().due_soon == 1
     assert queue.filter(due_soon_q(date(2026, 9, 30))).exists()
+    # The case page counts it in hours, marked "soon"; the 24-hour clock is not.
+    client.force_login(world.alice)
+    page = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="tag soon">due within 1 hour</span>' in page
+    assert '<span class="tag">due within 23 hours</span>' in page
+    assert "0 days left" not in page
+    zh = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "1小时内到期" in zh and "23小时内到期" in zh
     notes = list(Notification.objects.filter(case=case, kind="clock_due_soon"))
     assert notes and all("2026-10-01 00:30" in n.body for n in notes)  # the time, not the day
 
