@@ -270,3 +270,34 @@ def test_staff_who_only_see_the_hazard_are_not_offered_the_order_forms(client, w
         },
     )
     assert not RectificationOrder.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_new_safety_pages_are_in_one_language(client, world, at, lang):
+    from concord.web.tests.crawl import foreign_text
+
+    at("2026-07-01 09:00")
+    site = actions.site_register(
+        actor=world.alice, name="桃村小超市", kind="small_shop", place=world.V11
+    )
+    actions.inspection_plan_create(
+        actor=world.alice,
+        site=site,
+        supervising_unit=world.u_labour,
+        interval_days=30,
+        starts_on=date(2026, 7, 1),
+        checklist=["消防通道畅通"],
+    )
+    actions.inspections_schedule(today=date(2026, 7, 1))
+    case = _accepted_hazard(world)
+    client.force_login(world.sam)
+    for url in (
+        "/staff/safety/",
+        "/staff/safety/warnings/new/",
+        "/staff/safety/policies/new/",
+        "/staff/safety/sites/",
+        f"/staff/safety/hazards/{case.pk}/",
+    ):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+        assert response.status_code == 200, url
+        assert foreign_text(response.content.decode(), lang) == [], url
