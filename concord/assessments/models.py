@@ -283,10 +283,10 @@ class Comment(models.Model):
 
 class EngagementKind(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", _("Questionnaire survey")
-    VISIT = "visit", _("Key visits (重点走访)")
+    VISIT = "visit", _("Key visits")
     HEARING = "hearing", _("Hearing")
-    OPINION_TRACKING = "opinion_tracking", _("Public-opinion tracking (舆情跟踪)")
-    CONSULTATION_MEETING = "consultation_meeting", _("Joint analysis meeting (会商分析)")
+    OPINION_TRACKING = "opinion_tracking", _("Public-opinion tracking")
+    CONSULTATION_MEETING = "consultation_meeting", _("Joint analysis meeting")
 
 
 class Engagement(models.Model):
@@ -311,10 +311,10 @@ class Engagement(models.Model):
 
 
 class Dimension(models.TextChoices):
-    LEGALITY = "legality", _("Legality (合法性)")
-    REASONABLENESS = "reasonableness", _("Reasonableness (合理性)")
-    FEASIBILITY = "feasibility", _("Feasibility (可行性)")
-    CONTROLLABILITY = "controllability", _("Controllability (可控性)")
+    LEGALITY = "legality", _("Legality")
+    REASONABLENESS = "reasonableness", _("Reasonableness")
+    FEASIBILITY = "feasibility", _("Feasibility")
+    CONTROLLABILITY = "controllability", _("Controllability")
 
 
 class RiskPoint(models.Model):

@@ -7,6 +7,7 @@ import pytest
 
 from concord.assessments.models import Assessment, Comment, Decision, MitigationTask, Stage
 from concord.core.models import Event
+from concord.web.tests.crawl import foreign_text
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,14 @@ def test_a_decision_goes_from_proposal_to_monitoring_through_the_pages(
         },
     )
     task = MitigationTask.objects.get(assessment_id=aid)
+    for lang in ("en", "zh-hans"):  # one language a page; typed text and names are marked
+        for url in (
+            f"/assessments/staff/{aid}",
+            f"/assessments/staff/decisions/{d.pk}",
+            "/assessments/staff/",
+        ):
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+            assert not foreign_text(html, lang), (lang, url, foreign_text(html, lang))
     _post(client, f"/assessments/staff/{aid}/report", {"contingency_plan": "现场工作组值守。"})
     assert Assessment.objects.get(pk=aid).stage == Stage.REPORTED
     page = _post(
