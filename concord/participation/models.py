@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from concord.places.models import PlaceScoped
 
@@ -309,7 +310,7 @@ class VolunteerTeam(models.Model):
 
 class VolunteerStatus(models.TextChoices):
     APPLIED = "applied", _("Applied, waiting for the team leader")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("application", "Accepted")
     DECLINED = "declined", _("Not accepted")
 
 
