@@ -17,6 +17,7 @@ STAFF_PREFIXES = (
     "/wellbeing/grants/",
     "/assessments/staff/",
     "/participation/staff/",
+    "/notifications/failed/",
 )
 
 

@@ -251,7 +251,7 @@ def sequence_values(alias: str = "default") -> dict[str, int]:
         tables = _id_tables(conn)
         qn = conn.ops.quote_name
         for table, column in tables:
-            cur.execute(f"SELECT MAX({qn(column)}) FROM {qn(table)}")  # noqa: S608
+            cur.execute(f"SELECT MAX({qn(column)}) FROM {qn(table)}")  # noqa: S608 # nosec B608 (quoted names)
             values[table] = cur.fetchone()[0] or 0
         if conn.vendor == "sqlite":
             cur.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
@@ -265,7 +265,7 @@ def sequence_values(alias: str = "default") -> dict[str, int]:
                 cur.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
                 seq = cur.fetchone()[0]
                 if seq:
-                    cur.execute(f"SELECT last_value, is_called FROM {seq}")  # noqa: S608
+                    cur.execute(f"SELECT last_value, is_called FROM {seq}")  # noqa: S608 # nosec B608 (a name from pg_get_serial_sequence)
                     last, called = cur.fetchone()
                     values[table] = max(values[table], last if called else last - 1)
     return values

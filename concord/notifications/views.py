@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from concord.core.errors import ConcordError, NotFound
+from concord.core.errors import ConcordError, NotFound, PermissionDenied
 
 from . import actions, follows, selectors
 
@@ -49,7 +50,7 @@ def read(request, notification_id: int):
     try:
         row = actions.notification_mark_read(actor=request.user, notification_id=notification_id)
     except NotFound:
-        return redirect("notifications:inbox")
+        raise Http404() from None
     link = row.link or ""
     if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
         return redirect(link)
@@ -80,12 +81,13 @@ def preferences(request):
 @require_POST
 def failed_step(request, delivery_id: int, step: str):
     user = request.user
-    delivery = selectors.failed_deliveries_for(user, include_acknowledged=True).filter(
-        pk=delivery_id
-    )
-    delivery = delivery.first()
+    try:
+        watched = selectors.failed_deliveries_for(user, include_acknowledged=True)
+    except PermissionDenied:
+        raise Http404() from None  # no failure list to act on: nothing here for this account
+    delivery = watched.filter(pk=delivery_id).first()
     if delivery is None:
-        return redirect("notifications:inbox")
+        raise Http404()
     try:
         if step == "retry":
             actions.delivery_retry(actor=user, delivery=delivery)

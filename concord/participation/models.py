@@ -452,8 +452,8 @@ class OrganisationCase(models.Model):
 
 
 class ConventionKind(models.TextChoices):
-    VILLAGE_RULES = "village_rules", _("Village rules and people's agreement (村规民约)")
-    RESIDENTS_CONVENTION = "residents_convention", _("Residents' convention (居民公约)")
+    VILLAGE_RULES = "village_rules", _("Village rules and people's agreement")
+    RESIDENTS_CONVENTION = "residents_convention", _("Residents' convention")
 
 
 class Convention(models.Model):

@@ -254,10 +254,10 @@ class IncidentType(models.TextChoices):
 class IncidentLevel(models.TextChoices):
     """突发事件应对法 (2024) art 3: levels of emergencies."""
 
-    PARTICULARLY_MAJOR = "particularly_major", _("Particularly major (特别重大)")
-    MAJOR = "major", _("Major (重大)")
-    LARGE = "large", _("Large (较大)")
-    GENERAL = "general", _("General (一般)")
+    PARTICULARLY_MAJOR = "particularly_major", _("Particularly major")
+    MAJOR = "major", _("Major")
+    LARGE = "large", _("Large")
+    GENERAL = "general", _("General")
 
 
 class ResponsePlan(models.Model):

@@ -978,3 +978,10 @@ def alert_rules(w) -> dict:
         )
         out[variant] = {"rule_id": rule.pk}
     return out
+
+
+def failed_delivery_steps(w) -> dict:
+    """The failed deliveries of `failed_deliveries`, to be sent again from the inbox page."""
+    return {
+        variant: {**params, "step": "retry"} for variant, params in failed_deliveries(w).items()
+    }

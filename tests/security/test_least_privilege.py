@@ -232,6 +232,7 @@ class Row(NamedTuple):
     body: dict | Callable | None = None  # JSON (API) or form data (page); callable(params)
     shows: Callable | None = None  # reads answering everyone: (response, params) -> shown?
     refused: frozenset[int] = frozenset({403, 404})
+    audited: bool = True  # a page POST whose step is not an audited change (marking read)
 
 
 # Cases (mo.cases): an ordinary case in G111 owned by the V11 grid station (grace), a sensitive
@@ -310,6 +311,8 @@ SUPERVISE_PLACE = {"inside": who("sam", "zoe"), "outside": who("zoe")}
 SPEAK_FOR_UNIT = {"inside": who("alice", "sam", "zoe"), "outside": who("carol", "zoe")}
 # Early-warning alerts: analysts and supervisors over the alert's place.
 HANDLE_ALERT = {"inside": who("sam", "zoe", "ana"), "outside": who("zoe", "ana")}
+# Populations (the denominators of early warning): who handles alerts there, and administrators.
+POPULATIONS = {"inside": who("sam", "zoe", "ana", "adam"), "outside": who("zoe", "ana", "adam")}
 # Sealed counselling records: counsellors of the responsible team only (cora's county team;
 # the West Town team has no persona). Supervisors, analysts and administrators: nothing.
 COUNSEL = {"own_team": who("cora"), "other_team": NOBODY}
@@ -505,6 +508,7 @@ OBJECTS: list[Row] = [
     Row("POST", "/api/v1/cases/{case_id}/mediation/end", mo.mediated_cases, MEDIATE, {"reason": "r", "knowledge_date": "2026-01-01"}),
     Row("POST", "/api/v1/cases/{case_id}/mediation/agreement", mo.mediated_cases, MEDIATE, {"parties": "甲、乙", "facts": "f", "issues": "i", "responsibilities": "r", "terms": "t", "performance_manner": "m", "performance_due": SOON, "signed_by": ["甲", "乙"], "mediator_signed": True, "committee_sealed": True}),
     Row("GET", "/api/v1/cases/{case_id}/mediation/agreement.pdf", mo.mediated_cases, SEE_CASE),
+    Row("POST", "/api/v1/cases/{case_id}/mediation/confirmation", mo.mediated_cases, MEDIATE, {"step": "applied"}),
     Row("POST", "/api/v1/cases/{case_id}/mediation/performance", mo.mediated_cases, MEDIATE, {"performance": "performed"}),
     Row("POST", "/api/v1/cases/{case_id}/petition", mo.cases, HANDLE_CASE, {"matter_key": "k"}),
     Row("POST", "/api/v1/cases/{case_id}/petition/accept", mo.petitions, HANDLE_CASE, {"petition_type": "appeal"}),
@@ -520,6 +524,7 @@ OBJECTS: list[Row] = [
     Row("GET", "/api/v1/triage/cases/{case_id}/route", mo.cases, SEE_CASE),
     # early warning
     Row("GET", "/api/v1/warning/alerts/{alert_id}", mo.alerts, HANDLE_ALERT),
+    Row("GET", "/api/v1/warning/populations/{code}", mo.places, POPULATIONS),
     Row("POST", "/api/v1/warning/alerts/{alert_id}/{step}", mo.alerts, HANDLE_ALERT, {"reason": ""}),
     Row("POST", "/api/v1/warning/alerts/{alert_id}/assign", mo.alerts, HANDLE_ALERT, {"unit": "GC-T1"}),
     Row("POST", "/api/v1/warning/alerts/{alert_id}/incident", mo.alerts, HANDLE_ALERT, {"incident_id": 0}),
@@ -612,6 +617,8 @@ OBJECTS: list[Row] = [
     Row("POST", "/api/v1/notifications/inbox/{notification_id}/read", mo.notifications, READ_NOTIFICATION),
     Row("POST", "/api/v1/notifications/failed/{delivery_id}/retry", mo.failed_deliveries, WATCH_DELIVERIES),
     Row("POST", "/api/v1/notifications/failed/{delivery_id}/acknowledge", mo.failed_deliveries, WATCH_DELIVERIES),
+    Row("POST", "notifications/<int:notification_id>/read/", mo.notifications, READ_NOTIFICATION, audited=False),
+    Row("POST", "notifications/failed/<int:delivery_id>/<slug:step>/", mo.failed_delivery_steps, WATCH_DELIVERIES),
     # staff pages
     Row("GET", "staff/cases/<int:case_id>/", mo.cases, SEE_CASE),
     Row("GET", "staff/cases/<int:case_id>/", mo.cases_with_contacts, SEE_CONTACTS, shows=_shows(mo.PHONE)),
@@ -851,7 +858,7 @@ def verdict(row: Row, response, wrote: bool, params: dict) -> str:
             return "allowed" if row.shows is None or row.shows(response, params) else "refused"
         return "refused" if status in row.refused else f"answered {status}"
     if is_page(row.path):
-        if status < 400 and wrote:
+        if status < 400 and (wrote or not row.audited) and status not in row.refused:
             return "allowed"
         if not wrote and status in {302, 400} | row.refused:
             return "refused"
