@@ -98,9 +98,9 @@ def test_a_new_resident_signs_up_files_supports_and_votes_on_a_phone_in_chinese(
     # Support the suggestion; a second try is not possible from the page.
     steps.go("/participation/suggestions/")
     with page.expect_navigation():
-        page.click(f"#suggestion-{suggestion.pk} button[type=submit]")
+        page.click(f"#suggestion-{suggestion.pk} form.support button[type=submit]")
     assert "附议已计入" in page.inner_text(".messages")
-    assert page.locator(f"#suggestion-{suggestion.pk} button").count() == 0
+    assert page.locator(f"#suggestion-{suggestion.pk} form.support").count() == 0
     check("suggestions")
     assert SuggestionSupport.objects.filter(suggestion=suggestion).count() == 1
 
