@@ -20,7 +20,7 @@ from concord.notifications import follows
 from . import actions, selectors
 from .documents import LANGUAGES, report_pdf
 from .models import DecisionType, Outcome, Stance
-from .workbench import proposing_units, user_places, workbench_context
+from .workbench import assessment_step, proposing_units, user_places, workbench_context
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -71,26 +71,11 @@ def staff_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     )
 
 
-def _staff_step(request: HttpRequest, assessment_id: int, do) -> HttpResponse:
-    """Run one staff step on an assessment; refusals of state or input become messages."""
-    try:
-        a = selectors.get_assessment_for_user(request.user, assessment_id)
-    except NotFound as exc:
-        raise Http404 from exc
-    try:
-        do(a)
-    except ConcordError as exc:  # a refusal of permission, state or input: shown at the top
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("assessments:staff_detail", assessment_id=a.pk)
-
-
 @login_required
 @require_POST
 def staff_answer_theme(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Write what the decision did with one theme residents raised ("you said, we did")."""
-    return _staff_step(
+    return assessment_step(
         request,
         assessment_id,
         lambda a: actions.theme_response_set(
@@ -123,7 +108,7 @@ def staff_decide(request: HttpRequest, assessment_id: int) -> HttpResponse:
             unanswered_reason=request.POST.get("unanswered_reason", ""),
         )
 
-    return _staff_step(request, assessment_id, decide)
+    return assessment_step(request, assessment_id, decide)
 
 
 @login_required

@@ -280,7 +280,9 @@ def workbench_context(user, a) -> dict:
     }
 
 
-def _assessment_step(request: HttpRequest, assessment_id: int, do) -> HttpResponse:
+def assessment_step(request: HttpRequest, assessment_id: int, do) -> HttpResponse:
+    """Run one staff step on an assessment the user may see (404 otherwise) and return to its
+    page; the action's refusal is shown at the top."""
     a = _assessment(request, assessment_id)
     return _step(request, _detail(a), lambda: do(a))
 
@@ -299,13 +301,13 @@ def consultation_open(request: HttpRequest, assessment_id: int) -> HttpResponse:
             questions=questions,
         )
 
-    return _assessment_step(request, assessment_id, do)
+    return assessment_step(request, assessment_id, do)
 
 
 @login_required
 @require_POST
 def consultation_close(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    return _assessment_step(
+    return assessment_step(
         request,
         assessment_id,
         lambda a: actions.consultation_close(actor=request.user, assessment=a),
@@ -315,7 +317,7 @@ def consultation_close(request: HttpRequest, assessment_id: int) -> HttpResponse
 @login_required
 @require_POST
 def consultation_summarise(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    return _assessment_step(
+    return assessment_step(
         request,
         assessment_id,
         lambda a: actions.consultation_summarise(actor=request.user, assessment=a),
@@ -338,13 +340,13 @@ def comment_moderate(request: HttpRequest, assessment_id: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
 
-    return _assessment_step(request, assessment_id, do)
+    return assessment_step(request, assessment_id, do)
 
 
 @login_required
 @require_POST
 def engagement_record(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    return _assessment_step(
+    return assessment_step(
         request,
         assessment_id,
         lambda a: actions.engagement_record(
@@ -376,7 +378,7 @@ def risk_point_add(request: HttpRequest, assessment_id: int) -> HttpResponse:
             owner_unit=_unit(code) if code else None,
         )
 
-    return _assessment_step(request, assessment_id, do)
+    return assessment_step(request, assessment_id, do)
 
 
 @login_required
@@ -394,13 +396,13 @@ def risk_point_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
             mitigation=request.POST.get("mitigation", ""),
         )
 
-    return _assessment_step(request, assessment_id, do)
+    return assessment_step(request, assessment_id, do)
 
 
 @login_required
 @require_POST
 def override_level(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    return _assessment_step(
+    return assessment_step(
         request,
         assessment_id,
         lambda a: actions.assessment_override_level(
@@ -415,7 +417,7 @@ def override_level(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def issue_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    return _assessment_step(
+    return assessment_step(
         request,
         assessment_id,
         lambda a: actions.assessment_issue_report(
@@ -445,7 +447,7 @@ def task_add(request: HttpRequest, assessment_id: int) -> HttpResponse:
             risk_point=point,
         )
 
-    return _assessment_step(request, assessment_id, do)
+    return assessment_step(request, assessment_id, do)
 
 
 @login_required
@@ -459,7 +461,7 @@ def task_complete(request: HttpRequest, assessment_id: int) -> HttpResponse:
             actor=request.user, task=task, note=request.POST.get("note", "")
         )
 
-    return _assessment_step(request, assessment_id, do)
+    return assessment_step(request, assessment_id, do)
 
 
 @login_required
