@@ -55,3 +55,13 @@ def ensure_secret_key() -> Path | None:
 def prepare_data_dir() -> None:
     make_owner_only(Path(settings.DATA_DIR))
     ensure_secret_key()
+
+
+class PreparesDataDir:
+    """Mixin for the commands that start Concord (`migrate`, `serve`, `worker`): the data
+    directory is prepared before Django's system checks, which already open the database (on a
+    fresh clone, SQLite cannot create its file in a directory that does not exist yet)."""
+
+    def execute(self, *args, **options):
+        prepare_data_dir()
+        return super().execute(*args, **options)

@@ -2,10 +2,8 @@
 
 from django.core.management.commands.migrate import Command as DjangoMigrate
 
-from concord.core.datadir import prepare_data_dir
+from concord.core.datadir import PreparesDataDir
 
 
-class Command(DjangoMigrate):
-    def handle(self, *args, **options):
-        prepare_data_dir()
-        return super().handle(*args, **options)
+class Command(PreparesDataDir, DjangoMigrate):
+    pass

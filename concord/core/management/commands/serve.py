@@ -4,12 +4,12 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from concord.core.datadir import prepare_data_dir
+from concord.core.datadir import PreparesDataDir
 from concord.core.procs import Child, Manager
 from concord.wsgi import application
 
 
-class Command(BaseCommand):
+class Command(PreparesDataDir, BaseCommand):
     help = (
         "Run Concord's production server (gunicorn) after applying migrations; with "
         "--with-worker, run the background worker beside it (as `make demo` does)."
@@ -37,7 +37,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        prepare_data_dir()
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         if not options["no_collectstatic"]:

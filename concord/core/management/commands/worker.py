@@ -6,11 +6,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from concord.core.datadir import prepare_data_dir
+from concord.core.datadir import PreparesDataDir
 from concord.core.schedule import enqueue_due
 
 
-class Command(BaseCommand):
+class Command(PreparesDataDir, BaseCommand):
     help = "Run background tasks and the periodic schedule (deadline tick, early warning …)."
 
     def add_arguments(self, parser):
@@ -21,7 +21,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        prepare_data_dir()
         if options["once"]:
             queued = enqueue_due()
             self.stdout.write(f"queued: {', '.join(queued) or 'nothing'}")
