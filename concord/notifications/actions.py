@@ -196,12 +196,16 @@ def notify_contacts(
     The message has no inbox (no recipient); each address is one delivery, sent, retried and
     listed on failure like any other. Return the number of deliveries queued.
     """
-    # One delivery per medium (the first address of each): the queue's unit of sending.
-    first: dict[str, str] = {}
+    # One delivery per address (the queue's unit of sending): a filer who gave two numbers
+    # or two e-mail addresses is told at each, and at each only once (e-mail compared without
+    # regard to case, which is how mail servers treat it in practice).
+    chosen: dict[tuple[str, str], tuple[str, str]] = {}
     for medium, address in contacts:
+        address = (address or "").strip()
         if medium in (Medium.SMS, Medium.EMAIL) and address:
-            first.setdefault(medium, address)
-    if not first:
+            key = address.casefold() if medium == Medium.EMAIL else address
+            chosen.setdefault((medium, key), (medium, address))
+    if not chosen:
         return 0
     now = timezone.now()
     with transaction.atomic():
@@ -220,7 +224,7 @@ def notify_contacts(
         rows = Delivery.objects.bulk_create(
             [
                 Delivery(notification=note, medium=m, address=a, next_attempt_at=now)
-                for m, a in first.items()
+                for m, a in chosen.values()
             ]
         )
         ids = [d.pk for d in rows]

@@ -201,8 +201,10 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
         constraints = [
+            # One delivery per address: a message without an account goes to every address
+            # the filer gave for a medium, never twice to the same one.
             models.UniqueConstraint(
-                fields=["notification", "medium"], name="one_delivery_per_medium"
+                fields=["notification", "medium", "address"], name="one_delivery_per_address"
             ),
             models.CheckConstraint(
                 condition=Q(status="failed") | Q(acknowledged_at__isnull=True),

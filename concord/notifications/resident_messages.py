@@ -160,6 +160,18 @@ MESSAGES: dict[str, Message] = {
 }
 
 _PHONE = re.compile(r"\+?\d{5,20}")
+_MAINLAND_MOBILE = re.compile(r"(?:\+86|0086)?(1[3-9]\d{9})")
+
+
+def _sms_address(text: str) -> str:
+    """Return the number as the gateway is given it: separators gone, and a mainland mobile
+    as its 11 digits whichever way it was written (+86 …, 0086 …), so that one number given
+    twice is one address."""
+    phone = re.sub(r"[\s\-()]", "", text)
+    mobile = _MAINLAND_MOBILE.fullmatch(phone)
+    if mobile:
+        return mobile.group(1)
+    return "+86" + phone[4:] if phone.startswith("0086") else phone
 
 
 # --- the hook ------------------------------------------------------------------------------
@@ -268,9 +280,7 @@ def _contacts(case) -> list[tuple[str, str]]:
 
     out: list[tuple[str, str]] = []
     for party in case.parties.filter(role=PartyRole.COMPLAINANT, erased_at__isnull=True):
-        phone = re.sub(r"[\s\-()]", "", party.phone or "")
-        if phone.startswith("0086"):
-            phone = "+86" + phone[4:]
+        phone = _sms_address(party.phone or "")
         if phone and _PHONE.fullmatch(phone) and (Medium.SMS, phone) not in out:
             out.append((Medium.SMS, phone))
         email = (party.email or "").strip()

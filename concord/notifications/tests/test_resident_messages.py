@@ -268,3 +268,29 @@ def test_a_resident_who_claimed_the_case_is_told_in_the_inbox_and_by_text(world,
     token = tracking_token(case.token_salt)
     assert f"/track/{case.receipt_code}/{token}/" in mine["body"]
     assert [m["to"] for m in outbox()] == ["13700000000"]
+
+
+def test_a_filer_who_gave_two_numbers_and_two_addresses_is_told_at_each_once(
+    world, run, outbox, mailoutbox
+):
+    parties = [
+        {"role": "complainant", "name": "王芳", "phone": "138 0013 8000", "email": "wf@example.cn"},
+        # The same number in another format, and the same address in other letters: not again.
+        {
+            "role": "complainant",
+            "name": "王芳",
+            "phone": "0086 13800138000",
+            "email": "WF@Example.cn",
+        },
+        {"role": "complainant", "name": "李强", "phone": "139-0013-9000", "email": "lq@example.cn"},
+    ]
+    case = file_case(world, run, parties=parties)
+    deliveries = Delivery.objects.filter(notification__case=case).exclude(medium="inbox")
+    assert sorted(deliveries.values_list("medium", "address")) == [
+        ("email", "lq@example.cn"),
+        ("email", "wf@example.cn"),
+        ("sms", "13800138000"),
+        ("sms", "13900139000"),
+    ]
+    assert sorted(m["to"] for m in outbox()) == ["13800138000", "13900139000"]
+    assert sorted(m.to[0] for m in mailoutbox) == ["lq@example.cn", "wf@example.cn"]
