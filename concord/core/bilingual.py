@@ -1,4 +1,8 @@
-"""Text stored once and read in either language: "中文 / English".
+"""Messages in both languages, and text stored once and read in either language.
+
+`each` renders one message (a gettext msgid with named placeholders) in every language, so that
+a notification can be stored and sent in each recipient's own language: the notification
+functions take the {language: text} it returns and pick the recipient's text.
 
 A few system texts are stored with the record they explain (a clock's legal basis, for one) and
 read later by people in either language. They are stored with both languages joined by
@@ -7,20 +11,47 @@ read later by people in either language. They are stored with both languages joi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils import translation
+from django.utils.functional import Promise
 
 SEPARATOR = " / "
 LANGUAGES = ("zh-hans", "en")
 
 
-def both(message: str, **params) -> str:
-    """Return `message` (a msgid) translated into Chinese and English, joined by SEPARATOR."""
-    halves = []
+def each(message: str, *, context: str | None = None, **params) -> dict[str, str]:
+    """Return `message` (a msgid) rendered in every language: {"zh-hans": …, "en": …}.
+
+    `context` is the pgettext context, for a msgid whose meaning differs elsewhere. A parameter
+    that itself differs by language is given as {language: value} (a record's own `title_zh`
+    and `title_en`; an empty value falls back to the other language's) or as a lazy
+    translation; any other value is the same in every language.
+    """
+    texts = {}
     for language in LANGUAGES:
         with translation.override(language):
-            text = translation.gettext(message)
-        halves.append(text % params if params else text)
-    return halves[0] if halves[0] == halves[1] else SEPARATOR.join(halves)
+            if context:
+                text = translation.pgettext(context, message)
+            else:
+                text = translation.gettext(message)
+            values = {name: _value_in(value, language) for name, value in params.items()}
+        texts[language] = text % values if params else text
+    return texts
+
+
+def _value_in(value, language: str):
+    if isinstance(value, Mapping):
+        return value.get(language) or next((v for v in value.values() if v), "")
+    if isinstance(value, Promise):
+        return str(value)  # under the caller's translation.override
+    return value
+
+
+def both(message: str, **params) -> str:
+    """Return `message` (a msgid) translated into Chinese and English, joined by SEPARATOR."""
+    zh, en = (each(message, **params)[language] for language in LANGUAGES)
+    return zh if zh == en else SEPARATOR.join((zh, en))
 
 
 def in_language(text: str, language: str | None = None) -> str:

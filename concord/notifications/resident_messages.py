@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django_tasks import task
 
+from concord.core.bilingual import each
 from concord.core.tasks import enqueue_with_transaction
 
 from .actions import notify, notify_contacts
@@ -41,101 +43,123 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Message:
-    """One message: a step's name, its text in each language, and whether it is statutory.
+    """One message: a step's name, its text, and whether it is statutory.
 
-    Texts are Python format strings over: code (receipt code), link (tracking link), unit (the
-    unit that answers), due (a date), reason, answer, route (where to go instead).
+    The text is a msgid (English, marked for the catalogue) with named placeholders over: code
+    (receipt code), link (tracking link), unit (the unit that answers), due (a date), reason,
+    answer, route (where to go instead). The Chinese is its translation in this app's catalogue;
+    `render` gives it in the recipient's language.
     """
 
     step: str
     statutory: bool
-    zh: str
-    en: str
+    text: str
+
+    def render(self, language: str, **fields: str) -> str:
+        """Return the text in `language` with its fields filled in."""
+        with translation.override(language):
+            return translation.gettext(self.text) % fields
 
 
 RECEIVED = Message(
     "received",
     True,
-    "已收到您反映的事项，受理编号 {code}。由{unit}答复，期限 {due}。查看进度：{link}",
-    "Concord received your matter, receipt code {code}. {unit} will answer by {due}. "
-    "Follow it: {link}",
+    gettext_noop(
+        "Concord received your matter, receipt code %(code)s. %(unit)s will answer by "
+        "%(due)s. Follow it: %(link)s"
+    ),
 )
 ACCEPTED = Message(
     "accepted",
     True,
-    "您的事项 {code} 已由{unit}受理，答复期限 {due}。{link}",
-    "Your matter {code} has been accepted by {unit}; answer due by {due}. {link}",
+    gettext_noop(
+        "Your matter %(code)s has been accepted by %(unit)s; answer due by %(due)s. %(link)s"
+    ),
 )
 NOT_ACCEPTED = Message(
     "not_accepted",
     True,
-    "您的事项 {code} 本机关不予受理：{reason}。请向以下途径提出：{route}。{link}",
-    "Your matter {code} cannot be handled here: {reason}. Where to go instead: {route}. {link}",
+    gettext_noop(
+        "Your matter %(code)s cannot be handled here: %(reason)s. Where to go instead: "
+        "%(route)s. %(link)s"
+    ),
 )
 TRANSFERRED = Message(
     "transferred",
     False,
-    "您的事项 {code} 已转由{unit}办理。原因：{reason}。新的答复期限 {due}。{link}",
-    "Your matter {code} has moved to {unit}. Why: {reason}. New answer date: {due}. {link}",
+    gettext_noop(
+        "Your matter %(code)s has moved to %(unit)s. Why: %(reason)s. New answer date: "
+        "%(due)s. %(link)s"
+    ),
 )
 ESCALATED = Message(
     "escalated",
     False,
-    "您的事项 {code} 已提交上一级{unit}办理。原因：{reason}。答复期限 {due}。{link}",
-    "Your matter {code} has been passed up to {unit}. Why: {reason}. Answer due by {due}. {link}",
+    gettext_noop(
+        "Your matter %(code)s has been passed up to %(unit)s. Why: %(reason)s. Answer "
+        "due by %(due)s. %(link)s"
+    ),
 )
 EXTENDED = Message(
     "deadline_extended",
     True,
-    "您的事项 {code} 的办理期限延长至 {due}。原因：{reason}。{link}",
-    "The deadline for your matter {code} was extended to {due}. Why: {reason}. {link}",
+    gettext_noop(
+        "The deadline for your matter %(code)s was extended to %(due)s. Why: %(reason)s. %(link)s"
+    ),
 )
 INFORMATION_REQUESTED = Message(
     "information_requested",
     False,
-    "您的事项 {code} 暂停办理，需要：{reason}。请在进度页补充材料：{link}",
-    "Work on your matter {code} is paused; what is needed: {reason}. "
-    "Add it on your tracking page: {link}",
+    gettext_noop(
+        "Work on your matter %(code)s is paused; what is needed: %(reason)s. Add it on "
+        "your tracking page: %(link)s"
+    ),
 )
 ANSWERED = Message(
     "answered",
     True,
-    "您的事项 {code} 书面答复：{answer}\n问题解决了吗？请在进度页回答“已解决/未解决”：{link}",
-    "Written answer to your matter {code}: {answer}\n"
-    "Is it solved? Answer yes or no on your tracking page: {link}",
+    gettext_noop(
+        "Written answer to your matter %(code)s: %(answer)s\nIs it solved? Answer yes or "
+        "no on your tracking page: %(link)s"
+    ),
 )
 REVIEW_REQUESTED = Message(
     "review_requested",
     True,
-    "您对事项 {code} 的复查请求已提交，复查意见期限 {due}。{link}",
-    "Your request for review of {code} was sent; the review opinion is due by {due}. {link}",
+    gettext_noop(
+        "Your request for review of %(code)s was sent; the review opinion is due by "
+        "%(due)s. %(link)s"
+    ),
 )
 CLOSED = Message(
     "closed",
     False,
-    "您的事项 {code} 已办结。如有异议，可在进度页申请复查：{link}",
-    "Your matter {code} is closed. If you disagree, ask for a review on your tracking page: {link}",
+    gettext_noop(
+        "Your matter %(code)s is closed. If you disagree, ask for a review on your "
+        "tracking page: %(link)s"
+    ),
 )
 REOPENED = Message(
     "reopened",
     True,
-    "您的事项 {code} 已重新办理，新的答复期限 {due}。{link}",
-    "Your matter {code} has been reopened; the new answer date is {due}. {link}",
+    gettext_noop(
+        "Your matter %(code)s has been reopened; the new answer date is %(due)s. %(link)s"
+    ),
 )
 DEADLINE_MISSED = Message(
     "deadline_missed",
     True,
-    "您的事项 {code} 已超过办理期限（{due}）。您可以向上一级机关或12345热线反映，"
-    "也可在进度页申请复查：{link}",
-    "The deadline for your matter {code} ({due}) has passed without an answer. You may complain "
-    "to the level above or the 12345 hotline, or ask for a review on your tracking page: {link}",
+    gettext_noop(
+        "The deadline for your matter %(code)s (%(due)s) has passed without an answer. "
+        "You may complain to the level above or the 12345 hotline, or ask for a review "
+        "on your tracking page: %(link)s"
+    ),
 )
 # A sealed case: the only text sent, whatever happened.
 SEALED_UPDATE = Message(
     "update",
     True,
-    "您的事项 {code} 有新进展，请打开进度页查看：{link}",
-    "There is news on your matter {code}; open your tracking page: {link}",
+    gettext_noop("There is news on your matter %(code)s; open your tracking page: %(link)s"),
 )
 
 # The table: case event kind → message.
@@ -255,21 +279,22 @@ def _fields(event, case, language: str) -> dict[str, str]:
         due = data.get("reply_due") or ""
     if kind == "resolved":
         answer = data.get("text") or case.resolution_text
-    zh = not language.startswith("en")
+    with translation.override(language):
+        to_be_set, not_given = gettext("to be set"), pgettext("reason", "not given")
     return {
         "code": case.receipt_code or "",
         "link": tracking_link(case),
         "unit": _unit_name(case, data.get("to_unit") or data.get("unit"), language),
-        "due": _date(due) or _handle_due(case) or ("待定" if zh else "to be set"),
-        "reason": str(reason) or ("未说明" if zh else "not given"),
+        "due": _date(due) or _handle_due(case) or to_be_set,
+        "reason": str(reason) or not_given,
         "answer": str(answer),
         "route": str(data.get("route") or ""),
     }
 
 
 def message_text(message: Message, event, case, language: str) -> str:
-    template = message.en if language.startswith("en") else message.zh
-    return template.format(**_fields(event, case, language))
+    """Return the message for one event of `case` in `language`, its fields filled in."""
+    return message.render(language, **_fields(event, case, language))
 
 
 def _contacts(case) -> list[tuple[str, str]]:
@@ -348,7 +373,7 @@ def resident_message_send(*, event_id: int) -> int:
     def text(language: str) -> str:
         return message_text(shown, event, case, language)
 
-    subject = {"zh-hans": f"【和合】{case.receipt_code}", "en": f"Concord {case.receipt_code}"}
+    subject = each("Concord %(code)s", context="message subject", code=case.receipt_code)
     accounts = _resident_accounts(case)
     if accounts:
         # An account that never chose its channels is told by text message too, at the

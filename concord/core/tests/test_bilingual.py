@@ -1,6 +1,7 @@
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from concord.core.bilingual import both, in_language
+from concord.core.bilingual import both, each, in_language
 
 
 def test_a_message_is_stored_in_both_languages_and_read_in_one():
@@ -17,3 +18,18 @@ def test_a_message_is_stored_in_both_languages_and_read_in_one():
 def test_a_text_in_one_language_is_shown_as_it_is():
     assert in_language("《信访工作条例》第三十二条", "en") == "《信访工作条例》第三十二条"
     assert in_language("", "en") == ""
+
+
+def test_each_renders_a_message_in_every_language_with_its_parameters():
+    texts = each("Policy: handling time for this category (%(days)d days)", days=30)
+    assert set(texts) == {"zh-hans", "en"}
+    assert texts["en"] == "Policy: handling time for this category (30 days)"
+    assert "30" in texts["zh-hans"] and "天" in texts["zh-hans"]
+
+
+def test_each_takes_parameters_that_differ_by_language():
+    title = {"zh-hans": "暴雨", "en": "Rainstorm"}
+    texts = each("%(title)s (%(what)s)", title=title, what=gettext_lazy("Lifted"))
+    assert texts == {"zh-hans": "暴雨 (已解除)", "en": "Rainstorm (Lifted)"}
+    # A record with no English title shows its Chinese one rather than nothing.
+    assert each("%(title)s", title={"zh-hans": "暴雨", "en": ""})["en"] == "暴雨"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from pathlib import Path
 
 import pytest
@@ -67,15 +66,17 @@ def texts(outbox) -> list[str]:
     return [m["text"] for m in outbox()]
 
 
-def test_every_message_is_written_in_both_languages_with_known_fields():
+def test_every_message_is_a_translated_msgid_with_known_fields():
     allowed = {"code", "link", "unit", "due", "reason", "answer", "route"}
+    fields = {name: f"<{name}>" for name in allowed}
     for kind, message in MESSAGES.items():
-        for text in (message.zh, message.en):
-            used = {name for _l, name, _f, _c in string.Formatter().parse(text) if name}
-            assert used <= allowed, (kind, used - allowed)
-            assert "{link}" in text, kind
-        assert re.search(r"[\u4e00-\u9fff]", message.zh), kind
-        assert not re.search(r"[\u4e00-\u9fff]", message.en), kind
+        assert set(re.findall(r"%\((\w+)\)s", message.text)) <= allowed, kind
+        zh, en = message.render("zh-hans", **fields), message.render("en", **fields)
+        assert en == message.text % fields, kind
+        for text in (zh, en):
+            assert "<link>" in text, kind
+        assert re.search(r"[\u4e00-\u9fff]", zh), kind
+        assert not re.search(r"[\u4e00-\u9fff]", en), kind
 
 
 def test_the_docs_list_every_event_of_the_table_and_whether_it_is_statutory():
@@ -102,9 +103,40 @@ def test_the_filer_receives_the_receipt_with_code_link_unit_and_deadline(world, 
 
 
 def test_messages_are_in_the_language_the_filer_used(world, run, outbox):
-    file_case(world, run, language="en")
+    case = file_case(world, run, language="en")
     (sent,) = texts(outbox)
-    assert sent.startswith("Concord ") and "received your matter" in sent
+    assert sent.startswith(f"Concord {case.receipt_code}: Concord received your matter")
+    assert f"receipt code {case.receipt_code}." in sent
+    assert not re.search(r"[\u4e00-\u9fff]", sent.replace(case.owner_unit.name_zh, ""))
+
+
+def test_a_chinese_filer_is_told_in_chinese(world, run, outbox):
+    case = file_case(world, run, language="zh-hans")
+    (sent,) = texts(outbox)
+    due = case.clocks.get(kind="handle").due_on.isoformat()
+    assert sent.startswith(f"【和合】{case.receipt_code}: 已收到您反映的事项，受理编号 ")
+    assert f"由{case.owner_unit.name_zh}答复，期限 {due}。" in sent
+
+
+def test_each_account_is_told_in_its_own_language(world, run, outbox):
+    from django.utils import timezone
+
+    from concord.residents.models import CaseClaim
+
+    zh = User.objects.create_user(username="rz", password="x", kind="resident", language="zh-hans")
+    en = User.objects.create_user(username="re", password="x", kind="resident", language="en")
+    case = file_case(world, run, phone="")
+    for person in (zh, en):
+        CaseClaim.objects.create(user=person, case=case, claimed_at=timezone.now())
+    run(ca.case_accept, actor=world.bob, case=case)
+    code = case.receipt_code
+    mine = Notification.objects.get(recipient=zh, kind="case_accepted")
+    theirs = Notification.objects.get(recipient=en, kind="case_accepted")
+    assert mine.subject == f"【和合】{code}"
+    assert mine.body.startswith(f"您的事项 {code} 已由{case.owner_unit.name_zh}受理，答复期限 ")
+    assert theirs.subject == f"Concord {code}"
+    assert theirs.body.startswith(f"Your matter {code} has been accepted by ")
+    assert not re.search(r"[\u4e00-\u9fff]", theirs.body)
 
 
 def test_anonymous_filers_are_told_only_with_their_consent(world, run, outbox):
