@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
@@ -62,9 +62,38 @@ def breached_q(today: date) -> Q:
 
 
 def with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate each case with the due day of its earliest live clock (one subquery)."""
-    first = Clock.objects.live().filter(case=OuterRef("pk")).order_by("due_on").values("due_on")[:1]
-    return qs.annotate(next_due=Subquery(first))
+    """Annotate each case with its earliest live clock: due day, and for an hour clock (a 12345
+    ticket's 2 or 24 hours) its unit, span and due instant (correlated subqueries on the
+    clock's case index, no query per row)."""
+    first = Clock.objects.live().filter(case=OuterRef("pk")).order_by("due_on", "due_at", "pk")
+    return qs.annotate(
+        next_due=Subquery(first.values("due_on")[:1]),
+        next_unit=Subquery(first.values("unit")[:1]),
+        next_amount=Subquery(first.values("amount")[:1]),
+        next_due_at=Subquery(first.values("due_at")[:1]),
+    )
+
+
+def mark_time_left(
+    obj,
+    *,
+    due_on: date,
+    unit: str,
+    amount: int,
+    due_at: datetime | None,
+    today: date,
+    now: datetime,
+) -> None:
+    """Set what a page shows of a deadline: days left (negative when late), and for an hour
+    clock the hours left, whether it is late and whether it is due soon, counted in hours."""
+    obj.days_left = (due_on - today).days
+    obj.days_late = -obj.days_left
+    obj.hours_left = None
+    if unit == "hours" and due_at is not None:
+        left = due_at - now
+        obj.hours_left = max(1, math.ceil(left.total_seconds() / 3600))
+        obj.hour_late = left.total_seconds() <= 0
+        obj.hour_soon = left <= hour_soon_window(amount)
 
 
 @dataclass
@@ -158,13 +187,10 @@ def case_page_data(user, case: Case) -> dict:
     today = timezone.localdate()
     now = timezone.now()
     for c in clocks:
-        c.days_left = (c.due_on - today).days
         c.is_live = c.state in LIVE_CLOCK_STATES
-        if c.unit == "hours" and c.due_at is not None:  # counted in hours, not days
-            left = c.due_at - now
-            c.hours_left = max(1, math.ceil(left.total_seconds() / 3600))
-            c.hour_late = left.total_seconds() <= 0
-            c.hour_soon = left <= hour_soon_window(c.amount)
+        mark_time_left(
+            c, due_on=c.due_on, unit=c.unit, amount=c.amount, due_at=c.due_at, today=today, now=now
+        )
     pending = (
         TransferRequest.objects.filter(case=case, state=TransferState.PENDING)
         .select_related("to_unit", "from_unit")

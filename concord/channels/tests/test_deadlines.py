@@ -177,6 +177,10 @@ def test_hour_clocks_are_due_soon_in_hours_not_days(world, at, client):
     assert "0 days left" not in page
     zh = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "1小时内到期" in zh and "23小时内到期" in zh
+    # The queue shows the case's first deadline the same way, in hours.
+    queue_page = client.get("/staff/?scope=unit", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="tag soon">due within 1 hour</span>' in queue_page
+    assert "0 days left" not in queue_page
     notes = list(Notification.objects.filter(case=case, kind="clock_due_soon"))
     assert notes and all("2026-10-01 00:30" in n.body for n in notes)  # the time, not the day
 

@@ -118,10 +118,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     except NotFound:
         raise Http404() from None
     page = CappedPaginator(q.cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     for case in page.object_list:
-        case.days_left = (case.next_due - today).days if case.next_due else None
-        case.days_late = -case.days_left if case.days_left is not None else None
+        if case.next_due:
+            selectors.mark_time_left(
+                case,
+                due_on=case.next_due,
+                unit=case.next_unit,
+                amount=case.next_amount,
+                due_at=case.next_due_at,
+                today=today,
+                now=now,
+            )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
