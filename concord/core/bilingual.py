@@ -20,19 +20,20 @@ SEPARATOR = " / "
 LANGUAGES = ("zh-hans", "en")
 
 
-def each(message: str, *, context: str | None = None, **params) -> dict[str, str]:
+def each(message: str | Promise, **params) -> dict[str, str]:
     """Return `message` (a msgid) rendered in every language: {"zh-hans": …, "en": …}.
 
-    `context` is the pgettext context, for a msgid whose meaning differs elsewhere. A parameter
+    A message that needs a context is given as `pgettext_lazy(context, msgid)`. A parameter
     that itself differs by language is given as {language: value} (a record's own `title_zh`
     and `title_en`; an empty value falls back to the other language's) or as a lazy
-    translation; any other value is the same in every language.
+    translation; any other value is the same in every language. (The project's makemessages
+    collects the msgids given to `each`.)
     """
     texts = {}
     for language in LANGUAGES:
         with translation.override(language):
-            if context:
-                text = translation.pgettext(context, message)
+            if isinstance(message, Promise):
+                text = str(message)
             else:
                 text = translation.gettext(message)
             values = {name: _value_in(value, language) for name, value in params.items()}

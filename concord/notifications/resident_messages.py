@@ -373,7 +373,7 @@ def resident_message_send(*, event_id: int) -> int:
     def text(language: str) -> str:
         return message_text(shown, event, case, language)
 
-    subject = each("Concord %(code)s", context="message subject", code=case.receipt_code)
+    subject = each("Concord %(code)s", code=case.receipt_code)
     accounts = _resident_accounts(case)
     if accounts:
         # An account that never chose its channels is told by text message too, at the
