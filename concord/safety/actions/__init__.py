@@ -36,8 +36,7 @@ from .orders import rectification_order_issue, rectification_report_done
 from .policies import policy_publish, policy_question_answer, policy_question_ask
 from .residents import household_record, resident_profile_set, resident_profile_update
 from .warnings import (
-    COLOUR_EN,
-    COLOUR_ZH,
+    COLOUR_NAMES,
     URGENT_COLOURS,
     warning_check_mark,
     warning_deliver,
@@ -47,8 +46,7 @@ from .warnings import (
 )
 
 __all__ = [
-    "COLOUR_EN",
-    "COLOUR_ZH",
+    "COLOUR_NAMES",
     "RESULT_VALUES",
     "URGENT_COLOURS",
     "case_verify_on_site",

@@ -16,6 +16,7 @@ from concord.cases.actions import Submission, lock_case, record_event
 from concord.cases.models import Case, Channel, IntakeChannel, Kind, Status
 from concord.cases.uploads import sniff
 from concord.core import conf
+from concord.core.bilingual import each
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.places.models import Place
 from concord.places.selectors import place_ancestors
@@ -237,10 +238,7 @@ def case_verify_on_site(
     _notify_handlers(
         case,
         kind="redispatched",
-        subject={
-            "zh-hans": f"现场核查未通过，重新派遣：{case.title}",
-            "en": f"On-site verification failed, re-dispatched: {case.title}",
-        },
+        subject=each("On-site verification failed, re-dispatched: %(title)s", title=case.title),
         body=note,
         dedupe_key=f"redispatch:{verification.pk}",
     )

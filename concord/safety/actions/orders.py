@@ -15,6 +15,7 @@ from concord.cases import actions as case_actions
 from concord.cases.actions import is_handler, lock_case, record_event
 from concord.cases.clocks import clock_start
 from concord.cases.models import Case, Clock, ClockState, Kind, Outcome, Status
+from concord.core.bilingual import each
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.notifications.actions import notify
 
@@ -76,10 +77,11 @@ def rectification_order_issue(
         lambda: notify(
             recipients=sup,
             kind="rectification_ordered",
-            subject={
-                "zh-hans": f"整改通知：{case.title}（期限 {due_on:%Y-%m-%d}）",
-                "en": f"Rectification order: {case.title} (due {due_on:%Y-%m-%d})",
-            },
+            subject=each(
+                "Rectification order: %(title)s (due %(due)s)",
+                title=case.title,
+                due=f"{due_on:%Y-%m-%d}",
+            ),
             body=order.requirements,
             case=case,
             dedupe_key=f"rectification:{order.pk}:1",

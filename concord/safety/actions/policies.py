@@ -14,6 +14,7 @@ from django_tasks import task
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
+from concord.core.bilingual import each
 from concord.core.errors import InvalidInput, PermissionDenied
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
@@ -79,6 +80,11 @@ def policy_publish(
     return notice
 
 
+def _title(notice: PolicyNotice) -> dict[str, str]:
+    """Return the notice's title in each language (the Chinese where there is no English)."""
+    return {"zh-hans": notice.title_zh, "en": notice.title_en}
+
+
 def policy_deliver(*, notice_id: int) -> int:
     """Tell everyone who follows one of the notice's places (or a place around them) that it
     was published, in their language, by their channels. Idempotent; return how many."""
@@ -88,19 +94,15 @@ def policy_deliver(*, notice_id: int) -> int:
     notice = PolicyNotice.objects.prefetch_related("places").get(pk=notice_id)
     paths = [p.path for p in notice.places.all()]
     people = get_user_model().objects.filter(pk__in=user_ids_following_places(paths))
-    start = f"{notice.effective_from:%Y-%m-%d}"
-    plain_en = notice.interpretation_en or notice.interpretation_zh
     return broadcast(
         people=people,
         kind="policy_published",
-        subject={
-            "zh-hans": f"【政策公告】{notice.title_zh}",
-            "en": f"[Policy notice] {notice.title_en or notice.title_zh}",
-        },
-        body={
-            "zh-hans": f"{notice.interpretation_zh}\n（{start}起施行）",
-            "en": f"{plain_en}\n(in force from {start})",
-        },
+        subject=each("[Policy notice] %(title)s", title=_title(notice)),
+        body=each(
+            "%(interpretation)s\n(in force from %(start)s)",
+            interpretation={"zh-hans": notice.interpretation_zh, "en": notice.interpretation_en},
+            start=f"{notice.effective_from:%Y-%m-%d}",
+        ),
         link=f"/safety/policies/{notice.pk}/",
         dedupe_key=f"policy:{notice.pk}",
     )
@@ -164,10 +166,7 @@ def policy_question_answer(*, actor, question: PolicyQuestion, answer: str) -> P
             lambda: notify(
                 recipients=[asker],
                 kind="policy_answer",
-                subject={
-                    "zh-hans": f"您关于“{notice.title_zh}”的提问已答复",
-                    "en": f"Your question on “{notice.title_en or notice.title_zh}” was answered",
-                },
+                subject=each("Your question on “%(title)s” was answered", title=_title(notice)),
                 body=question.answer,
                 link=f"/safety/policies/{notice.pk}/",
                 dedupe_key=f"policy-answer:{question.pk}",
@@ -180,14 +179,8 @@ def policy_question_answer(*, actor, question: PolicyQuestion, answer: str) -> P
         target="notice",
         object_id=notice.pk,
         kind="followed_answer",
-        subject={
-            "zh-hans": f"【政策答问】{notice.title_zh}",
-            "en": f"[Policy answer] {notice.title_en or notice.title_zh}",
-        },
-        body={
-            "zh-hans": f"问：{question.text}\n答：{question.answer}",
-            "en": f"Q: {question.text}\nA: {question.answer}",
-        },
+        subject=each("[Policy answer] %(title)s", title=_title(notice)),
+        body=each("Q: %(question)s\nA: %(answer)s", question=question.text, answer=question.answer),
         link=f"/safety/policies/{notice.pk}/",
         dedupe_key=f"policy-answer:{question.pk}",
     )

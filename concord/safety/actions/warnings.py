@@ -10,11 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django_tasks import task
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
+from concord.core.bilingual import each
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
@@ -36,8 +38,13 @@ from .incidents import _require_supervisor_over
 
 # --- warnings ------------------------------------------------------------------------------
 
-COLOUR_ZH = {"blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
-COLOUR_EN = {"blue": "Blue", "yellow": "Yellow", "orange": "Orange", "red": "Red"}
+# A warning's colour as its messages name it ("[Red warning] …"), in the reader's language.
+COLOUR_NAMES = {
+    WarningColour.BLUE: pgettext_lazy("warning colour", "Blue"),
+    WarningColour.YELLOW: pgettext_lazy("warning colour", "Yellow"),
+    WarningColour.ORANGE: pgettext_lazy("warning colour", "Orange"),
+    WarningColour.RED: pgettext_lazy("warning colour", "Red"),
+}
 # Orange and red warnings reach everyone (opt-outs ignored) and go by text message as well.
 URGENT_COLOURS = {WarningColour.ORANGE, WarningColour.RED}
 
@@ -122,24 +129,17 @@ def _path_q(paths: list[str], field: str = "place_path"):
 def _warning_texts(warning: PublicWarning, *, lifted: bool = False) -> tuple[dict, dict]:
     start, end = timezone.localtime(warning.starts_at), timezone.localtime(warning.ends_at)
     period = f"{start:%m-%d %H:%M} – {end:%m-%d %H:%M}"
+    colour = COLOUR_NAMES[warning.colour]
+    title = {"zh-hans": warning.title_zh, "en": warning.title_en}
     if lifted:
-        subject = {
-            "zh-hans": f"【{COLOUR_ZH[warning.colour]}预警解除】{warning.title_zh}",
-            "en": f"[{COLOUR_EN[warning.colour]} warning lifted] {warning.title_en}",
-        }
-        body = {
-            "zh-hans": f"{warning.title_zh}已解除。原因：{warning.lift_reason}",
-            "en": f"{warning.title_en} has been lifted. Reason: {warning.lift_reason}",
-        }
+        subject = each("[%(colour)s warning lifted] %(title)s", colour=colour, title=title)
+        body = each(
+            "%(title)s has been lifted. Reason: %(reason)s", title=title, reason=warning.lift_reason
+        )
         return subject, body
-    subject = {
-        "zh-hans": f"【{COLOUR_ZH[warning.colour]}预警】{warning.title_zh}",
-        "en": f"[{COLOUR_EN[warning.colour]} warning] {warning.title_en}",
-    }
-    body = {
-        "zh-hans": f"{warning.instructions_zh}\n（{period}）",
-        "en": f"{warning.instructions_en}\n({period})",
-    }
+    subject = each("[%(colour)s warning] %(title)s", colour=colour, title=title)
+    instructions = {"zh-hans": warning.instructions_zh, "en": warning.instructions_en}
+    body = each("%(instructions)s\n(%(period)s)", instructions=instructions, period=period)
     return subject, body
 
 
@@ -195,11 +195,9 @@ def warning_deliver(*, warning_id: int) -> int:
         recipients=staff,
         kind="warning_checklist",
         subject=subject,
-        body={
-            "zh-hans": "请逐户联系清单上的重点关爱家庭，并标记“已联系 / 需要帮助 / 未联系上”。",
-            "en": "Check on each household on your list and mark it reached, needs help or "
-            "not reached.",
-        },
+        body=each(
+            "Check on each household on your list and mark it reached, needs help or not reached."
+        ),
         place=area,
         link=f"/staff/safety/warnings/{warning.pk}/checklist/",
         dedupe_key=f"warning-staff:{warning.pk}",
