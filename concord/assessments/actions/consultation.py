@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from concord.core.bilingual import each
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.notifications.actions import notify
 from concord.places.models import Place
@@ -112,14 +113,8 @@ def consultation_deliver(*, assessment_id: int) -> int:
     return broadcast(
         people=people,
         kind="consultation_opened",
-        subject={
-            "zh-hans": f"【征求意见】{decision.title}",
-            "en": f"[Consultation] {decision.title}",
-        },
-        body={
-            "zh-hans": f"欢迎在 {closes} 前发表意见。",
-            "en": f"Give your opinion by {closes}.",
-        },
+        subject=each("[Consultation] %(title)s", title=decision.title),
+        body=each("Give your opinion by %(closes)s.", closes=closes),
         link=f"/assessments/consultations/{assessment.pk}",
         dedupe_key=f"consultation:{assessment.pk}",
     )
@@ -237,8 +232,9 @@ def comment_moderate(*, actor, comment: Comment, hide: bool, reason: str) -> Com
                 lambda: notify(
                     recipients=[author],
                     kind="consultation_moderated",
-                    subject=_("Your consultation comment %(code)s was moderated")
-                    % {"code": comment.code},
+                    subject=each(
+                        "Your consultation comment %(code)s was moderated", code=comment.code
+                    ),
                     body=reason,
                     link=f"/assessments/comments/{comment.code}",
                     dedupe_key=f"moderated:{comment.pk}:{comment.moderated_at.isoformat()}",

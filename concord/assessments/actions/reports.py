@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from concord.accounts import permissions as perms
 from concord.accounts.models import Unit
 from concord.accounts.roles import Cap
+from concord.core.bilingual import each
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.notifications.actions import notify
 from concord.notifications.follows import followers_tell_after_commit
@@ -192,8 +193,8 @@ def assessment_decide(
                 lambda: notify(
                     recipients=authors,
                     kind="consultation_decided",
-                    subject=_("Decision made: %(title)s") % {"title": title},
-                    body=_("See what the decision did with what you said."),
+                    subject=each("Decision made: %(title)s", title=title),
+                    body=each("See what the decision did with what you said."),
                     link=f"/assessments/consultations/{assessment.pk}",
                     dedupe_key=f"decided:{assessment.pk}",
                 )
@@ -203,12 +204,11 @@ def assessment_decide(
             target="consultation",
             object_id=assessment.pk,
             kind="followed_answer",
-            subject={"zh-hans": f"【决定】{decision.title}", "en": f"[Decision] {decision.title}"},
-            body={
-                "zh-hans": f"{body}\n决定和对居民意见的答复（“您说，我们做”）见页面。",
-                "en": f"{body}\nThe decision and what it did with what residents said are on "
-                "the page.",
-            },
+            subject=each("[Decision] %(title)s", title=decision.title),
+            body=each(
+                "%(body)s\nThe decision and what it did with what residents said are on the page.",
+                body=body,
+            ),
             link=f"/assessments/consultations/{assessment.pk}",
             dedupe_key=f"decided:{assessment.pk}",
         )
