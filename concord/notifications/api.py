@@ -11,11 +11,11 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from concord.accounts.api_auth import account_auth, staff_auth
+from concord.accounts.api_auth import account_auth, resident_auth, staff_auth
 from concord.core.errors import InvalidInput, NotFound
 
 from . import actions, follows, selectors
-from .models import Delivery
+from .models import Delivery, FollowTarget
 
 router = Router(tags=["notifications"], auth=staff_auth)
 
@@ -56,6 +56,10 @@ class PreferenceOut(Schema):
 class FollowIn(Schema):
     target: str  # suggestion, consultation or notice
     id: int
+
+
+class PlaceFollowIn(Schema):
+    place: str  # the place's code
 
 
 class FollowOut(Schema):
@@ -144,6 +148,22 @@ def unfollow(request, payload: FollowIn):
     """Stop following one thing; answer what is still followed."""
     _followable(payload)
     follows.unfollow_thing(actor=request.auth, target=payload.target, object_id=payload.id)
+    return [_follow_out(f) for f in follows.follows_of(request.auth)]
+
+
+@router.post("/follows/places", response={201: FollowOut}, auth=resident_auth)
+def follow_place(request, payload: PlaceFollowIn):
+    """Follow a place (resident accounts): its public warnings, policy notices and
+    consultations, and those of the places within it. The same action as the /safety/ page."""
+    place = follows.followable_place(payload.place)
+    row = follows.follow(actor=request.auth, target=FollowTarget.PLACE, place=place)
+    return Status(201, _follow_out(row))
+
+
+@router.post("/follows/places/remove", response=list[FollowOut], auth=resident_auth)
+def unfollow_place(request, payload: PlaceFollowIn):
+    """Stop following a place (resident accounts); answer what is still followed."""
+    follows.unfollow_place(actor=request.auth, place=follows.followable_place(payload.place))
     return [_follow_out(f) for f in follows.follows_of(request.auth)]
 
 

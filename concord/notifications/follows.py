@@ -18,6 +18,7 @@ from django_tasks import task
 
 from concord.core.errors import InvalidInput, NotFound, PermissionDenied
 from concord.core.ledger import append_event
+from concord.places.models import Level, Place
 
 from .models import Follow, FollowTarget
 
@@ -29,6 +30,24 @@ FOLLOWABLE: dict[str, tuple[str, dict]] = {
     FollowTarget.CONSULTATION: ("assessments.Assessment", {"consultation__isnull": False}),
     FollowTarget.NOTICE: ("safety.PolicyNotice", {}),
 }
+# The places one may follow: every level that warnings, policy notices and consultations name.
+# Kept here, beside the things followed by id, so that the page (safety) and the API
+# (notifications) check a place the same way without importing each other.
+FOLLOWABLE_PLACE_LEVELS = (Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID)
+
+
+def followable_places() -> QuerySet[Place]:
+    """Return the places a person may follow: the county, its towns, villages and grids."""
+    return Place.objects.filter(level__in=FOLLOWABLE_PLACE_LEVELS).order_by("path")
+
+
+def followable_place(code: str) -> Place:
+    """Return the followable place with this code, or raise InvalidInput."""
+    place = followable_places().filter(code=code).first() if code else None
+    if place is None:
+        msg = _("Choose a village or community.")
+        raise InvalidInput(msg, fields={"place": msg})
+    return place
 
 
 def _require_person(actor) -> None:
@@ -51,6 +70,8 @@ def follow(*, actor, target: str, place=None, object_id: int | None = None) -> F
     ):
         msg = _("Choose a place, or the thing to follow.")
         raise InvalidInput(msg, fields={"place": msg})
+    if place is not None and place.level not in FOLLOWABLE_PLACE_LEVELS:
+        raise NotFound(_("There is nothing to follow here."))
     if target in FOLLOWABLE:
         model, public = FOLLOWABLE[target]
         if not apps.get_model(model).objects.filter(pk=int(object_id), **public).exists():
@@ -99,6 +120,14 @@ def unfollow_thing(*, actor, target: str, object_id: int) -> None:
     """Stop following one thing by its kind and id (the page's and the API's unfollow)."""
     _require_person(actor)
     row = Follow.objects.filter(user=actor, target=target, object_id=object_id).first()
+    if row is not None:
+        unfollow(actor=actor, follow_id=row.pk)
+
+
+def unfollow_place(*, actor, place: Place) -> None:
+    """Stop following a place (the API's unfollow; the page names the follow itself)."""
+    _require_person(actor)
+    row = Follow.objects.filter(user=actor, target=FollowTarget.PLACE, place=place).first()
     if row is not None:
         unfollow(actor=actor, follow_id=row.pk)
 

@@ -73,13 +73,6 @@ def warnings_lifted_recently(*, days: int = 7, now=None) -> QuerySet[PublicWarni
     )
 
 
-def followable_places() -> QuerySet:
-    """Return the places a person may follow: the county, its towns, villages and grids."""
-    from concord.places.models import Place
-
-    return Place.objects.filter(level__in=["county", "town", "village", "grid"]).order_by("path")
-
-
 def may_lift_warning(user, warning: PublicWarning) -> bool:
     """Return whether the user supervises every place of the warning (who may lift it)."""
     return all(perms.can(user, Cap.CASE_SUPERVISE, place_path=p.path) for p in warning.places.all())

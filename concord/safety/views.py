@@ -44,7 +44,7 @@ def public_index(request):
             "lifted": list(selectors.warnings_lifted_recently()),
             "notices": selectors.policies_public(on=timezone.localdate()),
             "follows": list(follows.follows_of(request.user)) if signed_in else [],
-            "places": selectors.followable_places() if signed_in else [],
+            "places": follows.followable_places() if signed_in else [],
         },
     )
 
@@ -58,9 +58,7 @@ def follow_place(request):
             follows.unfollow(actor=request.user, follow_id=int(request.POST["unfollow"]))
             messages.success(request, _("You no longer follow this place."))
         else:
-            place = selectors.followable_places().filter(code=request.POST.get("place")).first()
-            if place is None:
-                raise InvalidInput(_("Choose a village or community."))
+            place = follows.followable_place(request.POST.get("place", ""))
             follows.follow(actor=request.user, target="place", place=place)
             messages.success(
                 request,

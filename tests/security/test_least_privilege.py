@@ -75,6 +75,8 @@ POLICY: list[tuple[str, str, str]] = [
     ("GET|POST", r"^/api/v1/notifications/(inbox|inbox/\{notification_id\}/read|preferences)$", "account"),
     # Following one suggestion, consultation or policy notice: any account, its own follows.
     ("GET|POST", r"^/api/v1/notifications/(follows|follows/remove)$", "account"),
+    # Following a place over the API: resident accounts (the /safety/ page's follow action).
+    ("POST", r"^/api/v1/notifications/follows/places(/remove)?$", "resident"),
     ("GET|POST", r"^/api/v1/safety/me/profile$", "account"),
     ("POST", r"^/api/v1/participation/(teams/\{pk\}/apply|volunteers/\{application\}/decision)$", "account"),
     ("POST", r"^/api/v1/residents/(code|session|accounts)$", "public"),
