@@ -108,7 +108,8 @@ def populate(*, seed: int, today: date) -> dict:
     )
     if existing is not None:
         participation.suggestion_support(actor=user, suggestion=existing)
-    # She follows her home village (its warnings, policy notices and consultations) and the
+    # She follows her home grid since she signed up; she follows her whole village too (its
+    # warnings, policy notices and consultations, also those of its other grids) and the
     # suggestion she supports, so she hears of its written response; three neighbours follow
     # the village too.
     follows.follow(actor=user, target="place", place=village)

@@ -33,8 +33,9 @@ from concord.core import conf
 from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from concord.core.ledger import append_event
 from concord.core.ratelimit import RateLimited, count_request
+from concord.notifications import follows
 from concord.notifications.gateways import sms_gateway
-from concord.notifications.models import Follow, Notification, Preference
+from concord.notifications.models import Follow, FollowTarget, Notification, Preference
 from concord.participation import actions as participation
 from concord.participation.models import PhoneCode, ResidentVerification, Volunteer
 from concord.places.models import Level, Place
@@ -213,7 +214,9 @@ def _profile_fields(display_name: str, language: str, email: str) -> tuple[str, 
 def resident_sign_up(
     *, proof: str, display_name: str, home_place: Place | None, language: str, email: str = ""
 ) -> User:
-    """Create a resident account for a proven number; it is phone-verified for its home place."""
+    """Create a resident account for a proven number; it is phone-verified for its home place
+    and follows it, so that the place's public warnings, policy notices and consultations
+    reach the resident from the start (they may unfollow it on /safety/)."""
     number = proven_phone(proof)
     key = participation.identity_key(number)
     place = _home(home_place)
@@ -235,6 +238,7 @@ def resident_sign_up(
             )
             participation.verification_by_proven_phone(user=user, place=place, phone=number)
             _record(user.pk, "resident_signed_up", user, home_place=place.code)
+            follows.follow(actor=user, target=FollowTarget.PLACE, place=place)
     except IntegrityError:
         raise Conflict(
             _("An account with this number already exists; sign in with a code instead.")
@@ -255,7 +259,8 @@ def resident_update(
     *, actor, display_name: str, home_place: Place | None, language: str, email: str = ""
 ) -> User:
     """Change a resident's name, home place, language or e-mail; a new home place is verified
-    with the phone the account already proved."""
+    with the phone the account already proved, and followed. Places followed before stay
+    followed (the resident may have chosen them): the resident unfollows them on /safety/."""
     row = _resident(actor)
     place = _home(home_place)
     display_name, language, email = _profile_fields(display_name, language, email)
@@ -268,6 +273,8 @@ def resident_update(
             Resident.objects.filter(pk=row.pk).update(home_place=place, home_place_path=place.path)
             participation.verification_by_proven_phone(user=user, place=place, phone=user.phone)
         _record(user.pk, "resident_updated", user, home_place=place.code if moved else None)
+        if moved:
+            follows.follow(actor=user, target=FollowTarget.PLACE, place=place)
     return user
 
 

@@ -1,5 +1,6 @@
-"""The demo's `resident` login follows her home village and a suggestion, and the rainstorm
-warning in force has reached the village's followers (inbox now, text messages queued)."""
+"""The demo's `resident` login follows her home grid (since sign-up), her village and a
+suggestion, and the rainstorm warning in force has reached the village's followers (inbox now,
+text messages queued)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,12 @@ def test_the_demo_resident_follows_her_village_and_a_suggestion_and_was_warned()
             )
     resident = User.objects.get(username="resident")
     follows = Follow.objects.filter(user=resident)
-    assert sorted(follows.values_list("target", flat=True)) == ["place", "suggestion"]
-    village = follows.get(target="place").place
-    assert village.level == "village"
+    assert sorted(follows.values_list("target", flat=True)) == ["place", "place", "suggestion"]
+    # Her home grid, followed when she signed up, and the village around it.
+    home = follows.get(target="place", place__level="grid").place
+    assert home == resident.resident.home_place
+    village = follows.get(target="place", place__level="village").place
+    assert village == home.parent
     warning = PublicWarning.objects.get()
     warned = [p.path for p in warning.places.all()]
     assert any(village.path.startswith(path) for path in warned), "her village is warned"

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from concord.notifications.models import Follow
+from concord.notifications.models import Follow, Notification
+from concord.residents import actions
 from concord.safety import actions as safety
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +35,59 @@ def issue(world, places):
     )
 
 
+def test_signing_up_follows_the_home_place_and_its_warnings_reach_the_resident(
+    world, signed_up, at, django_capture_on_commit_callbacks
+):
+    at("2026-07-01 20:00")
+    user = signed_up(place=world.G111)
+    assert places_followed(user) == [world.G111.code]
+    with django_capture_on_commit_callbacks(execute=True):
+        issue(world, [world.V11])  # the village around the home grid
+    told = Notification.objects.get(recipient=user, kind="warning")
+    assert "暴雨橙色预警" in told.subject
+
+
+def test_a_new_home_place_is_followed_and_the_old_one_stays_until_unfollowed(
+    world, signed_up, client
+):
+    user = signed_up(place=world.V11)
+    actions.resident_update(
+        actor=user, display_name="王芳", home_place=world.V11, language="en", email=""
+    )
+    assert places_followed(user) == [world.V11.code]
+    actions.resident_update(
+        actor=user, display_name="王芳", home_place=world.V21, language="zh-hans", email=""
+    )
+    assert sorted(places_followed(user)) == sorted([world.V11.code, world.V21.code])
+    # Unfollowing from the public page stays possible, and saving the profile again (same home)
+    # does not follow it again.
+    client.force_login(user)
+    home = Follow.objects.get(user=user, place=world.V21)
+    assert client.post("/safety/follow/", {"unfollow": home.pk}).status_code == 302
+    assert (
+        client.post(
+            "/me/account/",
+            {"step": "profile", "display_name": "王芳", "home": world.V21.code, "language": "en"},
+        ).status_code
+        == 302
+    )
+    assert places_followed(user) == [world.V11.code]
+
+
+def test_the_account_page_follows_the_home_place_picked_there(world, signed_up, client):
+    user = signed_up(place=world.V11)
+    client.force_login(user)
+    r = client.post(
+        "/me/account/",
+        {"step": "profile", "display_name": "王芳", "home": world.G111.code, "language": "en"},
+    )
+    assert r.status_code == 302
+    assert world.G111.code in places_followed(user)
+
+
 def test_residents_follow_and_unfollow_places_over_the_api_as_on_the_page(world, signed_up, api):
     user = signed_up(place=world.V11)
-    Follow.objects.filter(user=user).delete()
     api.as_user(user)
-    api.post("/notifications/follows/places", {"place": world.V11.code})
     r = api.post("/notifications/follows/places", {"place": world.T1.code})
     assert r.status_code == 201 and r.json()["place"] == world.T1.code
     again = api.post("/notifications/follows/places", {"place": world.T1.code})
