@@ -13,6 +13,7 @@ from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, Unit, UnitKind
 from concord.accounts.roles import Cap
 from concord.core import conf
+from concord.core.bilingual import each
 from concord.core.calendars import platform_calendar
 from concord.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from concord.notifications.actions import notify
@@ -198,10 +199,7 @@ def suggestion_respond(*, actor, suggestion: Suggestion, text: str) -> Suggestio
             lambda: notify(
                 recipients=[author],
                 kind="suggestion_response",
-                subject={
-                    "zh-hans": f"您的建议“{s.title}”已答复",
-                    "en": f"Your suggestion “{s.title}” was answered",
-                },
+                subject=each("Your suggestion “%(title)s” was answered", title=s.title),
                 body=s.response,
                 link=f"/participation/suggestions/#suggestion-{s.pk}",
                 dedupe_key=f"suggestion-response:{s.pk}",
@@ -212,7 +210,7 @@ def suggestion_respond(*, actor, suggestion: Suggestion, text: str) -> Suggestio
             target="suggestion",
             object_id=s.pk,
             kind="followed_answer",
-            subject={"zh-hans": f"【建议答复】{s.title}", "en": f"[Suggestion answered] {s.title}"},
+            subject=each("[Suggestion answered] %(title)s", title=s.title),
             body={"zh-hans": s.response, "en": s.response},
             link=f"/participation/suggestions/#suggestion-{s.pk}",
             dedupe_key=f"suggestion-response:{s.pk}",

@@ -101,3 +101,48 @@ def test_similar_suggestions_are_linked(world):
     second = submit(world, title="村口增设路灯", body="村口晚上太暗了，建议增设路灯。")
     assert list(second.similar.all()) == [first]
     assert unrelated not in first.similar.all()
+
+
+def test_the_author_and_followers_hear_of_the_response_in_their_language(
+    world, residents, django_capture_on_commit_callbacks
+):
+    from concord.accounts.models import User
+    from concord.notifications.follows import follow
+    from concord.notifications.models import Notification
+
+    zh_author, en_author = world.resident, residents(1)[0]
+    User.objects.filter(pk=zh_author.pk).update(language="zh-hans")
+    User.objects.filter(pk=en_author.pk).update(language="en")
+    zh_author.refresh_from_db()
+    en_author.refresh_from_db()
+    mine = submit(world)
+    theirs = actions.suggestion_submit(
+        actor=en_author, place=world.V11, title="Bus stop shelter", body="Rain at the bus stop."
+    )
+    # Each author follows the other's suggestion and so hears of its response too.
+    follow(actor=zh_author, target="suggestion", object_id=theirs.pk)
+    follow(actor=en_author, target="suggestion", object_id=mine.pk)
+    for s, text in ((mine, "已列入下月计划。"), (theirs, "Planned for May.")):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.suggestion_respond(actor=world.alice, suggestion=s, text=text)
+
+    def told(kind, person):
+        note = Notification.objects.get(kind=kind, recipient=person)
+        return note.subject, note.body
+
+    assert told("suggestion_response", zh_author) == (
+        "您的建议“村口增设路灯”已答复",
+        "已列入下月计划。",
+    )
+    assert told("suggestion_response", en_author) == (
+        "Your suggestion “Bus stop shelter” was answered",
+        "Planned for May.",
+    )
+    assert told("followed_answer", zh_author) == (
+        "【建议答复】Bus stop shelter",
+        "Planned for May.",
+    )
+    assert told("followed_answer", en_author) == (
+        "[Suggestion answered] 村口增设路灯",
+        "已列入下月计划。",
+    )
