@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -127,10 +127,16 @@ def event_digest(*, version: int = DIGEST_VERSION, **fields: Any) -> str:
 
 
 # Callables(event) run inside append_event's transaction after the event is stored: apps that
-# act on events (resident messages) register here, so every state change that records an event
-# is seen through the one write path. A hook defers its work (enqueue_with_transaction) and must
-# not raise: nothing may undo the change that recorded the event.
-AFTER_APPEND: list = []
+# act on events (resident messages) register with `after_append`, so every state change that
+# records an event is seen through the one write path. A hook defers its work
+# (enqueue_with_transaction) and must not raise: nothing may undo the change that recorded it.
+_AFTER_APPEND: list[Callable[[Event], None]] = []
+
+
+def after_append(hook: Callable[[Event], None]) -> None:
+    """Register `hook` to see every event appended from now on (once, however often called)."""
+    if hook not in _AFTER_APPEND:
+        _AFTER_APPEND.append(hook)
 
 
 def append_event(
@@ -177,7 +183,7 @@ def append_event(
             StreamHead.objects.create(stream=stream, seq=seq, hash=event.hash, pending=True)
         else:
             StreamHead.objects.filter(stream=stream).update(seq=seq, hash=event.hash, pending=True)
-        for hook in AFTER_APPEND:
+        for hook in _AFTER_APPEND:
             hook(event)
     return event
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from django_tasks import task
 
 from concord.core.bilingual import each
+from concord.core.ledger import after_append
 from concord.core.tasks import enqueue_with_transaction
 
 from .actions import notify, notify_contacts
@@ -228,10 +229,7 @@ def on_erasure(event) -> None:
 
 
 def register() -> None:
-    from concord.core.ledger import AFTER_APPEND
-
-    if on_event not in AFTER_APPEND:
-        AFTER_APPEND.append(on_event)
+    after_append(on_event)
 
 
 # --- building and sending ------------------------------------------------------------------
