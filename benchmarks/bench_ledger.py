@@ -2,7 +2,8 @@
 
 Creates a PostgreSQL database (default concord_ledger_bench) next to the one in DATABASE_URL,
 migrates it to just before the ledger moved to `core`, loads N events the way the old code
-sealed them (digest version 1, in streams of EVENTS_PER_STREAM) with COPY, then times:
+sealed them (digest version 1, in streams of --per-stream events, 5 by default; 1 is the
+shape of the million-case county, one event per case) with COPY, then times:
 
 - `migrate core 0004_ledger` (table rename, digest-version column, stream heads filled);
 - `concord audit checkpoint` (the first checkpoint, which anchors every old event);
@@ -30,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TARGET_S = 60.0
-EVENTS_PER_STREAM = 5
 
 
 def server_url(base: str, name: str) -> str:
@@ -48,7 +48,7 @@ def manage(env: dict, *args: str) -> tuple[float, float]:
     return time.perf_counter() - start, cpu
 
 
-def load_v1_events(url: str, n: int) -> None:
+def load_v1_events(url: str, n: int, per_stream: int) -> None:
     """COPY n events sealed with digest version 1 into the old table."""
     import psycopg
 
@@ -62,9 +62,9 @@ def load_v1_events(url: str, n: int) -> None:
         ) as copy:
             prev, stream = GENESIS, ""
             for i in range(n):
-                seq = i % EVENTS_PER_STREAM + 1
+                seq = i % per_stream + 1
                 if seq == 1:
-                    stream, prev = f"household:{i // EVENTS_PER_STREAM}", GENESIS
+                    stream, prev = f"household:{i // per_stream}", GENESIS
                 at = start + timedelta(seconds=i)
                 data = {"note": f"visit {i}", "n": i % 97}
                 digest = digest_v1(
@@ -101,6 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--name", default="concord_ledger_bench")
+    parser.add_argument("--per-stream", type=int, default=5, help="events in each stream")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
@@ -126,14 +127,14 @@ def main() -> None:
     manage(env, "migrate", "-v0", "cases", "0013")
     manage(env, "migrate", "-v0", "core", "0003")
     t0 = time.perf_counter()
-    load_v1_events(url, args.events)
+    load_v1_events(url, args.events, args.per_stream)
     load_s = time.perf_counter() - t0
     migrate_s = manage(env, "migrate", "-v0", "core", "0004")
     manage(env, "migrate", "-v0")
     manage(env, "audit", "keygen")
     checkpoint_s = manage(env, "audit", "checkpoint")
     verify_s = manage(env, "audit", "verify")
-    print(f"events: {args.events:,} in {args.events // EVENTS_PER_STREAM:,} streams")
+    print(f"events: {args.events:,} in {-(-args.events // args.per_stream):,} streams")
     print(f"load (COPY, version-1 digests): {load_s:.1f} s")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     for label, (wall, cpu) in (
