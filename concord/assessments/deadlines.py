@@ -10,11 +10,11 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from concord.accounts.roles import Cap
 from concord.accounts.selectors import holders
 from concord.core import conf
+from concord.core.bilingual import each
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
 
@@ -52,9 +52,12 @@ def tick(*, today: date | None = None) -> TickReport:
             notify(
                 recipients=_recipients(task),
                 kind="mitigation_due_soon",
-                subject=_("Mitigation task due soon: %(title)s") % {"title": task.title},
-                body=_("Due on %(due)s for “%(decision)s”.")
-                % {"due": task.due_on, "decision": task.assessment.decision.title},
+                subject=each("Mitigation task due soon: %(title)s", title=task.title),
+                body=each(
+                    "Due on %(due)s for “%(decision)s”.",
+                    due=task.due_on,
+                    decision=task.assessment.decision.title,
+                ),
                 link=f"/assessments/staff/{task.assessment_id}",
                 dedupe_key=f"mitigation-soon:{task.pk}:{task.due_on}",
             )
@@ -81,9 +84,12 @@ def tick(*, today: date | None = None) -> TickReport:
             notify(
                 recipients=_recipients(task),
                 kind="mitigation_overdue",
-                subject=_("Mitigation task overdue: %(title)s") % {"title": task.title},
-                body=_("It was due on %(due)s for “%(decision)s”.")
-                % {"due": task.due_on, "decision": task.assessment.decision.title},
+                subject=each("Mitigation task overdue: %(title)s", title=task.title),
+                body=each(
+                    "It was due on %(due)s for “%(decision)s”.",
+                    due=task.due_on,
+                    decision=task.assessment.decision.title,
+                ),
                 link=f"/assessments/staff/{task.assessment_id}",
                 dedupe_key=f"mitigation-overdue:{task.pk}",
             )

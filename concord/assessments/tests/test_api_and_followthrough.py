@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from concord.accounts.models import User
 from concord.assessments import actions, deadlines
 from concord.assessments.models import Assessment, MitigationTask, Stage
 from concord.core.models import Event
@@ -175,6 +176,8 @@ def test_mitigation_tasks_warn_then_go_overdue_once(world, api, at, planned):
         {"title": "安装除臭设备", "owner_unit": "GC-T1", "due_on": "2026-03-20"},
     )
     task_id = r.json()["id"]
+    User.objects.filter(pk=world.alice.pk).update(language="zh-hans")
+    User.objects.filter(pk=world.sam.pk).update(language="en")
     assert deadlines.tick(today=date(2026, 3, 10)).due_soon == 0
     assert deadlines.tick(today=date(2026, 3, 18)).due_soon == 1
     assert deadlines.tick(today=date(2026, 3, 18)).due_soon == 0  # idempotent
@@ -183,7 +186,19 @@ def test_mitigation_tasks_warn_then_go_overdue_once(world, api, at, planned):
     assert deadlines.tick(today=date(2026, 3, 22)).overdue == 0
     assert MitigationTask.objects.get(pk=task_id).state == "overdue"
     assert Event.objects.filter(stream=f"assessment:{planned}", kind="task_overdue").count() == 1
-    assert Notification.objects.filter(kind="mitigation_overdue", recipient=world.sam).exists()
+    # Each person is told in their own language, the task and the decision named.
+    soon_zh = Notification.objects.get(kind="mitigation_due_soon", recipient=world.alice)
+    soon_en = Notification.objects.get(kind="mitigation_due_soon", recipient=world.sam)
+    assert soon_en.subject == "Mitigation task due soon: 安装除臭设备"
+    assert soon_en.body == "Due on 2026-03-20 for “垃圾转运站选址”."
+    assert soon_zh.subject == "化解任务即将到期：安装除臭设备"
+    assert soon_zh.body == "“垃圾转运站选址”的任务将于 2026-03-20 到期。"
+    late_zh = Notification.objects.get(kind="mitigation_overdue", recipient=world.alice)
+    late_en = Notification.objects.get(kind="mitigation_overdue", recipient=world.sam)
+    assert late_en.subject == "Mitigation task overdue: 安装除臭设备"
+    assert late_en.body == "It was due on 2026-03-20 for “垃圾转运站选址”."
+    assert late_zh.subject == "化解任务已逾期：安装除臭设备"
+    assert late_zh.body == "“垃圾转运站选址”的任务已于 2026-03-20 到期。"
     r = api.post(f"/assessments/tasks/{task_id}/complete", {"note": "已安装"})
     assert r.json()["state"] == "done"
 
