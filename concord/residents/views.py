@@ -121,7 +121,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "residents/sign_up.html",
-        {"places": selectors.home_places(), "values": values, "errors": errors},
+        {
+            "places": selectors.home_places(),
+            "values": values,
+            "errors": errors,
+            "tiles": settings.CONCORD_MAP_TILES,
+        },
         status=400 if errors else 200,
     )
 
@@ -221,6 +226,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "resident": row,
             "places": selectors.home_places(),
+            "tiles": settings.CONCORD_MAP_TILES,
             "levels": selectors.verification_levels(request.user),
             "masked": masked(request.user.phone),
             "values": {

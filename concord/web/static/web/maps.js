@@ -148,6 +148,52 @@
     });
   }
 
+  // Home place picker (resident sign-up and account): a tap picks the grid under it in the
+  // list (its village when the list has no such grid) and says what was picked; choosing in
+  // the list shows the place on the map. The list is the form's field: without scripts the map
+  // stays hidden, and keyboard and screen-reader users choose there.
+  var homeEl = document.getElementById("home-map");
+  var homeSelect = homeEl && document.getElementById(homeEl.getAttribute("data-select"));
+  if (homeEl && homeSelect) {
+    var homeBox = document.getElementById("home-map-box");
+    if (homeBox) homeBox.hidden = false; // before Leaflet measures the element
+    var homeMap = baseMap(homeEl);
+    homeEl.concordMap = homeMap; // for the browser tests, which tap a known place
+    var homePicked = document.getElementById("home-map-picked");
+    var homeBase = null;
+    var listed = function (code) {
+      return Array.prototype.some.call(homeSelect.options, function (o) { return o.value === code; });
+    };
+    var showChoice = function (fit) {
+      if (!homeBase) return;
+      homeBase.highlight(homeSelect.value);
+      var b = fit && homeBase.bounds(homeSelect.value);
+      if (b) homeMap.fitBounds(b, { maxZoom: homeMap.getZoom() + 2 });
+    };
+    fetch(homeEl.getAttribute("data-places-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (g) {
+        homeBase = drawBasemap(homeMap, g);
+        homeEl.setAttribute("data-ready", "1");
+        showChoice(false);
+      })
+      .catch(function () { homeMap.setView([30, 120], 8); });
+    homeSelect.addEventListener("change", function () { showChoice(true); });
+    homeMap.on("click", function (e) {
+      var found = homeBase ? homeBase.find(e.latlng) : {};
+      var pick = [found.grid, found.village].filter(function (p) { return p && listed(p.code); })[0];
+      if (pick) {
+        homeSelect.value = pick.code;
+        homeBase.highlight(pick.code);
+      }
+      if (homePicked) {
+        var names = pick ? [found.village, found.grid].filter(Boolean).map(function (p) { return p.name; }) : [];
+        var template = homePicked.getAttribute(names.length ? "data-picked" : "data-outside");
+        homePicked.textContent = template.replace("%(place)s", names.join(" · "));
+      }
+    });
+  }
+
   // Staff map: open cases in the jurisdiction over the same basemap.
   var caseEl = document.getElementById("case-map");
   var dataEl = document.getElementById("map-data");

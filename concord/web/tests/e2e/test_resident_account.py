@@ -71,9 +71,19 @@ def test_a_new_resident_signs_up_files_supports_and_votes_on_a_phone_in_chinese(
     page.fill("#code", re.search(r"\d{6}", message["text"]).group(0))
     with page.expect_navigation():
         page.click("#code-form button[type=submit]")
+    # The home place is tapped on the map (drawn from the places' own outlines, no tiles):
+    # the tap inside Peach Village's first grid picks that grid in the list.
+    page.wait_for_selector("#home-map[data-ready]")
     check("resident-sign-up")
     page.fill("#display_name", "李明")
-    page.select_option("#home", "G111")
+    page.locator("#home-map").scroll_into_view_if_needed()
+    point = page.evaluate(
+        "() => { const m = document.getElementById('home-map').concordMap;"
+        " const p = m.latLngToContainerPoint([30.05, 120.05]); return {x: p.x, y: p.y}; }"
+    )
+    page.click("#home-map", position=point)
+    assert page.input_value("#home") == "G111"
+    assert world.G111.localized_name("zh-hans") in page.inner_text("#home-map-picked")
     with page.expect_navigation():
         page.click("#signup-form button[type=submit]")
     assert page.url.endswith("/me/")
@@ -111,5 +121,53 @@ def test_a_new_resident_signs_up_files_supports_and_votes_on_a_phone_in_chinese(
         page.click("form:has(input[name=option]) button[type=submit]")
     check("poll-voted")
     assert Vote.objects.filter(poll=poll).count() == 1
+    context.close()
+    assert not errors, errors
+
+
+def test_a_resident_moves_home_on_the_account_map_in_english_on_a_desktop(
+    browser, live_server, e2e_world
+):
+    from django.contrib.auth.hashers import make_password
+
+    from concord.accounts.models import User
+    from concord.notifications.models import Follow
+    from concord.residents import actions
+
+    from .conftest import DESKTOP, PASSWORD
+
+    world = e2e_world
+    user = actions.resident_sign_up(
+        proof=actions.phone_proof("13900008888"),
+        display_name="Li Ming",
+        home_place=world.G111,
+        language="en",
+    )
+    User.objects.filter(pk=user.pk).update(username="liming", password=make_password(PASSWORD))
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    steps = Pages(page, live_server.url, "en")
+    steps.login("liming")
+    steps.go("/me/account/")
+    page.wait_for_selector("#home-map[data-ready]")
+    assert not steps.axe()
+    # A tap in Willow Community, away from its one grid, picks the community itself.
+    point = page.evaluate(
+        "() => { const m = document.getElementById('home-map').concordMap;"
+        " const p = m.latLngToContainerPoint([30.2, 120.7]); return {x: p.x, y: p.y}; }"
+    )
+    page.click("#home-map", position=point)
+    assert page.input_value("#home") == "V21"
+    assert "Picked on the map: " + world.V21.localized_name("en") in page.inner_text(
+        "#home-map-picked"
+    )
+    with page.expect_navigation():
+        page.click("#profile-form button[type=submit]")
+    user.resident.refresh_from_db()
+    assert user.resident.home_place == world.V21
+    assert Follow.objects.filter(user=user, target="place", place=world.V21).exists()
     context.close()
     assert not errors, errors
