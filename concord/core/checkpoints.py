@@ -427,7 +427,8 @@ def verify_ledger(*, progress=None) -> Report:
         first_number = min(outside)
         anchor_leaves = _leaves_up_to(first_number)
         latest = _leaves_up_to(latest_number) if latest_number != first_number else anchor_leaves
-        for number, leaves in ((first_number, anchor_leaves), (latest_number, latest)):
+        signed = {first_number: anchor_leaves, latest_number: latest}  # one entry when equal
+        for number, leaves in signed.items():
             found = _check_signed(number, outside[number], leaves)
             if found:
                 return Report(0, ChainProblem(None, "-", None, found), latest_number, warnings)
