@@ -25,8 +25,10 @@ def each(message: str | Promise, **params) -> dict[str, str]:
 
     A message that needs a context is given as `pgettext_lazy(context, msgid)`. A parameter
     that itself differs by language is given as {language: value} (a record's own `title_zh`
-    and `title_en`; an empty value falls back to the other language's) or as a lazy
-    translation; any other value is the same in every language. (The project's makemessages
+    and `title_en`; an empty value falls back to the other language's), as a lazy
+    translation, or as a function of no arguments that reads the active language (a place's
+    `localized_name`), called once per language; any other value is the same in every
+    language. (The project's makemessages
     collects the msgids given to `each`.)
     """
     texts = {}
@@ -46,6 +48,8 @@ def _value_in(value, language: str):
         return value.get(language) or next((v for v in value.values() if v), "")
     if isinstance(value, Promise):
         return str(value)  # under the caller's translation.override
+    if callable(value):
+        return value()  # likewise
     return value
 
 

@@ -11,6 +11,7 @@ from concord.accounts import permissions as perms
 from concord.accounts.models import Unit, User
 from concord.accounts.roles import Cap
 from concord.cases.models import Category
+from concord.core.bilingual import each
 from concord.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
@@ -105,12 +106,12 @@ def alert_assign(*, actor, alert: Alert, unit, note: str = "") -> Alert:
     notify(
         recipients=list(members),
         kind="alert",
-        subject=_("Early warning assigned to %(unit)s: %(place)s, %(category)s")
-        % {
-            "unit": unit.localized_name(),
-            "place": alert.place.localized_name(),
-            "category": _category_name(alert.category_root),
-        },
+        subject=each(
+            "Early warning assigned to %(unit)s: %(place)s, %(category)s",
+            unit=unit.localized_name,
+            place=alert.place.localized_name,
+            category=lambda: _category_name(alert.category_root),
+        ),
         body=note,
         link=f"/staff/alerts/{alert.pk}/",
         place=alert.place,

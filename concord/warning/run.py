@@ -21,6 +21,7 @@ from concord.accounts.selectors import holders
 from concord.cases.models import Case, Category
 from concord.cases.selectors import local_midnight
 from concord.core import conf
+from concord.core.bilingual import each
 from concord.core.reads import consistent_reads
 from concord.notifications.actions import notify
 from concord.places.models import Level, Place
@@ -239,15 +240,18 @@ def write_alert(pending: PendingAlert) -> int:
     notify(
         recipients=users,
         kind="alert",
-        subject=_("Early warning: %(place)s, %(category)s")
-        % {"place": place.localized_name(), "category": _category_name(f["category_root"])},
-        body=_("%(method)s: observed %(observed)s, expected %(expected)s, threshold %(threshold)s")
-        % {
-            "method": method_label(f["method"]),
-            "observed": f"{f['observed']:g}",
-            "expected": "—" if expected is None else f"{expected:.1f}",
-            "threshold": "—" if threshold is None else f"{threshold:.1f}",
-        },
+        subject=each(
+            "Early warning: %(place)s, %(category)s",
+            place=place.localized_name,
+            category=lambda: _category_name(f["category_root"]),
+        ),
+        body=each(
+            "%(method)s: observed %(observed)s, expected %(expected)s, threshold %(threshold)s",
+            method=lambda: method_label(f["method"]),
+            observed=f"{f['observed']:g}",
+            expected="—" if expected is None else f"{expected:.1f}",
+            threshold="—" if threshold is None else f"{threshold:.1f}",
+        ),
         link=f"/staff/alerts/{alert.pk}/",
         dedupe_key=f"alert:{alert.pk}",
     )

@@ -33,3 +33,10 @@ def test_each_takes_parameters_that_differ_by_language():
     assert texts == {"zh-hans": "暴雨 (已解除)", "en": "Rainstorm (Lifted)"}
     # A record with no English title shows its Chinese one rather than nothing.
     assert each("%(title)s", title={"zh-hans": "暴雨", "en": ""})["en"] == "暴雨"
+
+
+def test_each_calls_a_parameter_that_reads_the_active_language_once_per_language():
+    def active() -> str:
+        return translation.get_language()
+
+    assert each("%(language)s", language=active) == {"zh-hans": "zh-hans", "en": "en"}

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from concord.cases.models import Category
 from concord.core.models import Event
 from concord.notifications.models import Notification
 from concord.warning.models import Alert, AlertRule
@@ -93,6 +94,9 @@ def test_assigning_tells_the_unit_which_then_sees_the_alert(world, client, surge
     client.force_login(world.alice)  # a caseworker of the East Town centre: no alert role
     assert client.get(f"/staff/alerts/{alert.pk}/").status_code == 404
     client.force_login(world.ana)
+    world.alice.language, world.sam.language = "zh-hans", "en"
+    world.alice.save(update_fields=["language"])
+    world.sam.save(update_fields=["language"])
     r = client.post(f"/staff/alerts/{alert.pk}/assign/", {"unit": world.u_t1.pk, "note": "请核查"})
     assert r.status_code == 302
     alert.refresh_from_db()
@@ -102,6 +106,16 @@ def test_assigning_tells_the_unit_which_then_sees_the_alert(world, client, surge
         recipient=world.alice, dedupe_key__startswith=f"alert:{alert.pk}:assigned"
     )
     assert told.link == f"/staff/alerts/{alert.pk}/"
+    # Each member of the unit is told in their own language, whoever assigned it.
+    group = Category.objects.get(code=alert.category_root)
+    place = alert.place
+    assert told.subject == (f"预警已分派给{world.u_t1.name_zh}：{place.name_zh}，{group.name_zh}")
+    theirs = Notification.objects.get(
+        recipient=world.sam, dedupe_key__startswith=f"alert:{alert.pk}:assigned"
+    )
+    assert theirs.subject == (
+        f"Early warning assigned to {world.u_t1.name_en}: {place.name_en}, {group.name_en}"
+    )
     client.force_login(world.alice)
     html = client.get(f"/staff/alerts/{alert.pk}/").content.decode()
     assert cases[0].receipt_code in html and 'id="action-dismiss"' not in html

@@ -53,6 +53,10 @@ def history_with_surge(world, today=date(2026, 6, 15), surge=15):
 
 
 def test_a_surge_raises_an_explained_alert_with_its_cases_once(world, api):
+    from concord.accounts.models import User
+
+    User.objects.filter(pk=world.zoe.pk).update(language="zh-hans")
+    User.objects.filter(pk=world.sam.pk).update(language="en")
     today, surge = history_with_surge(world)
     run = surveillance_run(today=today)
     assert run.alerts_created >= 1
@@ -77,8 +81,26 @@ def test_a_surge_raises_an_explained_alert_with_its_cases_once(world, api):
             "subject", flat=True
         )
     )
-    name = Category.objects.get(code="CM04").localized_name()
-    assert subjects and all(world.V11.localized_name() in s and name in s for s in subjects)
+    group = Category.objects.get(code="CM04")
+    assert subjects == {
+        f"Early warning: Peach Village, {group.name_en}",
+        f"预警：桃村，{group.name_zh}",
+    }
+    # Each reader is told in their language: the place, the category group and the method too.
+    told = {
+        n.recipient_id: n
+        for n in Notification.objects.filter(dedupe_key=f"alert:{alert.pk}")
+        if n.recipient_id in (world.sam.pk, world.zoe.pk)
+    }
+    assert told[world.sam.pk].subject == f"Early warning: Peach Village, {group.name_en}"
+    assert (
+        told[world.sam.pk].body.startswith("EARS C2")
+        and ": observed 15," in told[world.sam.pk].body
+    )
+    assert told[world.zoe.pk].subject == f"预警：桃村，{group.name_zh}"
+    assert (
+        told[world.zoe.pk].body.startswith("EARS C2") and "：实际 15，" in told[world.zoe.pk].body
+    )
 
     body = api.as_user(world.ana).get(f"/warning/alerts/{alert.pk}").json()
     assert "15" in body["explanation"] and "EARS C2" in body["explanation"]
