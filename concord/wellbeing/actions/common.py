@@ -10,11 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from concord.accounts import permissions as perms
 from concord.accounts.models import Membership, Unit, UnitKind
 from concord.accounts.roles import Cap, Role
 from concord.core import conf
+from concord.core.bilingual import each
 from concord.core.errors import ConcordError, InvalidInput, NotFound
 from concord.core.ledger import append_event
 from concord.notifications.actions import notify
@@ -130,7 +132,7 @@ def team_lead(team_id: int):
     return list(team_counsellors(team_id))
 
 
-def _alert(recipients, *, referral: Referral, kind: str, subject: str, key: str) -> None:
+def _alert(recipients, *, referral: Referral, kind: str, subject: dict[str, str], key: str) -> None:
     """Notify on commit with the reference and a link only: notices carry no contents.
 
     The notices are sealed to the referral's team: if one cannot be delivered, only the team
@@ -145,7 +147,7 @@ def _alert(recipients, *, referral: Referral, kind: str, subject: str, key: str)
             recipients=recipients,
             kind=kind,
             subject=subject,
-            body=_("Open the referral in the counselling queue."),
+            body=gettext_lazy("Open the referral in the counselling queue."),
             link=link,
             sealed_team=team,
             dedupe_key=f"wellbeing:{key}",
@@ -159,12 +161,13 @@ def _alert_first_responders(referral: Referral, *, reason: str) -> None:
     recipients = list(on_duty(referral.team_id)) or list(team_counsellors(referral.team_id))
     if referral.risk == Risk.IMMINENT:
         recipients += team_lead(referral.team_id)
-        subject = _("IMMINENT crisis: %(ref)s needs contact now") % {"ref": referral.reference}
+        subject = each("IMMINENT crisis: %(ref)s needs contact now", ref=referral.reference)
     else:
-        subject = _("New %(risk)s-risk referral %(ref)s") % {
-            "risk": Risk(referral.risk).label,
-            "ref": referral.reference,
-        }
+        subject = each(
+            "New %(risk)s-risk referral %(ref)s",
+            risk=Risk(referral.risk).label,
+            ref=referral.reference,
+        )
     _alert(
         recipients,
         referral=referral,

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from concord.accounts.models import Unit
 from concord.core import conf
@@ -46,7 +47,7 @@ def export_request(
         lambda: notify(
             recipients=list(others),
             kind="wellbeing_export_request",
-            subject=_("An export of sealed referrals needs a second approval"),
+            subject=gettext_lazy("An export of sealed referrals needs a second approval"),
             link="/wellbeing/exports/",
             sealed_team=team,
             dedupe_key=f"wellbeing:export:{export.pk}",

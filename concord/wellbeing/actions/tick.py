@@ -7,7 +7,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from concord.core.bilingual import each
 
 from ..models import FollowUp, FollowUpState, Referral, ReferralState
 from .common import _alert, _lock, _record, _refresh_next_due, team_lead
@@ -50,8 +51,7 @@ def wellbeing_tick(*, now: datetime | None = None) -> TickReport:
                 recipients,
                 referral=referral,
                 kind="wellbeing_contact_overdue",
-                subject=_("First contact overdue on referral %(ref)s")
-                % {"ref": referral.reference},
+                subject=each("First contact overdue on referral %(ref)s", ref=referral.reference),
                 key=f"{pk}:contact-overdue",
             )
             report.contact_overdue += 1
@@ -75,7 +75,7 @@ def wellbeing_tick(*, now: datetime | None = None) -> TickReport:
                 recipients,
                 referral=referral,
                 kind="wellbeing_follow_up_missed",
-                subject=_("Follow-up missed on referral %(ref)s") % {"ref": referral.reference},
+                subject=each("Follow-up missed on referral %(ref)s", ref=referral.reference),
                 key=f"{pk}:follow-up-missed",
             )
             report.follow_ups_missed += 1

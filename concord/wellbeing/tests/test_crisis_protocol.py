@@ -194,6 +194,53 @@ def test_a_missed_follow_up_alerts_the_team_lead_once(world, team, at):
     assert Notification.objects.filter(kind="wellbeing_follow_up_missed").count() == 2
 
 
+def test_each_counsellor_is_alerted_in_their_own_language(world, team, at):
+    from concord.accounts.models import User
+
+    User.objects.filter(pk=world.cora.pk).update(language="zh-hans")
+    User.objects.filter(pk=world.cole.pk).update(language="en")
+    at("2026-03-02 09:00")
+    referral = Referral.objects.get(case=submit(world))
+    ref = referral.reference
+    new = {n.recipient_id: n.subject for n in Notification.objects.filter(kind="wellbeing_high")}
+    assert new == {
+        world.cora.pk: f"新的高风险转介 {ref}",
+        world.cole.pk: f"New High-risk referral {ref}",
+    }
+    bodies = {n.recipient_id: n.body for n in Notification.objects.filter(kind="wellbeing_high")}
+    assert bodies == {
+        world.cora.pk: "请在心理服务工作台中打开该转介。",
+        world.cole.pk: "Open the referral in the counselling queue.",
+    }
+    for asker in (world.cora, world.cole):
+        wa.export_request(
+            actor=asker,
+            team=team,
+            date_from=referral.opened_at.date(),
+            date_to=referral.opened_at.date(),
+            reason="年度督导",
+        )
+    asked = Notification.objects.filter(kind="wellbeing_export_request")
+    assert {n.recipient_id: n.subject for n in asked} == {
+        world.cora.pk: "一项密封转介记录的导出需要第二人审批",
+        world.cole.pk: "An export of sealed referrals needs a second approval",
+    }
+    at("2026-03-03 10:00")
+    wa.wellbeing_tick()
+    overdue = Notification.objects.filter(kind="wellbeing_contact_overdue")
+    assert {n.recipient_id: n.subject for n in overdue} == {
+        world.cole.pk: f"First contact overdue on referral {ref}"
+    }
+    missed = Notification.objects.filter(kind="wellbeing_follow_up_missed")
+    assert {n.recipient_id: n.subject for n in missed} == {
+        world.cole.pk: f"Follow-up missed on referral {ref}"
+    }
+    wa.case_mark_crisis(actor=world.alice, case=submit(world, "邻里纠纷"), risk="imminent")
+    imminent = Notification.objects.filter(kind="wellbeing_imminent")
+    subjects = {n.recipient_id: n.subject.split("：")[0].split(":")[0] for n in imminent}
+    assert subjects[world.cora.pk] == "紧急危机" and subjects[world.cole.pk] == "IMMINENT crisis"
+
+
 def test_a_missed_contact_clock_alerts_the_lead(world, team, at):
     at("2026-03-02 09:00")
     referral = wa.case_mark_crisis(actor=world.alice, case=submit(world, "x"), risk="moderate")
