@@ -22,7 +22,7 @@ from concord.cases.actions import record_event
 from concord.cases.clocks import due_soon_q, due_text, late_q
 from concord.cases.models import Case, Clock, ClockNature, ClockState, Feedback, Status
 from concord.core import conf
-from concord.core.bilingual import in_language
+from concord.core.bilingual import each, each_rendered, in_language
 from concord.core.errors import ConcordError
 from concord.core.models import Event
 from concord.notifications.actions import notify
@@ -137,8 +137,12 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
             notify(
                 recipients=owners_and_supervisors(case, supervisors=False),
                 kind="clock_due_soon",
-                subject=_("Deadline soon: %(code)s") % {"code": case.receipt_code},
-                body=_notice_body(_("%(kind)s is due on %(due)s (%(basis)s)."), clock),
+                subject=each("Deadline soon: %(code)s", code=case.receipt_code),
+                body=each_rendered(
+                    lambda clock=clock: _notice_body(
+                        _("%(kind)s is due on %(due)s (%(basis)s)."), clock
+                    )
+                ),
                 case=case,
                 dedupe_key=f"due-soon:{clock.pk}:{clock.due_on}",
                 link=f"/staff/cases/{case.pk}",
@@ -182,11 +186,15 @@ def _remind(clock: Clock, governing: Clock, report: TickReport) -> None:
             notify(
                 recipients=owners_and_supervisors(case, supervisors=False),
                 kind="clock_reminder",
-                subject=_("Reminder: %(code)s") % {"code": case.receipt_code},
-                body=_notice_body(_("%(kind)s passed on %(due)s (%(basis)s)."), clock)
-                + " "
-                + _("The statutory deadline governs: %(kind)s, due on %(due)s.")
-                % {"kind": clock_label(governing), "due": due_text(governing)},
+                subject=each("Reminder: %(code)s", code=case.receipt_code),
+                body=each_rendered(
+                    lambda: (
+                        _notice_body(_("%(kind)s passed on %(due)s (%(basis)s)."), clock)
+                        + " "
+                        + _("The statutory deadline governs: %(kind)s, due on %(due)s.")
+                        % {"kind": clock_label(governing), "due": due_text(governing)}
+                    )
+                ),
                 case=case,
                 dedupe_key=f"reminder:{clock.pk}",
                 link=f"/staff/cases/{case.pk}",
@@ -219,8 +227,10 @@ def _breach(clock: Clock, report: TickReport, *, today: date, escalated: set[int
         notify(
             recipients=owners_and_supervisors(case),
             kind="clock_breached",
-            subject=_("Deadline passed: %(code)s") % {"code": case.receipt_code},
-            body=_notice_body(_("%(kind)s was due on %(due)s (%(basis)s)."), clock),
+            subject=each("Deadline passed: %(code)s", code=case.receipt_code),
+            body=each_rendered(
+                lambda: _notice_body(_("%(kind)s was due on %(due)s (%(basis)s)."), clock)
+            ),
             case=case,
             dedupe_key=f"breached:{clock.pk}",
             link=f"/staff/cases/{case.pk}",
@@ -266,8 +276,8 @@ def _schedule_revisits(today: date) -> int:
             notify(
                 recipients=owners_and_supervisors(case, supervisors=False),
                 kind="revisit_due",
-                subject=_("Revisit the resident: %(code)s") % {"code": case.receipt_code},
-                body=_("The case was resolved without the resident's rating; call them back."),
+                subject=each("Revisit the resident: %(code)s", code=case.receipt_code),
+                body=each("The case was resolved without the resident's rating; call them back."),
                 case=case,
                 dedupe_key=f"revisit:{case.pk}",
                 link=f"/staff/cases/{case.pk}",

@@ -23,6 +23,7 @@ from concord.accounts.roles import Cap
 from concord.cases.actions import lock_case, record_event
 from concord.cases.clocks import due_date, is_provisional
 from concord.cases.models import Clock
+from concord.core.bilingual import each
 from concord.core.calendar import FIRST_DAY, LAST_DAY
 from concord.core.calendars import build_calendar, calendar_changed
 from concord.core.errors import InvalidInput, PermissionDenied
@@ -271,17 +272,15 @@ def _recompute_provisional_clocks(cal, report: LoadReport) -> None:
         notify(
             recipients=owners_and_supervisors(case, supervisors=False),
             kind="clock_moved",
-            subject=_("Deadline moved: %(code)s") % {"code": case.receipt_code},
-            body=_(
+            subject=each("Deadline moved: %(code)s", code=case.receipt_code),
+            body=each(
                 "%(kind)s is now due on %(due)s instead of %(before)s: the official holiday "
-                "schedule for %(year)d was loaded."
-            )
-            % {
-                "kind": clock_label(clock),
-                "due": clock.due_on,
-                "before": before,
-                "year": report.year,
-            },
+                "schedule for %(year)d was loaded.",
+                kind=lambda clock=clock: clock_label(clock),
+                due=clock.due_on,
+                before=before,
+                year=report.year,
+            ),
             case=case,
             dedupe_key=f"moved:{clock.pk}:{clock.due_on}",
             link=f"/staff/cases/{case.pk}",

@@ -11,7 +11,7 @@ read later by people in either language. They are stored with both languages joi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.utils import translation
 from django.utils.functional import Promise
@@ -40,6 +40,20 @@ def each(message: str | Promise, **params) -> dict[str, str]:
                 text = translation.gettext(message)
             values = {name: _value_in(value, language) for name, value in params.items()}
         texts[language] = text % values if params else text
+    return texts
+
+
+def each_rendered(render: Callable[[], str]) -> dict[str, str]:
+    """Return what `render` gives in every language: {"zh-hans": …, "en": …}.
+
+    For a text put together from several translated pieces (a clock's name, its date, a
+    note), which `render` builds with gettext in the active language; each language is made
+    active in turn.
+    """
+    texts = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            texts[language] = str(render())
     return texts
 
 

@@ -1,5 +1,6 @@
 """The clock job: due-soon warnings, breaches, auto-escalation, revisits; idempotent."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -45,6 +46,30 @@ def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(wo
     second = deadlines_tick()
     assert (second.due_soon, second.breached, second.escalated, second.revisits) == (0, 0, 0, 0)
     assert Event.objects.count() == events_before and Notification.objects.count() == notices_before
+
+
+def test_deadline_notices_reach_each_person_in_their_language(world, at):
+    from concord.accounts.models import User
+
+    User.objects.filter(pk=world.bob.pk).update(language="en")
+    User.objects.filter(pk=world.sam.pk).update(language="zh-hans")
+    at("2026-03-02 09:00")
+    case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
+    code = case.receipt_code
+    at("2026-03-31 08:00")
+    deadlines_tick()
+    soon = Notification.objects.get(recipient=world.bob, kind="clock_due_soon")
+    assert soon.subject == f"Deadline soon: {code}"
+    assert soon.body.startswith("Handling time is due on 2026-04-01 (")
+    assert not re.search(r"[\u4e00-\u9fff]", soon.body)
+    at("2026-04-02 08:00")
+    deadlines_tick()
+    theirs = Notification.objects.get(recipient=world.bob, kind="clock_breached")
+    mine = Notification.objects.get(recipient=world.sam, kind="clock_breached")
+    assert theirs.subject == f"Deadline passed: {code}"
+    assert theirs.body.startswith("Handling time was due on 2026-04-01 (")
+    assert mine.subject == f"已超期：{code}"
+    assert mine.body.startswith("办理期限已于 2026-04-01 到期（")
 
 
 def test_due_soon_is_three_days_as_on_the_staff_queue(world, at):
@@ -93,6 +118,8 @@ def test_a_revisit_is_scheduled_for_cases_resolved_without_feedback(world, at):
     at("2026-03-12 09:00")
     assert deadlines_tick().revisits == 1
     assert Event.objects.filter(kind="revisit_due").get().case_id == case.pk
+    revisit = Notification.objects.get(recipient=world.bob, kind="revisit_due")
+    assert revisit.subject == f"回访居民：{case.receipt_code}"
     assert deadlines_tick().revisits == 0
 
 

@@ -7,6 +7,7 @@ to the next working day, 民事诉讼法 art 85).
 """
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -59,7 +60,10 @@ def petition_due_in_2027(world, at):
 def test_the_command_loads_a_year_recomputes_provisional_clocks_and_tells_owners(
     world, at, tmp_path, capsys
 ):
+    from concord.accounts.models import User
+
     case, clock = petition_due_in_2027(world, at)
+    User.objects.filter(pk=world.alice.pk).update(language="en")
     path = tmp_path / "2027.json"
     path.write_text(json.dumps(SCHEDULE_2027, ensure_ascii=False), encoding="utf-8")
     call_command("holidays", "load", str(path))
@@ -71,6 +75,13 @@ def test_the_command_loads_a_year_recomputes_provisional_clocks_and_tells_owners
     assert platform_calendar().is_working_day(date(2027, 2, 20))  # adjusted working Saturday
     moved = Notification.objects.get(recipient=world.alice, kind="clock_moved")
     assert "2027-02-15" in moved.body and "2027-02-11" in moved.body
+    # Told in the reader's language, the clock named in it too.
+    assert moved.subject == f"Deadline moved: {case.receipt_code}"
+    assert moved.body.endswith(
+        " is now due on 2027-02-15 instead of 2027-02-11: the official holiday schedule for "
+        "2027 was loaded."
+    )
+    assert not re.search(r"[\u4e00-\u9fff]", moved.body)
     recomputed = Event.objects.get(case=case, kind="clock_recomputed")
     assert recomputed.data["before"] == "2027-02-11" and recomputed.public
     audit = Event.objects.get(stream="calendar:2027", kind="holiday_schedule_loaded")

@@ -1,7 +1,7 @@
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from concord.core.bilingual import both, each, in_language
+from concord.core.bilingual import both, each, each_rendered, in_language
 
 
 def test_a_message_is_stored_in_both_languages_and_read_in_one():
@@ -40,3 +40,10 @@ def test_each_calls_a_parameter_that_reads_the_active_language_once_per_language
         return translation.get_language()
 
     assert each("%(language)s", language=active) == {"zh-hans": "zh-hans", "en": "en"}
+
+
+def test_each_rendered_builds_a_text_from_pieces_in_every_language():
+    def render() -> str:
+        return f"{translation.gettext('Lifted')} ({translation.get_language()})"
+
+    assert each_rendered(render) == {"zh-hans": "已解除 (zh-hans)", "en": "Lifted (en)"}
