@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
 from concord.accounts import permissions as perms
 from concord.accounts.roles import Cap
@@ -247,7 +248,7 @@ def _case_line(c: Case) -> dict:
         "category": c.category.code if c.category else "",
         "place": c.place.code,
         "created": c.created_at.date().isoformat(),
-        "url": f"/staff/cases/{c.pk}",
+        "url": reverse("web:case", args=[c.pk]),
     }
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -145,7 +146,7 @@ def deadlines_tick(*, today: date | None = None) -> TickReport:
                 ),
                 case=case,
                 dedupe_key=f"due-soon:{clock.pk}:{clock.due_on}",
-                link=f"/staff/cases/{case.pk}",
+                link=reverse("web:case", args=[case.pk]),
             )
             report.due_soon += 1
     # Statutory clocks first, so that when both fall due the law's clock is the one that acts.
@@ -197,7 +198,7 @@ def _remind(clock: Clock, governing: Clock, report: TickReport) -> None:
                 ),
                 case=case,
                 dedupe_key=f"reminder:{clock.pk}",
-                link=f"/staff/cases/{case.pk}",
+                link=reverse("web:case", args=[case.pk]),
             )
         report.reminded += 1
 
@@ -233,7 +234,7 @@ def _breach(clock: Clock, report: TickReport, *, today: date, escalated: set[int
             ),
             case=case,
             dedupe_key=f"breached:{clock.pk}",
-            link=f"/staff/cases/{case.pk}",
+            link=reverse("web:case", args=[case.pk]),
         )
         if (
             conf.concord().auto_escalate_on_breach
@@ -280,7 +281,7 @@ def _schedule_revisits(today: date) -> int:
                 body=each("The case was resolved without the resident's rating; call them back."),
                 case=case,
                 dedupe_key=f"revisit:{case.pk}",
-                link=f"/staff/cases/{case.pk}",
+                link=reverse("web:case", args=[case.pk]),
             )
             count += 1
     return count

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from concord.accounts import permissions as perms
@@ -283,5 +284,5 @@ def _recompute_provisional_clocks(cal, report: LoadReport) -> None:
             ),
             case=case,
             dedupe_key=f"moved:{clock.pk}:{clock.due_on}",
-            link=f"/staff/cases/{case.pk}",
+            link=reverse("web:case", args=[case.pk]),
         )

@@ -16,7 +16,7 @@ from concord.testing import submit_dispute
 pytestmark = pytest.mark.django_db
 
 
-def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(world, at):
+def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(world, at, client):
     at("2026-03-02 09:00")
     case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     handle = Clock.objects.get(case=case, kind="handle")
@@ -28,6 +28,9 @@ def test_due_soon_then_breach_escalates_once_and_a_second_run_changes_nothing(wo
     notice = Notification.objects.get(recipient=world.bob, kind="clock_due_soon")
     # The clock is named in words (办理期限 / Handling time), never by its internal code.
     assert "办理期限" in notice.body and "handle" not in notice.body
+    # The notice's link opens the case page (the staff URLs end in a slash; no redirect adds it).
+    client.force_login(world.bob)
+    assert client.get(notice.link).status_code == 200
     assert deadlines_tick().due_soon == 0
 
     at("2026-04-02 08:00")
