@@ -239,6 +239,27 @@ def test_a_message_has_one_translation_across_catalogues():
     assert clashes == [], "\n".join(clashes)
 
 
+def test_the_product_is_named_as_the_brand_in_chinese():
+    # Residents meet the name on every page (the brand, 和合) and in their text messages: a
+    # message that names Concord calls it the same in Chinese, never by another name or in Latin.
+    brand = {
+        entry.msgstr[0]
+        for po_path in PO_FILES
+        for entry in parse_po(po_path)
+        if entry.msgctxt == "brand" and entry.msgid == "Concord"
+    }
+    assert brand == {"和合"}
+    wrong = [
+        f"{_label(po_path)} {entry}: {text!r}"
+        for po_path in PO_FILES
+        for entry in parse_po(po_path)
+        if "Concord" in entry.msgid
+        for text in entry.msgstr.values()
+        if "Concord" in text or "和谐" in text
+    ]
+    assert wrong == [], "\n".join(wrong)
+
+
 def _has_chinese(text: str) -> bool:
     return re.search(r"[\u4e00-\u9fff]", text) is not None
 
