@@ -104,13 +104,14 @@ def _pref(p) -> dict:
 
 @router.get("/inbox", response=InboxOut, auth=account_auth)
 def inbox(request, limit: int = 50):
-    items = list(selectors.inbox_for(request.auth)[: max(1, min(limit, 200))])
+    items = selectors.inbox_items(request.auth, limit=max(1, min(limit, 200)))
     return {"unread": selectors.unread_count(request.auth), "items": items}
 
 
 @router.post("/inbox/{notification_id}/read", response=NotificationOut, auth=account_auth)
 def mark_read(request, notification_id: int):
-    return actions.notification_mark_read(actor=request.auth, notification_id=notification_id)
+    row = actions.notification_mark_read(actor=request.auth, notification_id=notification_id)
+    return selectors.as_read(row)
 
 
 @router.get("/preferences", response=PreferenceOut, auth=account_auth)

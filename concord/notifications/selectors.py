@@ -21,6 +21,7 @@ from concord.accounts.models import Membership
 from concord.accounts.roles import Cap
 from concord.core.errors import PermissionDenied
 
+from .links import expand, public_url
 from .models import Delivery, DeliveryStatus, Notification, Preference
 
 # Capabilities that make a person answer for ordinary notices' failures in their places.
@@ -29,6 +30,29 @@ WATCH_CAPS = (Cap.CASE_SUPERVISE, Cap.PLATFORM_ADMIN)
 
 def inbox_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def inbox_items(user, *, limit: int) -> list[Notification]:
+    """Return the user's latest notices as they read them: the tracking link in a message about
+    their own matter carries its token (stored as a mark, never as the token), as sent."""
+    return [as_read(row) for row in inbox_for(user).select_related("case")[:limit]]
+
+
+def as_read(row: Notification) -> Notification:
+    """Return the notice with its tracking links filled in (not saved)."""
+    row.body = expand(row.body, row.case)
+    row.link = expand(row.link, row.case)
+    return row
+
+
+def opened_link(row: Notification) -> str:
+    """Return where opening the notice leads: its link with the token filled in, on this site
+    (a link to this deployment's public address opens as a path, whatever host serves it)."""
+    link = expand(row.link or "", row.case)
+    site = public_url()
+    if site and link.startswith(site + "/"):
+        link = link[len(site) :]
+    return link
 
 
 def unread_count(user) -> int:

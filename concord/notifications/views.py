@@ -33,7 +33,7 @@ def inbox(request):
         request,
         "notifications/inbox.html",
         {
-            "items": list(selectors.inbox_for(user)[:100]),
+            "items": selectors.inbox_items(user, limit=100),
             "unread": selectors.unread_count(user),
             "pref": selectors.preference_for(user),
             "languages": settings.LANGUAGES,
@@ -51,7 +51,7 @@ def read(request, notification_id: int):
         row = actions.notification_mark_read(actor=request.user, notification_id=notification_id)
     except NotFound:
         raise Http404() from None
-    link = row.link or ""
+    link = selectors.opened_link(row)
     if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
         return redirect(link)
     return redirect("notifications:inbox")

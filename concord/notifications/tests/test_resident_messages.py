@@ -249,7 +249,7 @@ def test_a_failing_gateway_never_undoes_the_action(world, run, settings):
     assert all(d.status == DeliveryStatus.PENDING and d.attempts == 1 for d in rows)
 
 
-def test_an_account_holder_gets_it_in_the_inbox(world, run, outbox):
+def test_an_account_holder_gets_it_in_the_inbox(world, run, outbox, client):
     resident = User.objects.create_user(username="r1", password="x", language="en", kind="resident")
     case = run(
         ca.case_submit,
@@ -262,6 +262,16 @@ def test_an_account_holder_gets_it_in_the_inbox(world, run, outbox):
     ).case
     note = Notification.objects.get(recipient=resident, case=case)
     assert note.kind == "case_received" and "received your matter" in note.body
+    # The inbox shows her the link with her token (stored as a mark), and Open follows it here.
+    track = f"/track/{case.receipt_code}/{tracking_token(case.token_salt)}/"
+    client.force_login(resident)
+    page = client.get("/notifications/").content.decode()
+    assert track in page and TOKEN_MARK not in page
+    opened = client.post(f"/notifications/{note.pk}/read/")
+    assert opened.status_code == 302 and opened["Location"] == track
+    assert client.get(track).status_code == 200
+    (item,) = client.get("/api/v1/notifications/inbox").json()["items"]
+    assert track in item["body"] and item["link"].endswith(track)
     # Staff filing for themselves through the API are not "residents": nothing for them.
     run(
         ca.case_submit,
