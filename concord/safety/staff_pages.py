@@ -21,7 +21,7 @@ from concord.accounts.roles import Cap
 from concord.core.errors import ConcordError, InvalidInput, NotFound
 
 from . import actions, selectors
-from .models import HazardType, SiteKind, WarningColour
+from .models import HazardSource, HazardType, SiteKind, WarningColour
 from .views import _supervised_places
 
 
@@ -96,6 +96,59 @@ def warning_new(request):
             "hazard_types": HazardType.choices,
             "form": request.POST if request.method == "POST" else {},
             "chosen": set(request.POST.getlist("places")),
+        },
+    )
+
+
+# --- reporting a hazard found on patrol ----------------------------------------------------
+
+
+def _filing_places(user) -> list:
+    """The places where the user may file cases (a grid worker: their grid)."""
+    from concord.places.models import Place
+
+    q = Q(pk__in=[])
+    for path in perms.place_paths_with(user, Cap.CASE_FILE):
+        q |= Q(path__startswith=path)
+    return list(Place.objects.filter(q).order_by("path")[:300])
+
+
+@login_required
+def hazard_new(request):
+    """A grid worker reports a hazard found on patrol, from the phone: the API's hazard report,
+    with the grid worker as its source (no resident's consent is involved)."""
+    places = _filing_places(request.user)
+    if not places:
+        raise DjangoPermissionDenied
+    data = request.POST
+    if request.method == "POST":
+        place = next((p for p in places if p.code == data.get("place")), None)
+        try:
+            submission = actions.hazard_report(
+                actor=request.user,
+                hazard_type=data.get("hazard_type", ""),
+                title=data.get("title", ""),
+                description=data.get("description", ""),
+                place=place,
+                address=data.get("address", ""),
+                source=HazardSource.GRID_WORKER,
+                language=request.LANGUAGE_CODE,
+            )
+        except ConcordError as exc:
+            messages.error(request, _error(exc))
+        else:
+            messages.success(
+                request,
+                _("Hazard reported: %(code)s.") % {"code": submission.case.receipt_code},
+            )
+            return redirect("safety:hazard", case_id=submission.case.pk)
+    return render(
+        request,
+        "safety/hazard_new.html",
+        {
+            "places": places,
+            "hazard_types": HazardType.choices,
+            "form": data if request.method == "POST" else {},
         },
     )
 

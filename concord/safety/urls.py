@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/safety/incidents/", views.incident_list, name="incidents"),
     path("staff/safety/incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("staff/safety/hazards/", views.hazard_list, name="hazards"),
+    path("staff/safety/hazards/new/", staff_pages.hazard_new, name="hazard_new"),
     path("staff/safety/hazards/<int:case_id>/", views.hazard_detail, name="hazard"),
     path("staff/safety/households/", views.households, name="households"),
     path("staff/safety/warnings/new/", staff_pages.warning_new, name="warning_new"),

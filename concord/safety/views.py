@@ -130,6 +130,7 @@ def dashboard(request):
             "today": today,
             "may_households": bool(perms.place_paths_with(request.user, Cap.CASE_FILE)),
             "may_warn": bool(perms.place_paths_with(request.user, Cap.CASE_SUPERVISE)),
+            "may_report": bool(perms.place_paths_with(request.user, Cap.CASE_FILE)),
             "may_publish": any(
                 Cap.CASE_HANDLE in g.caps or Cap.CASE_SUPERVISE in g.caps
                 for g in perms.grants(request.user)
@@ -374,7 +375,8 @@ def incident_detail(request, incident_id: int):
 def hazard_list(request):
     _require_staff(request.user)
     hazards = list(selectors.hazards_for(request.user)[:200])
-    return render(request, "safety/hazards.html", {"hazards": hazards})
+    may_report = bool(perms.place_paths_with(request.user, Cap.CASE_FILE))
+    return render(request, "safety/hazards.html", {"hazards": hazards, "may_report": may_report})
 
 
 @login_required

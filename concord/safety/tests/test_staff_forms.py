@@ -301,3 +301,34 @@ def test_the_new_safety_pages_are_in_one_language(client, world, at, lang):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
         assert response.status_code == 200, url
         assert foreign_text(response.content.decode(), lang) == [], url
+
+
+def test_a_grid_worker_reports_a_hazard_found_on_patrol_from_a_page(client, world):
+    from concord.safety.models import Hazard
+
+    client.force_login(world.grace)
+    assert "/staff/safety/hazards/new/" in client.get("/staff/safety/hazards/", **EN).content.decode()
+    page = client.get("/staff/safety/hazards/new/", **ZH).content.decode()
+    assert "报告隐患" in page and f'value="{world.G111.code}"' in page
+    assert f'value="{world.V21.code}"' not in page  # only the places she may file in
+    form = {
+        "hazard_type": "building",
+        "title": "挡土墙开裂",
+        "description": "巷道上方的挡土墙雨后出现新裂缝，有石块掉落。",
+        "place": world.G111.code,
+    }
+    response = client.post("/staff/safety/hazards/new/", form, **ZH)
+    hazard = Hazard.objects.get(case__title="挡土墙开裂")
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/safety/hazards/{hazard.case_id}/"
+    # Found on patrol: no resident's consent is asked for.
+    assert hazard.source == "grid_worker" and hazard.case.intake_channel == "grid_worker"
+    assert hazard.case.place == world.G111 and hazard.hazard_type == "building"
+    # A place outside hers is refused (the form offers none), and nothing is filed.
+    client.post("/staff/safety/hazards/new/", {**form, "place": world.V21.code, "title": "别处"})
+    assert not Hazard.objects.filter(case__title="别处").exists()
+
+
+def test_only_those_who_file_cases_see_the_hazard_form(client, world):
+    client.force_login(world.ana)  # aggregates only
+    assert client.get("/staff/safety/hazards/new/").status_code == 403
