@@ -85,6 +85,21 @@ RULE_CASES = [
     ("en", "plan_with_means_time", "already took thirty antidepressants, getting sleepy", IMMINENT),
     ("zh", "typo", "想自sha", IDEATION),
     ("en", "typo", "feeling su1cidal tonight", IDEATION),
+    # kinds the independently authored training sets showed the rules missing, phrased afresh
+    ("zh", "act_in_progress", "液化气我已经拧开了，窗户都关着", IMMINENT),
+    ("zh", "jumping", "我在十八楼的窗台外边坐着", IMMINENT),
+    ("en", "act_in_progress", "sitting on the train tracks waiting", IMMINENT),
+    ("en", "act_in_progress", "in the garage, engine is on, door shut", IMMINENT),
+    ("zh", "plan", "补偿再不给，我就去政府门口自焚", PLAN),
+    ("zh", "jumping", "被逼急了我就从天台上下去", PLAN),
+    ("en", "plan", "i'm going to end things, i've decided", PLAN),
+    ("en", "family_along", "when i go, my son goes with me", PLAN),
+    ("en", "past_act", "i started cutting again last month", PLAN),
+    ("zh", "hopelessness", "欠的钱还不完，我只有死路一条", IDEATION),
+    ("zh", "hopelessness", "真的扛不住了", IDEATION),
+    ("en", "ideation", "i keep having dark thoughts about it", IDEATION),
+    ("en", "euphemism", "i pray every night not to wake up", IDEATION),
+    ("en", "short_reply", "ok i'm in, send location", IDEATION),
 ]
 
 
@@ -142,6 +157,22 @@ BENIGN_TRAPS = [
     "the long jump competition this weekend",
     "let's go together, the bus leaves at 8",
     "how many painkillers per day according to the label?",
+    # found with the independently authored training negatives
+    "小区空调一开就跳闸",
+    "朋友送了我一把紫砂壶",
+    "找工作别在一棵树上吊死",
+    "吓我一跳，楼上掉下来一个花盆",
+    "工地的吊装绳子该换了",
+    "结束这段感情以后我轻松多了",
+    "我们都在办后事，回消息慢",
+    "这个游戏我不玩了，太坑",
+    "how do i hang a hammock between two trees",
+    "i'm a hopeless cook, any easy recipes?",
+    "the wifi just died again",
+    "our church runs a suicide bereavement support group",
+    "my hours got cut again this month",
+    "i've given up on sourdough",
+    "这周胖了五斤，不想活了哈哈哈",
 ]
 
 
@@ -182,8 +213,10 @@ class _Stub:
     """A stand-in for the trained model with a fixed answer."""
 
     def __init__(self, probability, level):
-        self.threshold = 0.5
         self.answer = (probability, level)
+
+    def threshold_for(self, folded):
+        return 0.5
 
     def score(self, text, norm=None):
         return self.answer
@@ -238,3 +271,65 @@ def test_the_model_gives_a_calibrated_probability():
     plain = assess("小区门口的路灯坏了，晚上很黑")
     assert strong.probability is not None and plain.probability is not None
     assert 0.0 <= plain.probability < 0.5 < strong.probability <= 1.0
+
+
+def test_chinese_and_english_texts_have_their_own_threshold():
+    model = crisis.model()
+    assert model.threshold_for(normalise("我好累").text) == model.threshold
+    assert model.threshold_for(normalise("so tired").text) == model.threshold_en
+    assert 0.0 < model.threshold_en < 1.0
+
+
+def test_each_authored_training_set_is_its_own_source():
+    texts, _sha = crisis.training_texts()
+    sources = {t.source for t in texts}
+    assert {"first_author", "generated", "rule_tests"} <= sources
+    authored = {
+        p.stem.removeprefix("train_authored_").rsplit("_", 1)[0]
+        for p in crisis.CORPUS_DIR.glob("train_authored_*.csv")
+    }
+    assert authored and authored <= sources
+    assert all(t.text for t in texts)
+
+
+def test_training_scores_each_source_with_a_model_that_never_saw_it(monkeypatch):
+    """A small sample: three sources, each held out in turn; the thresholds respect the budget."""
+    texts, sha = crisis.training_texts()
+    sample = []
+    for source in ("first_author", "en", "spoken_zh"):
+        rows = [t for t in texts if t.source == source]
+        for level in (IMMINENT, PLAN, IDEATION, None):
+            sample += [t for t in rows if t.level == level][:15]
+    sample += [t for t in texts if t.source == "rule_tests"][:10]
+    monkeypatch.setattr(crisis, "training_texts", lambda: (sample, sha))
+    model, figures = crisis.train()
+    assert set(figures["sources"]) == {"first_author", "en", "spoken_zh"}
+    for rates in figures["sources"].values():
+        assert 0.0 <= rates["union"]["false_alarms"] <= 1.0
+        assert rates["union"]["n_high"] + rates["union"]["n_ideation"] > 0
+    assert figures["hand_written"]["false_alarms"] <= crisis.FALSE_ALARM_BUDGET + 1 / 45
+    assert 0.0 < model.threshold < 1.0 and 0.0 < model.threshold_en < 1.0
+    assert model.data_sha256 == sha
+
+
+def test_the_compiled_rules_find_the_same_matches_as_the_plain_alternation():
+    import re
+
+    texts = [text for _l, _k, text, _v in RULE_CASES] + BENIGN_TRAPS
+    for level, patterns in crisis._RULES.items():
+        plain = re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE)
+        assert crisis._COMPILED[level].pattern.startswith("(?=[")
+        for text in texts:
+            folded = normalise(text).text
+            assert [m.span() for m in crisis._COMPILED[level].finditer(folded)] == [
+                m.span() for m in plain.finditer(folded)
+            ]
+
+
+def test_hashing_one_text_gives_the_training_vectoriser_s_numbers():
+    for text in ("我已经把药攒够了", "saving up pills 🥀", "路灯坏了 three months", ""):
+        folded = normalise(text).text
+        x = crisis.vectoriser().transform([folded])
+        order = x.indices.argsort()
+        idx, tf = crisis.hashed_counts(folded)
+        assert list(idx) == list(x.indices[order]) and list(tf) == list(x.data[order])

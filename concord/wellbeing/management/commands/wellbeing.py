@@ -37,13 +37,21 @@ class Command(BaseCommand):
             model, figures = crisis.train()
             output = Path(options["output"])
             model.save(output)
+            thresholds = figures["thresholds"]
             self.stdout.write(
-                f"trained on {int(figures['texts'])} texts; threshold {figures['threshold']:.3f}; "
-                f"cross-validated recall {figures['cv_recall_union']:.3f} (high risk "
-                f"{figures['cv_recall_high']:.3f}, ideation {figures['cv_recall_ideation']:.3f}; "
-                f"model alone {figures['cv_recall_model']:.3f}), false alarms "
-                f"{figures['cv_false_alarms_union']:.3f}; written to {output}"
+                f"trained on {figures['texts']} texts; thresholds zh {thresholds['zh']:.3f}, "
+                f"en {thresholds['en']:.3f}; written to {output}\n"
+                "leave-one-source-out (each source scored by a model trained on the others), "
+                "rules or model:"
             )
+            rows = [*figures["sources"].items(), ("hand-written, pooled", figures["hand_written"])]
+            for source, rates in rows:
+                union = rates.get("union", rates)
+                self.stdout.write(
+                    f"  {source}: recall imminent {union['imminent']:.3f}, "
+                    f"plan {union['plan']:.3f}, ideation {union['ideation']:.3f}; "
+                    f"false alarms {union['false_alarms']:.3f}"
+                )
             return
         if options["action"] == "export-phrases":
             self.export_phrases(Path(options["output"]))
