@@ -12,6 +12,7 @@ import argparse
 import csv
 import hashlib
 import math
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -74,9 +75,10 @@ def main() -> None:
     for name in HELD_OUT:
         print(f"  {name}.csv {hashlib.sha256((CORPUS / f'{name}.csv').read_bytes()).hexdigest()}")
     m = crisis.model()
-    print(
-        f"model: {'none' if m is None else f'threshold {m.threshold:.3f}'}; use_model={use_model}"
+    thresholds = (
+        "none" if m is None else f"thresholds zh {m.threshold:.3f}, en {m.threshold_en:.3f}"
     )
+    print(f"model: {thresholds}; use_model={use_model}")
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_layer: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -133,18 +135,25 @@ def latency(use_model: bool) -> None:
         "我们小区的路灯坏了三个月，晚上出门很不安全，物业说不归他们管，街道说要等预算。"
         "I have called 12345 twice. "
     )
-    text = (sample * 40)[:2000]
-    crisis.assess(text, use_model=use_model)
-    wall, cpu = [], []
-    for _ in range(300):
-        start, start_cpu = time.perf_counter(), time.process_time()
+    # The repeated complaint above, and 2,000 characters of varied training texts (not crisis).
+    with open(CORPUS / "train_benign_zh.csv", encoding="utf-8", newline="") as f:
+        varied = "\n".join(r["text"] for r in csv.DictReader(f))[:2000]
+    for name, text in (("repeated complaint", (sample * 40)[:2000]), ("varied texts", varied)):
         crisis.assess(text, use_model=use_model)
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    p50, p99 = np.percentile(wall, [50, 99])
-    c50, c99 = np.percentile(cpu, [50, 99])
-    print(f"\nlatency, 2,000-character text: p50 {p50:.2f} ms, p99 {p99:.2f} ms (n=300)")
-    print(f"CPU time, same text: p50 {c50:.2f} ms, p99 {c99:.2f} ms")
+        wall, cpu = [], []
+        for _ in range(300):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            crisis.assess(text, use_model=use_model)
+            wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        p50, p99 = np.percentile(wall, [50, 99])
+        c50, c99 = np.percentile(cpu, [50, 99])
+        print(
+            f"\nlatency, 2,000-character text ({name}): p50 {p50:.2f} ms, p99 {p99:.2f} ms (n=300)"
+        )
+        print(f"CPU time, same text: p50 {c50:.2f} ms, p99 {c99:.2f} ms")
+    if hasattr(os, "getloadavg"):
+        print("load average (1, 5, 15 min):", " ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":
