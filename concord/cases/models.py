@@ -49,7 +49,12 @@ class Sensitivity(models.TextChoices):
 class Category(LocalizedNameMixin, models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     depth = models.PositiveSmallIntegerField(_("depth"), default=1)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)

@@ -144,7 +144,9 @@ class Address(models.Model):
     address_id = models.CharField(_("address id"), max_length=64, unique=True)
     text = models.CharField(_("address"), max_length=300, db_index=True)
     zipcode = models.CharField(_("postal code"), max_length=12, blank=True)
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
 

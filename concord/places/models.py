@@ -38,14 +38,19 @@ def level_rank(level: str) -> int:
 class Place(LocalizedNameMixin, models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     # A materialised path of codes ("/C/C01/C01V03/") makes "everything under X" one
     # indexed prefix scan.
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
     min_lng = models.FloatField(null=True, blank=True, editable=False)
     min_lat = models.FloatField(null=True, blank=True, editable=False)

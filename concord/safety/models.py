@@ -268,7 +268,7 @@ class ResponsePlan(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     checklist = models.JSONField(_("checklist"), default=list)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("response plan")
@@ -417,7 +417,7 @@ class VulnerableHousehold(PlaceScoped):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["place_path", "label"]

@@ -93,3 +93,24 @@ def test_places_api_is_public_and_has_boundaries(world, api):
     assert api.get("/places/locate", lat=30.05, lng=120.05).json()["code"] == "G111"
     assert api.get("/places/locate", lat=95, lng=120).status_code == 400
     assert api.get("/places/NOPE").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_admin_forms_name_every_field_in_chinese(client):
+    # The administrator's forms label a place's parent and path, a category's parent, an
+    # address's place and a response plan's switch in Chinese (they showed the field names).
+    from concord.accounts.models import User
+
+    client.force_login(
+        User.objects.create_superuser(username="root", password="pw-long-enough-123")
+    )
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    for url, labels, english in [
+        ("/admin/places/place/add/", ["上级", "层级路径"], ["Parent:", "Path:"]),
+        ("/admin/cases/category/add/", ["上级"], ["Parent:"]),
+        ("/admin/open311/address/add/", ["区域"], ["Place:"]),
+        ("/admin/safety/responseplan/add/", ["有效"], ["Is active"]),
+    ]:
+        page = client.get(url, **zh).content.decode()
+        assert all(label in page for label in labels), url
+        assert not any(word in page for word in english), url

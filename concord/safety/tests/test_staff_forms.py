@@ -307,7 +307,9 @@ def test_a_grid_worker_reports_a_hazard_found_on_patrol_from_a_page(client, worl
     from concord.safety.models import Hazard
 
     client.force_login(world.grace)
-    assert "/staff/safety/hazards/new/" in client.get("/staff/safety/hazards/", **EN).content.decode()
+    assert (
+        "/staff/safety/hazards/new/" in client.get("/staff/safety/hazards/", **EN).content.decode()
+    )
     page = client.get("/staff/safety/hazards/new/", **ZH).content.decode()
     assert "报告隐患" in page and f'value="{world.G111.code}"' in page
     assert f'value="{world.V21.code}"' not in page  # only the places she may file in
