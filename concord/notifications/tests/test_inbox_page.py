@@ -75,3 +75,21 @@ def test_a_supervisor_retries_and_acknowledges_failed_deliveries(
     # A grid worker answers for no delivery: no queue on the page.
     client.force_login(world.grace)
     assert 'id="failed"' not in client.get("/notifications/").content.decode()
+
+
+def test_old_notices_linking_to_a_case_without_its_slash_are_mended(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    mend = import_module("concord.notifications.migrations.0007_case_links_end_in_a_slash")
+    actions.notify(recipients=[world.alice], kind="a", subject="s", link="/staff/cases/12")
+    actions.notify(recipients=[world.alice], kind="b", subject="s", link="/staff/cases/12/")
+    actions.notify(recipients=[world.alice], kind="c", subject="s", link="/staff/cases/12/answer")
+    mend.add_the_slash(apps, None)
+    links = dict(Notification.objects.values_list("kind", "link"))
+    assert links == {
+        "a": "/staff/cases/12/",
+        "b": "/staff/cases/12/",
+        "c": "/staff/cases/12/answer",
+    }
