@@ -80,6 +80,11 @@ def test_resident_files_gets_a_receipt_and_tracks(client, world, categories, no_
     assert "We have received your matter" in page
     assert "Handling time" in page  # the next deadline and who owns it
     assert case.owner_unit.name_en in page
+    # The date is not followed by a stray full stop (in Chinese neither): the owner is on its line.
+    for language in ("en", "zh-hans"):
+        page = client.get(f"/track/{code}/{token}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        deadline = page.split('id="next-deadline"', 1)[1].split("</p>", 1)[0]
+        assert not re.search(r"\d{4}-\d{2}-\d{2}\s*\.", deadline), deadline
 
 
 def test_filing_by_map_point_locates_the_place(client, world, categories, no_model):
