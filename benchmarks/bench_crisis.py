@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from concord.triage.algorithms import crisis
+from concord.triage.algorithms import crisis, crisis_training
 
-CORPUS = crisis.CORPUS_DIR
+CORPUS = crisis_training.CORPUS_DIR
 HELD_OUT = ("heldout_crisis_zh", "heldout_crisis_en", "heldout_benign_zh", "heldout_benign_en")
 REPO_CITIZEN = Path(crisis.__file__).resolve().parents[1] / "data" / "labelled.csv"
 

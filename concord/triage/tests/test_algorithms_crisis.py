@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from concord.triage.algorithms import crisis
+from concord.triage.algorithms import crisis, crisis_training
 from concord.triage.algorithms.crisis import IDEATION, IMMINENT, PLAN, assess, normalise, rule_hits
 
 # Sentences written for these tests (not taken from the corpus), one group per kind.
@@ -248,7 +248,7 @@ def test_the_level_is_the_more_severe_of_the_two_layers(monkeypatch):
 def test_the_shipped_model_was_trained_on_the_current_training_data():
     model = crisis.model()
     assert model is not None, "run `concord wellbeing train-crisis`"
-    _texts, sha = crisis.training_texts()
+    _texts, sha = crisis_training.training_texts()
     assert model.data_sha256 == sha, "training data changed: run `concord wellbeing train-crisis`"
     assert 0.0 < model.threshold < 1.0
 
@@ -257,7 +257,7 @@ def test_every_training_kind_is_caught_in_both_languages():
     """Regression guard on the training part (the held-out part is only for the benchmark)."""
     found: dict[tuple[str, str], list[bool]] = defaultdict(list)
     for name in ("train_crisis_zh", "train_crisis_en"):
-        with open(crisis.CORPUS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
+        with open(crisis_training.CORPUS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 found[(row["lang"], row["kind"])].append(assess(row["text"]).is_crisis)
     kinds = {kind for _lang, kind in found}
@@ -281,12 +281,12 @@ def test_chinese_and_english_texts_have_their_own_threshold():
 
 
 def test_each_authored_training_set_is_its_own_source():
-    texts, _sha = crisis.training_texts()
+    texts, _sha = crisis_training.training_texts()
     sources = {t.source for t in texts}
     assert {"first_author", "generated", "rule_tests"} <= sources
     authored = {
         p.stem.removeprefix("train_authored_").rsplit("_", 1)[0]
-        for p in crisis.CORPUS_DIR.glob("train_authored_*.csv")
+        for p in crisis_training.CORPUS_DIR.glob("train_authored_*.csv")
     }
     assert authored and authored <= sources
     assert all(t.text for t in texts)
@@ -294,20 +294,20 @@ def test_each_authored_training_set_is_its_own_source():
 
 def test_training_scores_each_source_with_a_model_that_never_saw_it(monkeypatch):
     """A small sample: three sources, each held out in turn; the thresholds respect the budget."""
-    texts, sha = crisis.training_texts()
+    texts, sha = crisis_training.training_texts()
     sample = []
     for source in ("first_author", "en", "spoken_zh"):
         rows = [t for t in texts if t.source == source]
         for level in (IMMINENT, PLAN, IDEATION, None):
             sample += [t for t in rows if t.level == level][:15]
     sample += [t for t in texts if t.source == "rule_tests"][:10]
-    monkeypatch.setattr(crisis, "training_texts", lambda: (sample, sha))
-    model, figures = crisis.train()
+    monkeypatch.setattr(crisis_training, "training_texts", lambda: (sample, sha))
+    model, figures = crisis_training.train()
     assert set(figures["sources"]) == {"first_author", "en", "spoken_zh"}
     for rates in figures["sources"].values():
         assert 0.0 <= rates["union"]["false_alarms"] <= 1.0
         assert rates["union"]["n_high"] + rates["union"]["n_ideation"] > 0
-    assert figures["hand_written"]["false_alarms"] <= crisis.FALSE_ALARM_BUDGET + 1 / 45
+    assert figures["hand_written"]["false_alarms"] <= crisis_training.FALSE_ALARM_BUDGET + 1 / 45
     assert 0.0 < model.threshold < 1.0 and 0.0 < model.threshold_en < 1.0
     assert model.data_sha256 == sha
 

@@ -23,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[3]
 sys.path.insert(0, str(ROOT))
 
-from concord.triage.algorithms.crisis import RULE_SENTENCES, normalise  # noqa: E402
+from concord.triage.algorithms.crisis import normalise  # noqa: E402
+from concord.triage.algorithms.crisis_training import RULE_SENTENCES  # noqa: E402
 
 _NOT_WORD = re.compile(r"[\W_]+")
 FIELDS = ["text", "lang", "kind", "level"]

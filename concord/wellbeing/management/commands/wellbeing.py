@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from concord.triage.algorithms import crisis
+from concord.triage.algorithms import crisis, crisis_training
 from concord.wellbeing.actions import phrases_mark_exported, wellbeing_tick
 from concord.wellbeing.models import ExamplePhrase, PhraseState
 
@@ -29,12 +29,14 @@ class Command(BaseCommand):
             "(nothing is committed: review the file, commit it, then run train-crisis).",
         )
         e.add_argument(
-            "--output", default=str(crisis.CORPUS_DIR / "train_reviewed.csv"), help="CSV to extend."
+            "--output",
+            default=str(crisis_training.CORPUS_DIR / "train_reviewed.csv"),
+            help="CSV to extend.",
         )
 
     def handle(self, *args, **options):
         if options["action"] == "train-crisis":
-            model, figures = crisis.train()
+            model, figures = crisis_training.train()
             output = Path(options["output"])
             model.save(output)
             thresholds = figures["thresholds"]

@@ -1,0 +1,239 @@
+"""Training the crisis detector's learned layer (``concord wellbeing train-crisis``).
+
+The training texts are the repository's crisis corpus (``wellbeing/data/crisis_corpus``): the
+hand-written and independently authored ``train_*`` files, the generated texts and the phrases
+counsellors proposed and a lead approved. The held-out files are never read here. The linear SVM
+and both thresholds are chosen on leave-one-source-out scores (docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from concord.triage.algorithms.crisis import (
+    IDEATION,
+    IMMINENT,
+    LEVELS,
+    MODEL_PATH,
+    PLAN,
+    CrisisModel,
+    _language,
+    normalise,
+    rule_hits,
+    vectoriser,
+)
+
+# --- training --------------------------------------------------------------------------------
+
+CORPUS_DIR = MODEL_PATH.parent / "crisis_corpus"
+RULE_SENTENCES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "crisis_sentences.csv"
+TRAIN_FILES = ("train_crisis_zh", "train_crisis_en", "train_benign_zh", "train_benign_en")
+# Written from the list of kinds by templates (``crisis_corpus/generator/build.py``), and the
+# de-identified phrases counsellors proposed and a lead approved (``concord wellbeing
+# export-phrases``); both optional.
+EXTRA_FILES = ("train_generated", "train_reviewed")
+# Template-expanded texts count less than hand-written ones: they repeat their template.
+GENERATED_WEIGHT = 0.5
+# The rules and the model together may raise false alarms on at most this share of the
+# hand-written training texts that are not a crisis (scored by models that never saw their author).
+FALSE_ALARM_BUDGET = 0.015
+# The linear SVM's regularisation, chosen by leave-one-source-out evaluation (docs/PERFORMANCE.md).
+SVM_C = 0.5
+
+
+@dataclass(frozen=True)
+class TrainingText:
+    text: str
+    level: str | None  # None: not a crisis ("" for a crisis whose level is unknown)
+    group: str = ""  # texts of one group (a template) stay in one cross-validation fold
+    weight: float = 1.0
+    source: str = ""  # who wrote it: leave-one-source-out evaluation holds out one source at a time
+
+
+def training_texts() -> tuple[list[TrainingText], str]:
+    """Return the repository's training texts and the SHA-256 of the files they came from.
+
+    Only the ``train_*`` files and the rule test sentences: the held-out files are never read here.
+    """
+    import csv
+    import hashlib
+
+    digest = hashlib.sha256()
+    out: list[TrainingText] = []
+    for name in TRAIN_FILES:
+        path = CORPUS_DIR / f"{name}.csv"
+        digest.update(path.read_bytes())
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                level = row["level"]
+                out.append(
+                    TrainingText(
+                        row["text"], None if level == "none" else level, source="first_author"
+                    )
+                )
+    # Sets written by further independent authors (``import_authored.py``), one source each.
+    for path in sorted(CORPUS_DIR.glob("train_authored_*.csv")):
+        digest.update(path.read_bytes())
+        source = path.stem.removeprefix("train_authored_").rsplit("_", 1)[0]
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                level = row["level"]
+                out.append(
+                    TrainingText(row["text"], None if level == "none" else level, source=source)
+                )
+    for name in EXTRA_FILES:
+        path = CORPUS_DIR / f"{name}.csv"
+        if not path.exists():
+            continue
+        digest.update(path.read_bytes())
+        weight = GENERATED_WEIGHT if name == "train_generated" else 1.0
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                level = row["level"]
+                out.append(
+                    TrainingText(
+                        row["text"],
+                        None if level == "none" else level,
+                        f"{name}:{row.get('group') or len(out)}",
+                        weight,
+                        name.removeprefix("train_"),
+                    )
+                )
+    digest.update(RULE_SENTENCES.read_bytes())
+    with open(RULE_SENTENCES, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out.append(
+                TrainingText(row["text"], "" if row["crisis"] == "1" else None, source="rule_tests")
+            )
+    return out, digest.hexdigest()
+
+
+def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Fit Platt scaling p = 1 / (1 + exp(a·d + b)) to out-of-fold decisions."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
+    return -float(lr.coef_[0][0]), -float(lr.intercept_[0])
+
+
+def _threshold(prob: np.ndarray, rules: np.ndarray, negatives: np.ndarray) -> float:
+    """Return the lowest threshold whose union false alarms on `negatives` stay within budget.
+
+    The rules' own false alarms come first; the model may add what is left of the budget.
+    """
+    allowed = int(math.floor(FALSE_ALARM_BUDGET * negatives.sum())) - int((negatives & rules).sum())
+    free = np.sort(prob[negatives & ~rules])[::-1]
+    allowed = max(allowed, 0)
+    return float(free[allowed]) + 1e-6 if allowed < len(free) else 0.5
+
+
+def _rates(flag: np.ndarray, texts: list[TrainingText], mask: np.ndarray) -> dict[str, float]:
+    """Recall per level and false-alarm rate of `flag` over the texts in `mask`."""
+    levels = np.array([t.level for t in texts], dtype=object)
+    out = {}
+    for name, sel in (
+        (IMMINENT, levels == IMMINENT),
+        (PLAN, levels == PLAN),
+        ("high", (levels == IMMINENT) | (levels == PLAN)),
+        (IDEATION, levels == IDEATION),
+        ("false_alarms", np.array([t.level is None for t in texts])),
+    ):
+        n = int((mask & sel).sum())
+        out[name] = float(flag[mask & sel].mean()) if n else float("nan")
+        out[f"n_{name}"] = float(n)
+    return out
+
+
+def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
+    """Train the learned layer on the training texts; return it and leave-one-source-out figures.
+
+    Every source of training text (the first independent author's training part, the generated
+    texts, each further independent author's set, reviewed phrases) is held out in turn and scored
+    by a model trained on all the others: this is how the detector meets words by an author it has
+    not seen. Those out-of-source decisions give the Platt calibration (as scikit-learn's
+    CalibratedClassifierCV(method="sigmoid", ensemble=False), with sources as folds) and, per
+    language, the threshold: the lowest at which the rules and the model together raise false alarms
+    on at most 1.5% of the hand-written training texts that are not a crisis. Then one model is
+    fitted on all the texts. The rule test sentences are always in training and never scored.
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    texts, sha = training_texts()
+    y = np.array([t.level is not None for t in texts])
+    weights = np.array([t.weight for t in texts])
+    sources = np.array([t.source for t in texts])
+    normalised = [normalise(t.text).text for t in texts]
+    counts = vectoriser().transform(normalised)
+
+    def fit(rows: np.ndarray):
+        tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[rows])
+        svm = LinearSVC(C=c, class_weight="balanced", max_iter=5000)
+        svm.fit(tfidf.transform(counts[rows]), y[rows], sample_weight=weights[rows])
+        return tfidf, svm
+
+    held_sources = sorted(set(sources) - {"rule_tests"})
+    decision = np.full(len(texts), np.nan)
+    for source in held_sources:
+        held = sources == source
+        tfidf, svm = fit(~held)
+        decision[held] = svm.decision_function(tfidf.transform(counts[held]))
+    scored = ~np.isnan(decision)
+    platt_a, platt_b = _platt(decision[scored], y[scored])
+    prob = np.where(scored, 1.0 / (1.0 + np.exp(platt_a * np.nan_to_num(decision) + platt_b)), 0.0)
+    rules = np.array([bool(rule_hits(t.text)) for t in texts])
+    language = np.array([_language(t) for t in normalised])
+    hand_negatives = scored & ~y & (sources != "generated")
+    thresholds = {
+        lang: _threshold(prob, rules, hand_negatives & (language == lang)) for lang in ("zh", "en")
+    }
+
+    tfidf, svm = fit(np.ones(len(texts), dtype=bool))
+    features = np.unique(counts.indices)
+    # Only the columns that occur (the others would get zero weight anyway): much less to optimise.
+    x = tfidf.transform(counts)[:, features]
+    # The level among crisis texts of known level.
+    known = np.array([bool(t.level) for t in texts])
+    level_lr = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+    level_lr.fit(
+        x[known],
+        [t.level for t, k in zip(texts, known, strict=True) if k],
+        sample_weight=weights[known],
+    )
+    order = [list(level_lr.classes_).index(level) for level in LEVELS]
+    m = CrisisModel(
+        features=features,
+        idf=tfidf.idf_[features],
+        idf_unseen=float(tfidf.idf_.max()),
+        coef=svm.coef_[0][features],
+        intercept=float(svm.intercept_[0]),
+        platt_a=platt_a,
+        platt_b=platt_b,
+        threshold=thresholds["zh"],
+        threshold_en=thresholds["en"],
+        level_coef=level_lr.coef_[order],
+        level_intercept=level_lr.intercept_[order],
+        data_sha256=sha,
+    )
+    model_flag = prob >= np.array([thresholds[lang] for lang in language])
+    union = model_flag | rules
+    hand = scored & (sources != "generated")
+    figures = {
+        "texts": len(texts),
+        "thresholds": thresholds,
+        "sources": {
+            source: {
+                "union": _rates(union, texts, sources == source),
+                "rules": _rates(rules, texts, sources == source),
+                "model": _rates(model_flag, texts, sources == source),
+            }
+            for source in held_sources
+        },
+        "hand_written": _rates(union, texts, hand),
+    }
+    return m, figures
