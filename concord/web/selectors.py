@@ -53,11 +53,15 @@ def due_soon_q(today: date) -> Q:
     return Q(Exists(soon))
 
 
-def breached_q(today: date) -> Q:
+def overdue_clock_q(today: date) -> Q:
+    """Clocks overdue: breached, or running past their due day or hour. A paused clock does
+    not run: it is late only once it runs again (as the deadline tick says)."""
     past_due = late_q(today=today, now=timezone.now())
-    late = Clock.objects.filter(case=OuterRef("pk")).filter(
-        Q(state=ClockState.BREACHED) | (Q(state__in=LIVE_CLOCK_STATES) & past_due)
-    )
+    return Q(state=ClockState.BREACHED) | (Q(state=ClockState.RUNNING) & past_due)
+
+
+def breached_q(today: date) -> Q:
+    late = Clock.objects.filter(case=OuterRef("pk")).filter(overdue_clock_q(today))
     return Q(Exists(late), status__in=sorted(OPEN_STATUSES))
 
 
@@ -71,6 +75,7 @@ def with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
         next_unit=Subquery(first.values("unit")[:1]),
         next_amount=Subquery(first.values("amount")[:1]),
         next_due_at=Subquery(first.values("due_at")[:1]),
+        next_state=Subquery(first.values("state")[:1]),
     )
 
 
@@ -334,7 +339,7 @@ def overdue_cases(user, place: Place, *, limit: int = 20) -> list[Case]:
     today = timezone.localdate()
     first_overdue = (
         Clock.objects.filter(case=OuterRef("pk"))
-        .filter(Q(state=ClockState.BREACHED) | Q(state__in=LIVE_CLOCK_STATES, due_on__lt=today))
+        .filter(overdue_clock_q(today))
         .order_by("due_on")
         .values("due_on")[:1]
     )

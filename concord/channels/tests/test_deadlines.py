@@ -96,7 +96,10 @@ def test_auto_escalation_can_be_switched_off(world, at, settings):
     assert case.level == "village"
 
 
-def test_a_paused_clock_does_not_breach_and_resumes_later(world, at):
+def test_a_paused_clock_does_not_breach_and_resumes_later(world, at, client):
+    from concord.cases.models import Case
+    from concord.web.selectors import breached_q
+
     at("2026-03-02 09:00")
     case = ca.case_accept(actor=world.bob, case=submit_dispute(world))
     ca.case_start(actor=world.bob, case=case)
@@ -104,6 +107,13 @@ def test_a_paused_clock_does_not_breach_and_resumes_later(world, at):
     ca.case_pause(actor=world.bob, case=case, reason="当事人外出务工")
     at("2026-04-20 09:00")
     assert deadlines_tick().breached == 0
+    # Past its old due day (04-01) while paused, it is not overdue on any list either: the
+    # overdue filter and the queue say "Paused", not "19 days late".
+    assert not Case.objects.filter(pk=case.pk).filter(breached_q(date(2026, 4, 20))).exists()
+    client.force_login(world.bob)
+    page = client.get("/staff/?scope=unit", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert case.receipt_code in page and "days late" not in page
+    assert '<span class="tag">Paused</span>' in page
     ca.case_resume(actor=world.bob, case=case)
     # Paused 03-11..04-20 (41 days): 04-01 + 41 → 05-12 (Tuesday).
     assert Clock.objects.get(case=case, kind="handle").due_on == date(2026, 5, 12)

@@ -27,6 +27,7 @@ from concord.cases.models import (
     Case,
     Category,
     Clock,
+    ClockState,
     Status,
     TransferRequest,
 )
@@ -130,6 +131,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 today=today,
                 now=now,
             )
+            case.paused = case.next_state == ClockState.PAUSED
     query = request.GET.copy()
     query.pop("page", None)
     return render(
