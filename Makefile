@@ -11,7 +11,7 @@ PORT ?= 8000
 SIZE ?= small
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test install lint clean serve messages frontend fonts browser
+.PHONY: demo test install lint clean serve messages frontend fonts browser model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,16 @@ fonts:
 browser:
 	@[ -x /usr/bin/chromium ] || { $(call APT_INSTALL,chromium chromium-driver); }
 
-demo: install frontend fonts
+# The crisis detector's learned layer is trained from the corpus in the repository (about 30 s),
+# not kept in git: `concord wellbeing train-crisis` writes it again when the corpus or the code
+# that reads it changes.
+CRISIS_MODEL := concord/wellbeing/data/crisis_model.npz
+$(CRISIS_MODEL): $(wildcard concord/wellbeing/data/crisis_corpus/train_*.csv) concord/triage/algorithms/crisis.py concord/triage/algorithms/crisis_training.py | $(STAMP)
+	$(BIN)/concord wellbeing train-crisis
+
+model: $(CRISIS_MODEL)
+
+demo: install frontend fonts model
 	$(BIN)/concord migrate --no-input
 	$(BIN)/concord demo --size $(SIZE) --if-empty
 	$(BIN)/concord serve --with-worker --no-migrate --host $(HOST) --port $(PORT)
@@ -51,7 +60,7 @@ demo: install frontend fonts
 serve: install
 	$(BIN)/concord serve --host $(HOST) --port $(PORT)
 
-test: install frontend fonts browser
+test: install frontend fonts browser model
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install
