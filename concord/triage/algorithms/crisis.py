@@ -12,9 +12,13 @@ a phrase in the same clause ("我从来没想过自杀", "not suicidal") silence
 
 The learned layer is a linear SVM on hashed character 1–4-grams and word 1–2-grams, trained by
 ``concord wellbeing train-crisis`` on the repository's training corpus, with a Platt-calibrated
-probability and one threshold for Chinese and one for English texts, both chosen on
-leave-one-source-out scores (each author's texts scored by a model that never saw them). Its artefact is a small ``.npz`` of numbers (no pickle). A text is a crisis when
-either layer says so; the level is the higher of the two layers' levels.
+probability and, for Chinese and for English texts, a threshold and a veto, chosen on
+leave-one-source-out scores (each author's texts scored by a model that never saw them). Its
+artefact is a small ``.npz`` of numbers (no pickle). A text is a crisis when either layer says
+so; the level is the higher of the two layers' levels. A rule hit in a text that the model is
+sure is ordinary (probability below the veto: "jumped off the bridge in gta", "跳楼价") is a
+look-alike the look-alike list does not yet name: it is set aside, kept for the record, and
+raises no alarm on its own.
 """
 
 from __future__ import annotations
@@ -582,6 +586,8 @@ class CrisisModel:
     platt_b: float
     threshold: float  # for a text with Chinese characters
     threshold_en: float  # for a text without
+    veto: float  # a rule hit counts when the probability reaches this (Chinese text) ...
+    veto_en: float  # ... or this (English text); below it, the hit is set aside as a look-alike
     level_coef: np.ndarray  # (3, n) weights for imminent / plan / ideation among crisis texts
     level_intercept: np.ndarray
     data_sha256: str
@@ -603,6 +609,10 @@ class CrisisModel:
     def threshold_for(self, folded: str) -> float:
         """Return the threshold for a normalised text: Chinese and English have their own."""
         return self.threshold if _language(folded) == "zh" else self.threshold_en
+
+    def veto_for(self, folded: str) -> float:
+        """Return the probability below which a rule hit in a normalised text is set aside."""
+        return self.veto if _language(folded) == "zh" else self.veto_en
 
     def score(self, text: str, norm: Normalised | None = None) -> tuple[float, str]:
         """Return the calibrated crisis probability of text and the most likely crisis level."""
@@ -628,6 +638,8 @@ class CrisisModel:
                     self.platt_b,
                     self.threshold,
                     self.threshold_en,
+                    self.veto,
+                    self.veto_en,
                 ]
             ),
             data_sha256=np.array(self.data_sha256),
@@ -636,7 +648,8 @@ class CrisisModel:
     @classmethod
     def load(cls, path: Path) -> CrisisModel:
         with np.load(path, allow_pickle=False) as z:
-            idf_unseen, intercept, a, b, threshold, threshold_en = (float(v) for v in z["scalars"])
+            scalars = (float(v) for v in z["scalars"])
+            idf_unseen, intercept, a, b, threshold, threshold_en, veto, veto_en = scalars
             return cls(
                 features=z["features"].astype(np.int64),
                 idf=z["idf"].astype(np.float64),
@@ -647,6 +660,8 @@ class CrisisModel:
                 platt_b=b,
                 threshold=threshold,
                 threshold_en=threshold_en,
+                veto=veto,
+                veto_en=veto_en,
                 level_coef=z["level_coef"].astype(np.float64),
                 level_intercept=z["level_intercept"],
                 data_sha256=str(z["data_sha256"]),
@@ -671,10 +686,11 @@ def _language(text: str) -> str:
 class Assessment:
     """The two layers' answer for one text."""
 
-    hits: tuple[Hit, ...]
+    hits: tuple[Hit, ...]  # the rule hits that count
     probability: float | None  # the model's calibrated probability (None without a model)
     model_flag: bool
     level: str | None  # imminent / plan / ideation, or None when not a crisis
+    set_aside: tuple[Hit, ...] = ()  # rule hits in a text the model is sure is ordinary
 
     @property
     def is_crisis(self) -> bool:
@@ -694,7 +710,12 @@ def _more_severe(a: str | None, b: str | None) -> str | None:
 
 
 def assess(text: str | None, *, use_model: bool = True) -> Assessment:
-    """Return both layers' view of text; it is a crisis when either layer says so."""
+    """Return both layers' view of text; it is a crisis when either layer says so.
+
+    The rule layer says so when a rule matches and the model does not judge the text ordinary
+    (its probability reaches the veto learned with the threshold); otherwise the rule's words are
+    kept in ``set_aside`` for the record and raise no alarm.
+    """
     if not text or not text.strip():
         return Assessment((), None, False, None)
     text = text[:MAX_CHARS]
@@ -714,6 +735,10 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
             norm = Normalised(kept, tuple(i for i, k in zip(norm.index, keep, strict=True) if k))
         probability, model_level = m.score(text, norm)
         flag = probability >= m.threshold_for(norm.text)
+        if hits and probability < m.veto_for(norm.text):
+            # A look-alike ("jumped off the bridge in gta", "跳楼价"): the words stay visible,
+            # but they raise no alarm on their own.
+            return Assessment((), probability, flag, model_level if flag else None, hits)
     return Assessment(
         hits, probability, flag, _more_severe(rule_level, model_level if flag else None)
     )

@@ -42,7 +42,10 @@ GENERATED_WEIGHT = 0.5
 # hand-written training texts that are not a crisis (scored by models that never saw their author).
 FALSE_ALARM_BUDGET = 0.015
 # The linear SVM's regularisation, chosen by leave-one-source-out evaluation (docs/PERFORMANCE.md).
-SVM_C = 0.5
+SVM_C = 2.0
+# Candidate vetoes: a rule hit counts only when the model's probability is at least this (a rule
+# hit in a text the model is sure is ordinary is a look-alike: "jumped off the bridge in gta").
+VETOES = (0.0, *np.round(np.linspace(0.05, 0.95, 19), 2))
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,25 @@ def _threshold(prob: np.ndarray, rules: np.ndarray, negatives: np.ndarray) -> fl
     return float(free[allowed]) + 1e-6 if allowed < len(free) else 0.5
 
 
+def _operating_point(
+    prob: np.ndarray, rules: np.ndarray, negatives: np.ndarray, high: np.ndarray
+) -> tuple[float, float]:
+    """Return the (veto, threshold) pair that catches most high-risk texts within the budget.
+
+    For each candidate veto the rules count where the model's probability reaches it, and the
+    threshold is the lowest that keeps the false alarms of both layers within budget; the pair
+    with the highest recall on `high` wins (the lower veto on a tie: more rule hits stand).
+    """
+    best = (-1.0, 0.0, 0.5)
+    for veto in VETOES:
+        counted = rules & (prob >= veto)
+        threshold = _threshold(prob, counted, negatives)
+        recall = float((counted | (prob >= threshold))[high].mean()) if high.any() else 0.0
+        if recall > best[0]:
+            best = (recall, float(veto), threshold)
+    return best[1], best[2]
+
+
 def _rates(flag: np.ndarray, texts: list[TrainingText], mask: np.ndarray) -> dict[str, float]:
     """Recall per level and false-alarm rate of `flag` over the texts in `mask`."""
     levels = np.array([t.level for t in texts], dtype=object)
@@ -156,8 +178,10 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
     by a model trained on all the others: this is how the detector meets words by an author it has
     not seen. Those out-of-source decisions give the Platt calibration (as scikit-learn's
     CalibratedClassifierCV(method="sigmoid", ensemble=False), with sources as folds) and, per
-    language, the threshold: the lowest at which the rules and the model together raise false alarms
-    on at most 1.5% of the hand-written training texts that are not a crisis. Then one model is
+    language, the operating point: the veto below which a rule hit is set aside as a look-alike,
+    and the threshold, the lowest at which the counted rule hits and the model together raise
+    false alarms on at most 1.5% of the hand-written training texts that are not a crisis; of
+    those pairs, the one that catches most high-risk hand-written texts. Then one model is
     fitted on all the texts. The rule test sentences are always in training and never scored.
     """
     from sklearn.feature_extraction.text import TfidfTransformer
@@ -188,10 +212,16 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
     prob = np.where(scored, 1.0 / (1.0 + np.exp(platt_a * np.nan_to_num(decision) + platt_b)), 0.0)
     rules = np.array([bool(rule_hits(t.text)) for t in texts])
     language = np.array([_language(t) for t in normalised])
-    hand_negatives = scored & ~y & (sources != "generated")
-    thresholds = {
-        lang: _threshold(prob, rules, hand_negatives & (language == lang)) for lang in ("zh", "en")
+    hand = scored & (sources != "generated")
+    high = np.array([t.level in (IMMINENT, PLAN) for t in texts])
+    points = {
+        lang: _operating_point(
+            prob, rules, hand & ~y & (language == lang), hand & high & (language == lang)
+        )
+        for lang in ("zh", "en")
     }
+    thresholds = {lang: threshold for lang, (_, threshold) in points.items()}
+    vetoes = {lang: veto for lang, (veto, _) in points.items()}
 
     tfidf, svm = fit(np.ones(len(texts), dtype=bool))
     features = np.unique(counts.indices)
@@ -216,16 +246,19 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
         platt_b=platt_b,
         threshold=thresholds["zh"],
         threshold_en=thresholds["en"],
+        veto=vetoes["zh"],
+        veto_en=vetoes["en"],
         level_coef=level_lr.coef_[order],
         level_intercept=level_lr.intercept_[order],
         data_sha256=sha,
     )
     model_flag = prob >= np.array([thresholds[lang] for lang in language])
+    rules = rules & (prob >= np.array([vetoes[lang] for lang in language]))
     union = model_flag | rules
-    hand = scored & (sources != "generated")
     figures = {
         "texts": len(texts),
         "thresholds": thresholds,
+        "vetoes": vetoes,
         "sources": {
             source: {
                 "union": _rates(union, texts, sources == source),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 
+import numpy as np
 import pytest
 
 from concord.triage.algorithms import crisis, crisis_training
@@ -212,11 +213,15 @@ def test_normalisation_folds_traditional_spacing_and_width_and_keeps_offsets():
 class _Stub:
     """A stand-in for the trained model with a fixed answer."""
 
-    def __init__(self, probability, level):
+    def __init__(self, probability, level, veto=0.05):
         self.answer = (probability, level)
+        self.veto = veto
 
     def threshold_for(self, folded):
         return 0.5
+
+    def veto_for(self, folded):
+        return self.veto
 
     def score(self, text, norm=None):
         return self.answer
@@ -236,6 +241,37 @@ def test_a_text_is_a_crisis_when_either_layer_says_so(monkeypatch):
 
     neither = assess("请问社保卡丢了怎么补办？")
     assert not neither.is_crisis and neither.level is None
+
+
+def test_a_rule_hit_in_a_text_the_model_finds_ordinary_is_set_aside(monkeypatch):
+    monkeypatch.setattr(crisis, "model", lambda: _Stub(0.02, IDEATION, veto=0.3))
+    lookalike = assess("jumped off the bridge in gta and my car exploded, 10/10")
+    assert not lookalike.is_crisis and lookalike.hits == ()
+    assert [h.text for h in lookalike.set_aside] == ["jumped off the bridge"]
+
+    # At or above the veto the same words count, whatever the model's own threshold says.
+    monkeypatch.setattr(crisis, "model", lambda: _Stub(0.3, IDEATION, veto=0.3))
+    counted = assess("jumped off the bridge in gta and my car exploded, 10/10")
+    assert counted.is_crisis and counted.level == PLAN and not counted.model_flag
+    assert counted.words == ["jumped off the bridge"] and counted.set_aside == ()
+
+
+def test_the_operating_point_sets_aside_rule_hits_only_when_that_catches_more(monkeypatch):
+    # Four high-risk texts, then seven ordinary ones of which two fire a rule although the model
+    # scores them lowest; the budget allows one false alarm.
+    prob = np.array([0.45, 0.4, 0.35, 0.6, 0.05, 0.1, 0.2, 0.3, 0.5, 0.02, 0.03])
+    rules = np.array([0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1], dtype=bool)
+    negatives = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1], dtype=bool)
+    monkeypatch.setattr(crisis_training, "FALSE_ALARM_BUDGET", 1.5 / 7)
+    veto, threshold = crisis_training._operating_point(prob, rules, negatives, ~negatives)
+    # Counting both rule false alarms leaves the model nothing above 0.5 (2 of 4 caught); setting
+    # aside hits below 0.05 frees the budget down to 0.3 (4 of 4, one false alarm).
+    assert veto == pytest.approx(0.05) and threshold == pytest.approx(0.3, abs=1e-5)
+    flags = (rules & (prob >= veto)) | (prob >= threshold)
+    assert flags[~negatives].all() and flags[negatives].sum() == 1
+    # Where the rules raise no false alarm, none of their hits is set aside.
+    quiet = rules & ~negatives
+    assert crisis_training._operating_point(prob, quiet, negatives, ~negatives)[0] == 0.0
 
 
 def test_the_level_is_the_more_severe_of_the_two_layers(monkeypatch):

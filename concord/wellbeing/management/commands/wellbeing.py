@@ -39,10 +39,11 @@ class Command(BaseCommand):
             model, figures = crisis_training.train()
             output = Path(options["output"])
             model.save(output)
-            thresholds = figures["thresholds"]
+            thresholds, vetoes = figures["thresholds"], figures["vetoes"]
             self.stdout.write(
                 f"trained on {figures['texts']} texts; thresholds zh {thresholds['zh']:.3f}, "
-                f"en {thresholds['en']:.3f}; written to {output}\n"
+                f"en {thresholds['en']:.3f}; rule vetoes zh {vetoes['zh']:.2f}, "
+                f"en {vetoes['en']:.2f}; written to {output}\n"
                 "leave-one-source-out (each source scored by a model trained on the others), "
                 "rules or model:"
             )
