@@ -160,6 +160,9 @@ _RULES: dict[str, list[str]] = {
     IMMINENT: [
         # Gaps found with the independently authored training texts (never the held-out part):
         r"(?:煤气|液化气|天然气)(?:我)?(?:已经)?(?:拧开|打开|开了)|(?:拧开|打开)了?(?:煤气|液化气|天然气)(?!灶|费|表)|绳子.{0,4}(?:扔|挂|甩)上去|在.{0,8}(?:阳台|栏杆|窗台|窗户)外(?:面|边)",
+        # Gaps found with the chat_en, forum_en, service_en, youth_zh and rural_zh sets (training side):
+        r"(?:tied|tie|tying|wrapped|put) .{0,40}(?:around|round) (?:his|her|my|their) neck|(?:running|on) in (?:his|her|the|my|their|a) (?:closed |locked |shut )?garage|(?:gas|stove|oven).{0,20}(?:open|on).{0,30}(?:sealed|taped)|on (?:the|a|my) (?:balcony )?(?:railing|ledge|parapet)|bleeding (?:on|all over) the (?:\w+ )?floor",
+        r"(?:烟|炭).{0,10}(?:越来越大|越来越浓|呛).{0,12}不开窗|不开窗.{0,6}(?:烟|炭)|(?:到|在)(?:江边|河边|桥上|楼顶|天台)了.{0,10}(?:没人拦|拦不住|最后)|这次没人拦得住",
         r"garage.{0,30}engine|engine.{0,30}garage|(?:sitting|standing|lying) on the (?:railway|train) (?:line|tracks)|already took (?:them|it|the pills|everything)",
         # Gaps found with the generated training texts (never the held-out part):
         rf"(?:现在|此刻|已经|正)(?:就)?(?:站|坐)?在{_PLACE_NOW}|绳子(?:已经)?套(?:上|在脖子)|准时.{{0,6}}(?:走(?!路|亲戚)|下去(?!吃|拿|取|接|买)|动手|跳(?!舞|绳))|(?:现在|此刻|已经|正)(?:就)?(?:站|坐)?在.{{0,3}}(?:栏杆外|窗台外)",
@@ -188,11 +191,21 @@ _RULES: dict[str, list[str]] = {
         r"(?:on|at) the (?:train )?tracks|(?:engine|car) (?:is )?running in the garage|in the car with the engine",
         r"(?:charcoal|gas) is (?:lit|on)|windows are taped|(?:cutting|bleeding) (?:right now|rn)|won'?t stop bleeding",
         r"walking into the (?:sea|river|lake|water)|water is up to my|with the blade|it'?s happening",
-        r"(?:tonight|tomorrow|this weekend|at midnight|in an hour|at \d+|after (?:the|my) \w+|when my \w+|sunday|friday|by the end of today|tonight'?s the night).{0,40}(?:jump|doing it|do it|kms|pills|rope|bridge|river|tracks|lake|cliff|gone|taking everything|join him|join her)",
+        r"(?:tonight|tomorrow|this weekend|at midnight|in an hour|at \d+|after (?:the|my) \w+|when my \w+|sunday|friday|by the end of today|tonight'?s the night).{0,40}(?:jump|doing it|do it|kms|pills|rope|bridge|river|tracks|lake|cliff|gone|taking everything|join him|join her|swallow\w*|drink(?:ing)? (?:the|it|them|all)|light (?:the|it|them)|charcoal|pesticide|poison|noose|tablets|meds)",
+        r"when the clock (?:hits|strikes).{0,30}(?:swallow|pills|jump|rope|do it|i'?m gone)",
         r"(?:jump|do it|doing it|kms).{0,20}(?:tonight|tomorrow|at midnight|this weekend)",
     ],
     PLAN: [
         # Gaps found with the independently authored training texts (never the held-out part):
+        # Gaps found with the chat_en, forum_en, service_en, youth_zh and rural_zh sets (training side):
+        r"(?:drink|drinking|drank|swallow|swallowing|swallowed|take|taking|took|down|downing|mixed|crushed) (?:all |the |my |a |some |that )?(?:of )?(?:the |my )?(?:\w+ ){0,2}(?:pesticide|poison|weedkiller|rat poison|bleach|antifreeze|paraquat)|(?:swallow|swallowing|take|taking|down|downing) (?:them all|all of them|the lot|the whole (?:bottle|box|pack|strip))|(?:mixed|crushed) (?:all |up )?(?:my|the) (?:meds|pills|tablets|medicine)",
+        r"(?:hose|pipe|tube).{0,30}exhaust|exhaust.{0,30}(?:hose|pipe|tube)|(?:light|lit|lighting) (?:the |some |my )?(?:charcoal|coals)(?! for| grill| barbecue| bbq)|charcoal.{0,30}(?:tape|taped|sealed|in (?:the|my) car|bathroom|bedroom)|(?:tape|taped|seal|sealed|sealing) (?:up )?(?:the |all the )?(?:windows|doors|vents|door|gaps)",
+        r"(?:been|started|keep|kept|was) cutting (?:every|each|again|myself|deeper|more)|cut (?:so |too |really )?deep(?:er)?\b|(?:most reliable|surest|quickest|fastest|least painful|easiest|painless|cleanest) (?:way|method|option)(?! to (?:get|make|learn|cook|find|reach|save|fix|clean|remove|travel|pay|send|apply|book|contact|lose|earn|buy))",
+        r"\bjump(?:ing)? (?:off|from|out of) (?:the |a |my |that |this )?(?:\w+ ){0,3}(?:bridge|roof|building|balcony|cliff|window|floor|tower|car park|overpass|rooftop|ledge)|\b(?:my )?last words\b|end it (?:with (?:some )?dignity|on my own terms)|(?:end|ending) it (?:all )?(?:tonight|today|tomorrow|soon|this week)",
+        r"we(?: both| all)? (?:jump|die|go) together|we both (?:jump|die)|on the (?:\d+\w* floor )?fire escape|tried (?:it )?before and (?:it )?(?:didn'?t|did not) work",
+        r"(?:自己|我就|就)了断|用(?:这条|我这条|我的)命(?:去)?(?:讨|换|抵|证明)|烧了?(?:几盆|一盆)?炭|吞(?:过|了)?刀片|(?:又|再)试了一次|(?:上吊|自杀|轻生|喝药|割腕|跳楼|跳河)未遂|(?:烫|扎|划|割|烧)(?:过|了|伤)?自己",
+        r"(?:楼下|楼顶|窗口|窗户|阳台).{0,3}跳(?!舞|绳|广场舞|操)|横梁.{0,6}(?:够高|够结实|承重|挂)|(?:学|学习|练|查).{0,6}(?:怎么)?打(?:那种|上吊的?|绳)结|(?:一家一家|好几家|多跑几家|每家).{0,10}(?:买|开).{0,10}药|药.{0,10}(?:一抽屉|一大包|攒了)",
+        r"(?:带|带着).{0,4}(?:她|他|孩子|闺女|儿子).{0,4}去找(?:她|他|孩子)?(?:爹|爸|妈|娘)|不用记着(?:他|我)|(?:别|不要|不用)(?:再)?记着我|(?:往后|以后)(?:这个家)?就?没(?:俺|我)了|这次(?:是)?真的拜拜|(?:俺|我)?喝了药.{0,12}(?:发现|医院|洗胃|救)",
         r"自焚|浇.{0,3}汽油|汽油.{0,4}(?:灌好|准备好|买好)|从.{0,10}(?:楼|阳台|桥|天台|楼顶|窗户)上?跳?下去|(?:去|开到|走进|跳进|开进)(?:河|江|湖|海|水库|井)里|就此别过|用死|以死(?:讨|换|抗争|证明)|不会(?:再)?在了|以后不在了|以后(?:都)?别等我?了",
         r"(?:texted|messaged|sent|wrote)(?: \w+){0,3} saying goodbye|goodbye and (?:that )?(?:he|she|they)(?:'s| is| are|'re) sorry|quit(?:ting)? life|(?:going to|gonna|will|i'?ll|i'?m) end(?:ing)? (?:it|things|everything)(?! with| up)|(?:will not|won'?t) be alive|when i go,? (?:she|he|they|my \w+|the \w+) (?:comes?|goes?|go)",
         r"(?:taking|take) (?:the|my|our) (?:kids|children|baby|boys|girls|daughter|son|wife|husband|family)(?: \w+){0,3} with me|(?:started|been|keep|kept) cutting (?:again|myself|my)|cutting again|self[- ]inflicted|used to cut (?:with|myself|my)",
@@ -266,6 +279,7 @@ _RULES: dict[str, list[str]] = {
     IDEATION: [
         # Gaps found with the independently authored training texts (never the held-out part):
         r"(?<!让)(?<!让人)不活了|只有(?:一条路|死路一条)|只剩(?:一条路|死路)|为什么还活着|等(?:着)?(?:死|咽气)(?!吗)|死了拉倒|死了干净|(?:什么|啥)都(?:没|没有)(?:意义|意思)|扛不(?:住|动|下去)了|不想再挣扎|我的存在.{0,6}(?:痛苦|多余|负担|麻烦|没意义)|变成(?:一颗)?星星|想跟着.{0,4}去了|想去(?:找|见|陪)我?的?(?:外婆|外公|奶奶|爷爷|妈|爸|老伴|老头)(?:了|$)",
+        r"\bjoin(?:ing)? (?:her|him|them|my (?:wife|husband|son|daughter|mum|mom|dad|mother|father|brother|sister|boy|girl))\b(?! (?:for|at|in|on|to|with)\b|'s)|won'?t be (?:there|here) to see",
         r"(?:want|wants|wanted|wanna|wish) to end (?:it|it all|everything|my life)\b(?! with| up)|(?:don'?t want to|pray not to|hope i don'?t|not to|never|would i just not) wake up(?! early| at| on| until| till| before)|ending it all|end it all|stop breathing|dark thoughts|swerv\w* into|disappear (?:for good|forever|permanently)|want out\b|done trying",
         r"(?:fine|happier|better) without me|(?:someone|a car|a bus|a truck) would (?:just )?(?:kill|hit|run over) me|if a (?:car|bus|truck|train) hit me|(?:don'?t|can'?t) see a (?:way forward|future|way out)|a drain on|(?:deserve|need) a break from me|(?:be|go be) with (?:my|the) (?:brother|sister|mum|nan|nana|gran|ancestors|angels)|see my ancestors",
         # Gaps found with the generated training texts (never the held-out part):
@@ -303,12 +317,13 @@ _RULES: dict[str, list[str]] = {
 SHORT_REPLY_MAX = 40
 _SHORT_REPLIES = re.compile(
     r"^(?:(?:ok|okay|yeah|yes)[ ,.]*)?(?:going with you|in\. send|send (?:me )?(?:the )?location|any takers|"
-    r"我也(?:是|一样|想)|\+ ?1(?!\d)|同 ?\+ ?1|算我一个|带我一个|有我一个|带我|求带|加一|懂你|想一起|"
+    r"我也(?:是|一样|想)|就差一个人|还差一个人|约个时间|\+ ?1(?!\d)|同 ?\+ ?1|算我一个|带我一个|有我一个|带我|求带|加一|懂你|想一起|"
     r"我也在找|me too|me 2|same|take me too|count me in|i'?m in(?! \w)|i'?ll come with you|wait for me)"
 )
 
 # Look-alikes that contain a pattern but mean something else; a hit inside one is dropped.
 _LOOKALIKES = [
+    r"famous last words|last words (?:of|from) (?:the|a|his|her|their)\b",
     # Found with the generated training negatives (never the held-out part):
     r"(?:离职|退休|毕业|搬家|退群|暂时|告别单身)告别|告别.{0,3}(?:有缘再见|常联系)|(?:有人|一名|男子|女子|听说|报道).{0,4}跳[河江海桥]",
     r"(?:一起|一块)(?:走|上路)吧?[,，。.…\s]*(?:去(?!另一个|天堂|那边|死)|出发|集合|吃饭)",
@@ -574,98 +589,105 @@ def hashed_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class CrisisModel:
-    """The trained layer as plain arrays: sparse idf and weights, Platt scaling, threshold."""
+class SparseLinear:
+    """Tf-idf weights over the hashed features seen in training, and linear weights on them."""
 
     features: np.ndarray  # sorted hashed feature indices seen in training
     idf: np.ndarray
     idf_unseen: float
-    coef: np.ndarray  # weights for crisis vs none
-    intercept: float
+    coef: np.ndarray  # (n,) for one score, (k, n) for k scores
+    intercept: np.ndarray | float
+
+    def decision(self, idx: np.ndarray, tf: np.ndarray):
+        """Return the linear score(s) of a text's hashed counts (L2-normalised sublinear tf-idf)."""
+        if idx.size == 0:
+            return self.intercept
+        pos = np.minimum(np.searchsorted(self.features, idx), len(self.features) - 1)
+        seen = self.features[pos] == idx
+        values = (1.0 + np.log(tf)) * np.where(seen, self.idf[pos], self.idf_unseen)
+        values /= np.linalg.norm(values)
+        return self.coef[..., pos[seen]] @ values[seen] + self.intercept
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}features": self.features.astype(np.int32),
+            f"{prefix}idf": self.idf.astype(np.float32),
+            f"{prefix}coef": self.coef.astype(np.float32),
+            f"{prefix}intercept": np.asarray(self.intercept, dtype=np.float64),
+            f"{prefix}idf_unseen": np.asarray(self.idf_unseen, dtype=np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, z, prefix: str) -> SparseLinear:
+        intercept = z[f"{prefix}intercept"]
+        return cls(
+            features=z[f"{prefix}features"].astype(np.int64),
+            idf=z[f"{prefix}idf"].astype(np.float64),
+            idf_unseen=float(z[f"{prefix}idf_unseen"]),
+            coef=z[f"{prefix}coef"].astype(np.float64),
+            intercept=float(intercept) if intercept.ndim == 0 else intercept,
+        )
+
+
+@dataclass(frozen=True)
+class Head:
+    """One language's crisis-or-not model: a linear SVM, Platt scaling and its operating point."""
+
+    svm: SparseLinear
     platt_a: float
     platt_b: float
-    threshold: float  # for a text with Chinese characters
-    threshold_en: float  # for a text without
-    veto: float  # a rule hit counts when the probability reaches this (Chinese text) ...
-    veto_en: float  # ... or this (English text); below it, the hit is set aside as a look-alike
-    level_coef: np.ndarray  # (3, n) weights for imminent / plan / ideation among crisis texts
-    level_intercept: np.ndarray
+    threshold: float  # the model says crisis at or above this probability
+    veto: float  # a rule hit counts when the probability reaches this; below, it is set aside
+
+    def probability(self, idx: np.ndarray, tf: np.ndarray) -> float:
+        decision = float(self.svm.decision(idx, tf))
+        return 1.0 / (1.0 + math.exp(self.platt_a * decision + self.platt_b))
+
+
+@dataclass(frozen=True)
+class CrisisModel:
+    """The trained layer as plain arrays: one head for Chinese texts, one for English texts, and
+    the level (imminent / plan / ideation) among crisis texts of either language."""
+
+    heads: dict[str, Head]  # "zh": a text with a Chinese character; "en": any other
+    levels: SparseLinear  # (3, n) weights in the order of LEVELS
     data_sha256: str
 
-    def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return (positions into `features`, tf-idf values) of normalised text, L2-normalised."""
-        idx, tf = hashed_counts(text)
-        if idx.size == 0:
-            return idx, tf
-        weight = 1.0 + np.log(tf)
-        pos = np.searchsorted(self.features, idx)
-        pos_clip = np.minimum(pos, len(self.features) - 1)
-        seen = self.features[pos_clip] == idx
-        idf = np.where(seen, self.idf[pos_clip], self.idf_unseen)
-        values = weight * idf
-        values /= np.linalg.norm(values)
-        return pos_clip[seen], values[seen]
+    def head_for(self, folded: str) -> Head:
+        return self.heads[_language(folded)]
 
     def threshold_for(self, folded: str) -> float:
         """Return the threshold for a normalised text: Chinese and English have their own."""
-        return self.threshold if _language(folded) == "zh" else self.threshold_en
+        return self.head_for(folded).threshold
 
     def veto_for(self, folded: str) -> float:
         """Return the probability below which a rule hit in a normalised text is set aside."""
-        return self.veto if _language(folded) == "zh" else self.veto_en
+        return self.head_for(folded).veto
 
     def score(self, text: str, norm: Normalised | None = None) -> tuple[float, str]:
         """Return the calibrated crisis probability of text and the most likely crisis level."""
-        pos, values = self._row((norm or normalise(text[:MAX_CHARS])).text)
-        decision = float(values @ self.coef[pos]) + self.intercept if pos.size else self.intercept
-        probability = 1.0 / (1.0 + math.exp(self.platt_a * decision + self.platt_b))
-        level_scores = (self.level_coef[:, pos] @ values if pos.size else 0) + self.level_intercept
-        return probability, LEVELS[int(np.argmax(level_scores))]
+        folded = (norm or normalise(text[:MAX_CHARS])).text
+        idx, tf = hashed_counts(folded)
+        level_scores = self.levels.decision(idx, tf)
+        return self.head_for(folded).probability(idx, tf), LEVELS[int(np.argmax(level_scores))]
 
     def save(self, path: Path) -> None:
-        np.savez_compressed(
-            path,
-            features=self.features.astype(np.int32),
-            idf=self.idf.astype(np.float32),
-            coef=self.coef.astype(np.float32),
-            level_coef=self.level_coef.astype(np.float32),
-            level_intercept=self.level_intercept.astype(np.float64),
-            scalars=np.array(
-                [
-                    self.idf_unseen,
-                    self.intercept,
-                    self.platt_a,
-                    self.platt_b,
-                    self.threshold,
-                    self.threshold_en,
-                    self.veto,
-                    self.veto_en,
-                ]
-            ),
-            data_sha256=np.array(self.data_sha256),
-        )
+        arrays = self.levels.arrays("levels_")
+        for lang, head in self.heads.items():
+            arrays |= head.svm.arrays(f"{lang}_")
+            arrays[f"{lang}_operating"] = np.array(
+                [head.platt_a, head.platt_b, head.threshold, head.veto]
+            )
+        np.savez_compressed(path, data_sha256=np.array(self.data_sha256), **arrays)
 
     @classmethod
     def load(cls, path: Path) -> CrisisModel:
         with np.load(path, allow_pickle=False) as z:
-            scalars = (float(v) for v in z["scalars"])
-            idf_unseen, intercept, a, b, threshold, threshold_en, veto, veto_en = scalars
-            return cls(
-                features=z["features"].astype(np.int64),
-                idf=z["idf"].astype(np.float64),
-                idf_unseen=idf_unseen,
-                coef=z["coef"].astype(np.float64),
-                intercept=intercept,
-                platt_a=a,
-                platt_b=b,
-                threshold=threshold,
-                threshold_en=threshold_en,
-                veto=veto,
-                veto_en=veto_en,
-                level_coef=z["level_coef"].astype(np.float64),
-                level_intercept=z["level_intercept"],
-                data_sha256=str(z["data_sha256"]),
-            )
+            heads = {}
+            for lang in ("zh", "en"):
+                a, b, threshold, veto = (float(v) for v in z[f"{lang}_operating"])
+                heads[lang] = Head(SparseLinear.from_arrays(z, f"{lang}_"), a, b, threshold, veto)
+            return cls(heads, SparseLinear.from_arrays(z, "levels_"), str(z["data_sha256"]))
 
 
 @functools.cache
@@ -674,9 +696,18 @@ def model() -> CrisisModel | None:
     return CrisisModel.load(MODEL_PATH) if MODEL_PATH.exists() else None
 
 
+_LATIN = re.compile(r"[a-z]")
+
+
 def _language(text: str) -> str:
-    """``zh`` for a text with any Chinese character, else ``en`` (each has its own threshold)."""
-    return "zh" if _CJK.search(text) else "en"
+    """``zh`` for a normalised text mostly in Chinese, else ``en``: each has its own model.
+
+    Mostly: at least one Chinese character for every two and a half Latin letters (a Chinese word
+    is about two characters, an English one about five letters), so that "真的好想 end it all" is
+    Chinese and an English message under a Chinese title ("求助") is English.
+    """
+    cjk = len(_CJK.findall(text))
+    return "zh" if cjk and cjk * 5 >= len(_LATIN.findall(text)) * 2 else "en"
 
 
 # --- one answer ------------------------------------------------------------------------------

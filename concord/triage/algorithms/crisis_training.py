@@ -21,6 +21,8 @@ from concord.triage.algorithms.crisis import (
     MODEL_PATH,
     PLAN,
     CrisisModel,
+    Head,
+    SparseLinear,
     _language,
     normalise,
     rule_hits,
@@ -195,62 +197,73 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
     normalised = [normalise(t.text).text for t in texts]
     counts = vectoriser().transform(normalised)
 
+    language = np.array([_language(t) for t in normalised])
+
     def fit(rows: np.ndarray):
         tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[rows])
         svm = LinearSVC(C=c, class_weight="balanced", max_iter=5000)
         svm.fit(tfidf.transform(counts[rows]), y[rows], sample_weight=weights[rows])
         return tfidf, svm
 
+    def sparse(tfidf, coef, intercept, rows: np.ndarray) -> SparseLinear:
+        # Only the columns that occur in `rows`: the others have no weight.
+        features = np.unique(counts[rows].indices)
+        return SparseLinear(
+            features, tfidf.idf_[features], float(tfidf.idf_.max()), coef[..., features], intercept
+        )
+
+    # Each language has its own model (its own vocabulary, idf and intercept): leave-one-source-out
+    # figures are better than with one model for both.
     held_sources = sorted(set(sources) - {"rule_tests"})
     decision = np.full(len(texts), np.nan)
     for source in held_sources:
         held = sources == source
-        tfidf, svm = fit(~held)
-        decision[held] = svm.decision_function(tfidf.transform(counts[held]))
+        for lang in ("zh", "en"):
+            if (held & (language == lang)).any() and (~held & (language == lang)).any():
+                tfidf, svm = fit(~held & (language == lang))
+                rows = held & (language == lang)
+                decision[rows] = svm.decision_function(tfidf.transform(counts[rows]))
     scored = ~np.isnan(decision)
-    platt_a, platt_b = _platt(decision[scored], y[scored])
-    prob = np.where(scored, 1.0 / (1.0 + np.exp(platt_a * np.nan_to_num(decision) + platt_b)), 0.0)
     rules = np.array([bool(rule_hits(t.text)) for t in texts])
-    language = np.array([_language(t) for t in normalised])
     hand = scored & (sources != "generated")
     high = np.array([t.level in (IMMINENT, PLAN) for t in texts])
-    points = {
-        lang: _operating_point(
+    prob = np.zeros(len(texts))
+    heads = {}
+    for lang in ("zh", "en"):
+        mine = scored & (language == lang)
+        platt_a, platt_b = _platt(decision[mine], y[mine])
+        prob[mine] = 1.0 / (1.0 + np.exp(platt_a * decision[mine] + platt_b))
+        veto, threshold = _operating_point(
             prob, rules, hand & ~y & (language == lang), hand & high & (language == lang)
         )
-        for lang in ("zh", "en")
-    }
-    thresholds = {lang: threshold for lang, (_, threshold) in points.items()}
-    vetoes = {lang: veto for lang, (veto, _) in points.items()}
+        rows = language == lang
+        tfidf, svm = fit(rows)
+        heads[lang] = Head(
+            sparse(tfidf, svm.coef_[0], float(svm.intercept_[0]), rows),
+            platt_a,
+            platt_b,
+            threshold,
+            veto,
+        )
+    thresholds = {lang: head.threshold for lang, head in heads.items()}
+    vetoes = {lang: head.veto for lang, head in heads.items()}
 
-    tfidf, svm = fit(np.ones(len(texts), dtype=bool))
-    features = np.unique(counts.indices)
-    # Only the columns that occur (the others would get zero weight anyway): much less to optimise.
-    x = tfidf.transform(counts)[:, features]
-    # The level among crisis texts of known level.
+    # The level among crisis texts of known level, one model for both languages.
+    every = np.ones(len(texts), dtype=bool)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     known = np.array([bool(t.level) for t in texts])
     level_lr = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+    features = np.unique(counts.indices)
     level_lr.fit(
-        x[known],
+        tfidf.transform(counts)[:, features][known],
         [t.level for t, k in zip(texts, known, strict=True) if k],
         sample_weight=weights[known],
     )
     order = [list(level_lr.classes_).index(level) for level in LEVELS]
+    level_coef = np.zeros((len(LEVELS), counts.shape[1]))
+    level_coef[:, features] = level_lr.coef_[order]
     m = CrisisModel(
-        features=features,
-        idf=tfidf.idf_[features],
-        idf_unseen=float(tfidf.idf_.max()),
-        coef=svm.coef_[0][features],
-        intercept=float(svm.intercept_[0]),
-        platt_a=platt_a,
-        platt_b=platt_b,
-        threshold=thresholds["zh"],
-        threshold_en=thresholds["en"],
-        veto=vetoes["zh"],
-        veto_en=vetoes["en"],
-        level_coef=level_lr.coef_[order],
-        level_intercept=level_lr.intercept_[order],
-        data_sha256=sha,
+        heads, sparse(tfidf, level_coef, level_lr.intercept_[order], every), data_sha256=sha
     )
     model_flag = prob >= np.array([thresholds[lang] for lang in language])
     rules = rules & (prob >= np.array([vetoes[lang] for lang in language]))
