@@ -664,12 +664,15 @@ class CrisisModel:
         """Return the probability below which a rule hit in a normalised text is set aside."""
         return self.head_for(folded).veto
 
+    def level(self, idx: np.ndarray, tf: np.ndarray) -> str:
+        """Return the most likely crisis level of a text's hashed counts."""
+        return LEVELS[int(np.argmax(self.levels.decision(idx, tf)))]
+
     def score(self, text: str, norm: Normalised | None = None) -> tuple[float, str]:
         """Return the calibrated crisis probability of text and the most likely crisis level."""
         folded = (norm or normalise(text[:MAX_CHARS])).text
         idx, tf = hashed_counts(folded)
-        level_scores = self.levels.decision(idx, tf)
-        return self.head_for(folded).probability(idx, tf), LEVELS[int(np.argmax(level_scores))]
+        return self.head_for(folded).probability(idx, tf), self.level(idx, tf)
 
     def save(self, path: Path) -> None:
         arrays = self.levels.arrays("levels_")
@@ -764,12 +767,13 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
                 keep[start:end] = False
             kept = "".join(c for c, k in zip(norm.text, keep, strict=True) if k)
             norm = Normalised(kept, tuple(i for i, k in zip(norm.index, keep, strict=True) if k))
-        probability, model_level = m.score(text, norm)
-        flag = probability >= m.threshold_for(norm.text)
-        if hits and probability < m.veto_for(norm.text):
+        head = m.head_for(norm.text)
+        idx, tf = hashed_counts(norm.text)
+        probability = head.probability(idx, tf)
+        flag = probability >= head.threshold
+        model_level = m.level(idx, tf) if flag else None  # only a crisis needs its level
+        if hits and probability < head.veto:
             # A look-alike ("jumped off the bridge in gta", "跳楼价"): the words stay visible,
             # but they raise no alarm on their own.
-            return Assessment((), probability, flag, model_level if flag else None, hits)
-    return Assessment(
-        hits, probability, flag, _more_severe(rule_level, model_level if flag else None)
-    )
+            return Assessment((), probability, flag, model_level, hits)
+    return Assessment(hits, probability, flag, _more_severe(rule_level, model_level))

@@ -211,20 +211,20 @@ def test_normalisation_folds_traditional_spacing_and_width_and_keeps_offsets():
 
 
 class _Stub:
-    """A stand-in for the trained model with a fixed answer."""
+    """A stand-in for the trained model with a fixed answer (threshold 0.5)."""
 
     def __init__(self, probability, level, veto=0.05):
-        self.answer = (probability, level)
-        self.veto = veto
+        self.answer, self.answer_level = probability, level
+        self.threshold, self.veto = 0.5, veto
 
-    def threshold_for(self, folded):
-        return 0.5
+    def head_for(self, folded):
+        return self
 
-    def veto_for(self, folded):
-        return self.veto
-
-    def score(self, text, norm=None):
+    def probability(self, idx, tf):
         return self.answer
+
+    def level(self, idx, tf):
+        return self.answer_level
 
 
 def test_a_text_is_a_crisis_when_either_layer_says_so(monkeypatch):
