@@ -10,9 +10,9 @@ words and spaced-out Latin letters removed) and maps every hit back to the exact
 the original. Look-alikes (跳楼机, 跳楼价, "suicide squeeze") are dropped and a negation just before
 a phrase in the same clause ("我从来没想过自杀", "not suicidal") silences that phrase only.
 
-The learned layer is a linear SVM on hashed character 1–4-grams and word 1–2-grams, trained by
-``concord wellbeing train-crisis`` on the repository's training corpus, with a Platt-calibrated
-probability and, for Chinese and for English texts, a threshold and a veto, chosen on
+The learned layer is a linear SVM on hashed character 1–4-grams and word 1–2-grams, one for texts
+mostly in Chinese and one for the others, trained by ``concord wellbeing train-crisis`` on the
+repository's training corpus, each with a Platt-calibrated probability, a threshold and a veto, chosen on
 leave-one-source-out scores (each author's texts scored by a model that never saw them). Its
 artefact is a small ``.npz`` of numbers (no pickle). A text is a crisis when either layer says
 so; the level is the higher of the two layers' levels. A rule hit in a text that the model is
