@@ -76,7 +76,12 @@ def main() -> None:
         print(f"  {name}.csv {hashlib.sha256((CORPUS / f'{name}.csv').read_bytes()).hexdigest()}")
     m = crisis.model()
     thresholds = (
-        "none" if m is None else f"thresholds zh {m.threshold:.3f}, en {m.threshold_en:.3f}"
+        "none"
+        if m is None
+        else ", ".join(
+            f"{lang}: threshold {h.threshold:.3f}, rule veto {h.veto:.2f}"
+            for lang, h in m.heads.items()
+        )
     )
     print(f"model: {thresholds}; use_model={use_model}")
 
