@@ -16,9 +16,9 @@ repository's training corpus, each with a Platt-calibrated probability, a thresh
 leave-one-source-out scores (each author's texts scored by a model that never saw them). Its
 artefact is a small ``.npz`` of numbers (no pickle). A text is a crisis when either layer says
 so; the level is the higher of the two layers' levels. A rule hit in a text that the model is
-sure is ordinary (probability below the veto: "jumped off the bridge in gta", "跳楼价") is a
-look-alike the look-alike list does not yet name: it is set aside, kept for the record, and
-raises no alarm on its own.
+sure is ordinary (probability below the veto, read on the sentence the hit is in: "jumped off
+the bridge in gta", "跳楼价") is a look-alike the look-alike list does not yet
+name: it is returned as set aside and raises no alarm on its own.
 """
 
 from __future__ import annotations
@@ -686,6 +686,10 @@ class CrisisModel:
     @classmethod
     def load(cls, path: Path) -> CrisisModel:
         with np.load(path, allow_pickle=False) as z:
+            if "zh_operating" not in z.files:
+                raise ValueError(
+                    f"{path} is from an older Concord: run `concord wellbeing train-crisis`"
+                )
             heads = {}
             for lang in ("zh", "en"):
                 a, b, threshold, veto = (float(v) for v in z[f"{lang}_operating"])
@@ -743,12 +747,32 @@ def _more_severe(a: str | None, b: str | None) -> str | None:
     return a if LEVELS.index(a) <= LEVELS.index(b) else b
 
 
+# The model judges a rule hit on the sentence it is in (at most this many characters either side):
+# in a long complaint the text as a whole reads ordinary even when one sentence says "今晚就从楼顶跳下去".
+VETO_WINDOW = 100
+_SENTENCE_END = re.compile(r"[。！？!?;；\n]|\.(?:\s|$)")
+
+
+def _stands(m: CrisisModel, text: str, hit: Hit, whole: float, head: Head) -> bool:
+    """Return whether the model does not judge a rule hit ordinary, read in its own sentence."""
+    lo = max(0, hit.start - VETO_WINDOW)
+    ends = list(_SENTENCE_END.finditer(text, lo, hit.start))
+    start = ends[-1].end() if ends else lo
+    after = _SENTENCE_END.search(text, hit.end, hit.end + VETO_WINDOW)
+    end = after.end() if after else min(len(text), hit.end + VETO_WINDOW)
+    if start == 0 and end >= len(text):
+        return whole >= head.veto  # the hit's sentence is the whole text
+    folded = normalise(text[start:end]).text
+    near = m.head_for(folded)
+    return near.probability(*hashed_counts(folded)) >= near.veto
+
+
 def assess(text: str | None, *, use_model: bool = True) -> Assessment:
     """Return both layers' view of text; it is a crisis when either layer says so.
 
-    The rule layer says so when a rule matches and the model does not judge the text ordinary
-    (its probability reaches the veto learned with the threshold); otherwise the rule's words are
-    kept in ``set_aside`` for the record and raise no alarm.
+    The rule layer says so when a rule matches and the model, reading the sentence around the
+    match, does not judge it ordinary (its probability reaches the veto learned with the threshold);
+    the hits it judges ordinary are returned in ``set_aside`` and raise no alarm.
     """
     if not text or not text.strip():
         return Assessment((), None, False, None)
@@ -756,9 +780,8 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
     norm = normalise(text)
     negated: list[tuple[int, int]] = []
     hits = tuple(rule_hits(text, norm, negated))
-    rule_level = hits[0].level if hits else None
     m = model() if use_model else None
-    probability, model_level, flag = None, None, False
+    probability, model_level, flag, set_aside = None, None, False, ()
     if m is not None:
         if negated:
             # Negation scope for the model too: it scores the text without the denied phrases.
@@ -773,7 +796,9 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
         flag = probability >= head.threshold
         model_level = m.level(idx, tf) if flag else None  # only a crisis needs its level
         if hits and probability < head.veto:
-            # A look-alike ("jumped off the bridge in gta", "跳楼价"): the words stay visible,
-            # but they raise no alarm on their own.
-            return Assessment((), probability, flag, model_level, hits)
-    return Assessment(hits, probability, flag, _more_severe(rule_level, model_level))
+            # Look-alikes ("jumped off the bridge in gta", "跳楼价") raise no alarm on their own.
+            stands = [_stands(m, text, h, probability, head) for h in hits]
+            set_aside = tuple(h for h, s in zip(hits, stands, strict=True) if not s)
+            hits = tuple(h for h, s in zip(hits, stands, strict=True) if s)
+    rule_level = hits[0].level if hits else None
+    return Assessment(hits, probability, flag, _more_severe(rule_level, model_level), set_aside)

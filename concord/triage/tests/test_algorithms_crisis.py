@@ -256,6 +256,26 @@ def test_a_rule_hit_in_a_text_the_model_finds_ordinary_is_set_aside(monkeypatch)
     assert counted.words == ["jumped off the bridge"] and counted.set_aside == ()
 
 
+@pytest.mark.parametrize(
+    ("lang", "sentence", "words"),
+    [
+        ("zh", "我今晚就从楼顶跳下去。", "今晚就从楼顶跳下去"),
+        ("en", " I took all my pills an hour ago. ", "took all my pills"),
+    ],
+)
+def test_a_rule_hit_inside_a_long_ordinary_text_is_judged_on_its_own_words(lang, sentence, words):
+    """The shipped model reads a long complaint as ordinary; the sentence in it still counts."""
+    path = crisis_training.CORPUS_DIR / "train_authored_long_mixed_benign.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        ordinary = [r["text"] for r in csv.DictReader(f) if r["lang"] == lang]
+    around = "".join(ordinary)[:900]
+    assert not assess(around + around).is_crisis
+    found = assess(around + sentence + around)
+    assert found.probability < crisis.model().heads[lang].veto  # the text as a whole: ordinary
+    assert found.is_crisis and found.level in (IMMINENT, PLAN)
+    assert any(words in w for w in found.words) and found.set_aside == ()
+
+
 def test_the_operating_point_sets_aside_rule_hits_only_when_that_catches_more(monkeypatch):
     # Four high-risk texts, then seven ordinary ones of which two fire a rule although the model
     # scores them lowest; the budget allows one false alarm.
