@@ -14,7 +14,7 @@ The learned layer is a linear SVM on hashed character 1–4-grams and word 1–2
 mostly in Chinese and one for the others, trained by ``concord wellbeing train-crisis`` on the
 repository's training corpus, each with a Platt-calibrated probability, a threshold and a veto, chosen on
 leave-one-source-out scores (each author's texts scored by a model that never saw them). Its
-artefact is a small ``.npz`` of numbers (no pickle). A text is a crisis when either layer says
+artefact is an ``.npz`` of numbers (no pickle). A text is a crisis when either layer says
 so; the level is the higher of the two layers' levels. A rule hit in a text that the model is
 sure is ordinary (probability below the veto, read on the sentence the hit is in: "jumped off
 the bridge in gta", "跳楼价") is a look-alike the look-alike list does not yet
@@ -649,30 +649,16 @@ class CrisisModel:
     """The trained layer as plain arrays: one head for Chinese texts, one for English texts, and
     the level (imminent / plan / ideation) among crisis texts of either language."""
 
-    heads: dict[str, Head]  # "zh": a text with a Chinese character; "en": any other
+    heads: dict[str, Head]  # "zh": a text mostly in Chinese (see `_language`); "en": any other
     levels: SparseLinear  # (3, n) weights in the order of LEVELS
     data_sha256: str
 
     def head_for(self, folded: str) -> Head:
         return self.heads[_language(folded)]
 
-    def threshold_for(self, folded: str) -> float:
-        """Return the threshold for a normalised text: Chinese and English have their own."""
-        return self.head_for(folded).threshold
-
-    def veto_for(self, folded: str) -> float:
-        """Return the probability below which a rule hit in a normalised text is set aside."""
-        return self.head_for(folded).veto
-
     def level(self, idx: np.ndarray, tf: np.ndarray) -> str:
         """Return the most likely crisis level of a text's hashed counts."""
         return LEVELS[int(np.argmax(self.levels.decision(idx, tf)))]
-
-    def score(self, text: str, norm: Normalised | None = None) -> tuple[float, str]:
-        """Return the calibrated crisis probability of text and the most likely crisis level."""
-        folded = (norm or normalise(text[:MAX_CHARS])).text
-        idx, tf = hashed_counts(folded)
-        return self.head_for(folded).probability(idx, tf), self.level(idx, tf)
 
     def save(self, path: Path) -> None:
         arrays = self.levels.arrays("levels_")

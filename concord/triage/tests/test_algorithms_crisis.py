@@ -332,10 +332,7 @@ def test_the_model_gives_a_calibrated_probability():
 def test_chinese_and_english_texts_have_their_own_threshold():
     model = crisis.model()
     zh, en = normalise("我好累").text, normalise("so tired").text
-    assert model.threshold_for(zh) == model.heads["zh"].threshold
-    assert model.threshold_for(en) == model.heads["en"].threshold
-    assert model.veto_for(zh) == model.heads["zh"].veto
-    assert model.veto_for(en) == model.heads["en"].veto
+    assert model.head_for(zh) is model.heads["zh"] and model.head_for(en) is model.heads["en"]
     assert model.heads["zh"].svm.coef is not model.heads["en"].svm.coef
     assert 0.0 < model.heads["en"].threshold < 1.0
     assert 0.0 <= model.heads["en"].veto < model.heads["en"].threshold
