@@ -739,13 +739,18 @@ VETO_WINDOW = 100
 _SENTENCE_END = re.compile(r"[。！？!?;；\n]|\.(?:\s|$)")
 
 
-def _stands(m: CrisisModel, text: str, hit: Hit, whole: float, head: Head) -> bool:
-    """Return whether the model does not judge a rule hit ordinary, read in its own sentence."""
+def hit_sentence(text: str, hit: Hit) -> tuple[int, int]:
+    """Return the span of the sentence a rule hit is in, at most VETO_WINDOW characters either side."""
     lo = max(0, hit.start - VETO_WINDOW)
     ends = list(_SENTENCE_END.finditer(text, lo, hit.start))
     start = ends[-1].end() if ends else lo
     after = _SENTENCE_END.search(text, hit.end, hit.end + VETO_WINDOW)
-    end = after.end() if after else min(len(text), hit.end + VETO_WINDOW)
+    return start, after.end() if after else min(len(text), hit.end + VETO_WINDOW)
+
+
+def _stands(m: CrisisModel, text: str, hit: Hit, whole: float, head: Head) -> bool:
+    """Return whether the model does not judge a rule hit ordinary, read in its own sentence."""
+    start, end = hit_sentence(text, hit)
     if start == 0 and end >= len(text):
         return whole >= head.veto  # the hit's sentence is the whole text
     folded = normalise(text[start:end]).text

@@ -24,6 +24,7 @@ from concord.triage.algorithms.crisis import (
     Head,
     SparseLinear,
     _language,
+    hit_sentence,
     normalise,
     rule_hits,
     vectoriser,
@@ -125,6 +126,10 @@ def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return -float(lr.coef_[0][0]), -float(lr.intercept_[0])
 
 
+def _sigmoid(decision: np.ndarray, a: float, b: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(a * decision + b))
+
+
 def _threshold(prob: np.ndarray, rules: np.ndarray, negatives: np.ndarray) -> float:
     """Return the lowest threshold whose union false alarms on `negatives` stay within budget.
 
@@ -137,17 +142,23 @@ def _threshold(prob: np.ndarray, rules: np.ndarray, negatives: np.ndarray) -> fl
 
 
 def _operating_point(
-    prob: np.ndarray, rules: np.ndarray, negatives: np.ndarray, high: np.ndarray
+    prob: np.ndarray,
+    rules: np.ndarray,
+    negatives: np.ndarray,
+    high: np.ndarray,
+    rule_prob: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """Return the (veto, threshold) pair that catches most high-risk texts within the budget.
 
-    For each candidate veto the rules count where the model's probability reaches it, and the
-    threshold is the lowest that keeps the false alarms of both layers within budget; the pair
-    with the highest recall on `high` wins (the lower veto on a tie: more rule hits stand).
+    For each candidate veto the rules count where `rule_prob` (the model's probability of the text
+    or of a hit's sentence, the higher; `prob` when not given) reaches it, and the threshold is
+    the lowest that keeps the false alarms of both layers within budget; the pair with the highest
+    recall on `high` wins (the lower veto on a tie: more rule hits stand).
     """
+    rule_prob = prob if rule_prob is None else rule_prob
     best = (-1.0, 0.0, 0.5)
     for veto in VETOES:
-        counted = rules & (prob >= veto)
+        counted = rules & (rule_prob >= veto)
         threshold = _threshold(prob, counted, negatives)
         recall = float((counted | (prob >= threshold))[high].mean()) if high.any() else 0.0
         if recall > best[0]:
@@ -212,36 +223,68 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
             features, tfidf.idf_[features], float(tfidf.idf_.max()), coef[..., features], intercept
         )
 
+    # The detector's veto reads a rule hit in its own sentence where that is shorter than the text
+    # (``assess``): those sentences are scored out of source too, and a text's rule hits count when
+    # the text or one of its hit sentences reaches the veto of the text's language.
+    hits = [rule_hits(t.text) for t in texts]
+    rules = np.array([bool(found) for found in hits])
+    owner, sentences = [], []
+    for i, (t, found) in enumerate(zip(texts, hits, strict=True)):
+        for hit in found:
+            start, end = hit_sentence(t.text, hit)
+            if start > 0 or end < len(t.text):
+                owner.append(i)
+                sentences.append(normalise(t.text[start:end]).text)
+    owner = np.array(owner, dtype=int)
+    sentence_counts = vectoriser().transform(sentences) if sentences else counts[:0]
+    sentence_language = np.array([_language(s) for s in sentences], dtype=object)
+
     # Each language has its own model (its own vocabulary, idf and intercept): leave-one-source-out
     # figures are better than with one model for both.
     held_sources = sorted(set(sources) - {"rule_tests"})
     decision = np.full(len(texts), np.nan)
+    sentence_decision = np.full(len(sentences), np.nan)
     for source in held_sources:
         held = sources == source
         for lang in ("zh", "en"):
-            if (held & (language == lang)).any() and (~held & (language == lang)).any():
+            rows = held & (language == lang)
+            near = held[owner] & (sentence_language == lang)
+            if (rows.any() or near.any()) and (~held & (language == lang)).any():
                 tfidf, svm = fit(~held & (language == lang))
-                rows = held & (language == lang)
-                decision[rows] = svm.decision_function(tfidf.transform(counts[rows]))
+                for out, which, matrix in (
+                    (decision, rows, counts),
+                    (sentence_decision, near, sentence_counts),
+                ):
+                    if which.any():
+                        out[which] = svm.decision_function(tfidf.transform(matrix[which]))
     scored = ~np.isnan(decision)
-    rules = np.array([bool(rule_hits(t.text)) for t in texts])
     hand = scored & (sources != "generated")
     high = np.array([t.level in (IMMINENT, PLAN) for t in texts])
     prob = np.zeros(len(texts))
-    heads = {}
+    sentence_prob = np.zeros(len(sentences))
+    platt = {}
     for lang in ("zh", "en"):
         mine = scored & (language == lang)
-        platt_a, platt_b = _platt(decision[mine], y[mine])
-        prob[mine] = 1.0 / (1.0 + np.exp(platt_a * decision[mine] + platt_b))
+        platt[lang] = _platt(decision[mine], y[mine])
+        prob[mine] = _sigmoid(decision[mine], *platt[lang])
+        near = ~np.isnan(sentence_decision) & (sentence_language == lang)
+        sentence_prob[near] = _sigmoid(sentence_decision[near], *platt[lang])
+    rule_prob = prob.copy()
+    np.maximum.at(rule_prob, owner, sentence_prob)
+    heads = {}
+    for lang in ("zh", "en"):
         veto, threshold = _operating_point(
-            prob, rules, hand & ~y & (language == lang), hand & high & (language == lang)
+            prob,
+            rules,
+            hand & ~y & (language == lang),
+            hand & high & (language == lang),
+            rule_prob,
         )
         rows = language == lang
         tfidf, svm = fit(rows)
         heads[lang] = Head(
             sparse(tfidf, svm.coef_[0], float(svm.intercept_[0]), rows),
-            platt_a,
-            platt_b,
+            *platt[lang],
             threshold,
             veto,
         )
@@ -266,7 +309,7 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
         heads, sparse(tfidf, level_coef, level_lr.intercept_[order], every), data_sha256=sha
     )
     model_flag = prob >= np.array([thresholds[lang] for lang in language])
-    rules = rules & (prob >= np.array([vetoes[lang] for lang in language]))
+    rules = rules & (rule_prob >= np.array([vetoes[lang] for lang in language]))
     union = model_flag | rules
     figures = {
         "texts": len(texts),

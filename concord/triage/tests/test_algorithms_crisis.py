@@ -294,6 +294,33 @@ def test_the_operating_point_sets_aside_rule_hits_only_when_that_catches_more(mo
     assert crisis_training._operating_point(prob, quiet, negatives, ~negatives)[0] == 0.0
 
 
+def test_the_operating_point_reads_a_rule_hit_in_its_own_sentence(monkeypatch):
+    # The same texts, but the second high-risk text is long: as a whole the model scores it 0.01,
+    # the sentence its rule hit is in 0.4. The detector reads the sentence (`assess`), so the veto
+    # chosen in training must too: reading the whole text it would have to be set aside.
+    prob = np.array([0.45, 0.01, 0.35, 0.6, 0.05, 0.1, 0.2, 0.3, 0.5, 0.02, 0.03])
+    rules = np.array([0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1], dtype=bool)
+    negatives = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1], dtype=bool)
+    monkeypatch.setattr(crisis_training, "FALSE_ALARM_BUDGET", 1.5 / 7)
+    whole = crisis_training._operating_point(prob, rules, negatives, ~negatives)
+    in_sentence = prob.copy()
+    in_sentence[1] = 0.4
+    veto, threshold = crisis_training._operating_point(
+        prob, rules, negatives, ~negatives, in_sentence
+    )
+    missed = (rules & (prob >= whole[0])) | (prob >= whole[1])
+    assert missed[~negatives].sum() == 3  # reading whole texts, the long one is lost
+    flags = (rules & (in_sentence >= veto)) | (prob >= threshold)
+    assert flags[~negatives].all() and flags[negatives].sum() == 1
+
+
+def test_training_and_the_detector_find_a_hit_sentence_alike():
+    text = "楼道灯坏了一个月没人修。" * 20 + "我今晚就从楼顶跳下去。" + "物业电话打不通。" * 20
+    hit = next(h for h in crisis.rule_hits(text) if "楼顶" in h.text)
+    start, end = crisis.hit_sentence(text, hit)
+    assert text[start:end] == "我今晚就从楼顶跳下去。"
+
+
 def test_the_level_is_the_more_severe_of_the_two_layers(monkeypatch):
     monkeypatch.setattr(crisis, "model", lambda: _Stub(0.95, IMMINENT))
     assert assess("我真的不想活了").level == IMMINENT
