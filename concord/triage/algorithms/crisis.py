@@ -786,8 +786,9 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
         probability = head.probability(idx, tf)
         flag = probability >= head.threshold
         model_level = m.level(idx, tf) if flag else None  # only a crisis needs its level
-        if hits and probability < head.veto:
-            # Look-alikes ("jumped off the bridge in gta", "跳楼价") raise no alarm on their own.
+        if hits and not flag and probability < head.veto:
+            # Look-alikes ("jumped off the bridge in gta", "跳楼价") raise no alarm on their own;
+            # where the model says crisis, the words stand as what the counsellor is shown.
             stands = [_stands(m, text, h, probability, head) for h in hits]
             set_aside = tuple(h for h, s in zip(hits, stands, strict=True) if not s)
             hits = tuple(h for h, s in zip(hits, stands, strict=True) if s)

@@ -43,7 +43,9 @@ EXTRA_FILES = ("train_generated", "train_reviewed")
 GENERATED_WEIGHT = 0.5
 # The rules and the model together may raise false alarms on at most this share of the
 # hand-written training texts that are not a crisis (scored by models that never saw their author).
-FALSE_ALARM_BUDGET = 0.015
+# Those texts are deliberately hard look-alikes; the target is 2% (issue 22), kept with a margin,
+# and every point of budget below it is recall lost on the worst failure, a missed crisis.
+FALSE_ALARM_BUDGET = 0.018
 # The linear SVM's regularisation, chosen by leave-one-source-out evaluation (docs/PERFORMANCE.md).
 SVM_C = 2.0
 # Candidate vetoes: a rule hit counts only when the model's probability is at least this (a rule
@@ -193,7 +195,7 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
     CalibratedClassifierCV(method="sigmoid", ensemble=False), with sources as folds) and, per
     language, the operating point: the veto below which a rule hit is set aside as a look-alike,
     and the threshold, the lowest at which the counted rule hits and the model together raise
-    false alarms on at most 1.5% of the hand-written training texts that are not a crisis; of
+    false alarms on at most 1.8% of the hand-written training texts that are not a crisis; of
     those pairs, the one that catches most high-risk hand-written texts. Then one model is
     fitted on all the texts. The rule test sentences are always in training and never scored.
     """

@@ -255,6 +255,13 @@ def test_a_rule_hit_in_a_text_the_model_finds_ordinary_is_set_aside(monkeypatch)
     assert counted.is_crisis and counted.level == PLAN and not counted.model_flag
     assert counted.words == ["jumped off the bridge"] and counted.set_aside == ()
 
+    # When the model itself says crisis, the words stand as its explanation even below the veto
+    # (the English veto may sit above the threshold): the counsellor sees which words triggered.
+    monkeypatch.setattr(crisis, "model", lambda: _Stub(0.6, IDEATION, veto=0.8))
+    flagged = assess("I'm going to jump off the bridge tonight")
+    assert flagged.model_flag and flagged.words and flagged.set_aside == ()
+    assert flagged.level in (IMMINENT, PLAN)
+
 
 @pytest.mark.parametrize(
     ("lang", "sentence", "words"),
