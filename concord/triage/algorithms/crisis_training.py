@@ -49,8 +49,11 @@ FALSE_ALARM_BUDGET = 0.018
 # The linear SVM's regularisation, chosen by leave-one-source-out evaluation (docs/PERFORMANCE.md).
 SVM_C = 2.0
 # Candidate vetoes: a rule hit counts only when the model's probability is at least this (a rule
-# hit in a text the model is sure is ordinary is a look-alike: "jumped off the bridge in gta").
-VETOES = (0.0, *np.round(np.linspace(0.05, 0.95, 19), 2))
+# hit in a text the model finds ordinary is a look-alike: "jumped off the bridge in gta"). At most
+# 0.5: the model overrules the rules only where it finds a text more likely ordinary than not.
+# Higher vetoes bought about two points of leave-one-source-out recall in English by silencing
+# its rules altogether, and lost "not suicidal, she says, but she has been cutting herself".
+VETOES = (0.0, *np.round(np.linspace(0.05, 0.5, 10), 2))
 
 
 @dataclass(frozen=True)

@@ -369,9 +369,9 @@ def test_chinese_and_english_texts_have_their_own_threshold():
     assert model.head_for(zh) is model.heads["zh"] and model.head_for(en) is model.heads["en"]
     assert model.heads["zh"].svm.coef is not model.heads["en"].svm.coef
     assert 0.0 < model.heads["en"].threshold < 1.0
-    # The veto may sit above the threshold (in English the rules alone false-alarm more than they
-    # catch); the words of a text the model flags still stand as the counsellor's explanation.
-    assert 0.0 <= model.heads["en"].veto <= max(crisis_training.VETOES)
+    # The model overrules a rule hit only where it finds the text more likely ordinary than not.
+    for head in model.heads.values():
+        assert 0.0 <= head.veto <= 0.5 < head.threshold
     flagged = assess("I took all my pills an hour ago and I'm so dizzy")
     assert flagged.model_flag and flagged.words and flagged.set_aside == ()
 
