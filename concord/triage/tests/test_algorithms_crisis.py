@@ -101,6 +101,13 @@ RULE_CASES = [
     ("en", "ideation", "i keep having dark thoughts about it", IDEATION),
     ("en", "euphemism", "i pray every night not to wake up", IDEATION),
     ("en", "short_reply", "ok i'm in, send location", IDEATION),
+    # English kinds the training sets' misses showed (2026-12-04), phrased afresh
+    ("en", "jumping", "my legs are over the edge now, 22nd floor", IMMINENT),
+    ("en", "act_in_progress", "pills down. phone off. goodbye", IMMINENT),
+    ("en", "plan", "i've decided to finish my life before the bailiffs come", PLAN),
+    ("en", "method", "how high does a balcony need to be, asking for me", PLAN),
+    ("en", "jumping", "i keep picturing stepping off the roof", PLAN),
+    ("en", "method", "been hoarding my sleeping pills since march", PLAN),
 ]
 
 
@@ -174,6 +181,17 @@ BENIGN_TRAPS = [
     "my hours got cut again this month",
     "i've given up on sourdough",
     "这周胖了五斤，不想活了哈哈哈",
+    # English look-alikes found with the authored training negatives (2026-12-04), phrased afresh
+    "our valley lost three farmers to suicide this year, the show is raising money",
+    "she's writing her dissertation on self-harm in young carers",
+    "naloxone kits at the overdose awareness stall on saturday",
+    "third attempt at the theory test on monday, fingers crossed",
+    "attempted burglary on our street last night, police came",
+    "this is my last post as treasurer, handing over to Dev",
+    "feeling hopeless about the housing list, ten years waiting",
+    "on the edge of my seat for the penalty shoot-out",
+    "i want out of this phone contract, it's a rip-off",
+    "so embarrassed i wanted to die when i tripped on stage",
 ]
 
 
