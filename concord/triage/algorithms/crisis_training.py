@@ -46,8 +46,9 @@ GENERATED_WEIGHT = 0.5
 # Those texts are deliberately hard look-alikes; the target is 2% (issue 22), kept with a margin,
 # and every point of budget below it is recall lost on the worst failure, a missed crisis.
 FALSE_ALARM_BUDGET = 0.018
-# The linear SVM's regularisation, chosen by leave-one-source-out evaluation (docs/PERFORMANCE.md).
-SVM_C = 2.0
+# The linear SVM's regularisation per language, chosen by leave-one-source-out evaluation
+# (docs/PERFORMANCE.md): English, with more varied and longer texts, wants less regularisation.
+SVM_C = {"zh": 2.0, "en": 5.0}
 # Candidate vetoes: a rule hit counts only when the model's probability is at least this (a rule
 # hit in a text the model finds ordinary is a look-alike: "jumped off the bridge in gta"). At most
 # 0.5: the model overrules the rules only where it finds a text more likely ordinary than not.
@@ -188,7 +189,7 @@ def _rates(flag: np.ndarray, texts: list[TrainingText], mask: np.ndarray) -> dic
     return out
 
 
-def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
+def train(c: dict[str, float] | None = None) -> tuple[CrisisModel, dict]:
     """Train the learned layer on the training texts; return it and leave-one-source-out figures.
 
     Every source of training text (the first independent author's training part, the generated
@@ -206,6 +207,7 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
+    c = c or SVM_C
     texts, sha = training_texts()
     y = np.array([t.level is not None for t in texts])
     weights = np.array([t.weight for t in texts])
@@ -215,9 +217,9 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
 
     language = np.array([_language(t) for t in normalised])
 
-    def fit(rows: np.ndarray):
+    def fit(rows: np.ndarray, lang: str):
         tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[rows])
-        svm = LinearSVC(C=c, class_weight="balanced", max_iter=5000)
+        svm = LinearSVC(C=c[lang], class_weight="balanced", max_iter=5000)
         svm.fit(tfidf.transform(counts[rows]), y[rows], sample_weight=weights[rows])
         return tfidf, svm
 
@@ -255,7 +257,7 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
             rows = held & (language == lang)
             near = held[owner] & (sentence_language == lang)
             if (rows.any() or near.any()) and (~held & (language == lang)).any():
-                tfidf, svm = fit(~held & (language == lang))
+                tfidf, svm = fit(~held & (language == lang), lang)
                 for out, which, matrix in (
                     (decision, rows, counts),
                     (sentence_decision, near, sentence_counts),
@@ -286,7 +288,7 @@ def train(c: float = SVM_C) -> tuple[CrisisModel, dict]:
             rule_prob,
         )
         rows = language == lang
-        tfidf, svm = fit(rows)
+        tfidf, svm = fit(rows, lang)
         heads[lang] = Head(
             sparse(tfidf, svm.coef_[0], float(svm.intercept_[0]), rows),
             *platt[lang],
