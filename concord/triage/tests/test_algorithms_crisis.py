@@ -111,6 +111,20 @@ RULE_CASES = [
 ]
 
 
+# Look-alikes must not reach the words of a person at risk, or of someone reporting one.
+NOT_LOOK_ALIKES = [
+    "my son keeps talking about suicide and gave away his games",
+    "i need to talk about suicide, i scare myself",
+    "self-harm free for a year until last night",
+    "pills down.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_LOOK_ALIKES)
+def test_look_alikes_leave_a_person_at_risk_alone(text):
+    assert rule_hits(text), text
+
+
 def test_the_rule_cases_cover_every_kind_in_both_languages():
     kinds = {
         lang: {kind for lng, kind, _t, _l in RULE_CASES if lng == lang} for lang in ("zh", "en")
