@@ -327,13 +327,20 @@ _SHORT_REPLIES = re.compile(
     r"我也在找|me too|me 2|same|take me too|count me in|i'?m in(?! \w)|i'?ll come with you|wait for me)"
 )
 
+# A short reply about something ordinary said in the same breath ("+1 我也要奶茶", "我也想躺平"):
+# found with the independently authored training negatives (never the held-out part).
+_ORDINARY_REPLY = re.compile(
+    r"^(?:我也(?:要|想)|\+ ?1|算我一个|带我一个)[，, ]*(?:我也(?:要|想))?"
+    r"(?:奶茶|火锅|吃|喝|露营|旅游|度假|ktv|唱歌|音乐节|放假|辞职|躺平|去(?:露营|旅游|音乐节|吃|玩|看))"
+)
+
 # Look-alikes that contain a pattern but mean something else; a hit inside one is dropped.
 _LOOKALIKES = [
     r"famous last words|last words (?:of|from) (?:the|a|his|her|their)\b",
     # Found with the generated training negatives (never the held-out part):
     r"(?:离职|退休|毕业|搬家|退群|暂时|告别单身)告别|告别.{0,3}(?:有缘再见|常联系)|(?:有人|一名|男子|女子|听说|报道).{0,4}跳[河江海桥]",
     r"(?:一起|一块)(?:走|上路)吧?[,，。.…\s]*(?:去(?!另一个|天堂|那边|死)|出发|集合|吃饭)",
-    r"(?:晒被子|晾衣|晾|搬家|装修|跳绳|拔河|捆|绑).{0,8}绳子|绳子.{0,6}(?:晾|晒|绑|捆)",
+    r"(?:晒被子|晾衣|晾|搬家|装修|跳绳|拔河|捆|绑).{0,8}绳子|绳子.{0,6}(?<!说是)(?<!说)(?<!以为是)(?:晾|晒|绑|捆)",
     r"(?:不小心|切菜|削|拆快递|被.{0,4})(?:划|割)(?:了|到|伤|破)?(?:手|手指)|(?:搬家|出国|毕业|换房|断舍离).{0,12}东西都送人",
     r"(?:累|烦|吓|热|冻|饿|困|急|愁|气|忙|渴|疼|痛|虐|哭|吵)死(?:了|我了|人了|我)?|烧炭.{0,4}(?:烤|烧烤)|(?:烧烤|烤肉).{0,6}烧炭|想消失一?(?:下|阵子|几天|一段时间|周|个?礼拜|个月|在人海)",
     r"(?:long|high|bungee|ski|triple) ?jump\w*|jump(?:ing)? (?:rope|competition|practice)|(?:go|going) together\??,? (?:to (?!the other side|heaven|sleep)|the bus|for\b)|ready to go\?.{0,3}(?:to the|the bus|for)",
@@ -380,9 +387,25 @@ _LOOKALIKES = [
     r"want to die (?:my|her|his|the|our) hair|until (?:i )?want to die|(?:if|when) (?:someone|somebody|a (?:friend|student|person|child)|they|people) (?:says?|tells? you|said) (?:they|he|she) wants? to die|die (?:of|from) cuteness|(?:i'?m|i am) gonna die (?:😂|lol)",
     r"on the edge of (?:my|the|our|your) seat|edge of the grand canyon|a person on the tracks|(?:dog|retriever|labrador|puppy|spaniel) jumped (?:into|in) the|jumped into the (?:lake|sea|river|pool) (?:from the pier|after a stick|for charity|on christmas)|(?:i'?m|i am) going to jump (?:him|her|them)\b|standing on the bridge at (?:sunset|sunrise|dawn|dusk)",
     r"want out of (?:this|my|the|our) (?:\w+ )?(?:relationship|marriage|job|contract|lease|group|deal|course|team)|take care of my (?:cat|dog|fish|plants) while|bought a rope for|not coming back to (?:this|that|the) (?:job|place|company|office|shop|restaurant|gym|team)|polar plunge|(?:embarrass|mortifi|humiliat)\w* (?:that )?i (?:wanted|could have|could) (?:to )?die|stockpil\w* (?:of )?(?:tins|snacks|groceries|flour|rice|pasta|loo roll)",
+    # Chinese look-alikes found with the independently authored training negatives (never the
+    # held-out part), each checked against the training crisis texts, whose authors hid real
+    # plans behind such cover stories ("买绳子…我说晾衣服", "炭和胶带…说是露营用的"), so those stay:
+    # an errand on a roof or a riverbank said in the next few words; cold medicine just taken;
+    # leaving for a trip; going somewhere together with the children; "I used to feel …, now …".
+    r"(?:在|上)(?:楼顶|顶楼|天台|桥上|大桥|高架|江边|河边|湖边|阳台|水里)[^。！？!?\n]{0,6}?(?:收(?:衣服|被子)|晾|晒|烧烤|吃西瓜|开会|信号|等红灯|堵|追尾|夜跑|擦(?:窗|玻璃)|冬泳|放孔明灯|种|浇水|讨薪)|(?:物业|施工|检修|维修).{0,10}(?:楼顶|天台|顶楼)|花盆.{0,6}窗台外",
+    r"(?:吃|喝|服)(?:了|完)(?:感冒|退烧|中|消炎|胃|止咳|晕车|过敏)药|(?:吃|喝)了?.{0,2}(?:一整?[盒瓶包袋桶]|好多|很多|一大?把|一堆)(?:冰淇淋|饼干|巧克力|薯片|零食|泡面|蛋糕|月饼|水果|啤酒|可乐|奶茶|瓜子|糖|肉|饭)",
+    r"就走.{0,6}(?:夜车|高铁|火车|飞机|车票|票买|回老家|出差|旅游)|说走就走|先走(?:了|一步了?)[，, ]*(?:你们|大家)?(?:继续(?:喝|吃|玩|聊)|今天的会|明天的会)|(?:往前|向前)走",
+    r"想你想到死|(?:以前|曾经)(?:我)?(?:也|每天|一度|总|一直)?(?:都)?(?:觉得|想过?|以为)[^。！？!?\n，,]{0,12}[，,][^。！？!?\n]{0,3}(?:现在|后来|如今)",
+    r"一起(?:去|来)?(?:看|玩|逛|爬|旅|听|唱|游乐园|公园|动物园|海洋馆|超市|走亲戚|露营|野餐|学|上分)|一起走(?:亲戚|过来|过去|回家|了一趟)|一起跳(?:广场舞|舞|绳|操|街舞|伞)|走到哪都是家|抱着(?:宝宝|孩子|娃)一起睡|(?:找|有没有)一起(?:学|考|健身|跑步|打卡|玩|旅游|拼车|合租)|一起吗?[，, ]*(?:周[一二三四五六日末]|今晚|明天|下班)?去(?:看|吃|玩|逛|爬|旅|听|唱|打)",
+    r"(?:给|写给|发给)(?:前男友|前女友|前任|前夫|前妻)(?:发|写)?了?的?最后一(?:条|封|次)|单身的最后一|最后一条朋友圈.{0,3}今年|新号已经|(?:咨询师|心理咨询).{0,10}最后一次|最后一次了?.{0,10}(?:恢复得很好|结束咨询)",
+    r"(?:跟|和|向)(?:一段人生|母校|前任|咨询师|心理咨询师|青春|过去)告别|告别(?:烟酒|烟|酒|熬夜|过去)|不断告别|永别了?.{0,3}我的(?:头发|工资|钱|假期|周末|腰|发际线)",
+    r"下辈子.{0,3}(?:不(?:学|选|上班)|再也不(?:选|学))|消失一?(?:下|阵子|几天|一个?(?:礼拜|星期|月|周))",
+    r"(?:误吃|误服|吃坏|隔夜|发芽的土豆|食物中毒|吃错东西).{0,12}洗胃|洗胃.{0,10}(?:误吃|误服|吃坏|发芽)|手上的疤是(?:做饭|被油|油烫|摔|车祸|手术)|跳伞|蹦极|我的世界里?跳",
+    r"炭[^。！？!?]{0,10}(?:羊肉串|开烤|烤起来|走起)|炭盆别|炭盆.{0,10}给(?:小鸡|鸡|鸭|猪)|(?:存|攒)(?:了)?.{0,4}药盒.{0,3}(?:当|做|用来)|攒了?.{0,4}(?:一抽屉的)?中药|偷偷攒了?.{0,4}(?:钱|私房钱|工资)",
+    r"(?:出差|旅游|就两天|回来给你带).{0,20}(?:拜托|照顾)|(?:拜托你了|照顾好?).{0,20}(?:出差|旅游|就两天|回来给你带)|多余的(?:票|位置|名额|钱|座位|[一两几]张)|(?:太困|不然|困死|眯一会).{0,6}撑不住|撑不住了?.{0,4}太困",
 ]
 _NEGATION_ZH = re.compile(
-    r"(?:(?<!有)没有|(?<!有)没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|不会|不是|否认|不|(?<!特)别)(?:想过|打算|要|会|有过|过|想|再)?$"
+    r"(?:(?<!有)没有|(?<!有)没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|不会|不是|否认|不|(?<!特)别|冇|唔係)(?:想过|打算|要|会|有过|过|想|再)?$"
 )
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no|denies|denied|deny|without|n't|dont|don't)\b(?:\s+\w+){0,2}\s*$|n't\s+$"
@@ -537,7 +560,7 @@ def rule_hits(
             if level == IMMINENT and _PAST.search(folded):
                 found = PLAN  # told in the past tense: a past act, not one under way
             hits.append(Hit(original[start:end], start, end, found))
-    if len(folded) <= SHORT_REPLY_MAX and not hits:
+    if len(folded) <= SHORT_REPLY_MAX and not hits and not _ORDINARY_REPLY.search(folded):
         m = _SHORT_REPLIES.search(folded.strip())
         if m:
             offset = len(folded) - len(folded.lstrip())
