@@ -124,6 +124,9 @@ NOT_LOOK_ALIKES = [
     "手上的疤是前年割的，缝了七针",
     "跟这个城市告别，把常去的地方都走了一遍",
     "我老公说不想活了，婆婆说他是说气话，我觉得不是",
+    "it's been two years since my attempt and this week it feels close again",
+    "count me in for friday, got mine",
+    "left a note for my sister on the kitchen table, she'll understand",
 ]
 
 
@@ -227,6 +230,16 @@ BENIGN_TRAPS = [
     "这周我去出差，家里的猫就拜托你了",
     "+1 我也想去音乐节",
     "我有多余的票，谁要私我",
+    "以前我也觉得活着没意思 后来养了只狗 好多了",
+    "我在12楼阳台擦玻璃，你们别催",
+    # English look-alikes found with the authored training negatives, phrased afresh
+    "she survived a suicide attempt at seventeen and now runs the youth choir",
+    "my gran says she wants to die in her own bed, not on a ward",
+    "leaving this world behind for a fortnight of hiking in Wales",
+    "took my pills with breakfast, as the pharmacist said",
+    "left a note on his windscreen about the parking",
+    "wrote a letter to my future self in the workshop today",
+    "+1 for the quiz night at the library",
 ]
 
 
