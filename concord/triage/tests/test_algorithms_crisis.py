@@ -108,6 +108,13 @@ RULE_CASES = [
     ("en", "method", "how high does a balcony need to be, asking for me", PLAN),
     ("en", "jumping", "i keep picturing stepping off the roof", PLAN),
     ("en", "method", "been hoarding my sleeping pills since march", PLAN),
+    # Chinese family-along without the usual words (written afresh, 2026-12-04)
+    ("zh", "family_along", "我不在了谁管他，到时候把小的也带走", PLAN),
+    ("zh", "family_along", "妈妈带你去一个没有人欺负我们的地方", PLAN),
+    ("zh", "family_along", "过完年我们娘俩就去找他", PLAN),
+    ("zh", "family_along", "老头子，等你走那天我也跟着走", PLAN),
+    ("zh", "family_along", "他离不开我，我走的那天要带他一起", PLAN),
+    ("zh", "family_along", "要不要带她一起走，我想了一整夜", PLAN),
 ]
 
 
@@ -261,6 +268,8 @@ def test_look_alikes_do_not_fire_the_rules(text):
         ("特别想走了算了", True),  # 特别 is not 别
         ("广州有没有同路人", True),  # 有没有 asks, it does not negate
         ("我没有想走了算了", False),
+        ("是不是活着没意思", True),  # "是不是" asks, it does not deny
+        ("我是不是想死啊，最近老是这样", True),
     ],
 )
 def test_negation_silences_only_its_own_clause(text, expected):
