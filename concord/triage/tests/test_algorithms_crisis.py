@@ -134,6 +134,18 @@ NOT_LOOK_ALIKES = [
     "it's been two years since my attempt and this week it feels close again",
     "count me in for friday, got mine",
     "left a note for my sister on the kitchen table, she'll understand",
+    # Found by a review of the look-alikes (2026-12-04): each was silenced by a first draft.
+    "我现在在天台，这里信号不好，就想跟你说声对不起",
+    "站在楼顶讨薪，不给钱我就下去",
+    "我刚吃了退烧药，一整盒",
+    "以前想过自杀，现在这个念头又回来了",
+    "帮帮我，不然我真的撑不住了",
+    "我跟同事说手上的疤是摔的，其实是割的",
+    "我也想喝药",
+    "我有冇想死？有，每日都想",
+    "I survived my suicide attempt but I want to try again",
+    "I took my pills with dinner. All of them, the whole month.",
+    "count me in for the rope",
 ]
 
 
@@ -247,6 +259,12 @@ BENIGN_TRAPS = [
     "left a note on his windscreen about the parking",
     "wrote a letter to my future self in the workshop today",
     "+1 for the quiz night at the library",
+    # Family talk the family-along rules must leave alone (custody, trips, a missing grandmother)
+    "前夫趁我上班把孩子也带走了",
+    "想带孩子去一个没有雾霾的地方住几年",
+    "奶奶走丢了，我们一起去找奶奶",
+    "他去上访，我也跟着去了。",
+    "晚上陪孩子找天上的北斗七星",
 ]
 
 
