@@ -395,8 +395,8 @@ _LOOKALIKES = [
     r"want to die (?:my|her|his|the|our) hair|until (?:i )?want to die|(?:if|when) (?:someone|somebody|a (?:friend|student|person|child)|they|people) (?:says?|tells? you|said) (?:they|he|she) wants? to die|die (?:of|from) cuteness|(?:i'?m|i am) gonna die (?:😂|lol)",
     r"on the edge of (?:my|the|our|your) seat|edge of the grand canyon|a person on the tracks|(?:dog|retriever|labrador|puppy|spaniel) jumped (?:into|in) the|jumped into the (?:lake|sea|river|pool) (?:from the pier|after a stick|for charity|on christmas)|(?:i'?m|i am) going to jump (?:him|her|them)\b|standing on the bridge at (?:sunset|sunrise|dawn|dusk)",
     r"want out of (?:this|my|the|our) (?:\w+ )?(?:relationship|marriage|job|contract|lease|group|deal|course|team)|take care of my (?:cat|dog|fish|plants) while|bought a rope for|not coming back to (?:this|that|the) (?:job|place|company|office|shop|restaurant|gym|team)|polar plunge|(?:embarrass|mortifi|humiliat)\w* (?:that )?i (?:wanted|could have|could) (?:to )?die|stockpil\w* (?:of )?(?:tins|snacks|groceries|flour|rice|pasta|loo roll)",
-    # More English look-alikes from the same training negatives: a recovery years after an attempt,
-    # a wish to die at home in old age, travel and moving, a note to a landlord, pills taken with dinner.
+    # More English look-alikes from the same training negatives: a recovery after a survived attempt,
+    # a wish to die at home in old age, a holiday, a note on a windscreen, pills taken with dinner.
     r"(?:survived|surviving|recovering from|recovery from) (?:my |his |her |their |a )?(?:own )?(?:suicide )?attempts?\b(?!.{0,40}(?:again|another|but|still|want))|(?:my|his|her) (?:own )?(?:last )?attempt (?:was|in) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty) (?:years? )?(?:ago|\d{4})(?!.{0,40}(?:again|another|but|still|want))|wants? to die (?:at|in) (?:home|(?:his|her|their|my) own (?:bed|house|home))(?!.{0,50}(?:stopped|refus|won'?t eat|not eating|pills|insulin))",
     r"leave this world(?: behind)?[ .…]*(?:of\b|for (?:a|an|the|two|three|\d+) (?:\w+ )?(?:weeks?|weekends?|fortnight|days?|months?|holiday|trip|cruise|hike))|took my (?:pills|meds|tablets)(?: with (?:dinner|food|breakfast|lunch)(?!.{0,30}(?:all|every|whole|entire))| like the doc(?:tor)? said|[. ]*\((?:blood pressure|antibiotics))|not coming back(?: for any of it|[.,]* well, (?:not|i'?ll)|\.{3} to (?:that|this|the))",
     r"left a note (?:for (?:the|my) (?:neighbour|neighbor|cleaner|builder|postman|courier|plumber)|on (?:his|her|their|the) (?:car|windscreen|windshield))|(?:wrote|written) a letter to (?:my|your) (?:future|younger|older) self|last message (?:in|to) (?:the|this) (?:old |building )?(?:group|chat)[:.,] (?:we'?ve moved|i'?ve sold|please stop)",
@@ -575,7 +575,7 @@ def rule_hits(
             if level == IMMINENT and _PAST.search(folded):
                 found = PLAN  # told in the past tense: a past act, not one under way
             hits.append(Hit(original[start:end], start, end, found))
-    if len(folded) <= SHORT_REPLY_MAX and not hits and not _ORDINARY_REPLY.search(folded):
+    if len(folded) <= SHORT_REPLY_MAX and not hits and not _ORDINARY_REPLY.search(folded.strip()):
         m = _SHORT_REPLIES.search(folded.strip())
         if m:
             offset = len(folded) - len(folded.lstrip())
