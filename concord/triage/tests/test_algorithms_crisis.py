@@ -491,6 +491,31 @@ def test_each_authored_training_set_is_its_own_source():
     assert all(t.text for t in texts)
 
 
+def test_training_reads_no_held_out_or_check_text():
+    """Compared by digest, so that a failure shows no measured text.
+
+    One two-character English reply (ideation) is in both parts of the first author's corpus, as
+    it was split in the beginning; every other measured text is absent from training.
+    """
+    import hashlib
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.strip().encode()).hexdigest()
+
+    texts, _sha = crisis_training.training_texts()
+    trained = {digest(t.text) for t in texts}
+    measured = [
+        *crisis_training.CORPUS_DIR.glob("heldout_*.csv"),
+        *crisis_training.CORPUS_DIR.glob("check_*.csv"),
+    ]
+    assert len(measured) == 8
+    for path in measured:
+        with open(path, encoding="utf-8", newline="") as f:
+            collisions = sum(digest(row["text"]) in trained for row in csv.DictReader(f))
+        expected = 1 if path.name == "heldout_crisis_en.csv" else 0
+        assert collisions == expected, (path.name, collisions)
+
+
 def test_training_scores_each_source_with_a_model_that_never_saw_it(monkeypatch):
     """A small sample: three sources, each held out in turn; the thresholds respect the budget."""
     texts, sha = crisis_training.training_texts()

@@ -2,12 +2,14 @@
 
 Run ``python concord/wellbeing/data/crisis_corpus/import_authored.py NAME DIR`` from the
 repository root, where DIR holds ``NAME_crisis.csv`` and ``NAME_benign.csv`` (columns
-``text,lang,kind,level``). Rows are compared by a key of their normalised text (full width
+``text,lang,kind,level``). With ``--check`` first, the set joins the check set instead
+(``check_{crisis,benign}_{zh,en}.csv``, split by language, appended): texts that are measured and
+never trained or tuned on. Rows are compared by a key of their normalised text (full width
 folded, lower case, traditional mapped to simplified, everything but letters, digits and Chinese
 characters removed). A row is dropped when its key
 - repeats within the set, or appears in both its crisis and its benign file;
 - equals the key of a text already in a training file (``train_*.csv``) or the rule test sentences;
-- equals the key of a held-out text. Only SHA-256 digests of the held-out keys are computed
+- equals the key of a held-out or check text. Only SHA-256 digests of their keys are computed
   and compared, and only the number of collisions is printed: no held-out text is shown.
 """
 
@@ -44,8 +46,10 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 def main() -> None:
-    name, source = sys.argv[1], Path(sys.argv[2])
-    heldout = {digest(r["text"]) for p in sorted(HERE.glob("heldout_*.csv")) for r in read(p)}
+    check = sys.argv[1] == "--check"
+    name, source = sys.argv[1 + check], Path(sys.argv[2 + check])
+    measured = [*HERE.glob("heldout_*.csv"), *HERE.glob("check_*.csv")]
+    heldout = {digest(r["text"]) for p in sorted(measured) for r in read(p)}
     existing = set()
     for path in sorted(HERE.glob("train_*.csv")):
         if path.name.startswith(f"train_authored_{name}_"):
@@ -73,12 +77,23 @@ def main() -> None:
             else:
                 kept.append({f: row[f].strip() for f in FIELDS})
             seen.add(k)
-        out = HERE / f"train_authored_{name}_{part}.csv"
-        with open(out, "w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(kept)
-        print(f"{out.name}: {len(kept)} of {len(rows)} rows kept; dropped {dropped}")
+        if check:
+            for lang in ("zh", "en"):
+                append(HERE / f"check_{part}_{lang}.csv", [r for r in kept if r["lang"] == lang])
+        else:
+            write(HERE / f"train_authored_{name}_{part}.csv", kept)
+        print(f"{name} {part}: {len(kept)} of {len(rows)} rows kept; dropped {dropped}")
+
+
+def write(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def append(path: Path, rows: list[dict[str, str]]) -> None:
+    write(path, (read(path) if path.exists() else []) + rows)
 
 
 if __name__ == "__main__":
