@@ -43,9 +43,9 @@ fonts:
 browser:
 	@[ -x /usr/bin/chromium ] || { $(call APT_INSTALL,chromium chromium-driver); }
 
-# The crisis detector's learned layer is trained from the corpus in the repository (about 7 min),
-# not kept in git: `concord wellbeing train-crisis` writes it again when the corpus or the code
-# that reads it changes.
+# The crisis detector's learned layer is trained from the corpus in the repository (about 7 min on
+# two cores), not kept in git: `concord wellbeing train-crisis` writes it again when the corpus or
+# the code that reads it changes.
 CRISIS_MODEL := concord/wellbeing/data/crisis_model.npz
 $(CRISIS_MODEL): $(wildcard concord/wellbeing/data/crisis_corpus/train_*.csv) concord/triage/algorithms/crisis.py concord/triage/algorithms/crisis_training.py | $(STAMP)
 	$(BIN)/concord wellbeing train-crisis

@@ -2,6 +2,7 @@
 model, and writing approved example phrases into the training corpus file."""
 
 import csv
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -36,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "train-crisis":
-            model, figures = crisis_training.train()
+            model, figures = crisis_training.train(progress=sys.stderr.isatty())
             output = Path(options["output"])
             model.save(output)
             thresholds, vetoes = figures["thresholds"], figures["vetoes"]
