@@ -43,7 +43,7 @@ fonts:
 browser:
 	@[ -x /usr/bin/chromium ] || { $(call APT_INSTALL,chromium chromium-driver); }
 
-# The crisis detector's learned layer is trained from the corpus in the repository (about 7 min on
+# The crisis detector's learned layer is trained from the corpus in the repository (about 5 min on
 # two cores), not kept in git: `concord wellbeing train-crisis` writes it again when the corpus or
 # the code that reads it changes.
 CRISIS_MODEL := concord/wellbeing/data/crisis_model.npz

@@ -688,17 +688,25 @@ class SparseLinear:
 
 @dataclass(frozen=True)
 class Head:
-    """One language's crisis-or-not model: a linear SVM, Platt scaling and its operating point."""
+    """One language's crisis-or-not model: linear SVMs, Platt scaling and its operating point."""
 
-    svm: SparseLinear
+    svm: SparseLinear  # row 0 crisis or not, rows 1.. the kind groups (`combined`)
     platt_a: float
     platt_b: float
     threshold: float  # the model says crisis at or above this probability
     veto: float  # a rule hit counts when the probability reaches this; below, it is set aside
 
     def probability(self, idx: np.ndarray, tf: np.ndarray) -> float:
-        decision = float(self.svm.decision(idx, tf))
+        decision = float(combined(np.atleast_1d(self.svm.decision(idx, tf))))
         return 1.0 / (1.0 + math.exp(self.platt_a * decision + self.platt_b))
+
+
+def combined(scores: np.ndarray) -> np.ndarray:
+    """The crisis score of a head's linear scores (last axis): the crisis-or-not SVM's plus the
+    best of the one-vs-rest kind groups' (``crisis_training.KIND_GROUPS``), or the first alone."""
+    if scores.shape[-1] == 1:
+        return scores[..., 0]
+    return scores[..., 0] + scores[..., 1:].max(axis=-1)
 
 
 @dataclass(frozen=True)

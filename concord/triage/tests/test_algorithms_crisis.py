@@ -365,11 +365,16 @@ def test_a_rule_hit_in_a_text_the_model_finds_ordinary_is_set_aside(monkeypatch)
     ],
 )
 def test_a_rule_hit_inside_a_long_ordinary_text_is_judged_on_its_own_words(lang, sentence, words):
-    """The shipped model reads a long complaint as ordinary; the sentence in it still counts."""
+    """The shipped model reads a long complaint as ordinary; the sentence in it still counts.
+
+    The complaint ends where a sentence ends, so that the crisis sentence is a sentence of its own.
+    """
     path = crisis_training.CORPUS_DIR / "train_authored_long_mixed_benign.csv"
     with open(path, encoding="utf-8", newline="") as f:
         ordinary = [r["text"] for r in csv.DictReader(f) if r["lang"] == lang]
     around = "".join(ordinary)[:900]
+    around = around[: [m.end() for m in crisis._SENTENCE_END.finditer(around)][-1]]
+    assert len(around) > 800
     assert not assess(around + around).is_crisis
     found = assess(around + sentence + around)
     assert found.probability < crisis.model().heads[lang].veto  # the text as a whole: ordinary
@@ -413,6 +418,13 @@ def test_the_operating_point_reads_a_rule_hit_in_its_own_sentence(monkeypatch):
     assert missed[~negatives].sum() == 3  # reading whole texts, the long one is lost
     flags = (rules & (in_sentence >= veto)) | (prob >= threshold)
     assert flags[~negatives].all() and flags[negatives].sum() == 1
+
+
+def test_a_plan_at_the_end_of_a_run_on_complaint_is_a_crisis():
+    """One sentence, mostly about a computer: the model with kind groups does not set the plan
+    aside (the binary model of measurement 15 did, at 0.39)."""
+    found = assess("电脑坏了，修了三次还是不行，我今晚就从楼顶跳下去")
+    assert found.is_crisis and found.level == IMMINENT
 
 
 def test_training_and_the_detector_find_a_hit_sentence_alike():
@@ -470,6 +482,22 @@ def test_chinese_and_english_texts_have_their_own_threshold():
     assert flagged.model_flag and flagged.words and flagged.set_aside == ()
 
 
+def test_a_head_scores_crisis_or_not_plus_the_best_kind_group():
+    assert crisis.combined(np.array([[1.0, -2.0, 0.5, -0.1]])).tolist() == [1.5]
+    assert crisis.combined(np.array([0.25])) == 0.25
+    group = crisis_training.kind_group
+    text = crisis_training.TrainingText
+    assert group(text("x", None, kind="farewell")) == 0
+    assert group(text("x", PLAN, kind="farewell")) == group(text("x", PLAN, kind="family_along"))
+    assert group(text("x", PLAN, kind="farewell")) != group(text("x", PLAN, kind="method"))
+    assert group(text("x", IDEATION, kind="short_reply")) == group(text("x", IDEATION))
+    assert group(text("x", "", kind="")) > 0  # a rule test sentence of unknown level
+    model = crisis.model()
+    groups = len(set(crisis_training.KIND_GROUPS.values()))
+    for head in model.heads.values():
+        assert head.svm.coef.shape[0] == 1 + groups
+
+
 def test_a_text_has_the_language_most_of_its_words_are_in():
     language = crisis._language
     assert language(normalise("我好累，不想说话").text) == "zh"
@@ -517,10 +545,13 @@ def test_training_reads_no_held_out_or_check_text():
 
 
 def test_training_scores_each_source_with_a_model_that_never_saw_it(monkeypatch):
-    """A small sample: three sources, each held out in turn; the thresholds respect the budget."""
+    """A small sample: three sources in three folds, each scored by a model trained on the other
+    two; the thresholds respect the budget."""
     texts, sha = crisis_training.training_texts()
+    chosen = ("first_author", "family_en", "spoken_zh")
+    assert len({crisis_training.source_fold(source) for source in chosen}) == 3
     sample = []
-    for source in ("first_author", "en", "spoken_zh"):
+    for source in chosen:
         for lang in ("zh", "en"):
             rows = [t for t in texts if t.source == source and crisis._language(t.text) == lang]
             for level in (IMMINENT, PLAN, IDEATION, None):
@@ -528,7 +559,7 @@ def test_training_scores_each_source_with_a_model_that_never_saw_it(monkeypatch)
     sample += [t for t in texts if t.source == "rule_tests"][:10]
     monkeypatch.setattr(crisis_training, "training_texts", lambda: (sample, sha))
     model, figures = crisis_training.train()
-    assert set(figures["sources"]) == {"first_author", "en", "spoken_zh"}
+    assert set(figures["sources"]) == set(chosen)
     for rates in figures["sources"].values():
         assert 0.0 <= rates["union"]["false_alarms"] <= 1.0
         assert rates["union"]["n_high"] + rates["union"]["n_ideation"] > 0

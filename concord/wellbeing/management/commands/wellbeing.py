@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 f"trained on {figures['texts']} texts; thresholds zh {thresholds['zh']:.3f}, "
                 f"en {thresholds['en']:.3f}; rule vetoes zh {vetoes['zh']:.2f}, "
                 f"en {vetoes['en']:.2f}; written to {output}\n"
-                "leave-one-source-out (each source scored by a model trained on the others), "
+                "out of source (each source scored by a model trained on the other folds), "
                 "rules or model:"
             )
             rows = [*figures["sources"].items(), ("hand-written, pooled", figures["hand_written"])]
