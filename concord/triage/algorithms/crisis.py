@@ -694,11 +694,25 @@ class Head:
     platt_a: float
     platt_b: float
     threshold: float  # the model says crisis at or above this probability
-    veto: float  # a rule hit counts when the probability reaches this; below, it is set aside
+    veto: float  # a rule hit counts when its rule probability reaches this; below, it is set aside
+    # The calibration of the crisis-or-not SVM alone, which the veto reads (``crisis_training``).
+    rule_platt_a: float
+    rule_platt_b: float
+
+    def probabilities(self, idx: np.ndarray, tf: np.ndarray) -> tuple[float, float]:
+        """Return the model's probability (all rows) and the one the veto reads (row 0 alone)."""
+        scores = np.atleast_1d(self.svm.decision(idx, tf))
+        return (
+            _logistic(self.platt_a * float(combined(scores)) + self.platt_b),
+            _logistic(self.rule_platt_a * float(scores[0]) + self.rule_platt_b),
+        )
 
     def probability(self, idx: np.ndarray, tf: np.ndarray) -> float:
-        decision = float(combined(np.atleast_1d(self.svm.decision(idx, tf))))
-        return 1.0 / (1.0 + math.exp(self.platt_a * decision + self.platt_b))
+        return self.probabilities(idx, tf)[0]
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(z))
 
 
 def combined(scores: np.ndarray) -> np.ndarray:
@@ -730,7 +744,14 @@ class CrisisModel:
         for lang, head in self.heads.items():
             arrays |= head.svm.arrays(f"{lang}_")
             arrays[f"{lang}_operating"] = np.array(
-                [head.platt_a, head.platt_b, head.threshold, head.veto]
+                [
+                    head.platt_a,
+                    head.platt_b,
+                    head.threshold,
+                    head.veto,
+                    head.rule_platt_a,
+                    head.rule_platt_b,
+                ]
             )
         np.savez_compressed(path, data_sha256=np.array(self.data_sha256), **arrays)
 
@@ -743,8 +764,10 @@ class CrisisModel:
                 )
             heads = {}
             for lang in ("zh", "en"):
-                a, b, threshold, veto = (float(v) for v in z[f"{lang}_operating"])
-                heads[lang] = Head(SparseLinear.from_arrays(z, f"{lang}_"), a, b, threshold, veto)
+                operating = [float(v) for v in z[f"{lang}_operating"]]
+                if len(operating) == 4:  # one SVM: the veto reads its probability
+                    operating += operating[:2]
+                heads[lang] = Head(SparseLinear.from_arrays(z, f"{lang}_"), *operating)
             return cls(heads, SparseLinear.from_arrays(z, "levels_"), str(z["data_sha256"]))
 
 
@@ -820,7 +843,7 @@ def _stands(m: CrisisModel, text: str, hit: Hit, whole: float, head: Head) -> bo
         return whole >= head.veto  # the hit's sentence is the whole text
     folded = normalise(text[start:end]).text
     near = m.head_for(folded)
-    return near.probability(*hashed_counts(folded)) >= near.veto
+    return near.probabilities(*hashed_counts(folded))[1] >= near.veto
 
 
 def assess(text: str | None, *, use_model: bool = True) -> Assessment:
@@ -848,13 +871,13 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
             norm = Normalised(kept, tuple(i for i, k in zip(norm.index, keep, strict=True) if k))
         head = m.head_for(norm.text)
         idx, tf = hashed_counts(norm.text)
-        probability = head.probability(idx, tf)
+        probability, rule_probability = head.probabilities(idx, tf)
         flag = probability >= head.threshold
         model_level = m.level(idx, tf) if flag else None  # only a crisis needs its level
-        if hits and not flag and probability < head.veto:
+        if hits and not flag and rule_probability < head.veto:
             # Look-alikes ("jumped off the bridge in gta", "跳楼价") raise no alarm on their own;
             # where the model says crisis, the words stand as what the counsellor is shown.
-            stands = [_stands(m, text, h, probability, head) for h in hits]
+            stands = [_stands(m, text, h, rule_probability, head) for h in hits]
             set_aside = tuple(h for h, s in zip(hits, stands, strict=True) if not s)
             hits = tuple(h for h, s in zip(hits, stands, strict=True) if s)
     rule_level = hits[0].level if hits else None

@@ -317,6 +317,9 @@ class _Stub:
     def probability(self, idx, tf):
         return self.answer
 
+    def probabilities(self, idx, tf):
+        return self.answer, self.answer
+
     def level(self, idx, tf):
         return self.answer_level
 
@@ -420,11 +423,15 @@ def test_the_operating_point_reads_a_rule_hit_in_its_own_sentence(monkeypatch):
     assert flags[~negatives].all() and flags[negatives].sum() == 1
 
 
-def test_a_plan_at_the_end_of_a_run_on_complaint_is_a_crisis():
-    """One sentence, mostly about a computer: the model with kind groups does not set the plan
-    aside (the binary model of measurement 15 did, at 0.39)."""
-    found = assess("电脑坏了，修了三次还是不行，我今晚就从楼顶跳下去")
-    assert found.is_crisis and found.level == IMMINENT
+def test_explicit_words_in_a_long_complaint_stand_with_the_kind_groups():
+    """The veto reads the crisis-or-not SVM alone: the kind groups, summed over a long complaint,
+    would set these words aside (a safety review found them lost)."""
+    for text in (
+        "我每天加班到凌晨，房贷车贷压得喘不过气，老婆要离婚，孩子也不理我，我把遗书写好了放在车里",
+        "我刚被裁员，信用卡逾期，催收天天打电话骂我家人，我想一死了之算了",
+    ):
+        found = assess(text)
+        assert found.is_crisis and found.hits, text
 
 
 def test_training_and_the_detector_find_a_hit_sentence_alike():
