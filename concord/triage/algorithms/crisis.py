@@ -24,7 +24,6 @@ name: it is returned as set aside and raises no alarm on its own.
 from __future__ import annotations
 
 import functools
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -703,16 +702,14 @@ class Head:
         """Return the model's probability (all rows) and the one the veto reads (row 0 alone)."""
         scores = np.atleast_1d(self.svm.decision(idx, tf))
         return (
-            _logistic(self.platt_a * float(combined(scores)) + self.platt_b),
-            _logistic(self.rule_platt_a * float(scores[0]) + self.rule_platt_b),
+            float(platt_probability(combined(scores), self.platt_a, self.platt_b)),
+            float(platt_probability(scores[0], self.rule_platt_a, self.rule_platt_b)),
         )
 
-    def probability(self, idx: np.ndarray, tf: np.ndarray) -> float:
-        return self.probabilities(idx, tf)[0]
 
-
-def _logistic(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(z))
+def platt_probability(decision, a: float, b: float):
+    """Platt scaling of SVM scores (a number or an array): p = 1 / (1 + exp(a·d + b))."""
+    return 1.0 / (1.0 + np.exp(a * decision + b))
 
 
 def combined(scores: np.ndarray) -> np.ndarray:
@@ -758,15 +755,13 @@ class CrisisModel:
     @classmethod
     def load(cls, path: Path) -> CrisisModel:
         with np.load(path, allow_pickle=False) as z:
-            if "zh_operating" not in z.files:
+            if "zh_operating" not in z.files or len(z["zh_operating"]) != 6:
                 raise ValueError(
                     f"{path} is from an older Concord: run `concord wellbeing train-crisis`"
                 )
             heads = {}
             for lang in ("zh", "en"):
-                operating = [float(v) for v in z[f"{lang}_operating"]]
-                if len(operating) == 4:  # one SVM: the veto reads its probability
-                    operating += operating[:2]
+                operating = (float(v) for v in z[f"{lang}_operating"])
                 heads[lang] = Head(SparseLinear.from_arrays(z, f"{lang}_"), *operating)
             return cls(heads, SparseLinear.from_arrays(z, "levels_"), str(z["data_sha256"]))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import zlib
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from concord.triage.algorithms.crisis import (
     combined,
     hit_sentence,
     normalise,
+    platt_probability,
     rule_hits,
     vectoriser,
 )
@@ -98,8 +100,6 @@ def kind_group(t: TrainingText) -> int:
 
 def source_fold(source: str) -> int:
     """The fold of a source's texts (stable across runs and machines); -1: always trained on."""
-    import zlib
-
     return -1 if source in ALWAYS_TRAINED else zlib.crc32(source.encode()) % FOLDS
 
 
@@ -197,10 +197,6 @@ def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
     lr = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
     return -float(lr.coef_[0][0]), -float(lr.intercept_[0])
-
-
-def _sigmoid(decision: np.ndarray, a: float, b: float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(a * decision + b))
 
 
 def _threshold(prob: np.ndarray, rules: np.ndarray, negatives: np.ndarray) -> float:
@@ -370,7 +366,7 @@ def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[Cr
     # stand. (Setting a hit aside only where both find it ordinary let more look-alikes stand and
     # caught fewer crises within the budget: docs/PERFORMANCE.md.)
     scored = ~np.isnan(decision[:, 0])
-    hand = scored & (sources != "generated")
+    hand = scored  # the generated texts are never scored
     high = np.array([t.level in (IMMINENT, PLAN) for t in texts])
     prob = np.zeros(len(texts))
     rule_prob = np.zeros(len(texts))
@@ -380,10 +376,10 @@ def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[Cr
         mine = scored & (language == lang)
         platt[lang] = _platt(decision[mine, 0], y[mine])
         rule_platt[lang] = _platt(decision[mine, 1], y[mine])
-        prob[mine] = _sigmoid(decision[mine, 0], *platt[lang])
-        rule_prob[mine] = _sigmoid(decision[mine, 1], *rule_platt[lang])
+        prob[mine] = platt_probability(decision[mine, 0], *platt[lang])
+        rule_prob[mine] = platt_probability(decision[mine, 1], *rule_platt[lang])
         near = ~np.isnan(sentence_decision[:, 1]) & (sentence_language == lang)
-        sentence_prob[near] = _sigmoid(sentence_decision[near, 1], *rule_platt[lang])
+        sentence_prob[near] = platt_probability(sentence_decision[near, 1], *rule_platt[lang])
     np.maximum.at(rule_prob, owner, sentence_prob)
     heads = {}
     for lang in ("zh", "en"):
@@ -424,7 +420,6 @@ def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[Cr
         heads, sparse(tfidf, level_coef, level_lr.intercept_[order], every), data_sha256=sha
     )
     model_flag = prob >= np.array([thresholds[lang] for lang in language])
-    fired = rules
     rules = rules & (rule_prob >= np.array([vetoes[lang] for lang in language]))
     union = model_flag | rules
     figures = {
@@ -440,9 +435,5 @@ def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[Cr
             for source in held_sources
         },
         "hand_written": _rates(union, texts, hand),
-        # Per text, for analysis: the out-of-source probability (0 for the rule test sentences,
-        # never scored), the higher of it and its hit sentences' (what the veto reads), and
-        # whether a rule fired.
-        "out_of_source": {"probability": prob, "rule_probability": rule_prob, "rules": fired},
     }
     return m, figures

@@ -314,9 +314,6 @@ class _Stub:
     def head_for(self, folded):
         return self
 
-    def probability(self, idx, tf):
-        return self.answer
-
     def probabilities(self, idx, tf):
         return self.answer, self.answer
 
