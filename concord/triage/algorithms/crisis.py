@@ -820,20 +820,35 @@ def _more_severe(a: str | None, b: str | None) -> str | None:
 # in a long complaint the text as a whole reads ordinary even when one sentence says "今晚就从楼顶跳下去".
 VETO_WINDOW = 100
 _SENTENCE_END = re.compile(r"[。！？!?;；\n]|\.(?:\s|$)")
+# Chinese complaints often run on with commas (一逗到底), so that one sentence holds a whole
+# grievance and the hit in it reads as ordinary. In a Chinese sentence at least this long, the
+# model reads the hit's clause and one clause either side instead: a second safety review lost
+# eight of 37 long complaints this way ("…要是明天还要不到钱，我就从这楼顶跳下去，让所有人都看看").
+# In shorter sentences the last clause often says what the words mean ("我也是，带我一个，这周末的
+# 羽毛球局"), so they are read whole (docs/PERFORMANCE.md).
+CLAUSE_SENTENCE = 50
+_CLAUSE_END = re.compile(r"[，,、：:]")
 
 
-def hit_sentence(text: str, hit: Hit) -> tuple[int, int]:
-    """Return the span of the sentence a rule hit is in, at most VETO_WINDOW characters either side."""
+def hit_sentence(text: str, hit: Hit, chinese: bool = False) -> tuple[int, int]:
+    """Return the span of the sentence a rule hit is in, at most VETO_WINDOW characters either side;
+    in a long Chinese sentence, the hit's clause and one clause either side."""
     lo = max(0, hit.start - VETO_WINDOW)
     ends = list(_SENTENCE_END.finditer(text, lo, hit.start))
     start = ends[-1].end() if ends else lo
     after = _SENTENCE_END.search(text, hit.end, hit.end + VETO_WINDOW)
-    return start, after.end() if after else min(len(text), hit.end + VETO_WINDOW)
+    end = after.end() if after else min(len(text), hit.end + VETO_WINDOW)
+    if chinese and end - start >= CLAUSE_SENTENCE:
+        before = [m.end() for m in _CLAUSE_END.finditer(text, start, hit.start)]
+        beyond = [m.end() for m in _CLAUSE_END.finditer(text, hit.end, end)]
+        start = before[-2] if len(before) > 1 else start
+        end = beyond[1] if len(beyond) > 1 else end
+    return start, end
 
 
-def _stands(m: CrisisModel, text: str, hit: Hit, whole: float, head: Head) -> bool:
+def _stands(m: CrisisModel, text: str, hit: Hit, whole: float, head: Head, chinese: bool) -> bool:
     """Return whether the model does not judge a rule hit ordinary, read in its own sentence."""
-    start, end = hit_sentence(text, hit)
+    start, end = hit_sentence(text, hit, chinese)
     if start == 0 and end >= len(text):
         return whole >= head.veto  # the hit's sentence is the whole text
     folded = normalise(text[start:end]).text
@@ -872,7 +887,8 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
         if hits and not flag and rule_probability < head.veto:
             # Look-alikes ("jumped off the bridge in gta", "跳楼价") raise no alarm on their own;
             # where the model says crisis, the words stand as what the counsellor is shown.
-            stands = [_stands(m, text, h, rule_probability, head) for h in hits]
+            chinese = _language(norm.text) == "zh"
+            stands = [_stands(m, text, h, rule_probability, head, chinese) for h in hits]
             set_aside = tuple(h for h, s in zip(hits, stands, strict=True) if not s)
             hits = tuple(h for h, s in zip(hits, stands, strict=True) if s)
     rule_level = hits[0].level if hits else None

@@ -306,15 +306,16 @@ def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[Cr
             features, tfidf.idf_[features], float(tfidf.idf_.max()), coef[..., features], intercept
         )
 
-    # The detector's veto reads a rule hit in its own sentence where that is shorter than the text
-    # (``assess``): those sentences are scored out of source too, and a text's rule hits count when
-    # the text or one of its hit sentences reaches the veto of the text's language.
+    # The detector's veto reads a rule hit in its own sentence (in a long Chinese one, its
+    # clauses) where that is shorter than the text (``assess``): those sentences are scored out of
+    # source too, and a text's rule hits count when the text or one of its hit sentences reaches
+    # the veto of the text's language.
     hits = [rule_hits(t.text) for t in texts]
     rules = np.array([bool(found) for found in hits])
     owner, sentences = [], []
     for i, (t, found) in enumerate(zip(texts, hits, strict=True)):
         for hit in found:
-            start, end = hit_sentence(t.text, hit)
+            start, end = hit_sentence(t.text, hit, chinese=language[i] == "zh")
             if start > 0 or end < len(t.text):
                 owner.append(i)
                 sentences.append(normalise(t.text[start:end]).text)

@@ -438,6 +438,36 @@ def test_training_and_the_detector_find_a_hit_sentence_alike():
     assert text[start:end] == "我今晚就从楼顶跳下去。"
 
 
+def test_in_a_long_chinese_run_on_sentence_a_hit_is_read_in_its_clauses():
+    run_on = (
+        "我在厂里干了三年，老板拖欠工资八个月，去劳动局投诉了两次都说在处理，房东天天催房租，"
+        "孩子下学期的学费还没着落，老婆回了娘家，我实在是没办法了，"
+        "要是这个月再拿不到钱我就从厂房楼顶跳下去，想问问劳动仲裁要多久"
+    )
+    hit = next(h for h in crisis.rule_hits(run_on) if "楼顶" in h.text)
+    start, end = crisis.hit_sentence(run_on, hit, chinese=True)
+    assert (
+        run_on[start:end]
+        == "我实在是没办法了，要是这个月再拿不到钱我就从厂房楼顶跳下去，想问问劳动仲裁要多久"
+    )
+    assert crisis.hit_sentence(run_on, hit) == (0, len(run_on))  # English: the whole sentence
+    # A short sentence is read whole: its last clause may say what the words mean.
+    short = "电脑坏了，修了三次还是不行，我今晚就从楼顶跳下去"
+    hit = next(h for h in crisis.rule_hits(short) if "楼顶" in h.text)
+    assert crisis.hit_sentence(short, hit, chinese=True) == (0, len(short))
+    # The shipped model: the plan stands inside the complaint, which as a whole reads ordinary.
+    found = assess(run_on)
+    assert not found.model_flag and found.is_crisis and found.level in (IMMINENT, PLAN)
+    assert any("楼顶" in word for word in found.words) and found.set_aside == ()
+    # A look-alike in a long run-on complaint is still read with the clauses that explain it.
+    tooth = (
+        "最近牙疼得厉害，去口腔医院排了三个小时的队，医生说要拔智齿，拔完脸肿得跟包子一样，"
+        "永别了，我的智齿，医药费花了八百多，想问问这个医保能不能报销，要带什么材料"
+    )
+    found = assess(tooth)
+    assert not found.is_crisis and [h.text for h in found.set_aside] == ["永别"]
+
+
 def test_the_level_is_the_more_severe_of_the_two_layers(monkeypatch):
     monkeypatch.setattr(crisis, "model", lambda: _Stub(0.95, IMMINENT))
     assert assess("我真的不想活了").level == IMMINENT
