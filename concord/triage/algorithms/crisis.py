@@ -547,6 +547,8 @@ def rule_hits(
     lookalikes: list[tuple[int, int]] | None = None  # found only once a pattern matches
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
+    denied: list[tuple[int, int]] = []  # normalised spans of negated phrases and their negation
+    stands: list[tuple[int, int]] = []  # normalised spans of the hits
     for level in LEVELS:
         for m in _COMPILED[level].finditer(folded):
             if m.start() == m.end():
@@ -556,16 +558,16 @@ def rule_hits(
             if any(s < m.end() and m.start() < e for s, e in lookalikes):
                 continue
             if _is_negated(folded, m.start(), m.group()):
-                if negated is not None:
-                    # The negation reaches to the end of its clause ("denies suicidal thoughts").
-                    stop = _CLAUSE_BREAK.search(folded, m.end())
-                    negated.append(
-                        (
-                            m.start() - len(_clause_before(folded, m.start())),
-                            stop.start() if stop else len(folded),
-                        )
+                # The negation reaches to the end of its clause ("denies suicidal thoughts").
+                stop = _CLAUSE_BREAK.search(folded, m.end())
+                denied.append(
+                    (
+                        m.start() - len(_clause_before(folded, m.start())),
+                        stop.start() if stop else len(folded),
                     )
+                )
                 continue
+            stands.append((m.start(), m.end()))
             start, end = norm.span(m.start(), m.end())
             if any(s <= start and end <= e for s, e in taken):
                 continue  # already covered by a more severe hit
@@ -580,6 +582,11 @@ def rule_hits(
             offset = len(folded) - len(folded.lstrip())
             start, end = norm.span(m.start() + offset, m.end() + offset)
             hits.append(Hit(original[start:end], start, end, IDEATION))
+    if negated is not None:
+        # A denied span that holds words a rule found standing is not denied: in
+        # "我真的撑不下去了，今晚就想结束这一切" the 不 of 撑不下去 is no negation of what follows, and
+        # the model must still read 撑不下去 and 结束这一切.
+        negated.extend((a, b) for a, b in denied if not any(s < b and a < e for s, e in stands))
     hits.sort(key=lambda h: LEVELS.index(h.level))
     return hits
 

@@ -295,6 +295,22 @@ def test_negation_silences_only_its_own_clause(text, expected):
     assert bool(rule_hits(text)) is expected
 
 
+def test_the_model_still_reads_the_words_a_rule_found_standing():
+    """撑不下去 ends in 下去, and 不 before 下去 reads as a negation; the span it would deny holds
+    撑不下去 and 结束这一切, which stand, so the model reads the whole text (a safety review found
+    this plan with a time set aside)."""
+    text = "我真的撑不下去了，今晚就想结束这一切。"
+    negated: list[tuple[int, int]] = []
+    assert [h.text for h in rule_hits(text, negated=negated)] == ["撑不下去", "结束这一切"]
+    assert negated == []
+    found = assess(text)
+    assert found.is_crisis and found.words == ["撑不下去", "结束这一切"] and found.set_aside == ()
+    # A negation of its own clause is still kept from the model.
+    negated = []
+    assert [h.text for h in rule_hits("我不会自杀的，但是我真的活不下去了", negated=negated)]
+    assert len(negated) == 1
+
+
 def test_normalisation_folds_traditional_spacing_and_width_and_keeps_offsets():
     text = "我　想 自．殺，ＯＫ？"
     norm = normalise(text)
