@@ -428,7 +428,7 @@ _PAST = re.compile(
     r"\byesterday\b|last (?:night|week|month|year|time)|\b(?:days|weeks|months|years) ago\b"
 )
 _JOKE_AFTER = re.compile(
-    r"\bjk\b|just kidding|哈哈|开玩笑的|[(（]开玩笑|(?<!不是)(?<!不)开玩笑(?:啦|呢|哈)"
+    r"\bjk\b|just kidding|哈哈|(?<!不是)(?<!不)开玩笑的|[(（]开玩笑|(?<!不是)(?<!不)开玩笑(?:啦|呢|哈)"
 )
 # A question of the form "要不要", "是不是" asks; it does not deny what follows.
 _A_NOT_A = re.compile(r"(.)不\1$")

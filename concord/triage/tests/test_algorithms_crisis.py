@@ -284,6 +284,8 @@ def test_look_alikes_do_not_fire_the_rules(text):
         ("我不会自杀的，但是我真的活不下去了", True),  # negation ends at the clause
         ("She is not suicidal, she says, but she has been cutting herself", True),
         ("这是告别，不是开玩笑", True),  # "not a joke" does not silence
+        ("我是真的想死，不是开玩笑的", True),
+        ("我想死哈哈开玩笑的", False),
         ("特别想走了算了", True),  # 特别 is not 别
         ("广州有没有同路人", True),  # 有没有 asks, it does not negate
         ("我没有想走了算了", False),
