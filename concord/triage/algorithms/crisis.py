@@ -583,9 +583,8 @@ def rule_hits(
             start, end = norm.span(m.start() + offset, m.end() + offset)
             hits.append(Hit(original[start:end], start, end, IDEATION))
     if negated is not None:
-        # A denied span that holds words a rule found standing is not denied: in
-        # "我真的撑不下去了，今晚就想结束这一切" the 不 of 撑不下去 is no negation of what follows, and
-        # the model must still read 撑不下去 and 结束这一切.
+        # A span holding words a rule found standing is not denied ("我真的撑不下去了，今晚就想结束
+        # 这一切": the 不 of 撑不下去 negates nothing, and the model must read both hits).
         negated.extend((a, b) for a, b in denied if not any(s < b and a < e for s, e in stands))
     hits.sort(key=lambda h: LEVELS.index(h.level))
     return hits
@@ -827,12 +826,9 @@ def _more_severe(a: str | None, b: str | None) -> str | None:
 # in a long complaint the text as a whole reads ordinary even when one sentence says "今晚就从楼顶跳下去".
 VETO_WINDOW = 100
 _SENTENCE_END = re.compile(r"[。！？!?;；\n]|\.(?:\s|$)")
-# Chinese complaints often run on with commas (一逗到底), so that one sentence holds a whole
-# grievance and the hit in it reads as ordinary. In a Chinese sentence at least this long, the
-# model reads the hit's clause and one clause either side instead: a second safety review lost
-# eight of 37 long complaints this way ("…要是明天还要不到钱，我就从这楼顶跳下去，让所有人都看看").
-# In shorter sentences the last clause often says what the words mean ("我也是，带我一个，这周末的
-# 羽毛球局"), so they are read whole (docs/PERFORMANCE.md).
+# In a Chinese sentence at least this long (a complaint run on with commas, 一逗到底), the model
+# reads a hit's clause and one clause either side: read whole, the grievance hid explicit words.
+# Shorter sentences are read whole: their last clause often says what words mean (PERFORMANCE.md).
 CLAUSE_SENTENCE = 50
 _CLAUSE_END = re.compile(r"[，,、：:]")
 
