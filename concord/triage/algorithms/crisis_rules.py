@@ -405,8 +405,18 @@ _LOOKALIKES = [
 _NEGATION_ZH = re.compile(
     r"(?:(?<!有)没有|(?<!有)没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|不会|不是|否认|不|(?<!特)别|(?<!有)冇|(?<!系)唔系)(?:想过|打算|要|会|有过|过|想|再)?$"
 )
+# The words an English negation reaches over to deny a phrase ("not going to", "denies any",
+# "not thinking of"); any other word ends its reach ("if the benefits don't come through i'm going
+# to end it", "don't be sad after i'm gone", "i will not be a burden").
+_BETWEEN_EN = (
+    r"(?:want|wanna|going|gonna|to|think|thinking|thought|thoughts|of|about|have|had|having|ever|"
+    r"really|even|actually|currently|actively|seriously|plan|planning|intend|intending|try|trying|"
+    r"feel|feeling|any|at|all|considering|will|would|am|do|did|does|longer)"
+)
 _NEGATION_EN = re.compile(
-    r"\b(?:not|never|no|denies|denied|deny|without|n't|dont|don't)\b(?:\s+\w+){0,2}\s*$|n't\s+$"
+    r"\b(?:not|never|no|denies|denied|deny|without|n't|dont|don't)\b(?:\s+"
+    + _BETWEEN_EN
+    + r"){0,2}\s*$|n't\s+$"
 )
 _JOKE = re.compile(r"(?<!不是)(?<!不)开玩笑|(?<!not )\bjok(?:e|ed|es|ing)\b|\bjk\b|\blol\b")
 _PAST = re.compile(
@@ -421,6 +431,18 @@ _A_NOT_A = re.compile(r"(.)不\1$")
 _CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n…]|但是|可是|\bbut\b")
 # Phrases that start with a negation themselves ("不想活") must not be silenced by it.
 _SELF_NEGATING = re.compile(r"^(?:不|没|别|don|no |can'?t|won'?t|shouldn)")
+# A negation that does not deny the phrase after it, found on the training texts' negated hits
+# (never the held-out part): a refusal of rescue ("不想被救回来", "哪种药吃了不会被救回来"),
+# 不存在了 (itself a euphemism), a condition ("如果没过就跳"), 要不 (a suggestion: "要不一起走算了"),
+# 怎么不 (a question: "我为什么不去死呢"), an attempt given up at the
+# last moment ("最后没跳下去"), 已经不是 (no longer only: "已经不是想死了，是准备死").
+_NOT_DENIED_PHRASE = re.compile(r"^(?:被(?:人)?救|救回来|存在|就)")
+_NOT_DENYING = re.compile(r"(?:要不|(?:怎么|为什么|为啥|咋)不|(?:最后|终究|还是)没有?|已经不是)$")
+# Not wanting to die in a certain way or place wants the death ("不想死在医院", "不想死得很痛苦",
+# "我不想走了以后还欠着什么", "i don't want to die alone", "... disappear without anyone knowing").
+_HOW_NOT_WHETHER = re.compile(
+    r"(?:了)?(?:以后|之后|的时候|在|得)|\s*(?:alone|by myself|without|owing|in (?:a|an|the|my|this)\b|on a\b|slowly|like this)"
+)
 
 
 def _first_chars(items) -> tuple[set[str] | None, bool]:
@@ -510,8 +532,14 @@ def _is_negated(text: str, start: int, phrase: str) -> bool:
     before = _clause_before(text, start)
     if _JOKE.search(before) or _JOKE_AFTER.search(text[start : start + len(phrase) + 40]):
         return True
-    if _SELF_NEGATING.match(phrase) or _A_NOT_A.search(before):
+    if _SELF_NEGATING.match(phrase) or _A_NOT_A.search(before) or _NOT_DENYING.search(before):
         return False
+    if before[-2:] == phrase[:1] + "不":
+        return False  # a question, "想不想死", asks
+    if _NOT_DENIED_PHRASE.match(phrase) or _HOW_NOT_WHETHER.match(text, start + len(phrase)):
+        return False
+    if _CLAUSE_BREAK.search(phrase):
+        return False  # the negation reaches its own clause only, and the words go on past it
     return bool(_NEGATION_ZH.search(before) or _NEGATION_EN.search(before))
 
 

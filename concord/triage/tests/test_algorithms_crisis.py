@@ -297,6 +297,46 @@ def test_negation_silences_only_its_own_clause(text, expected):
     assert bool(rule_hits(text)) is expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我想知道吃哪种药才不会被救回来",  # a refusal of rescue wants the death
+        "这次我真的不想被救了",
+        "过了今晚我就不存在了，药已经准备好",  # 不存在 is itself the euphemism
+        "我不想死在出租屋里没人知道",  # not where, not whether
+        "我只是不想死得那么难看",
+        "I don't want to die alone, is anyone out there",
+        "I just don't want to disappear without saying goodbye",
+        "要不我们一起走算了",  # 要不 suggests
+        "我为什么不去死呢",  # a question
+        "在桥上站了一夜，最后还是没跳下去，今晚还想去",  # an attempt given up at the last moment
+        "已经不是想死了，是在准备了",
+        "你说我到底想不想死",  # A-not-A asks
+        "如果这次考不过就跳",  # a condition
+        "孩子也没有人管，我们娘俩一起去死算了",  # the words run on past the negation's clause
+        "if the money doesn't come through i'm going to end it",  # any other word ends the reach
+        "Please don't be sad after I'm gone",
+        "no more pills, no more doctors我已经决定要结束了",  # English does not reach into Chinese
+    ],
+)
+def test_a_negation_that_does_not_deny_the_words_after_it_does_not_silence_them(text):
+    assert rule_hits(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我不想死，我只是不知道以后怎么过",
+        "I'm not going to hurt myself, I just need someone to talk to",
+        "I'm not thinking of suicide, just exhausted",
+        "Caller denies any suicidal thoughts",
+        "想消失一阵子，不是想死，就是太累了",
+    ],
+)
+def test_a_denial_still_silences_its_phrase(text):
+    assert rule_hits(text) == [], text
+
+
 def test_the_model_still_reads_the_words_a_rule_found_standing():
     """撑不下去 ends in 下去, and 不 before 下去 reads as a negation; the span it would deny holds
     撑不下去 and 结束这一切, which stand, so the model reads the whole text (a safety review found
