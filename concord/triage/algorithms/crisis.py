@@ -310,6 +310,18 @@ def _stands(m: CrisisModel, text: str, hit: Hit, whole: float, head: Head, chine
     return near.probabilities(*hashed_counts(folded))[1] >= near.veto
 
 
+def model_view(norm: Normalised, negated: list[tuple[int, int]]) -> Normalised:
+    """The normalised text the model reads: without the denied phrases (``rule_hits``' negated
+    spans), in training as in ``assess``."""
+    if not negated:
+        return norm
+    keep = np.ones(len(norm.text), dtype=bool)
+    for start, end in negated:
+        keep[start:end] = False
+    kept = "".join(c for c, k in zip(norm.text, keep, strict=True) if k)
+    return Normalised(kept, tuple(i for i, k in zip(norm.index, keep, strict=True) if k))
+
+
 def assess(text: str | None, *, use_model: bool = True) -> Assessment:
     """Return both layers' view of text; it is a crisis when either layer says so.
 
@@ -326,13 +338,7 @@ def assess(text: str | None, *, use_model: bool = True) -> Assessment:
     m = model() if use_model else None
     probability, model_level, flag, set_aside = None, None, False, ()
     if m is not None:
-        if negated:
-            # Negation scope for the model too: it scores the text without the denied phrases.
-            keep = np.ones(len(norm.text), dtype=bool)
-            for start, end in negated:
-                keep[start:end] = False
-            kept = "".join(c for c, k in zip(norm.text, keep, strict=True) if k)
-            norm = Normalised(kept, tuple(i for i, k in zip(norm.index, keep, strict=True) if k))
+        norm = model_view(norm, negated)
         head = m.head_for(norm.text)
         idx, tf = hashed_counts(norm.text)
         probability, rule_probability = head.probabilities(idx, tf)

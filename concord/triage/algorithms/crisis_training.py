@@ -28,10 +28,12 @@ from concord.triage.algorithms.crisis import (
     PLAN,
     CrisisModel,
     Head,
+    Hit,
     SparseLinear,
     _language,
     combined,
     hit_sentence,
+    model_view,
     normalise,
     platt_probability,
     rule_hits,
@@ -252,6 +254,17 @@ def _rates(flag: np.ndarray, texts: list[TrainingText], mask: np.ndarray) -> dic
     return out
 
 
+def rules_and_model_view(texts: list[TrainingText]) -> tuple[list[list[Hit]], list[str]]:
+    """Return each text's rule hits and the normalised text the model reads, as ``assess`` shows
+    it: without the phrases a negation denies (trained and scored as the detector will read it)."""
+    hits, seen = [], []
+    for t in texts:
+        norm, denied = normalise(t.text), []
+        hits.append(rule_hits(t.text, norm, denied))
+        seen.append(model_view(norm, denied).text)
+    return hits, seen
+
+
 def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[CrisisModel, dict]:
     """Train the learned layer on the training texts; return it and out-of-source figures.
 
@@ -276,7 +289,7 @@ def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[Cr
     y = np.array([t.level is not None for t in texts])
     weights = np.array([t.weight for t in texts])
     sources = np.array([t.source for t in texts])
-    normalised = [normalise(t.text).text for t in texts]
+    hits, normalised = rules_and_model_view(texts)
     counts = vectoriser().transform(normalised)
 
     language = np.array([_language(t) for t in normalised])
@@ -310,7 +323,6 @@ def train(c: dict[str, float] | None = None, progress: bool = False) -> tuple[Cr
     # clauses) where that is shorter than the text (``assess``): those sentences are scored out of
     # source too, and a text's rule hits count when the text or one of its hit sentences reaches
     # the veto of the text's language.
-    hits = [rule_hits(t.text) for t in texts]
     rules = np.array([bool(found) for found in hits])
     owner, sentences = [], []
     for i, (t, found) in enumerate(zip(texts, hits, strict=True)):

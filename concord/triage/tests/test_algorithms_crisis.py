@@ -338,19 +338,36 @@ def test_a_denial_still_silences_its_phrase(text):
 
 
 def test_the_model_still_reads_the_words_a_rule_found_standing():
-    """撑不下去 ends in 下去, and 不 before 下去 reads as a negation; the span it would deny holds
-    撑不下去 and 结束这一切, which stand, so the model reads the whole text (a safety review found
-    this plan with a time set aside)."""
+    """撑不下去 ends in 下去, which once matched "下去了，今晚" as an act with a time, negated by the
+    不 of 撑不下去, and the denied span hid the whole text from the model (a safety review found
+    this plan with a time set aside). 不下去 (cannot go on) is not 下去 (down), and the plan with a
+    time stands as one."""
     text = "我真的撑不下去了，今晚就想结束这一切。"
     negated: list[tuple[int, int]] = []
-    assert [h.text for h in rule_hits(text, negated=negated)] == ["撑不下去", "结束这一切"]
-    assert negated == []
+    found = rule_hits(text, negated=negated)
+    assert [h.text for h in found] == ["今晚就想结束这一切", "撑不下去"]
+    assert found[0].level == IMMINENT and negated == []
     found = assess(text)
-    assert found.is_crisis and found.words == ["撑不下去", "结束这一切"] and found.set_aside == ()
+    assert found.is_crisis and found.level == IMMINENT and found.set_aside == ()
     # A negation of its own clause is still kept from the model.
     negated = []
     assert [h.text for h in rule_hits("我不会自杀的，但是我真的活不下去了", negated=negated)]
     assert len(negated) == 1
+
+
+def test_training_reads_each_text_as_the_detector_shows_it_to_the_model():
+    """A denied phrase is kept from the model in training as in ``assess``: a model trained on the
+    whole text learned that "我从来没有想过自杀" is a crisis, and read without it, it met words it
+    had not been trained on."""
+    denial = crisis_training.TrainingText("我从来没有想过自杀，只是最近睡不好", None)
+    plain = crisis_training.TrainingText("今晚就从楼顶跳下去", "imminent")
+    hits, seen = crisis_training.rules_and_model_view([denial, plain])
+    assert hits[0] == [] and "自杀" not in seen[0] and "睡不好" in seen[0]
+    assert [h.text for h in hits[1]] and seen[1] == normalise(plain.text).text
+    negated: list[tuple[int, int]] = []
+    norm = normalise(denial.text)
+    rule_hits(denial.text, norm, negated)
+    assert crisis.model_view(norm, negated).text == seen[0]
 
 
 def test_normalisation_folds_traditional_spacing_and_width_and_keeps_offsets():
