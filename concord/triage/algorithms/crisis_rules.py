@@ -411,7 +411,8 @@ _NEGATION_ZH = re.compile(
 _BETWEEN_EN = (
     r"(?:want|wanna|going|gonna|to|think|thinking|thought|thoughts|of|about|have|had|having|ever|"
     r"really|even|actually|currently|actively|seriously|plan|planning|intend|intending|try|trying|"
-    r"feel|feeling|any|at|all|considering|will|would|am|do|did|does|longer)"
+    r"feel|feeling|any|at|all|considering|will|would|am|do|did|does|longer|current|intention|"
+    r"intentions|plans|desire|urge|wish|idea)"
 )
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|no|denies|denied|deny|without|n't|dont|don't)\b(?:\s+"

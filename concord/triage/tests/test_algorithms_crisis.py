@@ -330,6 +330,7 @@ def test_a_negation_that_does_not_deny_the_words_after_it_does_not_silence_them(
         "I'm not going to hurt myself, I just need someone to talk to",
         "I'm not thinking of suicide, just exhausted",
         "Caller denies any suicidal thoughts",
+        "I have no intention of killing myself",
         "想消失一阵子，不是想死，就是太累了",
     ],
 )
