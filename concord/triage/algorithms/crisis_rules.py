@@ -8,7 +8,9 @@ euphemisms). It works on a normalised copy of the text (full-width folded, lower
 traditional characters mapped to simplified with zhconv's table, spaces and dots inside Chinese
 words and spaced-out Latin letters removed) and maps every hit back to the exact characters of
 the original. Look-alikes (跳楼机, 跳楼价, "suicide squeeze") are dropped and a negation just before
-a phrase in the same clause ("我从来没想过自杀", "not suicidal") silences that phrase only.
+a phrase in the same clause ("我从来没想过自杀", "not suicidal") silences that phrase only, except
+where it does not deny it (a refusal of rescue, a question, a wish about how to die: see
+``_is_negated``). The model reads the text without the denied phrases.
 ``crisis`` joins it with the learned layer into one answer.
 """
 
@@ -403,21 +405,22 @@ _LOOKALIKES = [
     r"(?:出差|就两天|回来给你带).{0,20}(?:拜托|照顾)|(?:拜托你了|照顾好?).{0,20}(?:出差|就两天|回来给你带)|多余的(?:票|位置|名额|座位|[一两几]张(?:票|门票|券|卡))|(?:太困|困死|眯一会).{0,6}撑不住|撑不住了?.{0,4}太困",
 ]
 _NEGATION_ZH = re.compile(
-    r"(?:(?<!有)没有|(?<!有)没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|不会|不是|否认|不|(?<!特)别|(?<!有)冇|(?<!系)唔系)(?:想过|打算|要|会|有过|过|想|再)?$"
+    r"(?:(?<!有)没有|(?<!有)没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|不会|不是|否认|不|(?<!特)别|(?<!有)冇|(?<!系)唔系)(?:想过|打算|要|会|有过|过|想|再|有){0,2}$"
 )
 # The words an English negation reaches over to deny a phrase ("not going to", "denies any",
-# "not thinking of"); any other word ends its reach ("if the benefits don't come through i'm going
-# to end it", "don't be sad after i'm gone", "i will not be a burden").
+# "never had any thoughts of", "no previous"); any other word ends its reach ("if the benefits
+# don't come through i'm going to end it", "don't be sad after i'm gone", "i will not be a burden").
 _BETWEEN_EN = (
     r"(?:want|wanna|going|gonna|to|think|thinking|thought|thoughts|of|about|have|had|having|ever|"
     r"really|even|actually|currently|actively|seriously|plan|planning|intend|intending|try|trying|"
-    r"feel|feeling|any|at|all|considering|will|would|am|do|did|does|longer|current|intention|"
-    r"intentions|plans|desire|urge|wish|idea)"
+    r"feel|feeling|felt|any|at|all|considering|considered|will|would|am|do|did|does|longer|current|"
+    r"intention|intentions|plans|desire|urge|wish|idea|attempted|attempts|previous|past|recent|"
+    r"prior|history|remotely|once|suicide|self-harm|been)"
 )
 _NEGATION_EN = re.compile(
-    r"\b(?:not|never|no|denies|denied|deny|without|n't|dont|don't)\b(?:\s+"
+    r"(?:\b(?:not|never|no|denies|denied|deny|without|dont|don't)|n't)\b(?:\s+"
     + _BETWEEN_EN
-    + r"){0,2}\s*$|n't\s+$"
+    + r"){0,4}\s*$"
 )
 _JOKE = re.compile(r"(?<!不是)(?<!不)开玩笑|(?<!not )\bjok(?:e|ed|es|ing)\b|\bjk\b|\blol\b")
 _PAST = re.compile(
@@ -433,16 +436,23 @@ _CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n…]|但是|可是|\bbut
 # Phrases that start with a negation themselves ("不想活") must not be silenced by it.
 _SELF_NEGATING = re.compile(r"^(?:不|没|别|don|no |can'?t|won'?t|shouldn)")
 # A negation that does not deny the phrase after it, found on the training texts' negated hits
-# (never the held-out part): a refusal of rescue ("不想被救回来", "哪种药吃了不会被救回来"),
-# 不存在了 (itself a euphemism), a condition ("如果没过就跳"), 要不 (a suggestion: "要不一起走算了"),
-# 怎么不 (a question: "我为什么不去死呢"), an attempt given up at the
-# last moment ("最后没跳下去"), 已经不是 (no longer only: "已经不是想死了，是准备死").
+# (never the held-out part) and a review of denials:
+# - a refusal of rescue ("不想被救回来", "哪种药吃了不会被救回来") or 不存在了 (the euphemism itself);
+# - a phrase that begins with 就, the consequence of a negated condition ("如果没过就跳");
+# - 要不 (a suggestion: "要不一起走算了", but not 只要不), 怎么不 (a question: "我为什么不去死呢"),
+#   已经不是 (more than that: "已经不是想死了，是准备死");
+# - an act given up at the last moment ("最后还是没跳下去").
 _NOT_DENIED_PHRASE = re.compile(r"^(?:被(?:人)?救|救回来|存在|就)")
-_NOT_DENYING = re.compile(r"(?:要不|(?:怎么|为什么|为啥|咋)不|(?:最后|终究|还是)没有?|已经不是)$")
-# Not wanting to die in a certain way or place wants the death ("不想死在医院", "不想死得很痛苦",
-# "我不想走了以后还欠着什么", "i don't want to die alone", "... disappear without anyone knowing").
+_NOT_DENYING = re.compile(r"(?:(?<![只需主])要不|(?:怎么|为什么|为啥|咋)不|已经不是)$")
+_GAVE_UP = re.compile(r"(?:最后(?:还是)?|终究)没有?$")
+_ACT_VERB = re.compile(r"^(?:跳|割|吃|喝|吞|上吊|烧炭|下去)")
+# Not wanting to die in a certain way wants the death: "不想死得很痛苦", "我不想走了以后还欠着什么",
+# "i don't want to die alone", "... disappear without anyone knowing". Only a wish (不想, don't
+# want) about dying or going, and only these words after it: "I'm not suicidal in the slightest"
+# and "我不想死在手术台上，医生请救救我" deny.
+_WISH_TO_DIE = re.compile(r"^(?:想|要)?(?:死|走了?)$|^want to (?:die|disappear|go)$")
 _HOW_NOT_WHETHER = re.compile(
-    r"(?:了)?(?:以后|之后|的时候|在|得)|\s*(?:alone|by myself|without|owing|in (?:a|an|the|my|this)\b|on a\b|slowly|like this)"
+    r"(?:了)?(?:以后|之后|的时候|得)|\s*(?:alone|by myself|without|owing|slowly)"
 )
 
 
@@ -533,14 +543,19 @@ def _is_negated(text: str, start: int, phrase: str) -> bool:
     before = _clause_before(text, start)
     if _JOKE.search(before) or _JOKE_AFTER.search(text[start : start + len(phrase) + 40]):
         return True
-    if _SELF_NEGATING.match(phrase) or _A_NOT_A.search(before) or _NOT_DENYING.search(before):
+    if _SELF_NEGATING.match(phrase) or _NOT_DENIED_PHRASE.match(phrase):
         return False
-    if before[-2:] == phrase[:1] + "不":
-        return False  # a question, "想不想死", asks
-    if _NOT_DENIED_PHRASE.match(phrase) or _HOW_NOT_WHETHER.match(text, start + len(phrase)):
+    # A question asks ("要不要", "是不是", and across the phrase's start, "想不想死").
+    if _A_NOT_A.search(before) or before[-2:] == phrase[:1] + "不":
         return False
-    if _CLAUSE_BREAK.search(phrase):
-        return False  # the negation reaches its own clause only, and the words go on past it
+    if _NOT_DENYING.search(before) or (_GAVE_UP.search(before) and _ACT_VERB.match(phrase)):
+        return False
+    end = start + len(phrase)
+    if _WISH_TO_DIE.match(phrase) and _HOW_NOT_WHETHER.match(text, end):
+        return False
+    clauses = _CLAUSE_BREAK.split(phrase)
+    if len(clauses) > 1 and any(_COMPILED[level].search(clauses[-1]) for level in LEVELS):
+        return False  # the words that run on past the negation's clause are a crisis of their own
     return bool(_NEGATION_ZH.search(before) or _NEGATION_EN.search(before))
 
 
@@ -598,8 +613,8 @@ def rule_hits(
             start, end = norm.span(m.start() + offset, m.end() + offset)
             hits.append(Hit(original[start:end], start, end, IDEATION))
     if negated is not None:
-        # A span holding words a rule found standing is not denied ("我真的撑不下去了，今晚就想结束
-        # 这一切": the 不 of 撑不下去 negates nothing, and the model must read both hits).
+        # A span holding words a rule found standing is not denied: the model must read them
+        # ("我不会自杀割腕什么的" denies 自杀 to the end of its clause, but 割腕 stands).
         negated.extend((a, b) for a, b in denied if not any(s < b and a < e for s, e in stands))
     hits.sort(key=lambda h: LEVELS.index(h.level))
     return hits

@@ -303,8 +303,7 @@ def test_negation_silences_only_its_own_clause(text, expected):
         "我想知道吃哪种药才不会被救回来",  # a refusal of rescue wants the death
         "这次我真的不想被救了",
         "过了今晚我就不存在了，药已经准备好",  # 不存在 is itself the euphemism
-        "我不想死在出租屋里没人知道",  # not where, not whether
-        "我只是不想死得那么难看",
+        "我只是不想死得那么难看",  # not how, not whether
         "I don't want to die alone, is anyone out there",
         "I just don't want to disappear without saying goodbye",
         "要不我们一起走算了",  # 要不 suggests
@@ -331,6 +330,19 @@ def test_a_negation_that_does_not_deny_the_words_after_it_does_not_silence_them(
         "I'm not thinking of suicide, just exhausted",
         "Caller denies any suicidal thoughts",
         "I have no intention of killing myself",
+        # Found by a review of the narrowed scope: each of these once fired.
+        "I'm not suicidal in the slightest",
+        "I haven't cut myself in a year",
+        "我不想死在手术台上，医生请救救我",
+        "I'm not going to jump, tomorrow I have work",
+        "Patient denies past suicide attempts",
+        "No previous suicide attempts",
+        "I have never had any thoughts of suicide",
+        "She doesn't have any suicidal thoughts",
+        "我还是没有自杀的想法，只是睡不好",
+        "只要不自杀，什么都好说",
+        "没有想过要自杀",
+        "患者否认有自杀想法",
         "想消失一阵子，不是想死，就是太累了",
     ],
 )
