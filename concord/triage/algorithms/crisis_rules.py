@@ -218,6 +218,7 @@ _RULES: dict[str, list[str]] = {
         r"(?:决定|下定决心|想好了|计划好了).{0,6}(?:自杀|zisha|zs|不活|结束自己|了结|死了?$)",
         r"这条命不要了|死给(?:他|她|你)们?看|死在.{0,6}(?:门口|家门口|单位)|我就死|我就会死|就跳",
         r"遗书|遗言|后事|写好了?.{0,3}(?:信|遗)",
+        r"(?:别|不要|不用)(?:再)?救我|不想(?:再)?被(?:人)?(?:抢)?救|别(?:打|叫)(?:120|救护车)",
         # methods and means
         r"(?:怎么|怎样|如何|哪种|什么方法|哪里|去哪|几楼|多少|多高).{0,6}(?:才能?|会|能|最快|最不)?(?:死(?!机|了|亡|因)|自杀|才能一次成功|不疼|不痛|不会被人?(?:拦|发现)|睡死|成功)",
         r"死法|(?:过量|一整瓶|一瓶|多少|几片|几粒|几包).{0,8}(?:会死|才够|不醒)|(?:吃|药).{0,6}睡死|睡过去不醒",
@@ -331,6 +332,7 @@ _ORDINARY_REPLY = re.compile(
 
 # Look-alikes that contain a pattern but mean something else; a hit inside one is dropped.
 _LOOKALIKES = [
+    r"跳进?了?(?:下一段|新的|一段)?(?:感情|恋爱|婚姻|坑|火坑|大坑|新坑)",  # 跳坑: into a romance, a fandom
     r"famous last words|last words (?:of|from) (?:the|a|his|her|their)\b",
     # Found with the generated training negatives (never the held-out part):
     r"(?:离职|退休|毕业|搬家|退群|暂时|告别单身)告别|告别.{0,3}(?:有缘再见|常联系)|(?:有人|一名|男子|女子|听说|报道).{0,4}跳[河江海桥]",
@@ -405,7 +407,9 @@ _LOOKALIKES = [
     r"(?:出差|就两天|回来给你带).{0,20}(?:拜托|照顾)|(?:拜托你了|照顾好?).{0,20}(?:出差|就两天|回来给你带)|多余的(?:票|位置|名额|座位|[一两几]张(?:票|门票|券|卡))|(?:太困|困死|眯一会).{0,6}撑不住|撑不住了?.{0,4}太困",
 ]
 _NEGATION_ZH = re.compile(
-    r"(?:(?<!有)没有|(?<!有)没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|不会|不是|否认|不|(?<!特)别|(?<!有)冇|(?<!系)唔系)(?:想过|打算|要|会|有过|过|想|再|有){0,2}$"
+    r"(?:(?<!有)没有|(?<!有)没|从没有?|从来没有?|从来不|并没有?|并不|绝不会?|(?<!会)不会|(?<!是)不是|否认|(?<![是会能])不|(?<!特)别|(?<!有)冇|(?<!系)唔系|(?<![毫])无)(?:想过|打算|要|会|有过|过|想|再|有|真的|真){0,2}$|"
+    # a second phrase joined to a denied one: "否认自杀观念及自伤行为", "无自杀及自伤史"
+    r"(?:否认|(?<![毫])无|没有)[^，。,.;；]{1,10}(?:及|和|或|与|、)$"
 )
 # The words an English negation reaches over to deny a phrase ("not going to", "denies any",
 # "never had any thoughts of", "no previous"); any other word ends its reach ("if the benefits
@@ -415,7 +419,7 @@ _BETWEEN_EN = (
     r"really|even|actually|currently|actively|seriously|plan|planning|intend|intending|try|trying|"
     r"feel|feeling|felt|any|at|all|considering|considered|will|would|am|do|did|does|longer|current|"
     r"intention|intentions|plans|desire|urge|wish|idea|attempted|attempts|previous|past|recent|"
-    r"prior|history|remotely|once|suicide|self-harm|been)"
+    r"prior|history|remotely|once|suicide|suicidal|self-harm|been|ideation|and|or)"
 )
 _NEGATION_EN = re.compile(
     r"(?:\b(?:not|never|no|denies|denied|deny|without|dont|don't)|n't)\b(?:\s+"
@@ -438,22 +442,22 @@ _SELF_NEGATING = re.compile(r"^(?:不|没|别|don|no |can'?t|won'?t|shouldn)")
 # A negation that does not deny the phrase after it, found on the training texts' negated hits
 # (never the held-out part) and a review of denials:
 # - a refusal of rescue ("不想被救回来", "哪种药吃了不会被救回来") or 不存在了 (the euphemism itself);
-# - a phrase that begins with 就, the consequence of a negated condition ("如果没过就跳");
+# - a phrase that begins with 就 after a condition, its consequence ("如果没过就跳"; but not
+#   "我不打算这么快就跳进下一段感情");
 # - 要不 (a suggestion: "要不一起走算了", but not 只要不), 怎么不 (a question: "我为什么不去死呢"),
 #   已经不是 (more than that: "已经不是想死了，是准备死");
 # - an act given up at the last moment ("最后还是没跳下去").
-_NOT_DENIED_PHRASE = re.compile(r"^(?:被(?:人)?救|救回来|存在|就)")
+_NOT_DENIED_PHRASE = re.compile(r"^(?:被(?:人)?救|救回来|存在)")
+_CONDITION = re.compile(r"(?:如果|要是|万一|假如|若是?|不然|否则)")
 _NOT_DENYING = re.compile(r"(?:(?<![只需主])要不|(?:怎么|为什么|为啥|咋)不|已经不是)$")
 _GAVE_UP = re.compile(r"(?:最后(?:还是)?|终究)没有?$")
 _ACT_VERB = re.compile(r"^(?:跳|割|吃|喝|吞|上吊|烧炭|下去)")
 # Not wanting to die in a certain way wants the death: "不想死得很痛苦", "我不想走了以后还欠着什么",
-# "i don't want to die alone", "... disappear without anyone knowing". Only a wish (不想, don't
-# want) about dying or going, and only these words after it: "I'm not suicidal in the slightest"
-# and "我不想死在手术台上，医生请救救我" deny.
+# "i don't want to die alone". Only a wish (不想, don't want) about dying or going, and only these
+# words after it: "I'm not suicidal in the slightest", "我不想死在手术台上，医生请救救我" and "I don't
+# want to die without ever seeing the ocean" deny.
 _WISH_TO_DIE = re.compile(r"^(?:想|要)?(?:死|走了?)$|^want to (?:die|disappear|go)$")
-_HOW_NOT_WHETHER = re.compile(
-    r"(?:了)?(?:以后|之后|的时候|得)|\s*(?:alone|by myself|without|owing|slowly)"
-)
+_HOW_NOT_WHETHER = re.compile(r"(?:了)?(?:以后|之后|的时候|得)|\s*(?:alone|by myself|owing|slowly)")
 
 
 def _first_chars(items) -> tuple[set[str] | None, bool]:
@@ -544,6 +548,8 @@ def _is_negated(text: str, start: int, phrase: str) -> bool:
     if _JOKE.search(before) or _JOKE_AFTER.search(text[start : start + len(phrase) + 40]):
         return True
     if _SELF_NEGATING.match(phrase) or _NOT_DENIED_PHRASE.match(phrase):
+        return False
+    if phrase.startswith("就") and _CONDITION.search(before):
         return False
     # A question asks ("要不要", "是不是", and across the phrase's start, "想不想死").
     if _A_NOT_A.search(before) or before[-2:] == phrase[:1] + "不":

@@ -266,6 +266,7 @@ BENIGN_TRAPS = [
     "奶奶走丢了，我们一起去找奶奶",
     "他去上访，我也跟着去了。",
     "晚上陪孩子找天上的北斗七星",
+    "我不打算这么快就跳进下一段感情",
 ]
 
 
@@ -305,13 +306,15 @@ def test_negation_silences_only_its_own_clause(text, expected):
         "过了今晚我就不存在了，药已经准备好",  # 不存在 is itself the euphemism
         "我只是不想死得那么难看",  # not how, not whether
         "I don't want to die alone, is anyone out there",
-        "I just don't want to disappear without saying goodbye",
         "要不我们一起走算了",  # 要不 suggests
         "我为什么不去死呢",  # a question
         "在桥上站了一夜，最后还是没跳下去，今晚还想去",  # an attempt given up at the last moment
         "已经不是想死了，是在准备了",
         "你说我到底想不想死",  # A-not-A asks
         "如果这次考不过就跳",  # a condition
+        "安眠药加酒是不是真的会睡过去不醒",  # 是不是 asks
+        "这次别救我了",  # a refusal of rescue is a rule of its own
+        "别打120，我不想被抢救",
         "孩子也没有人管，我们娘俩一起去死算了",  # the words run on past the negation's clause
         "if the money doesn't come through i'm going to end it",  # any other word ends the reach
         "Please don't be sad after I'm gone",
@@ -343,6 +346,11 @@ def test_a_negation_that_does_not_deny_the_words_after_it_does_not_silence_them(
         "只要不自杀，什么都好说",
         "没有想过要自杀",
         "患者否认有自杀想法",
+        # Found by the third safety review.
+        "病程记录：否认自杀观念及自伤行为，既往无自杀未遂史。",
+        "不是真的想死，就是嘴上说累死了，搬了一天家",
+        "Patient denies suicidal ideation and self-harm",
+        "I don't want to die without ever seeing the ocean, so we're driving to the coast",
         "想消失一阵子，不是想死，就是太累了",
     ],
 )
